@@ -1,0 +1,96 @@
+// Builds the extension host bundle, the chat webview bundle and (with --tests) the test bundles.
+//   node esbuild.js               development build with source maps
+//   node esbuild.js --production  minified, no source maps (what the .vsix ships)
+//   node esbuild.js --watch       rebuild on change
+//   node esbuild.js --tests       also build test/ into out/ for mocha and the VS Code test host
+const esbuild = require('esbuild');
+const fs = require('fs');
+const path = require('path');
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const tests = process.argv.includes('--tests');
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: !production,
+  sourcesContent: false,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+function listFiles(dir, pattern) {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { recursive: true })
+    .map((name) => path.join(dir, name))
+    .filter((file) => pattern.test(file) && fs.statSync(file).isFile());
+}
+
+function copyWebviewAssets() {
+  const target = path.join(__dirname, 'dist', 'webview');
+  fs.mkdirSync(target, { recursive: true });
+  const codicons = path.dirname(require.resolve('@vscode/codicons/dist/codicon.css'));
+  for (const file of ['codicon.css', 'codicon.ttf']) {
+    fs.copyFileSync(path.join(codicons, file), path.join(target, file));
+  }
+}
+
+const builds = [
+  {
+    ...common,
+    entryPoints: ['src/extension.ts'],
+    outfile: 'dist/extension.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+  },
+  {
+    ...common,
+    entryPoints: { chat: 'src/webview/main.ts', 'chat-style': 'src/webview/chat.css' },
+    outdir: 'dist/webview',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  },
+];
+
+if (tests) {
+  builds.push({
+    ...common,
+    minify: false,
+    sourcemap: true,
+    entryPoints: [
+      ...listFiles('test/unit', /\.test\.ts$/),
+      ...listFiles('test/integration', /\.ts$/),
+      ...listFiles('test/simulator', /\.ts$/),
+      ...listFiles('test/e2e', /\.ts$/),
+      ...listFiles('bench', /\.ts$/),
+    ],
+    outbase: '.',
+    outdir: 'out',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    packages: 'external',
+    external: ['vscode'],
+  });
+}
+
+async function main() {
+  copyWebviewAssets();
+  const contexts = await Promise.all(builds.map((options) => esbuild.context(options)));
+  if (watch) {
+    await Promise.all(contexts.map((context) => context.watch()));
+    console.log('[esbuild] watching for changes');
+    return;
+  }
+  await Promise.all(contexts.map((context) => context.rebuild()));
+  await Promise.all(contexts.map((context) => context.dispose()));
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,1 @@
+// chat webview entry (filled by the chat issue)
