@@ -1,0 +1,39 @@
+import type { ApiError } from '../core/errors';
+import type { FinishReason, ReasoningEffort, StreamEvent, Turn, Usage } from '../core/types';
+import type { ModelSpec } from '../core/models';
+
+/** What an entry point asks for; model and effort default to the user's current choice. */
+export interface RunRequest {
+  /** Who asked, for the log: 'inline', 'chat', 'palette:writeTests', ... */
+  readonly source: string;
+  readonly modelId?: string;
+  readonly effort?: ReasoningEffort;
+  readonly instructions?: string;
+  readonly turns: readonly Turn[];
+  readonly signal?: AbortSignal;
+  readonly onEvent?: (event: StreamEvent) => void;
+}
+
+export interface RunResult {
+  readonly model: ModelSpec;
+  readonly effort: ReasoningEffort;
+  readonly text: string;
+  readonly reasoning: string;
+  readonly usage?: Usage;
+  readonly finish?: FinishReason;
+  /** Set when the run failed or was cancelled; `text` then holds the partial answer. */
+  readonly error?: ApiError;
+  readonly requestId?: string;
+  readonly elapsedMs: number;
+}
+
+/**
+ * The one request pipeline every entry point shares: reads the settings and the
+ * key, asks for a key when there is none (and goes on once it is set), runs the
+ * request through the core client, logs it, and registers it for Cancel All.
+ */
+export interface RequestRunner {
+  run(request: RunRequest): Promise<RunResult>;
+  cancelAll(): number;
+  readonly activeCount: number;
+}
