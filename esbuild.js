@@ -66,6 +66,7 @@ if (tests) {
       ...listFiles('test/integration', /\.ts$/),
       ...listFiles('test/simulator', /\.ts$/),
       ...listFiles('test/e2e', /\.ts$/),
+      ...listFiles('test/harness', /\.ts$/),
       ...listFiles('bench', /\.ts$/),
     ],
     outbase: '.',

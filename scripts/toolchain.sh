@@ -16,6 +16,7 @@ log() { printf '[toolchain] %s\n' "$*" >&2; }
 install_apt_packages() {
   local missing=()
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  command -v unzip >/dev/null 2>&1 || missing+=(unzip)
   [ -f /usr/include/gssapi/gssapi.h ] || missing+=(libkrb5-dev)
   if [ ${#missing[@]} -gt 0 ]; then
     log "apt-get install ${missing[*]}"

@@ -1,0 +1,69 @@
+/**
+ * Runs the integration suite inside a real VS Code extension host: code-server
+ * 1.139 serves the workbench, headless Chromium loads it with VS Code's
+ * extension-test payload, and the suite's exit code comes back through
+ * window.codeAutomationExit. The suite's report is streamed from a file the
+ * extension host writes (its console is not ours to read).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { REPO_ROOT, makeTempDir, makeWorkspace, openBrowser, startCodeServer, workbenchUrl } from './codeServer';
+
+const SUITE_TIMEOUT_MS = 20 * 60_000;
+
+async function main(): Promise<number> {
+  const reportDir = makeTempDir('report');
+  const reportFile = path.join(reportDir, 'integration.log');
+  fs.writeFileSync(reportFile, '');
+  const folder = makeWorkspace();
+  const server = await startCodeServer({
+    folder,
+    env: {
+      REASONER_TEST_REPORT: reportFile,
+      REASONER_TEST_GREP: process.env.REASONER_TEST_GREP ?? '',
+      REASONER_TEST_WORKSPACE: folder,
+    },
+  });
+  const session = await openBrowser();
+  let printed = 0;
+  const flush = () => {
+    const text = fs.readFileSync(reportFile, 'utf8');
+    if (text.length > printed) {
+      process.stdout.write(text.slice(printed));
+      printed = text.length;
+    }
+  };
+  const ticker = setInterval(flush, 250);
+  try {
+    const exitCode = new Promise<number>((resolve) => {
+      void session.page.exposeFunction('codeAutomationExit', (code: number) => resolve(code));
+    });
+    const url = workbenchUrl(server, folder, {
+      extensionDevelopmentPath: REPO_ROOT,
+      extensionTestsPath: path.join(REPO_ROOT, 'out', 'test', 'integration', 'index.js'),
+    });
+    await session.page.goto(url);
+    const timeout = new Promise<number>((resolve) => setTimeout(() => {
+      console.error(`integration suite did not finish within ${SUITE_TIMEOUT_MS / 60_000} minutes`);
+      resolve(2);
+    }, SUITE_TIMEOUT_MS).unref());
+    const code = await Promise.race([exitCode, timeout]);
+    flush();
+    if (printed === 0) {
+      console.error('The suite wrote no report. Browser console:\n' + session.consoleLines.slice(-80).join('\n'));
+      console.error('code-server output:\n' + server.output().slice(-5000));
+      return code || 1;
+    }
+    return code;
+  } finally {
+    clearInterval(ticker);
+    await session.close();
+    await server.stop();
+    fs.rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+main().then((code) => process.exit(code), (error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,125 @@
+/**
+ * The end-to-end fixture: the real workbench (code-server 1.139) in headless
+ * Chromium with Reasoner loaded, and the moves a person makes in it.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Frame, Page } from 'playwright-core';
+import {
+  REPO_ROOT, makeWorkspace, openBrowser, startCodeServer, workbenchUrl,
+  type BrowserSession, type CodeServer,
+} from './codeServer';
+
+export interface Workbench {
+  readonly page: Page;
+  readonly server: CodeServer;
+  readonly session: BrowserSession;
+  readonly folder: string;
+  /** Screenshot into test-results/ (kept by CI on failure). */
+  screenshot(name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface WorkbenchOptions {
+  readonly userSettings?: Record<string, unknown>;
+  /** Use the extension installed in this extensions folder instead of the development path. */
+  readonly extensionsDir?: string;
+  readonly env?: Record<string, string>;
+}
+
+export async function launchWorkbench(options: WorkbenchOptions = {}): Promise<Workbench> {
+  const folder = makeWorkspace();
+  const server = await startCodeServer({
+    folder,
+    ...(options.userSettings ? { userSettings: options.userSettings } : {}),
+    ...(options.extensionsDir ? { extensionsDir: options.extensionsDir } : {}),
+    ...(options.env ? { env: options.env } : {}),
+  });
+  const session = await openBrowser();
+  const url = options.extensionsDir
+    ? workbenchUrl(server, folder, {})
+    : workbenchUrl(server, folder, { extensionDevelopmentPath: REPO_ROOT });
+  await session.page.goto(url);
+  await session.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  await session.page.locator('.statusbar').waitFor({ timeout: 60_000 });
+  // The first seconds after load still move focus around.
+  await session.page.waitForTimeout(3500);
+  return {
+    page: session.page, server, session, folder,
+    async screenshot(name) {
+      const dir = path.join(REPO_ROOT, 'test-results');
+      fs.mkdirSync(dir, { recursive: true });
+      const file = path.join(dir, `${name}.png`);
+      await session.page.screenshot({ path: file });
+      return file;
+    },
+    async close() {
+      await session.close();
+      await server.stop();
+      fs.rmSync(folder, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs a command through the palette by its "Category: Title" words. */
+export async function runCommand(page: Page, words: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`>${words}`);
+  await page.waitForTimeout(600);
+  await page.keyboard.press('Enter');
+}
+
+/** Answers an open quick input (input box, password box or pick) with text and Enter. */
+export async function answerQuickInput(page: Page, text: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(text);
+  await page.waitForTimeout(300);
+  await page.keyboard.press('Enter');
+}
+
+/** Opens a workspace file by name with Quick Open. */
+export async function openFile(page: Page, name: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(name);
+  await page.waitForTimeout(800);
+  await page.keyboard.press('Enter');
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor();
+  await page.waitForTimeout(500);
+}
+
+/** A webview is an iframe inside an iframe: find the frame that holds `selector`. */
+export async function findFrame(page: Page, selector: string, timeoutMs = 30_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const frame of page.frames()) {
+      try {
+        if (await frame.locator(selector).count() > 0) return frame;
+      } catch {
+        // frame navigated away while we looked
+      }
+    }
+    if (Date.now() > deadline) throw new Error(`no frame holds ${selector} after ${timeoutMs} ms`);
+    await page.waitForTimeout(250);
+  }
+}
+
+/** Waits until `check` returns a truthy value, polling; fails with `what` on time-out. */
+export async function eventually<T>(what: string, check: () => Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
