@@ -1,6 +1,6 @@
 import type { ApiError } from '../core/errors';
 import type { FinishReason, ReasoningEffort, StreamEvent, Turn, Usage } from '../core/types';
-import type { ModelSpec } from '../core/models';
+import type { ModelInfo } from '../core/models';
 
 /** What an entry point asks for; model and effort default to the user's current choice. */
 export interface RunRequest {
@@ -12,10 +12,16 @@ export interface RunRequest {
   readonly turns: readonly Turn[];
   readonly signal?: AbortSignal;
   readonly onEvent?: (event: StreamEvent) => void;
+  /**
+   * Runs the same request again. Offered by account-level errors (no key,
+   * rejected key, no credits) so that after the user fixes it, the request
+   * they made goes on and nothing they typed is lost.
+   */
+  readonly retry?: () => unknown;
 }
 
 export interface RunResult {
-  readonly model: ModelSpec;
+  readonly model: ModelInfo;
   readonly effort: ReasoningEffort;
   readonly text: string;
   readonly reasoning: string;

@@ -1,0 +1,140 @@
+/**
+ * What Reasoner asks the model for each task, and the expansion of users'
+ * prompt templates. Plain text: the code itself travels as a CodeContext.
+ */
+import type { CodeContext } from './types';
+
+export type TaskKind = 'explain' | 'ask' | 'findBugs' | 'writeTests' | 'refactor' | 'custom' | 'chat';
+
+const BASE = 'You are a senior software engineer helping a colleague inside their editor. Be precise and concrete; refer to identifiers and line numbers from the code you are given. Use Markdown; put code in fenced blocks with a language tag.';
+
+export const INSTRUCTIONS: Record<TaskKind, string> = {
+  explain: `${BASE} Explain the selected code the way a senior colleague would: what it does, how it does it, why it is written this way, and anything surprising (edge cases, performance, hidden assumptions). Start with a one-sentence summary. Be concise; skip what is obvious.`,
+  ask: `${BASE} Answer the question about the given code directly. If the answer depends on code you cannot see, say what you would need.`,
+  findBugs: `${BASE} Review the selected code for bugs and risks (logic errors, edge cases, error handling, concurrency, security, resource leaks). List each finding as a bullet that starts with "Line N:" (the line number in the file), a severity (high, medium, low), the problem, and a fix. If you find nothing significant, say so plainly. Do not restate the code.`,
+  writeTests: `${BASE} Write thorough, runnable unit tests for the selected code, in the same language, using the test framework most common for that language and the conventions visible in the code. Cover normal cases, edge cases and errors. Reply with the test file's source code only: no prose before or after, no Markdown fences.`,
+  refactor: `${BASE} Rewrite the selected code as asked, keeping its behaviour unless the request says otherwise, and keeping the indentation of the original. Reply with a single fenced code block containing only the replacement for the selection, then at most three short bullets on what changed.`,
+  custom: BASE,
+  chat: `${BASE} You are Reasoner, an assistant in VS Code. When you propose code changes, show complete code blocks that can be applied directly.`,
+};
+
+export const DEFAULT_REFACTOR_REQUEST = 'Improve readability';
+
+export const TASK_QUESTIONS = {
+  explain: 'Explain this code.',
+  findBugs: 'Find bugs and risks in this code.',
+  writeTests: 'Write tests for this code.',
+} as const;
+
+export interface TemplateValues {
+  readonly selection: string;
+  readonly language: string;
+  readonly fileName: string;
+  readonly input?: string;
+}
+
+/** The variables a template may use. */
+export const TEMPLATE_VARIABLES = ['selection', 'language', 'fileName', 'input'] as const;
+
+export function templateUsesInput(template: string): boolean {
+  return template.includes('${input}');
+}
+
+/** Replaces ${selection}, ${language}, ${fileName} and ${input}; other ${...} are left as they are. */
+export function expandTemplate(template: string, values: TemplateValues): string {
+  return template.replace(/\$\{(selection|language|fileName|input)\}/g, (_match, name: keyof TemplateValues) => values[name] ?? '');
+}
+
+/** Built-in examples for Run Custom Prompt (documented in the README). */
+export const BUILT_IN_TEMPLATES = [
+  {
+    name: 'Explain for a newcomer',
+    description: 'Explains the selection for someone new to the codebase and the language.',
+    prompt: 'Explain this ${language} code from ${fileName} to someone new to the codebase and to ${language}. Define any idiom you use.\n\n${selection}',
+    output: 'inline',
+  },
+  {
+    name: 'Add documentation comments',
+    description: 'Returns the selection with doc comments, in a new document.',
+    prompt: 'Add documentation comments in the idiomatic style for ${language} to this code from ${fileName}. Reply with the code only.\n\n${selection}',
+    output: 'document',
+  },
+  {
+    name: 'Security review',
+    description: 'Looks for security problems; answer in the chat.',
+    prompt: 'Review this ${language} code from ${fileName} for security problems (injection, unsafe input handling, secrets, authz). Focus: ${input}\n\n${selection}',
+    output: 'chat',
+  },
+] as const;
+
+/**
+ * The code in a model's answer: the first fenced block if there is one,
+ * else the whole answer. Used by refactor and write-tests.
+ */
+export function extractCode(answer: string): string {
+  const fence = /^(```|~~~)[^\n]*\n([\s\S]*?)^\1[ \t]*$/m.exec(answer);
+  if (fence) return fence[2].replace(/\n$/, '');
+  return answer.trim();
+}
+
+/**
+ * Drops a Markdown fence around streamed code, line by line: the first line is
+ * held until it is known whether it opens a fence; when the fence closes,
+ * whatever follows (prose) is dropped.
+ */
+export class FenceStripper {
+  private pending = '';
+  private state: 'start' | 'plain' | 'fenced' | 'closed' = 'start';
+
+  /** Feeds a delta; returns the text that can be shown now. */
+  push(delta: string): string {
+    this.pending += delta;
+    let out = '';
+    let newline: number;
+    while ((newline = this.pending.indexOf('\n')) >= 0) {
+      const line = this.pending.slice(0, newline + 1);
+      this.pending = this.pending.slice(newline + 1);
+      out += this.line(line);
+    }
+    // A partial line can be shown at once unless it could still become a fence.
+    if (this.state === 'plain' || (this.state === 'fenced' && !/^\s*(`{1,3}|~{1,3})$/.test(this.pending) && this.pending !== '')) {
+      if (this.state === 'plain' || !/^\s*$/.test(this.pending)) {
+        out += this.pending;
+        this.pending = '';
+      }
+    }
+    return out;
+  }
+
+  /** The rest, without a closing fence. */
+  end(): string {
+    const rest = this.pending;
+    this.pending = '';
+    return rest === '' ? '' : this.line(rest);
+  }
+
+  private line(line: string): string {
+    const isFence = /^\s*(```|~~~)/.test(line);
+    switch (this.state) {
+      case 'start':
+        if (line.trim() === '') return '';
+        if (isFence) { this.state = 'fenced'; return ''; }
+        this.state = 'plain';
+        return line;
+      case 'fenced':
+        if (isFence) { this.state = 'closed'; return ''; }
+        return line;
+      case 'closed':
+        return '';
+      case 'plain':
+        return line;
+    }
+  }
+}
+
+export function codeContextLabel(context: CodeContext): string {
+  const lines = context.startLine !== undefined
+    ? context.endLine !== undefined && context.endLine !== context.startLine ? ` lines ${context.startLine}-${context.endLine}` : ` line ${context.startLine}`
+    : '';
+  return `${context.fileName}${lines}`;
+}

@@ -1,0 +1,11 @@
+import * as vscode from 'vscode';
+import type { Services } from '../services';
+
+/** reasoner.cancelAll: aborts every running request. Resolves to how many were cancelled. */
+export function registerCancelAll(services: Services): vscode.Disposable {
+  return vscode.commands.registerCommand('reasoner.cancelAll', () => {
+    const count = services.runner.cancelAll();
+    void vscode.window.setStatusBarMessage(count ? `Reasoner: cancelled ${count} request${count === 1 ? '' : 's'}` : 'Reasoner: nothing to cancel', 3000);
+    return count;
+  });
+}

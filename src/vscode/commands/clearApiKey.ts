@@ -1,0 +1,22 @@
+import * as vscode from 'vscode';
+import type { Services } from '../services';
+
+/** reasoner.clearApiKey: removes the key after a modal confirmation. Resolves to 'cleared' or undefined. */
+export function registerClearApiKey(services: Services): vscode.Disposable {
+  return vscode.commands.registerCommand('reasoner.clearApiKey', async (options?: { confirm?: boolean }): Promise<string | undefined> => {
+    if (!(await services.keys.get())) {
+      services.notifier.show('info', 'Reasoner: no API key is stored.');
+      return undefined;
+    }
+    if (options?.confirm !== false) {
+      const remove = 'Remove Key';
+      const answer = await vscode.window.showWarningMessage(
+        'Remove your AI/ML API key from this machine? Reasoner will ask for it again on the next request.',
+        { modal: true }, remove);
+      if (answer !== remove) return undefined;
+    }
+    await services.keys.clear();
+    services.log.info('API key removed from SecretStorage.');
+    return 'cleared';
+  });
+}

@@ -1,0 +1,42 @@
+import * as vscode from 'vscode';
+import { REASONING_EFFORTS, type ReasoningEffort } from '../../core/types';
+import { readSettings, saveUserSetting, Setting } from '../config';
+import type { Services } from '../services';
+
+const EFFORT_NOTES: Record<ReasoningEffort, string> = {
+  low: 'Fewer reasoning tokens: faster and cheaper.',
+  medium: 'The models\' default balance of depth and speed.',
+  high: 'The most reasoning tokens: slowest, for the hardest problems.',
+};
+
+export async function pickEffort(current: ReasoningEffort, title: string): Promise<ReasoningEffort | undefined> {
+  const picked = await vscode.window.showQuickPick(
+    REASONING_EFFORTS.map((effort) => ({
+      label: effort,
+      description: effort === current ? 'current' : '',
+      detail: EFFORT_NOTES[effort],
+      effort,
+    })),
+    { title, placeHolder: 'Reasoning effort (reasoning tokens are billed as output)' });
+  return picked?.effort;
+}
+
+/** reasoner.selectReasoningEffort [effort]: resolves to the chosen effort or undefined. */
+export function registerSelectReasoningEffort(_services: Services): vscode.Disposable {
+  return vscode.commands.registerCommand('reasoner.selectReasoningEffort', async (argument?: unknown): Promise<string | undefined> => {
+    const settings = readSettings();
+    let effort: ReasoningEffort | undefined;
+    if (typeof argument === 'string') {
+      if (!REASONING_EFFORTS.includes(argument as ReasoningEffort)) {
+        void vscode.window.showErrorMessage(`Reasoner: the effort must be low, medium or high (got "${argument}").`);
+        return undefined;
+      }
+      effort = argument as ReasoningEffort;
+    } else {
+      effort = await pickEffort(settings.effort, 'Reasoner: Select Reasoning Effort');
+    }
+    if (!effort) return undefined;
+    await saveUserSetting(Setting.reasoningEffort, effort);
+    return effort;
+  });
+}

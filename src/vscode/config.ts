@@ -1,0 +1,116 @@
+import * as vscode from 'vscode';
+import { checkBaseUrl, DEFAULT_BASE_URL, type BaseUrlCheck } from '../core/endpoint';
+import { BUILT_IN_MODELS, DEFAULT_MODEL_ID, parseUserModels, type ModelInfo } from '../core/models';
+import { REASONING_EFFORTS, type ReasoningEffort } from '../core/types';
+
+export const SECTION = 'reasoner';
+export const Setting = {
+  baseUrl: 'baseUrl',
+  model: 'model',
+  reasoningEffort: 'reasoningEffort',
+  maxOutputTokens: 'maxOutputTokens',
+  requestTimeoutSeconds: 'requestTimeoutSeconds',
+  stream: 'stream',
+  showReasoningSummary: 'showReasoningSummary',
+  models: 'models',
+  prompts: 'prompts',
+  backgroundMode: 'backgroundMode',
+} as const;
+export type SettingKey = (typeof Setting)[keyof typeof Setting];
+
+export type PromptOutput = 'inline' | 'document' | 'chat';
+export interface PromptTemplate {
+  readonly name: string;
+  readonly description?: string;
+  readonly prompt: string;
+  readonly output: PromptOutput;
+  readonly model?: string;
+}
+
+export interface ReasonerSettings {
+  readonly baseUrl: BaseUrlCheck;
+  readonly modelId: string;
+  readonly effort: ReasoningEffort;
+  readonly maxOutputTokens: number | null;
+  readonly timeoutSeconds: number;
+  readonly stream: boolean;
+  readonly showReasoningSummary: boolean;
+  readonly backgroundMode: boolean;
+  readonly models: readonly ModelInfo[];
+  readonly modelProblems: readonly string[];
+  readonly prompts: readonly PromptTemplate[];
+}
+
+function integerIn(value: unknown, min: number, max: number, fallback: number): number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max ? value : fallback;
+}
+
+/**
+ * The base URL is read from user settings and defaults only. Its `application`
+ * scope already keeps workspace values out; reading `globalValue` makes sure a
+ * workspace can never redirect the key even if the manifest were changed.
+ */
+function userBaseUrl(config: vscode.WorkspaceConfiguration): string {
+  const inspected = config.inspect<string>(Setting.baseUrl);
+  return inspected?.globalValue ?? inspected?.defaultValue ?? DEFAULT_BASE_URL;
+}
+
+export function readPrompts(raw: unknown): PromptTemplate[] {
+  if (!Array.isArray(raw)) return [];
+  const prompts: PromptTemplate[] = [];
+  for (const entry of raw as unknown[]) {
+    if (typeof entry !== 'object' || entry === null) continue;
+    const record = entry as Record<string, unknown>;
+    if (typeof record.name !== 'string' || typeof record.prompt !== 'string' || !record.name.trim() || !record.prompt.trim()) continue;
+    const output: PromptOutput = record.output === 'document' || record.output === 'chat' ? record.output : 'inline';
+    prompts.push({
+      name: record.name.trim(),
+      prompt: record.prompt,
+      output,
+      ...(typeof record.description === 'string' ? { description: record.description } : {}),
+      ...(typeof record.model === 'string' && record.model.trim() ? { model: record.model.trim() } : {}),
+    });
+  }
+  return prompts;
+}
+
+export function readSettings(): ReasonerSettings {
+  const config = vscode.workspace.getConfiguration(SECTION);
+  // Custom models may only come from user settings: they decide which API (and cost) a request uses.
+  const userModels = parseUserModels(config.inspect(Setting.models)?.globalValue ?? []);
+  const builtInIds = new Set(BUILT_IN_MODELS.map((model) => model.id));
+  const models = [
+    ...BUILT_IN_MODELS.map((model) => userModels.models.find((user) => user.id === model.id) ?? model),
+    ...userModels.models.filter((model) => !builtInIds.has(model.id)),
+  ];
+  const effort = config.get<string>(Setting.reasoningEffort);
+  const maxOutputTokens = config.get<number | null>(Setting.maxOutputTokens);
+  return {
+    baseUrl: checkBaseUrl(userBaseUrl(config)),
+    modelId: config.get<string>(Setting.model)?.trim() || DEFAULT_MODEL_ID,
+    effort: REASONING_EFFORTS.includes(effort as ReasoningEffort) ? effort as ReasoningEffort : 'medium',
+    maxOutputTokens: typeof maxOutputTokens === 'number' && Number.isInteger(maxOutputTokens) && maxOutputTokens >= 1 ? maxOutputTokens : null,
+    timeoutSeconds: integerIn(config.get(Setting.requestTimeoutSeconds), 5, 7200, 900),
+    stream: config.get<boolean>(Setting.stream) !== false,
+    showReasoningSummary: config.get<boolean>(Setting.showReasoningSummary) !== false,
+    backgroundMode: config.get<boolean>(Setting.backgroundMode) === true,
+    models,
+    modelProblems: userModels.problems,
+    prompts: readPrompts(config.get(Setting.prompts)),
+  };
+}
+
+export function findModel(settings: ReasonerSettings, id: string): ModelInfo | undefined {
+  return settings.models.find((model) => model.id === id);
+}
+
+/** Choices the user makes in pickers go to user settings, so they follow them everywhere. */
+export async function saveUserSetting(key: SettingKey, value: unknown): Promise<void> {
+  await vscode.workspace.getConfiguration(SECTION).update(key, value, vscode.ConfigurationTarget.Global);
+}
+
+export function onDidChangeSettings(listener: () => void): vscode.Disposable {
+  return vscode.workspace.onDidChangeConfiguration((event) => {
+    if (event.affectsConfiguration(SECTION)) listener();
+  });
+}

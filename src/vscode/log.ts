@@ -1,0 +1,37 @@
+import * as vscode from 'vscode';
+
+/** What src/core may log to: plain methods, no vscode types. */
+export interface Logger {
+  error(message: string, ...details: unknown[]): void;
+  warn(message: string, ...details: unknown[]): void;
+  info(message: string, ...details: unknown[]): void;
+  debug(message: string, ...details: unknown[]): void;
+}
+
+/**
+ * The "Reasoner" log (a LogOutputChannel: levels the user sets with
+ * "Developer: Set Log Level"). Every line passes through `redact`, so the API
+ * key cannot reach the log even if a caller slips.
+ */
+export function createLogger(channel: vscode.LogOutputChannel, redact: (text: string) => string): Logger {
+  const format = (message: string, details: unknown[]) => redact(details.length === 0
+    ? message
+    : `${message} ${details.map((detail) => typeof detail === 'string' ? detail : safeJson(detail)).join(' ')}`);
+  return {
+    error: (message, ...details) => channel.error(format(message, details)),
+    warn: (message, ...details) => channel.warn(format(message, details)),
+    info: (message, ...details) => channel.info(format(message, details)),
+    debug: (message, ...details) => {
+      if (channel.logLevel <= vscode.LogLevel.Debug && channel.logLevel !== vscode.LogLevel.Off) channel.debug(format(message, details));
+    },
+  };
+}
+
+function safeJson(value: unknown): string {
+  if (value instanceof Error) return value.stack ?? value.message;
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return String(value);
+  }
+}

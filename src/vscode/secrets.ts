@@ -1,0 +1,48 @@
+import * as vscode from 'vscode';
+
+const SECRET_KEY = 'reasoner.apiKey';
+
+/**
+ * The API key, kept only in VS Code's SecretStorage (the OS keychain on desktop).
+ * Changes made in another window arrive through SecretStorage's own event.
+ */
+export class ApiKeyStore implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private readonly subscription: vscode.Disposable;
+  /** Kept so the log can redact the key even from text that should never hold it. */
+  private known: string | undefined;
+
+  constructor(private readonly secrets: vscode.SecretStorage) {
+    this.subscription = secrets.onDidChange((event) => {
+      if (event.key !== SECRET_KEY) return;
+      void this.get().then(() => this.changed.fire());
+    });
+  }
+
+  async get(): Promise<string | undefined> {
+    const key = (await this.secrets.get(SECRET_KEY))?.trim() || undefined;
+    this.known = key;
+    return key;
+  }
+
+  async set(key: string): Promise<void> {
+    this.known = key;
+    await this.secrets.store(SECRET_KEY, key);
+  }
+
+  async clear(): Promise<void> {
+    this.known = undefined;
+    await this.secrets.delete(SECRET_KEY);
+  }
+
+  /** Replaces the key (if known) in text that is about to be logged or shown. */
+  redact(text: string): string {
+    return this.known && this.known.length >= 4 ? text.split(this.known).join('«api key»') : text;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+}
