@@ -23,10 +23,38 @@ export interface CodeContext {
   readonly after?: string;
 }
 
+/** An image attached to a user turn (only sent to models whose catalog entry has `imageInput`). */
+export interface ImageInput {
+  /** An https URL or a `data:image/...;base64,` URL. */
+  readonly url: string;
+  readonly detail?: 'low' | 'high' | 'auto';
+}
+
 export interface Turn {
   readonly role: 'user' | 'assistant';
   readonly text: string;
   readonly context?: readonly CodeContext[];
+  readonly images?: readonly ImageInput[];
+}
+
+/**
+ * One request to a reasoning model, independent of the API that serves it.
+ * `model` comes from `resolveModel()` in models.ts (built-in table + `reasoner.models`).
+ */
+export interface ReasoningRequest {
+  readonly model: import('./models').ModelInfo;
+  /** Sent as a `developer` message (chat) or the `instructions` field (responses). */
+  readonly instructions?: string;
+  /** The whole conversation so far, oldest first; the last turn is the user's new message. */
+  readonly turns: readonly Turn[];
+  readonly effort: ReasoningEffort;
+  /** Includes reasoning tokens; absent/null leaves the model's own limit. */
+  readonly maxOutputTokens?: number | null;
+  readonly stream: boolean;
+  /** Ask for reasoning summaries where the model provides them (capabilities.reasoningSummary). */
+  readonly reasoningSummary: boolean;
+  /** Responses API only, where capabilities.background: start in background mode and poll. */
+  readonly background?: boolean;
 }
 
 export interface Usage {

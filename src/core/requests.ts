@@ -1,0 +1,261 @@
+/**
+ * A conversation -> the exact body each API expects.
+ *
+ * Chat completions (o1, o3, o3-mini): `messages` with a `developer` message for instructions,
+ * `max_completion_tokens`, `reasoning_effort`, `stream` + `stream_options.include_usage`.
+ * Responses (o3-pro): `instructions`, `input` as `{role, content}` messages,
+ * `max_output_tokens` (>= 16), `reasoning: {effort, summary}`, `stream`, `store`/`background`.
+ *
+ * Bodies are built field by field, so nothing else can slip in: never `max_tokens`,
+ * `temperature`, `top_p`, penalties, `logprobs` or a `system` role (reasoning models answer 400).
+ */
+
+import { ApiError } from './errors';
+import { effectiveMaxOutputTokens, type ModelInfo } from './models';
+import type { CodeContext, ImageInput, ModelApi, ReasoningEffort, ReasoningRequest, Turn } from './types';
+
+// ---------------------------------------------------------------------------
+// Body types
+
+export type ChatContentPart =
+  | { type: 'text'; text: string }
+  | { type: 'image_url'; image_url: { url: string; detail?: 'low' | 'high' | 'auto' } };
+
+export interface ChatMessage {
+  role: 'developer' | 'user' | 'assistant';
+  content: string | ChatContentPart[];
+}
+
+export interface ChatCompletionsBody {
+  model: string;
+  messages: ChatMessage[];
+  reasoning_effort: ReasoningEffort;
+  max_completion_tokens?: number;
+  stream?: true;
+  stream_options?: { include_usage: true };
+}
+
+export type ResponsesContentPart =
+  | { type: 'input_text'; text: string }
+  | { type: 'input_image'; image_url: string; detail: 'low' | 'high' | 'auto' };
+
+export interface ResponsesInputMessage {
+  role: 'user' | 'assistant';
+  content: string | ResponsesContentPart[];
+}
+
+export interface ResponsesBody {
+  model: string;
+  input: ResponsesInputMessage[];
+  instructions?: string;
+  max_output_tokens?: number;
+  reasoning: { effort: ReasoningEffort; summary?: 'auto' };
+  stream?: true;
+  store?: true;
+  background?: true;
+}
+
+export type RequestBody = ChatCompletionsBody | ResponsesBody;
+
+/** Fields that must never be sent to a reasoning model (the gateway's OpenAPI files list some of them). */
+export const FORBIDDEN_FIELDS: readonly string[] = Object.freeze([
+  'max_tokens', 'temperature', 'top_p', 'presence_penalty', 'frequency_penalty', 'logprobs', 'top_logprobs', 'logit_bias',
+]);
+
+/** Forbidden top-level fields present in a body, plus `role:system` wherever it appears. For tests and the simulator. */
+export function forbiddenFieldsIn(body: unknown): string[] {
+  const found: string[] = [];
+  if (typeof body !== 'object' || body === null) return found;
+  const record = body as Record<string, unknown>;
+  for (const field of FORBIDDEN_FIELDS) if (field in record) found.push(field);
+  for (const list of [record.messages, record.input]) {
+    if (Array.isArray(list) && list.some((m) => typeof m === 'object' && m !== null && (m as { role?: unknown }).role === 'system')) {
+      found.push('role:system');
+    }
+  }
+  if (record.input !== undefined && 'stream_options' in record) found.push('stream_options');
+  return found;
+}
+
+// ---------------------------------------------------------------------------
+// Rendering turns
+
+/** A backtick fence longer than any backtick run inside `code`. */
+export function fenceFor(code: string): string {
+  let longest = 0;
+  for (const run of code.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
+  return '`'.repeat(Math.max(3, longest + 1));
+}
+
+function lineCount(text: string): number {
+  const trimmed = text.replace(/\r?\n$/, '');
+  return trimmed === '' ? 0 : trimmed.split(/\r?\n/).length;
+}
+
+function block(language: string, code: string): string {
+  const body = code.replace(/\r?\n$/, '');
+  const fence = fenceFor(body);
+  return `${fence}${language}\n${body}\n${fence}`;
+}
+
+function range(start: number, end: number): string {
+  return start === end ? `line ${start}` : `lines ${start}–${end}`;
+}
+
+/**
+ * Code attached to a turn as Markdown: a header with file name, language and line range,
+ * then the code in a fence; surrounding lines (when given) in their own fences, marked as context.
+ */
+export function renderCodeContext(ctx: CodeContext): string {
+  const language = ctx.languageId.trim();
+  const start = ctx.startLine;
+  const end = ctx.endLine ?? (start !== undefined ? start + Math.max(lineCount(ctx.code), 1) - 1 : undefined);
+  const where = start !== undefined && end !== undefined ? `, ${range(start, end)}` : ' (whole file)';
+  const header = `File \`${ctx.fileName}\`${language ? ` (${language})` : ''}${where}`;
+  const parts: string[] = [];
+  const before = ctx.before && lineCount(ctx.before) > 0 ? ctx.before : undefined;
+  const after = ctx.after && lineCount(ctx.after) > 0 ? ctx.after : undefined;
+  if (!before && !after) {
+    parts.push(`${header}:`, block(language, ctx.code));
+    return parts.join('\n');
+  }
+  parts.push(`${header}.`);
+  if (before) {
+    const n = lineCount(before);
+    const label = start !== undefined ? `${range(Math.max(1, start - n), start - 1)}, before the selection` : 'Lines before the selection';
+    parts.push(`Context (${label}):`, block(language, before));
+  }
+  parts.push(`Selected${start !== undefined && end !== undefined ? ` (${range(start, end)})` : ''}:`, block(language, ctx.code));
+  if (after) {
+    const n = lineCount(after);
+    const label = end !== undefined ? `${range(end + 1, end + n)}, after the selection` : 'Lines after the selection';
+    parts.push(`Context (${label}):`, block(language, after));
+  }
+  return parts.join('\n');
+}
+
+/** The text of a turn as sent: the message, then each attached piece of code. */
+export function renderTurn(turn: Turn): string {
+  const pieces: string[] = [];
+  if (turn.text.trim() !== '') pieces.push(turn.text.trim());
+  for (const ctx of turn.context ?? []) pieces.push(renderCodeContext(ctx));
+  return pieces.join('\n\n');
+}
+
+// ---------------------------------------------------------------------------
+// Bodies
+
+export interface BuildOptions {
+  /** Overrides `request.stream` (used for the non-streaming resend). */
+  readonly stream?: boolean;
+  /** Start in background mode (responses API). Defaults to `request.background` when the model supports it. */
+  readonly background?: boolean;
+}
+
+export interface BuiltRequest {
+  readonly api: ModelApi;
+  /** Relative to the base URL. */
+  readonly path: '/chat/completions' | '/responses';
+  readonly body: RequestBody;
+  readonly stream: boolean;
+  readonly background: boolean;
+}
+
+interface PreparedTurn {
+  readonly role: 'user' | 'assistant';
+  readonly text: string;
+  readonly images: readonly ImageInput[];
+}
+
+function prepareTurns(request: ReasoningRequest): PreparedTurn[] {
+  const model = request.model;
+  const turns: PreparedTurn[] = [];
+  for (const turn of request.turns) {
+    const images = turn.role === 'user' ? turn.images ?? [] : [];
+    if (images.length > 0 && !model.capabilities.imageInput) {
+      throw new ApiError({
+        kind: 'config',
+        userMessage: `${model.label} does not take images. Remove the image or switch to a model that takes images.`,
+        actions: ['switchModel'],
+      });
+    }
+    const text = renderTurn(turn);
+    // An empty assistant turn (a failed or cancelled answer) would be refused: leave it out.
+    if (text === '' && images.length === 0) continue;
+    turns.push({ role: turn.role, text, images });
+  }
+  if (!turns.some((t) => t.role === 'user')) {
+    throw new ApiError({ kind: 'bad-request', userMessage: 'There is nothing to send: the conversation has no user message.', actions: [] });
+  }
+  return turns;
+}
+
+function chatMessage(turn: PreparedTurn): ChatMessage {
+  if (turn.images.length === 0) return { role: turn.role, content: turn.text };
+  const parts: ChatContentPart[] = [];
+  if (turn.text !== '') parts.push({ type: 'text', text: turn.text });
+  for (const image of turn.images) {
+    parts.push({ type: 'image_url', image_url: image.detail ? { url: image.url, detail: image.detail } : { url: image.url } });
+  }
+  return { role: turn.role, content: parts };
+}
+
+function responsesMessage(turn: PreparedTurn): ResponsesInputMessage {
+  if (turn.images.length === 0) return { role: turn.role, content: turn.text };
+  const parts: ResponsesContentPart[] = [];
+  if (turn.text !== '') parts.push({ type: 'input_text', text: turn.text });
+  for (const image of turn.images) parts.push({ type: 'input_image', image_url: image.url, detail: image.detail ?? 'auto' });
+  return { role: turn.role, content: parts };
+}
+
+/** The chat completions body (o1, o3, o3-mini and user models with `api: "chat"`). */
+export function buildChatBody(request: ReasoningRequest, opts: BuildOptions = {}): ChatCompletionsBody {
+  const model = request.model;
+  const messages: ChatMessage[] = [];
+  const instructions = request.instructions?.trim();
+  if (instructions) messages.push({ role: 'developer', content: instructions });
+  for (const turn of prepareTurns(request)) messages.push(chatMessage(turn));
+  const body: ChatCompletionsBody = { model: model.model, messages, reasoning_effort: request.effort };
+  const max = effectiveMaxOutputTokens(model, request.maxOutputTokens);
+  if (max !== undefined) body.max_completion_tokens = max;
+  if (opts.stream ?? request.stream) {
+    body.stream = true;
+    body.stream_options = { include_usage: true };
+  }
+  return body;
+}
+
+/** The responses body (o3-pro and user models with `api: "responses"`). */
+export function buildResponsesBody(request: ReasoningRequest, opts: BuildOptions = {}): ResponsesBody {
+  const model = request.model;
+  const background = opts.background ?? (request.background === true && model.capabilities.background);
+  const body: ResponsesBody = {
+    model: model.model,
+    input: prepareTurns(request).map(responsesMessage),
+    reasoning: { effort: request.effort },
+  };
+  const instructions = request.instructions?.trim();
+  if (instructions) body.instructions = instructions;
+  const max = effectiveMaxOutputTokens(model, request.maxOutputTokens);
+  if (max !== undefined) body.max_output_tokens = max;
+  if (request.reasoningSummary && model.capabilities.reasoningSummary) body.reasoning.summary = 'auto';
+  if (background) {
+    // Background answers are fetched by polling, never streamed here.
+    body.background = true;
+    body.store = true;
+  } else if (opts.stream ?? request.stream) {
+    body.stream = true;
+  }
+  return body;
+}
+
+/** The path and body for a request, by the model's API. Throws ApiError (config/bad-request) for impossible requests. */
+export function buildRequest(request: ReasoningRequest, opts: BuildOptions = {}): BuiltRequest {
+  const model: ModelInfo = request.model;
+  if (model.api === 'chat') {
+    const body = buildChatBody(request, opts);
+    return { api: 'chat', path: '/chat/completions', body, stream: body.stream === true, background: false };
+  }
+  const body = buildResponsesBody(request, opts);
+  return { api: 'responses', path: '/responses', body, stream: body.stream === true, background: body.background === true };
+}
