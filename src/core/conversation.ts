@@ -1,0 +1,373 @@
+/**
+ * The chat conversation model: turns with their own model, effort, usage and
+ * status, plus the pure operations on it (title, request turns, Markdown
+ * export, validation of what comes back from disk). Plain TypeScript: the host
+ * owns and mutates conversations; the webview only ever sees snapshots of them.
+ */
+import type { CodeContext, FinishReason, ReasoningEffort, Turn, Usage } from './types';
+import { REASONING_EFFORTS } from './types';
+
+export const CONVERSATION_VERSION = 1;
+
+/** `streaming` while the request runs; `incomplete` when the model stopped early (length, filter). */
+export type TurnStatus = 'streaming' | 'complete' | 'stopped' | 'error' | 'incomplete';
+export const TURN_STATUSES: readonly TurnStatus[] = ['streaming', 'complete', 'stopped', 'error', 'incomplete'];
+
+/** What a person can do about a failed turn; the chat view turns each into a button. */
+export type ErrorAction = 'retry' | 'setApiKey' | 'switchModel' | 'openLog' | 'openSettings';
+export const ERROR_ACTIONS: readonly ErrorAction[] = ['retry', 'setApiKey', 'switchModel', 'openLog', 'openSettings'];
+
+/** A failure as stored with the turn: serializable, with the server's own words kept. */
+export interface TurnError {
+  readonly kind: string;
+  /** One line for people, already saying what to do. */
+  readonly message: string;
+  /** What the gateway said, verbatim (trimmed), when it said anything. */
+  readonly serverMessage?: string;
+  readonly status?: number;
+  readonly requestId?: string;
+  readonly actions: readonly ErrorAction[];
+}
+
+export interface UserTurn {
+  readonly role: 'user';
+  readonly id: string;
+  readonly text: string;
+  readonly context?: readonly CodeContext[];
+  readonly createdAt: number;
+}
+
+export interface AssistantTurn {
+  readonly role: 'assistant';
+  readonly id: string;
+  /** The model this turn was asked of: a conversation may switch models between turns. */
+  modelId: string;
+  modelLabel?: string;
+  effort: ReasoningEffort;
+  status: TurnStatus;
+  text: string;
+  /** The reasoning summary (responses API), shown collapsed. */
+  reasoning: string;
+  readonly createdAt: number;
+  completedAt?: number;
+  elapsedMs?: number;
+  usage?: Usage;
+  finish?: FinishReason;
+  error?: TurnError;
+  requestId?: string;
+}
+
+export type ChatTurn = UserTurn | AssistantTurn;
+
+export interface Conversation {
+  readonly version: number;
+  readonly id: string;
+  title: string;
+  /** `user` once renamed: the automatic title never overwrites a chosen one. */
+  titleSource: 'auto' | 'user';
+  readonly createdAt: number;
+  updatedAt: number;
+  turns: ChatTurn[];
+}
+
+/** What the conversation list and the history index hold: enough to list without loading. */
+export interface ConversationSummary {
+  readonly id: string;
+  readonly title: string;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly turnCount: number;
+  readonly modelId?: string;
+}
+
+export const UNTITLED = 'New chat';
+const TITLE_MAX = 60;
+/** Ids become file names: keep them to a safe alphabet so no path can be smuggled in. */
+export const ID_PATTERN = /^[A-Za-z0-9_-]{1,80}$/;
+
+function randomPart(): string {
+  const bytes = new Uint8Array(8);
+  globalThis.crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export function newId(prefix: string, now = Date.now()): string {
+  return `${prefix}-${now.toString(36)}-${randomPart()}`;
+}
+
+export function createConversation(now = Date.now()): Conversation {
+  return {
+    version: CONVERSATION_VERSION,
+    id: newId('c', now),
+    title: UNTITLED,
+    titleSource: 'auto',
+    createdAt: now,
+    updatedAt: now,
+    turns: [],
+  };
+}
+
+/** The first line of the first prompt, shortened on a word boundary. */
+export function autoTitle(text: string): string {
+  const line = text.split('\n').map((l) => l.trim()).find((l) => l.length > 0) ?? '';
+  const collapsed = line.replace(/\s+/g, ' ');
+  if (collapsed.length === 0) return UNTITLED;
+  if (collapsed.length <= TITLE_MAX) return collapsed;
+  const cut = collapsed.slice(0, TITLE_MAX);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > TITLE_MAX / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}
+
+export function normalizeTitle(title: string): string {
+  return title.replace(/\s+/g, ' ').trim().slice(0, 200);
+}
+
+export function addUserTurn(conversation: Conversation, text: string, context: readonly CodeContext[] = [], now = Date.now()): UserTurn {
+  const turn: UserTurn = {
+    role: 'user',
+    id: newId('u', now),
+    text,
+    ...(context.length > 0 ? { context: [...context] } : {}),
+    createdAt: now,
+  };
+  conversation.turns.push(turn);
+  if (conversation.titleSource === 'auto' && conversation.turns.filter((t) => t.role === 'user').length === 1) {
+    conversation.title = autoTitle(text || context[0]?.fileName || '');
+  }
+  conversation.updatedAt = now;
+  return turn;
+}
+
+export function startAssistantTurn(
+  conversation: Conversation,
+  model: { readonly id: string; readonly label?: string },
+  effort: ReasoningEffort,
+  now = Date.now(),
+): AssistantTurn {
+  const turn: AssistantTurn = {
+    role: 'assistant',
+    id: newId('a', now),
+    modelId: model.id,
+    ...(model.label ? { modelLabel: model.label } : {}),
+    effort,
+    status: 'streaming',
+    text: '',
+    reasoning: '',
+    createdAt: now,
+  };
+  conversation.turns.push(turn);
+  conversation.updatedAt = now;
+  return turn;
+}
+
+export function findTurn(conversation: Conversation, turnId: string): ChatTurn | undefined {
+  return conversation.turns.find((t) => t.id === turnId);
+}
+
+/** The user turn an assistant turn answers: the nearest user turn before it. */
+export function promptFor(conversation: Conversation, assistantTurnId: string): UserTurn | undefined {
+  const index = conversation.turns.findIndex((t) => t.id === assistantTurnId);
+  for (let i = index - 1; i >= 0; i--) {
+    const turn = conversation.turns[i];
+    if (turn?.role === 'user') return turn;
+  }
+  return undefined;
+}
+
+/** Status of a finished run, from what the runner reported. */
+export function statusFor(outcome: { readonly stopped: boolean; readonly failed: boolean; readonly finish?: FinishReason }): TurnStatus {
+  if (outcome.stopped) return 'stopped';
+  if (outcome.failed) return 'error';
+  const finish = outcome.finish;
+  if (finish === 'cancelled') return 'stopped';
+  if (finish === 'length' || finish === 'content_filter' || (finish !== undefined && finish.startsWith('incomplete'))) return 'incomplete';
+  return 'complete';
+}
+
+/**
+ * The turns sent to the model for a request whose prompt is the last user turn
+ * up to `uptoTurnId` (inclusive; default: the whole conversation). Answers
+ * without text (failed, or stopped before the first token) are left out: the
+ * model needs no empty assistant messages, and the prompts stay in.
+ */
+export function toRequestTurns(conversation: Conversation, uptoTurnId?: string): Turn[] {
+  const turns: Turn[] = [];
+  for (const turn of conversation.turns) {
+    if (turn.role === 'user') {
+      turns.push({ role: 'user', text: turn.text, ...(turn.context && turn.context.length > 0 ? { context: turn.context } : {}) });
+    } else if (turn.text.trim().length > 0 && turn.status !== 'streaming') {
+      turns.push({ role: 'assistant', text: turn.text });
+    }
+    if (turn.id === uptoTurnId) break;
+  }
+  return turns;
+}
+
+export function summarize(conversation: Conversation): ConversationSummary {
+  let modelId: string | undefined;
+  for (const turn of conversation.turns) if (turn.role === 'assistant') modelId = turn.modelId;
+  return {
+    id: conversation.id,
+    title: conversation.title,
+    createdAt: conversation.createdAt,
+    updatedAt: conversation.updatedAt,
+    turnCount: conversation.turns.length,
+    ...(modelId ? { modelId } : {}),
+  };
+}
+
+/** A turn left `streaming` on disk was cut off by a reload or crash: say so, keep the prompt retryable. */
+export function recoverInterrupted(conversation: Conversation): boolean {
+  let changed = false;
+  for (const turn of conversation.turns) {
+    if (turn.role === 'assistant' && turn.status === 'streaming') {
+      turn.status = 'error';
+      turn.error = {
+        kind: 'interrupted',
+        message: 'This answer was interrupted when the window reloaded or VS Code closed.',
+        actions: ['retry'],
+      };
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+// ---------------------------------------------------------------------------
+// Markdown export
+
+/** A fence longer than any run of backticks inside the code, so the code cannot close it. */
+export function fenceCode(code: string, languageId = ''): string {
+  let longest = 0;
+  for (const match of code.matchAll(/`+/g)) longest = Math.max(longest, match[0].length);
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  const body = code.endsWith('\n') ? code : `${code}\n`;
+  return `${fence}${languageId.replace(/[\s`]/g, '')}\n${body}${fence}`;
+}
+
+export function contextLabel(context: CodeContext): string {
+  const base = context.fileName.split(/[\\/]/).pop() || context.fileName;
+  if (context.startLine === undefined) return base;
+  const end = context.endLine ?? context.startLine;
+  return end === context.startLine ? `${base}:${context.startLine}` : `${base}:${context.startLine}-${end}`;
+}
+
+function usageLine(usage: Usage): string {
+  const parts = [`${usage.inputTokens} in`, `${usage.outputTokens} out`];
+  if (usage.reasoningTokens > 0) parts.push(`${usage.reasoningTokens} reasoning`);
+  if (usage.costUsd !== undefined) parts.push(formatCost(usage.costUsd));
+  return parts.join(' · ');
+}
+
+export function formatCost(costUsd: number): string {
+  if (costUsd === 0) return '$0';
+  if (costUsd < 0.01) return `$${costUsd.toFixed(4)}`;
+  return `$${costUsd.toFixed(2)}`;
+}
+
+export function formatElapsed(ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  return `${minutes}m ${String(seconds % 60).padStart(2, '0')}s`;
+}
+
+const STATUS_NOTE: Record<TurnStatus, string | undefined> = {
+  streaming: 'still running when exported',
+  complete: undefined,
+  stopped: 'stopped',
+  error: 'failed',
+  incomplete: 'incomplete',
+};
+
+export function conversationToMarkdown(conversation: Conversation): string {
+  const out: string[] = [`# ${conversation.title}`, '', `_Exported from Reasoner on ${new Date(conversation.updatedAt).toISOString()}_`, ''];
+  for (const turn of conversation.turns) {
+    if (turn.role === 'user') {
+      out.push('## You', '');
+      for (const context of turn.context ?? []) {
+        out.push(`\`${contextLabel(context)}\``, '', fenceCode(context.code, context.languageId), '');
+      }
+      if (turn.text.trim()) out.push(turn.text.trim(), '');
+      continue;
+    }
+    const note = STATUS_NOTE[turn.status];
+    out.push(`## ${turn.modelLabel ?? turn.modelId} (${turn.effort} effort)${note ? ` — ${note}` : ''}`, '');
+    if (turn.reasoning.trim()) {
+      out.push('<details><summary>Reasoning summary</summary>', '', turn.reasoning.trim(), '', '</details>', '');
+    }
+    if (turn.text.trim()) out.push(turn.text.trim(), '');
+    if (turn.error) {
+      out.push(`> **Error:** ${turn.error.message}${turn.error.serverMessage ? ` — ${turn.error.serverMessage}` : ''}`, '');
+    }
+    const meta: string[] = [];
+    if (turn.elapsedMs !== undefined) meta.push(formatElapsed(turn.elapsedMs));
+    if (turn.usage) meta.push(usageLine(turn.usage));
+    if (meta.length > 0) out.push(`_${meta.join(' · ')}_`, '');
+  }
+  return `${out.join('\n').trimEnd()}\n`;
+}
+
+// ---------------------------------------------------------------------------
+// Validation of stored conversations (files on disk are untrusted input)
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const optional = <T>(v: unknown, guard: (x: unknown) => x is T): boolean => v === undefined || guard(v);
+
+export function isEffort(v: unknown): v is ReasoningEffort {
+  return typeof v === 'string' && (REASONING_EFFORTS as readonly string[]).includes(v);
+}
+
+export function isCodeContext(v: unknown): v is CodeContext {
+  return isObject(v) && isString(v.fileName) && isString(v.languageId) && isString(v.code)
+    && optional(v.startLine, isFiniteNumber) && optional(v.endLine, isFiniteNumber)
+    && optional(v.before, isString) && optional(v.after, isString);
+}
+
+function isUsage(v: unknown): v is Usage {
+  return isObject(v) && isFiniteNumber(v.inputTokens) && isFiniteNumber(v.outputTokens) && isFiniteNumber(v.reasoningTokens)
+    && optional(v.cachedInputTokens, isFiniteNumber) && optional(v.costUsd, isFiniteNumber) && optional(v.credits, isFiniteNumber);
+}
+
+function isFinishReason(v: unknown): v is FinishReason {
+  return v === 'stop' || v === 'length' || v === 'content_filter' || v === 'cancelled' || (isString(v) && v.startsWith('incomplete:'));
+}
+
+function isTurnError(v: unknown): v is TurnError {
+  return isObject(v) && isString(v.kind) && isString(v.message) && optional(v.serverMessage, isString)
+    && optional(v.status, isFiniteNumber) && optional(v.requestId, isString)
+    && Array.isArray(v.actions) && v.actions.every((a) => (ERROR_ACTIONS as readonly unknown[]).includes(a));
+}
+
+export function isChatTurn(v: unknown): v is ChatTurn {
+  if (!isObject(v) || !isString(v.id) || !isString(v.text) || !isFiniteNumber(v.createdAt)) return false;
+  if (v.role === 'user') {
+    return v.context === undefined || (Array.isArray(v.context) && v.context.every(isCodeContext));
+  }
+  if (v.role !== 'assistant') return false;
+  return isString(v.modelId) && optional(v.modelLabel, isString) && isEffort(v.effort)
+    && (TURN_STATUSES as readonly unknown[]).includes(v.status) && isString(v.reasoning)
+    && optional(v.completedAt, isFiniteNumber) && optional(v.elapsedMs, isFiniteNumber)
+    && optional(v.usage, isUsage) && optional(v.finish, isFinishReason) && optional(v.error, isTurnError)
+    && optional(v.requestId, isString);
+}
+
+/** A conversation read from disk, or undefined when its shape is wrong (treated like corruption). */
+export function parseConversation(value: unknown): Conversation | undefined {
+  if (!isObject(value)) return undefined;
+  if (value.version !== CONVERSATION_VERSION) return undefined;
+  if (!isString(value.id) || !ID_PATTERN.test(value.id)) return undefined;
+  if (!isString(value.title) || !(value.titleSource === 'auto' || value.titleSource === 'user')) return undefined;
+  if (!isFiniteNumber(value.createdAt) || !isFiniteNumber(value.updatedAt)) return undefined;
+  if (!Array.isArray(value.turns) || !value.turns.every(isChatTurn)) return undefined;
+  return value as unknown as Conversation;
+}
+
+export function isConversationSummary(v: unknown): v is ConversationSummary {
+  return isObject(v) && isString(v.id) && ID_PATTERN.test(v.id) && isString(v.title)
+    && isFiniteNumber(v.createdAt) && isFiniteNumber(v.updatedAt) && isFiniteNumber(v.turnCount)
+    && optional(v.modelId, isString);
+}
