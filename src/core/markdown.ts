@@ -1,0 +1,292 @@
+/// <reference path="./highlight-core.d.ts" />
+/**
+ * Markdown for chat answers: markdown-it (raw HTML off, links http/https only,
+ * images shown as links) with highlight.js on fenced code, and an incremental
+ * renderer for streamed answers.
+ *
+ * This module only produces HTML strings; it has no DOM. Its output is NOT safe
+ * to insert as is: the webview passes every string through DOMPurify
+ * (src/webview/sanitize.ts) first.
+ *
+ * Incremental rendering: an answer is a list of top-level blocks. A block is
+ * final once the next block has started on a complete line (and the line after
+ * that start is complete too: a GFM table is only known by its second line).
+ * Final blocks are rendered once and handed out as `committed`; only the
+ * trailing blocks are parsed and rendered again on each update. The cost of a
+ * token is thus bounded by the size of the open block, not the whole answer.
+ * A reference definition (`[x]: https://…`) may change blocks before it: when
+ * one becomes final, everything is rendered again once (`reset`). `finish()`
+ * checks the result against a full render, so the final HTML always equals
+ * `renderMarkdown(text)`.
+ */
+import hljs from 'highlight.js/lib/core';
+import bash from 'highlight.js/lib/languages/bash';
+import c from 'highlight.js/lib/languages/c';
+import cpp from 'highlight.js/lib/languages/cpp';
+import csharp from 'highlight.js/lib/languages/csharp';
+import css from 'highlight.js/lib/languages/css';
+import diff from 'highlight.js/lib/languages/diff';
+import dockerfile from 'highlight.js/lib/languages/dockerfile';
+import go from 'highlight.js/lib/languages/go';
+import ini from 'highlight.js/lib/languages/ini';
+import java from 'highlight.js/lib/languages/java';
+import javascript from 'highlight.js/lib/languages/javascript';
+import json from 'highlight.js/lib/languages/json';
+import kotlin from 'highlight.js/lib/languages/kotlin';
+import lua from 'highlight.js/lib/languages/lua';
+import makefile from 'highlight.js/lib/languages/makefile';
+import markdown from 'highlight.js/lib/languages/markdown';
+import php from 'highlight.js/lib/languages/php';
+import plaintext from 'highlight.js/lib/languages/plaintext';
+import powershell from 'highlight.js/lib/languages/powershell';
+import python from 'highlight.js/lib/languages/python';
+import r from 'highlight.js/lib/languages/r';
+import ruby from 'highlight.js/lib/languages/ruby';
+import rust from 'highlight.js/lib/languages/rust';
+import scss from 'highlight.js/lib/languages/scss';
+import shell from 'highlight.js/lib/languages/shell';
+import sql from 'highlight.js/lib/languages/sql';
+import swift from 'highlight.js/lib/languages/swift';
+import typescript from 'highlight.js/lib/languages/typescript';
+import xml from 'highlight.js/lib/languages/xml';
+import yaml from 'highlight.js/lib/languages/yaml';
+import MarkdownIt from 'markdown-it';
+
+type Token = MarkdownIt.Token;
+
+const LANGUAGES = {
+  bash, c, cpp, csharp, css, diff, dockerfile, go, ini, java, javascript, json, kotlin, lua, makefile, markdown,
+  php, plaintext, powershell, python, r, ruby, rust, scss, shell, sql, swift, typescript, xml, yaml,
+};
+for (const [name, language] of Object.entries(LANGUAGES)) {
+  if (!hljs.getLanguage(name)) hljs.registerLanguage(name, language);
+}
+// VS Code language ids that highlight.js knows by another name.
+hljs.registerAliases(['typescriptreact', 'tsx'], { languageName: 'typescript' });
+hljs.registerAliases(['javascriptreact', 'jsx'], { languageName: 'javascript' });
+hljs.registerAliases(['shellscript', 'sh', 'zsh'], { languageName: 'bash' });
+hljs.registerAliases(['jsonc', 'json5'], { languageName: 'json' });
+hljs.registerAliases(['html', 'svg', 'vue'], { languageName: 'xml' });
+hljs.registerAliases(['toml', 'properties'], { languageName: 'ini' });
+hljs.registerAliases(['text', 'txt'], { languageName: 'plaintext' });
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (ch) => HTML_ESCAPES[ch] ?? ch);
+}
+
+/** Only web links are followed; anything else stays plain text. */
+export function isSafeLink(url: string): boolean {
+  return /^https?:\/\/[^\s]/i.test(url.trim());
+}
+
+export function highlightCode(code: string, language: string): string {
+  const lang = language.trim().toLowerCase();
+  if (lang && hljs.getLanguage(lang)) {
+    try {
+      return hljs.highlight(code, { language: lang, ignoreIllegals: true }).value;
+    } catch {
+      // fall through to plain text
+    }
+  }
+  return escapeHtml(code);
+}
+
+/** Marks where a reference definition was, so the incremental renderer knows when it is final. */
+const REFERENCE_MARKER = 'reasoner_reference';
+
+function trackReferences(md: MarkdownIt): void {
+  // The Ruler keeps its rules in `__rules__` (not in the typings); the stock rule is wrapped, not copied.
+  const rules = (md.block.ruler as unknown as { __rules__?: { name: string; fn: MarkdownIt.ParserBlock.RuleBlock }[] }).__rules__;
+  const fn = rules?.find((rule) => rule.name === 'reference')?.fn;
+  if (!fn) return;
+  md.block.ruler.at('reference', (state, startLine, endLine, silent) => {
+    const env = state.env as { references?: Record<string, unknown> };
+    const before = new Set(Object.keys(env.references ?? {}));
+    const matched = fn(state, startLine, endLine, silent);
+    if (matched && !silent) {
+      const labels = Object.keys(env.references ?? {}).filter((label) => !before.has(label));
+      const token = state.push(REFERENCE_MARKER, '', 0);
+      token.map = [startLine, state.line];
+      token.block = true;
+      token.meta = { labels };
+    }
+    return matched;
+  });
+  md.renderer.rules[REFERENCE_MARKER] = () => '';
+}
+
+export function createMarkdown(): MarkdownIt {
+  const md = new MarkdownIt({
+    html: false,
+    linkify: true,
+    typographer: false,
+    breaks: false,
+    highlight: (code, language) => highlightCode(code, language),
+  });
+  md.validateLink = isSafeLink;
+  // Images would load remote content (the CSP blocks it anyway): show them as links.
+  md.renderer.rules.image = (tokens, idx, options, env, self) => {
+    const token = tokens[idx];
+    if (!token) return '';
+    const src = token.attrGet('src') ?? '';
+    const alt = self.renderInlineAsText(token.children ?? [], options, env) || src;
+    return `<a href="${escapeHtml(src)}" class="image-link">${escapeHtml(`🖼 ${alt}`)}</a>`;
+  };
+  // Fenced code carries hljs' class so theme colours apply even without a language.
+  const fence = md.renderer.rules.fence;
+  md.renderer.rules.fence = (tokens, idx, options, env, self) => {
+    const html = fence ? fence(tokens, idx, options, env, self) : self.renderToken(tokens, idx, options);
+    return html.replace(/^<pre><code( class="([^"]*)")?>/, (_m, _a: string | undefined, cls: string | undefined) => `<pre><code class="hljs${cls ? ` ${cls}` : ''}">`);
+  };
+  md.renderer.rules.code_block = (tokens, idx) => `<pre><code class="hljs">${escapeHtml(tokens[idx]?.content ?? '')}</code></pre>\n`;
+  trackReferences(md);
+  return md;
+}
+
+let shared: MarkdownIt | undefined;
+export function sharedMarkdown(): MarkdownIt {
+  shared ??= createMarkdown();
+  return shared;
+}
+
+/** The whole text at once (history, finished answers). Not sanitized. */
+export function renderMarkdown(text: string, md: MarkdownIt = sharedMarkdown()): string {
+  return md.render(text);
+}
+
+export interface RenderUpdate {
+  /** Everything shown so far must be discarded before applying this update. */
+  readonly reset: boolean;
+  /** HTML of blocks that are final: append it, it never changes. */
+  readonly committed: string;
+  /** HTML of the trailing blocks: replaces the previous tail. */
+  readonly tail: string;
+}
+
+interface Env {
+  references?: Record<string, unknown>;
+}
+
+export class IncrementalMarkdown {
+  private source = '';
+  private pendingCR = false;
+  /** Offset in `source` where the uncommitted tail starts. */
+  private offset = 0;
+  private committedParts: string[] = [];
+  private committedRefs: Record<string, unknown> = {};
+  private lastTail = '';
+  /** Blocks rendered so far (for tests and benchmarks): shows how much work each update did. */
+  lastParsedLength = 0;
+
+  constructor(private readonly md: MarkdownIt = sharedMarkdown()) {}
+
+  get text(): string {
+    return this.source + (this.pendingCR ? '\n' : '');
+  }
+
+  /** The HTML of everything rendered so far (committed blocks and the tail). */
+  get html(): string {
+    return this.committedParts.join('') + this.lastTail;
+  }
+
+  append(delta: string): RenderUpdate {
+    if (delta.length > 0) this.source += this.normalize(delta);
+    return this.update(false);
+  }
+
+  /** The text is complete: commit everything and make sure it equals a full render. */
+  finish(): RenderUpdate {
+    if (this.pendingCR) {
+      this.source += '\n';
+      this.pendingCR = false;
+    }
+    const update = this.update(true);
+    const full = this.md.render(this.source);
+    if (this.html === full) return update;
+    this.committedParts = [full];
+    this.lastTail = '';
+    this.offset = this.source.length;
+    return { reset: true, committed: full, tail: '' };
+  }
+
+  /** markdown-it normalizes line ends itself; doing it here keeps offsets and lines in step. */
+  private normalize(delta: string): string {
+    let text = (this.pendingCR ? '\r' : '') + delta;
+    this.pendingCR = text.endsWith('\r');
+    if (this.pendingCR) text = text.slice(0, -1);
+    return text.replace(/\r\n?/g, '\n').replace(/\0/g, '\uFFFD');
+  }
+
+  private update(final: boolean, resetting = false): RenderUpdate {
+    const tail = this.source.slice(this.offset);
+    this.lastParsedLength = tail.length;
+    const env: Env = { references: { ...this.committedRefs } };
+    const tokens = this.md.parse(tail, env);
+
+    // Top-level blocks: their first token index and start line.
+    const starts: { index: number; line: number }[] = [];
+    for (let i = 0; i < tokens.length; i++) {
+      const token = tokens[i]!;
+      if (token.level === 0 && token.nesting !== -1 && token.map) starts.push({ index: i, line: token.map[0] });
+    }
+
+    let cutIndex = 0;
+    let cutLine = 0;
+    if (final) {
+      cutIndex = tokens.length;
+    } else {
+      const completeLines = countNewlines(tail);
+      for (let k = starts.length - 1; k >= 1; k--) {
+        const start = starts[k]!;
+        if (start.line + 1 < completeLines) {
+          cutIndex = start.index;
+          cutLine = start.line;
+          break;
+        }
+      }
+    }
+
+    const newLabels: string[] = [];
+    for (let i = 0; i < cutIndex; i++) {
+      const token = tokens[i]!;
+      if (token.type === REFERENCE_MARKER) newLabels.push(...((token.meta as { labels: string[] }).labels));
+    }
+    if (newLabels.length > 0 && this.offset > 0 && !resetting) {
+      // A definition became final after blocks that may use it: render everything again, once.
+      this.offset = 0;
+      this.committedParts = [];
+      this.committedRefs = {};
+      const update = this.update(final, true);
+      return { reset: true, committed: update.committed, tail: update.tail };
+    }
+    for (const label of newLabels) this.committedRefs[label] = env.references?.[label];
+
+    const committed = cutIndex > 0 ? this.md.renderer.render(tokens.slice(0, cutIndex), this.md.options, env) : '';
+    const rest = this.md.renderer.render(tokens.slice(cutIndex), this.md.options, env);
+    if (cutIndex > 0) {
+      this.committedParts.push(committed);
+      this.offset = final ? this.source.length : this.offset + lineOffset(tail, cutLine);
+    }
+    this.lastTail = rest;
+    return { reset: resetting, committed, tail: rest };
+  }
+}
+
+function countNewlines(text: string): number {
+  let count = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++;
+  return count;
+}
+
+function lineOffset(text: string, line: number): number {
+  let offset = 0;
+  for (let i = 0; i < line; i++) {
+    const next = text.indexOf('\n', offset);
+    if (next === -1) return text.length;
+    offset = next + 1;
+  }
+  return offset;
+}
+
+export type { Token };
