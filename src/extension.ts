@@ -1,24 +1,38 @@
 import * as vscode from 'vscode';
-import { readSettings, onDidChangeSettings } from './vscode/config';
+import { onDidChangeSettings, readSettings } from './vscode/config';
+import { InlineThreads } from './vscode/inline/inlineThreads';
 import { createLogger } from './vscode/log';
 import { Notifier } from './vscode/notify';
+import { Proposals } from './vscode/refactor/proposals';
 import { ReasonerRequestRunner } from './vscode/requestRunner';
 import { ApiKeyStore } from './vscode/secrets';
 import type { Services } from './vscode/services';
 import { ModelStatusBar } from './vscode/statusBar';
+import { registerAsk } from './vscode/commands/ask';
 import { registerCancelAll } from './vscode/commands/cancelAll';
 import { registerClearApiKey } from './vscode/commands/clearApiKey';
+import { registerExplainSelection } from './vscode/commands/explainSelection';
+import { registerFindBugs } from './vscode/commands/findBugs';
+import { registerRefactor } from './vscode/commands/refactor';
+import { registerRefactorApply } from './vscode/commands/refactorApply';
+import { registerRefactorDiscard } from './vscode/commands/refactorDiscard';
+import { registerRunPrompt } from './vscode/commands/runPrompt';
 import { registerSelectModel } from './vscode/commands/selectModel';
 import { registerSelectReasoningEffort } from './vscode/commands/selectReasoningEffort';
 import { registerSetApiKey } from './vscode/commands/setApiKey';
 import { registerShowLog } from './vscode/commands/showLog';
+import { registerWriteTests } from './vscode/commands/writeTests';
+import { registerThreadAskAnotherModel } from './vscode/commands/inline/threadAskAnotherModel';
+import { registerThreadCancel } from './vscode/commands/inline/threadCancel';
+import { registerThreadCopyAnswer } from './vscode/commands/inline/threadCopyAnswer';
+import { registerThreadDismiss } from './vscode/commands/inline/threadDismiss';
+import { registerThreadOpenInChat } from './vscode/commands/inline/threadOpenInChat';
+import { registerThreadReply } from './vscode/commands/inline/threadReply';
+import { registerThreadRetry } from './vscode/commands/inline/threadRetry';
 
-const NOT_BUILT_YET = [
-  'reasoner.explainSelection', 'reasoner.ask', 'reasoner.findBugs', 'reasoner.writeTests', 'reasoner.refactor',
-  'reasoner.runPrompt', 'reasoner.openChat', 'reasoner.newChat', 'reasoner.addSelectionToChat',
-];
+const NOT_BUILT_YET = ['reasoner.openChat', 'reasoner.newChat', 'reasoner.addSelectionToChat'];
 
-/** What the extension returns from activate(): for tests and other extensions. */
+/** What activate() returns: for tests and other extensions. */
 export interface ReasonerApi {
   readonly services: Services;
   readonly statusBar: ModelStatusBar;
@@ -30,9 +44,11 @@ export function activate(context: vscode.ExtensionContext): ReasonerApi {
   const log = createLogger(logChannel, (text) => keys.redact(text));
   const notifier = new Notifier();
   const runner = new ReasonerRequestRunner(keys, log, notifier);
-  const services: Services = { context, keys, log, logChannel, notifier, runner };
+  const inline = new InlineThreads(runner);
+  const proposals = new Proposals();
+  const services: Services = { context, keys, log, logChannel, notifier, runner, inline, proposals };
   const statusBar = new ModelStatusBar();
-  context.subscriptions.push(logChannel, keys, runner, statusBar);
+  context.subscriptions.push(logChannel, keys, runner, inline, proposals, statusBar);
 
   const reportSettingProblems = () => {
     const settings = readSettings();
@@ -42,14 +58,15 @@ export function activate(context: vscode.ExtensionContext): ReasonerApi {
   reportSettingProblems();
   context.subscriptions.push(onDidChangeSettings(reportSettingProblems));
 
-  context.subscriptions.push(
-    registerSetApiKey(services),
-    registerClearApiKey(services),
-    registerSelectModel(services),
-    registerSelectReasoningEffort(services),
-    registerShowLog(services),
-    registerCancelAll(services),
-  );
+  for (const register of [
+    registerSetApiKey, registerClearApiKey, registerSelectModel, registerSelectReasoningEffort, registerShowLog, registerCancelAll,
+    registerExplainSelection, registerAsk, registerFindBugs, registerWriteTests, registerRefactor, registerRefactorApply,
+    registerRefactorDiscard, registerRunPrompt,
+    registerThreadReply, registerThreadCancel, registerThreadRetry, registerThreadAskAnotherModel, registerThreadOpenInChat,
+    registerThreadCopyAnswer, registerThreadDismiss,
+  ]) {
+    context.subscriptions.push(register(services));
+  }
 
   for (const command of NOT_BUILT_YET) {
     context.subscriptions.push(vscode.commands.registerCommand(command, async () => {

@@ -2,7 +2,6 @@
  * What Reasoner asks the model for each task, and the expansion of users'
  * prompt templates. Plain text: the code itself travels as a CodeContext.
  */
-import type { CodeContext } from './types';
 
 export type TaskKind = 'explain' | 'ask' | 'findBugs' | 'writeTests' | 'refactor' | 'custom' | 'chat';
 
@@ -130,11 +129,4 @@ export class FenceStripper {
         return line;
     }
   }
-}
-
-export function codeContextLabel(context: CodeContext): string {
-  const lines = context.startLine !== undefined
-    ? context.endLine !== undefined && context.endLine !== context.startLine ? ` lines ${context.startLine}-${context.endLine}` : ` line ${context.startLine}`
-    : '';
-  return `${context.fileName}${lines}`;
 }

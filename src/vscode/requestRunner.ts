@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { ReasoningClient } from '../core/client';
+import { collectAnswer, ReasoningClient, type Answer } from '../core/client';
 import { ApiError } from '../core/errors';
 import type { ModelInfo } from '../core/models';
-import type { FinishReason, ReasoningRequest, StreamEvent, Usage } from '../core/types';
+import type { FinishReason, ReasoningRequest, Usage } from '../core/types';
 import { findModel, readSettings, type ReasonerSettings } from './config';
 import type { Logger } from './log';
 import { errorActions, type Notifier } from './notify';
@@ -63,7 +63,7 @@ export class ReasonerRequestRunner implements RequestRunner, vscode.Disposable {
       const error = new ApiError({ kind: 'no-key' });
       this.log.warn(`[${request.source}] not sent: no API key is set`);
       this.notifier.show('warning', 'Reasoner needs your AI/ML API key before it can ask a model. Set it once; it is kept in VS Code\'s secret storage.', errorActions(error, request.retry));
-      return { ...fail(error), model };
+      return fail(error);
     }
 
     const client = this.clientFor(settings.baseUrl.url, settings.timeoutSeconds);
@@ -86,50 +86,36 @@ export class ReasonerRequestRunner implements RequestRunner, vscode.Disposable {
       ...(request.instructions ? { instructions: request.instructions } : {}),
     };
 
-    let text = '';
-    let reasoning = '';
-    let usage: Usage | undefined;
-    let finish: FinishReason | undefined;
-    let error: ApiError | undefined;
-    let requestId: string | undefined;
     let firstTokenMs: number | undefined;
     let url = '';
+    let answer: Answer;
     try {
-      for await (const event of client.stream(reasoningRequest, controller.signal, key)) {
-        switch (event.type) {
-          case 'request': requestId = event.requestId ?? requestId; url = event.url; break;
-          case 'text': text += event.delta; firstTokenMs ??= Date.now() - started; break;
-          case 'reasoning': reasoning += event.delta; firstTokenMs ??= Date.now() - started; break;
-          case 'usage': usage = event.usage; break;
-          case 'finish': finish = event.reason; break;
-          case 'error': error = event.error; requestId = event.error.requestId ?? requestId; break;
-          case 'progress': break;
-          default: assertNever(event);
-        }
-        request.onEvent?.(event);
-      }
+      answer = await collectAnswer(client.stream(reasoningRequest, controller.signal), {
+        maxOutputTokens: settings.maxOutputTokens,
+        effort,
+        onEvent: (event) => {
+          if (event.type === 'request') url = event.url;
+          if ((event.type === 'text' || event.type === 'reasoning') && firstTokenMs === undefined) firstTokenMs = Date.now() - started;
+          request.onEvent?.(event);
+        },
+      });
     } catch (thrown) {
       // The client reports failures as events; anything thrown is a bug worth the log.
-      error = new ApiError({ kind: 'protocol', detail: thrown instanceof Error ? thrown.message : String(thrown), cause: thrown });
+      const error = new ApiError({ kind: 'protocol', detail: thrown instanceof Error ? thrown.message : String(thrown), cause: thrown });
       request.onEvent?.({ type: 'error', error });
+      answer = { text: '', reasoning: '', error, elapsedMs: Date.now() - started };
     } finally {
       request.signal?.removeEventListener('abort', onAbort);
       this.active.delete(id);
       this.activeChanged.fire(this.active.size);
     }
-
+    const { text, usage, finish, error, requestId } = answer;
     const elapsedMs = Date.now() - started;
     this.logOutcome(request.source, model, url, { text, finish, error, requestId, usage, elapsedMs, firstTokenMs });
     if (error && (error.kind === 'auth' || error.kind === 'credits')) {
       this.notifier.show('error', error.userMessage, errorActions(error, request.retry));
     }
-    return {
-      model, effort, text, reasoning, elapsedMs,
-      ...(usage ? { usage } : {}),
-      ...(finish ? { finish } : {}),
-      ...(error ? { error } : {}),
-      ...(requestId ? { requestId } : {}),
-    };
+    return { ...answer, model, effort, elapsedMs };
   }
 
   private resolveModel(settings: ReasonerSettings, requested: string | undefined): ModelInfo | undefined {
@@ -141,7 +127,7 @@ export class ReasonerRequestRunner implements RequestRunner, vscode.Disposable {
       const previous = this.client;
       // Requests still running on the old client finish there; it is closed once they are done.
       if (previous) void this.whenIdle().then(() => previous.dispose());
-      this.client = new ReasoningClient({ baseUrl, timeoutSeconds, logger: this.log });
+      this.client = new ReasoningClient({ baseUrl, timeoutSeconds, logger: this.log, apiKey: () => this.keys.get() });
       this.clientKey = { baseUrl, timeoutSeconds };
     }
     return this.client;
@@ -182,8 +168,4 @@ export class ReasonerRequestRunner implements RequestRunner, vscode.Disposable {
     void this.client?.dispose();
     this.activeChanged.dispose();
   }
-}
-
-function assertNever(value: never): never {
-  throw new Error(`unhandled stream event ${JSON.stringify(value)}`);
 }

@@ -21,7 +21,8 @@ export interface RunRequest {
 }
 
 export interface RunResult {
-  readonly model: ModelInfo;
+  /** Absent only when the configured model id is unknown (then `error` says so). */
+  readonly model?: ModelInfo;
   readonly effort: ReasoningEffort;
   readonly text: string;
   readonly reasoning: string;
@@ -30,6 +31,8 @@ export interface RunResult {
   /** Set when the run failed or was cancelled; `text` then holds the partial answer. */
   readonly error?: ApiError;
   readonly requestId?: string;
+  /** Something the user should know about a finished answer (empty because the budget went to reasoning, cut off). */
+  readonly notice?: string;
   readonly elapsedMs: number;
 }
 

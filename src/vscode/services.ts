@@ -1,8 +1,31 @@
 import type * as vscode from 'vscode';
+import type { CodeContext, ReasoningEffort, Usage } from '../core/types';
+import type { InlineThreads } from './inline/inlineThreads';
 import type { Logger } from './log';
 import type { Notifier } from './notify';
+import type { Proposals } from './refactor/proposals';
 import type { ReasonerRequestRunner } from './requestRunner';
 import type { ApiKeyStore } from './secrets';
+
+/** One question and answer of an inline thread, as handed to the chat by "Open in Chat". */
+export interface ExchangeExport {
+  readonly question: string;
+  readonly context: readonly CodeContext[];
+  readonly answer: string;
+  readonly modelId: string | undefined;
+  readonly effort: ReasoningEffort;
+  readonly status: 'running' | 'done' | 'incomplete' | 'cancelled' | 'error';
+  readonly usage?: Usage;
+  readonly elapsedMs: number;
+}
+
+/** What other entry points may ask of the chat sidebar. */
+export interface ChatBridge {
+  /** Sends a prompt as a new turn of the active conversation; resolves to the answer or undefined. */
+  sendPrompt(text: string, context: readonly CodeContext[], modelId?: string): Promise<string | undefined>;
+  /** Creates a conversation from an inline thread and shows it; resolves to its id. */
+  importExchanges(exchanges: readonly ExchangeExport[]): Promise<string | undefined>;
+}
 
 /** What activate() builds once and hands to every command and view. */
 export interface Services {
@@ -12,4 +35,7 @@ export interface Services {
   readonly logChannel: vscode.LogOutputChannel;
   readonly notifier: Notifier;
   readonly runner: ReasonerRequestRunner;
+  readonly inline: InlineThreads;
+  readonly proposals: Proposals;
+  chat?: ChatBridge;
 }

@@ -1,0 +1,10 @@
+import * as vscode from 'vscode';
+import { TASK_QUESTIONS } from '../../core/prompts';
+import { askInline } from '../inline/inlineTask';
+import type { Services } from '../services';
+
+/** reasoner.explainSelection: explains the selection (or enclosing symbol, or line) in an inline thread. */
+export function registerExplainSelection(services: Services): vscode.Disposable {
+  return vscode.commands.registerCommand('reasoner.explainSelection', () =>
+    askInline(services.inline, 'explain', TASK_QUESTIONS.explain));
+}

@@ -1,0 +1,10 @@
+import * as vscode from 'vscode';
+import { TASK_QUESTIONS } from '../../core/prompts';
+import { askInline } from '../inline/inlineTask';
+import type { Services } from '../services';
+
+/** reasoner.findBugs: bugs and risks, each with its line, in an inline thread. */
+export function registerFindBugs(services: Services): vscode.Disposable {
+  return vscode.commands.registerCommand('reasoner.findBugs', () =>
+    askInline(services.inline, 'findBugs', TASK_QUESTIONS.findBugs));
+}

@@ -1,0 +1,16 @@
+import * as vscode from 'vscode';
+import type { Services } from '../../services';
+
+/** reasoner.inline.reply (the thread's reply box): a follow-up in the same conversation with the same model. */
+export function registerThreadReply(services: Services): vscode.Disposable {
+  return vscode.commands.registerCommand('reasoner.inline.reply', (reply?: vscode.CommentReply | { thread: unknown; text: string }) => {
+    const session = services.inline.find(reply);
+    const text = reply?.text?.trim();
+    if (!session || !text) return undefined;
+    if (session.running) {
+      void vscode.window.showInformationMessage('Reasoner: wait for the answer (or cancel it) before replying.');
+      return undefined;
+    }
+    return session.ask(text);
+  });
+}

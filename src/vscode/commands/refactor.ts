@@ -1,0 +1,76 @@
+import * as vscode from 'vscode';
+import { formatElapsed } from '../../core/conversation';
+import { DEFAULT_REFACTOR_REQUEST, extractCode, INSTRUCTIONS } from '../../core/prompts';
+import { codeFromEditor, requireEditor } from '../editorContext';
+import { errorActions } from '../notify';
+import type { Services } from '../services';
+
+/**
+ * reasoner.refactor [request]: asks what to change, gets a replacement for the
+ * selection, and opens the diff (current ↔ proposed) with Apply and Discard.
+ * Resolves to the proposed code once the diff is shown, or undefined.
+ */
+export function registerRefactor(services: Services): vscode.Disposable {
+  const refactor = async (argument?: unknown): Promise<string | undefined> => {
+    const editor = requireEditor();
+    if (!editor) return undefined;
+    if (editor.selection.isEmpty) {
+      void vscode.window.showInformationMessage('Reasoner: select the code to refactor first.');
+      return undefined;
+    }
+    const request = typeof argument === 'string' && argument.trim()
+      ? argument.trim()
+      : await vscode.window.showInputBox({
+        title: 'Reasoner: Refactor Selection',
+        prompt: 'What should change?',
+        value: DEFAULT_REFACTOR_REQUEST,
+        valueSelection: [0, DEFAULT_REFACTOR_REQUEST.length],
+        ignoreFocusOut: true,
+      });
+    if (!request) return undefined;
+    const code = await codeFromEditor(editor);
+    const original = code.document.getText(code.range);
+
+    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Reasoner', cancellable: true }, async (progress, token) => {
+      const abort = new AbortController();
+      const cancel = token.onCancellationRequested(() => abort.abort());
+      const started = Date.now();
+      const label = `Refactoring: ${request}`;
+      progress.report({ message: label });
+      const tick = setInterval(() => progress.report({ message: `${label} ${formatElapsed(Date.now() - started)}` }), 1000);
+      try {
+        return await services.runner.run({
+          source: 'palette:refactor',
+          instructions: INSTRUCTIONS.refactor,
+          turns: [{ role: 'user', text: `Refactor this code: ${request}`, context: [code.context] }],
+          signal: abort.signal,
+          retry: () => refactor(request),
+        });
+      } finally {
+        clearInterval(tick);
+        cancel.dispose();
+      }
+    });
+    if (result.error) {
+      if (result.error.kind !== 'cancelled') {
+        services.notifier.show('error', `Reasoner: ${result.error.userMessage}`, errorActions(result.error, () => refactor(request)));
+      }
+      return undefined;
+    }
+    const proposed = extractCode(result.text);
+    if (!proposed.trim()) {
+      services.notifier.show('warning', `Reasoner: the model proposed no code.${result.notice ? ` ${result.notice}` : ''}`);
+      return undefined;
+    }
+    const proposal = services.proposals.add(code.document.uri, code.range, original, proposed, request);
+    const { current, proposed: proposedUri } = services.proposals.uris(proposal);
+    const name = code.document.uri.path.split('/').pop() ?? 'selection';
+    await vscode.commands.executeCommand('vscode.diff', current, proposedUri, `${name}: current ↔ proposed (${request})`, { preview: false });
+    services.notifier.show('info', `Reasoner proposes a change to ${name}: "${request}".`, [
+      { title: 'Apply', run: () => vscode.commands.executeCommand('reasoner.refactor.apply', proposal.id) },
+      { title: 'Discard', run: () => vscode.commands.executeCommand('reasoner.refactor.discard', proposal.id) },
+    ]);
+    return proposed;
+  };
+  return vscode.commands.registerCommand('reasoner.refactor', refactor);
+}

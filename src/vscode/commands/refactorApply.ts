@@ -1,0 +1,26 @@
+import * as vscode from 'vscode';
+import type { Services } from '../services';
+
+/** reasoner.refactor.apply [proposal id]: applies a proposal as one undoable edit. Resolves to 'applied' or undefined. */
+export function registerRefactorApply(services: Services): vscode.Disposable {
+  return vscode.commands.registerCommand('reasoner.refactor.apply', async (target?: unknown): Promise<string | undefined> => {
+    const proposal = services.proposals.find(target);
+    if (!proposal) {
+      void vscode.window.showInformationMessage('Reasoner: there is no proposed change to apply.');
+      return undefined;
+    }
+    const outcome = await services.proposals.apply(proposal);
+    if (outcome === 'changed') {
+      services.notifier.show('warning', 'Reasoner: the code changed since the proposal was made, so it was not applied. Run Refactor Selection again on the new code.');
+      return undefined;
+    }
+    if (outcome === 'missing') {
+      services.notifier.show('error', 'Reasoner: the edit could not be applied (is the file read-only or closed?).');
+      return undefined;
+    }
+    await services.proposals.closeDiff(proposal);
+    const document = await vscode.workspace.openTextDocument(proposal.documentUri);
+    await vscode.window.showTextDocument(document, { selection: new vscode.Range(proposal.range.start, proposal.range.start), preview: false });
+    return 'applied';
+  });
+}

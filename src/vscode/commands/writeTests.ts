@@ -1,0 +1,26 @@
+import * as vscode from 'vscode';
+import { TASK_QUESTIONS } from '../../core/prompts';
+import { streamToNewDocument } from '../documentOutput';
+import { codeFromEditor, requireEditor } from '../editorContext';
+import type { Services } from '../services';
+
+/** reasoner.writeTests: tests for the selection stream into a new untitled document in the same language. */
+export function registerWriteTests(services: Services): vscode.Disposable {
+  return vscode.commands.registerCommand('reasoner.writeTests', async (): Promise<string | undefined> => {
+    const editor = requireEditor();
+    if (!editor) return undefined;
+    const code = await codeFromEditor(editor);
+    if (!code.context.code.trim()) {
+      void vscode.window.showInformationMessage('Reasoner: select the code to write tests for.');
+      return undefined;
+    }
+    return streamToNewDocument(services, {
+      task: 'writeTests',
+      source: 'palette:writeTests',
+      question: TASK_QUESTIONS.writeTests,
+      context: [code.context],
+      languageId: code.document.languageId,
+      stripFence: true,
+    });
+  });
+}
