@@ -23,6 +23,7 @@ import {
   ApiError, errorFromHttp, errorFromTransport, emptyAnswerMessage, headerValue, isApiError, isBackgroundRefusal,
   isStreamRefusal, redact, truncatedAnswerMessage, type HeaderBag,
 } from './errors';
+import { checkBaseUrl, type BaseUrlCheck } from './endpoint';
 import { buildRequest, type BuiltRequest } from './requests';
 import { SseDecoder, type SseMessage } from './sse';
 import { chatCompletionEvents, createTranslator, responseEvents, responseStatus } from './stream';
@@ -70,7 +71,7 @@ export const DEFAULT_BACKGROUND_POLICY: BackgroundPolicy = Object.freeze({ initi
 export const DEFAULT_TIMEOUT_SECONDS = 900;
 
 export interface ReasoningClientOptions {
-  /** e.g. https://api.aimlapi.com/v1 — https, or http on a loopback address. */
+  /** e.g. https://api.aimlapi.com/v1 — https, or http on a loopback address (checked by endpoint.ts). */
   readonly baseUrl: string;
   /**
    * Returns the key (from SecretStorage); called once per `stream()` call that does not pass
@@ -91,33 +92,6 @@ export interface ReasoningClientOptions {
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Jitter source in [0, 1). Default Math.random. */
   readonly random?: () => number;
-}
-
-// ---------------------------------------------------------------------------
-// Base URL
-
-export type BaseUrlCheck = { readonly ok: true; readonly url: string } | { readonly ok: false; readonly problem: string };
-
-function isLoopback(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
-
-/** https anywhere, http only on loopback; no credentials, query or fragment. Trailing slash removed. */
-export function validateBaseUrl(raw: string): BaseUrlCheck {
-  const text = raw.trim();
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return { ok: false, problem: `reasoner.baseUrl “${text}” is not a URL.` };
-  }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
-    return { ok: false, problem: `reasoner.baseUrl must use https:// (http:// only for 127.0.0.1, localhost or [::1]); got “${url.protocol}//${url.host}”.` };
-  }
-  if (url.username || url.password) return { ok: false, problem: 'reasoner.baseUrl must not contain a user name or password.' };
-  if (url.search || url.hash) return { ok: false, problem: 'reasoner.baseUrl must not contain a query or fragment.' };
-  return { ok: true, url: `${url.origin}${url.pathname.replace(/\/+$/, '')}` };
 }
 
 // ---------------------------------------------------------------------------
@@ -229,7 +203,8 @@ export class ReasoningClient {
   private disposed = false;
 
   constructor(private readonly opts: ReasoningClientOptions) {
-    this.baseUrlCheck = validateBaseUrl(opts.baseUrl);
+    // One policy for where the key may go (endpoint.ts): https, or http on loopback only.
+    this.baseUrlCheck = checkBaseUrl(opts.baseUrl);
     const seconds = opts.timeoutSeconds !== undefined && opts.timeoutSeconds > 0 ? opts.timeoutSeconds : DEFAULT_TIMEOUT_SECONDS;
     this.timeoutMs = Math.round(seconds * 1000);
     this.retry = { ...DEFAULT_RETRY_POLICY, ...opts.retry };
@@ -299,7 +274,7 @@ export class ReasoningClient {
   private async *run(request: ReasoningRequest, call: Call, apiKey: string | undefined): AsyncGenerator<StreamEvent, void, undefined> {
     try {
       if (this.disposed) throw new ApiError({ kind: 'config', userMessage: 'The Reasoner client was shut down; try again.' });
-      if (!this.baseUrlCheck.ok) throw new ApiError({ kind: 'config', userMessage: this.baseUrlCheck.problem, actions: ['openSettings'] });
+      if (!this.baseUrlCheck.ok) throw new ApiError({ kind: 'config', userMessage: this.baseUrlCheck.message, actions: ['openSettings'] });
       const baseUrl = this.baseUrlCheck.url;
       if (call.aborted) throw ApiError.cancelled();
       const provider = this.opts.apiKey;

@@ -1,0 +1,97 @@
+/**
+ * Validates request bodies against the gateway's own OpenAPI 3.0 files (copied to
+ * test/fixtures/openapi from the shared contract). OpenAPI 3.0 is not JSON Schema:
+ * `nullable` becomes a `null` type/enum member, and OpenAPI-only keywords are dropped.
+ */
+
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+
+export const OPENAPI_DIR = path.resolve(process.cwd(), 'test/fixtures/openapi');
+
+type Json = Record<string, unknown>;
+
+function isRecord(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const DROP = new Set(['nullable', 'example', 'examples', 'discriminator', 'xml', 'externalDocs', 'deprecated', 'readOnly', 'writeOnly']);
+const SCHEMA_MAPS = new Set(['properties', 'patternProperties', 'definitions', '$defs']);
+
+/** OpenAPI 3.0 schema object -> JSON Schema (draft 7) that ajv understands. */
+export function toJsonSchema(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(toJsonSchema);
+  if (!isRecord(schema)) return schema;
+  const out: Json = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (DROP.has(key) || key.startsWith('x-')) continue;
+    if (SCHEMA_MAPS.has(key) && isRecord(value)) {
+      out[key] = Object.fromEntries(Object.entries(value).map(([name, sub]) => [name, toJsonSchema(sub)]));
+    } else if (key === 'enum' || key === 'required' || key === 'default' || key === 'const') {
+      out[key] = value;
+    } else {
+      out[key] = toJsonSchema(value);
+    }
+  }
+  if (schema.nullable === true) {
+    if (typeof out.type === 'string') out.type = [out.type, 'null'];
+    else if (Array.isArray(out.type) && !out.type.includes('null')) out.type = [...(out.type as unknown[]), 'null'];
+    if (Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...out.enum, null];
+    if (out.type === undefined && (out.anyOf || out.oneOf || out.allOf)) return { anyOf: [out, { type: 'null' }] };
+  }
+  return out;
+}
+
+export interface BodyValidator {
+  readonly file: string;
+  readonly apiPath: string;
+  validate(body: unknown): { valid: boolean; errors: string };
+}
+
+const cache = new Map<string, BodyValidator>();
+
+/** The request body schema of POST `apiPath` (e.g. /chat/completions) in `file`. */
+export function bodyValidator(file: string, apiPath: '/chat/completions' | '/responses'): BodyValidator {
+  const cacheKey = `${file} ${apiPath}`;
+  const cached = cache.get(cacheKey);
+  if (cached) return cached;
+  const doc = JSON.parse(readFileSync(path.join(OPENAPI_DIR, file), 'utf8')) as { paths: Record<string, Record<string, Json>> };
+  const entry = Object.entries(doc.paths).find(([p, ops]) => p.endsWith(apiPath) && isRecord(ops.post?.requestBody));
+  if (!entry) throw new Error(`${file} documents no POST ${apiPath}`);
+  const requestBody = entry[1].post.requestBody as { content: Record<string, { schema: unknown }> };
+  const schema = toJsonSchema(requestBody.content['application/json'].schema);
+  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
+  addFormats(ajv);
+  const compiled: ValidateFunction = ajv.compile(schema as Json);
+  const validator: BodyValidator = {
+    file,
+    apiPath: entry[0],
+    validate(body) {
+      const valid = compiled(body) as boolean;
+      return { valid, errors: valid ? '' : formatErrors(compiled.errors ?? []) };
+    },
+  };
+  cache.set(cacheKey, validator);
+  return validator;
+}
+
+function formatErrors(errors: ErrorObject[]): string {
+  return errors.slice(0, 12).map((e) => `${e.instancePath || '(root)'} ${e.message ?? ''} ${JSON.stringify(e.params)}`).join('\n');
+}
+
+/** Which OpenAPI file documents each built-in model (and o3 on the responses API). */
+export const OPENAPI_FILE_FOR: Record<string, { file: string; apiPath: '/chat/completions' | '/responses' }> = {
+  'o1': { file: 'o1.json', apiPath: '/chat/completions' },
+  'openai/o3-2025-04-16 chat': { file: 'o3.json', apiPath: '/chat/completions' },
+  'o3-mini': { file: 'o3-mini.json', apiPath: '/chat/completions' },
+  'openai/o3-pro': { file: 'o3-pro-RESPONSES.json', apiPath: '/responses' },
+  'openai/o3-2025-04-16 responses': { file: 'o3-RESPONSES.json', apiPath: '/responses' },
+};
+
+export function validatorForModel(modelSent: string, api: 'chat' | 'responses'): BodyValidator {
+  const spec = OPENAPI_FILE_FOR[`${modelSent} ${api}`] ?? OPENAPI_FILE_FOR[modelSent];
+  if (!spec) throw new Error(`no OpenAPI file for ${modelSent} (${api})`);
+  return bodyValidator(spec.file, spec.apiPath);
+}
