@@ -22,6 +22,8 @@ export interface CodeServerOptions {
   readonly env?: Record<string, string>;
   /** Extensions folder (to test an installed .vsix); a fresh one otherwise. */
   readonly extensionsDir?: string;
+  /** VS Code's log level, which extension log channels start at (the integration suite checks debug logs). */
+  readonly logLevel?: 'trace' | 'debug' | 'info';
 }
 
 export interface CodeServer {
@@ -86,6 +88,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     '--disable-workspace-trust',
     '--disable-getting-started-override',
     '--enable-smoke-test-driver',
+    ...(options.logLevel ? ['--log', options.logLevel] : []),
     options.folder,
   ];
   let output = '';

@@ -18,6 +18,7 @@ async function main(): Promise<number> {
   const folder = makeWorkspace();
   const server = await startCodeServer({
     folder,
+    logLevel: 'debug',
     env: {
       REASONER_TEST_REPORT: reportFile,
       REASONER_TEST_GREP: process.env.REASONER_TEST_GREP ?? '',

@@ -1,0 +1,276 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { Simulator } from '../simulator/simulator';
+import {
+  closeAllEditors, connectSimulator, markdownOf, openFixture, reasoner, requestText, resetUserSettings, selectLines, setUserSetting, waitFor,
+} from './helpers';
+
+type Message = { role: string; content: unknown };
+const messagesOf = (body: unknown) => (body as { messages: Message[] }).messages;
+
+suite('Explain Selection and palette prompts, inline', () => {
+  let sim: Simulator;
+
+  setup(async () => {
+    sim = await connectSimulator();
+  });
+
+  teardown(async () => {
+    const api = await reasoner();
+    for (const session of api.services.inline.sessions) session.dispose();
+    await closeAllEditors();
+    await resetUserSettings();
+    await sim.close();
+  });
+
+  async function onlySession() {
+    const api = await reasoner();
+    assert.equal(api.services.inline.sessions.length, 1, 'one inline thread');
+    return api.services.inline.sessions[0];
+  }
+
+  test('explains a selection: code, file and language are sent; the answer is in a thread at the selection', async () => {
+    const editor = await openFixture('src/sample.ts');
+    selectLines(editor, 5, 9);
+    sim.script({ text: 'It computes the **Euclidean distance** between two points.' });
+    const answer = await vscode.commands.executeCommand<string>('reasoner.explainSelection');
+    assert.equal(answer, 'It computes the **Euclidean distance** between two points.');
+    const body = sim.requests[0].body;
+    const text = requestText(body);
+    assert.match(text, /export function distance\(a: Point, b: Point\): number/);
+    assert.match(text, /src\/sample\.ts/);
+    assert.match(text, /typescript/);
+    assert.equal(messagesOf(body)[0].role, 'developer');
+
+    const session = await onlySession();
+    assert.equal(session.uri.toString(), editor.document.uri.toString());
+    assert.equal(session.range?.start.line, 5);
+    assert.equal(session.range?.end.line, 9);
+    assert.equal(session.thread.collapsibleState, vscode.CommentThreadCollapsibleState.Expanded);
+    const comments = session.thread.comments;
+    assert.equal(comments.length, 2);
+    assert.match(markdownOf(comments[1]), /Euclidean distance/);
+    assert.match(String(comments[1].author.name), /o3-mini · medium/);
+    assert.match(session.thread.label ?? '', /o3-mini · medium · done/);
+    assert.match(markdownOf(comments[1]), /\d+ in · \d+ out · \d+ reasoning/);
+  });
+
+  test('with an empty selection inside a method, the enclosing method is explained', async () => {
+    const editor = await openFixture('src/sample.ts');
+    editor.selection = new vscode.Selection(20, 6, 20, 6); // inside length()
+    sim.script({ text: 'Sums the segment lengths.' });
+    // The TypeScript server may still be starting: wait until it reports symbols.
+    await waitFor('document symbols', async () => {
+      const symbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', editor.document.uri);
+      return symbols && symbols.length > 0;
+    }, 30_000);
+    const answer = await vscode.commands.executeCommand<string>('reasoner.explainSelection');
+    assert.equal(answer, 'Sums the segment lengths.');
+    const text = requestText(sim.requests[0].body);
+    assert.match(text, /length\(\): number/);
+    assert.match(text, /total \+= distance/);
+    const session = await onlySession();
+    assert.equal(session.range?.start.line, 18);
+    assert.equal(session.range?.end.line, 24);
+  });
+
+  test('works on an untitled document', async () => {
+    const document = await vscode.workspace.openTextDocument({ language: 'python', content: 'def twice(x):\n    return x * 2\n' });
+    const editor = await vscode.window.showTextDocument(document);
+    selectLines(editor, 0, 1);
+    sim.script({ text: 'Doubles x.' });
+    assert.equal(await vscode.commands.executeCommand('reasoner.explainSelection'), 'Doubles x.');
+    const text = requestText(sim.requests[0].body);
+    assert.match(text, /def twice\(x\)/);
+    assert.match(text, /python/);
+    const session = await onlySession();
+    assert.equal(session.uri.scheme, 'untitled');
+  });
+
+  test('streams into the thread before the answer is complete', async () => {
+    const editor = await openFixture('src/sample.ts');
+    selectLines(editor, 0, 3);
+    sim.script({ text: 'First part. Second part. Third part. Fourth part.', deltaSize: 6, chunkDelayMs: 150 });
+    const pending = vscode.commands.executeCommand<string>('reasoner.explainSelection');
+    const api = await reasoner();
+    const partial = await waitFor('a partial answer in the thread', () => {
+      const session = api.services.inline.sessions[0];
+      if (!session || !session.running) return undefined;
+      const body = session.thread.comments[1] ? markdownOf(session.thread.comments[1]) : '';
+      return body.includes('First') && !body.includes('Fourth part.') ? body : undefined;
+    });
+    assert.ok(partial);
+    assert.match(api.services.inline.sessions[0].thread.label ?? '', /running|writing|thinking/);
+    assert.equal(await pending, 'First part. Second part. Third part. Fourth part.');
+  });
+
+  test('a reply in the thread continues the conversation with the first exchange in the request', async () => {
+    const editor = await openFixture('src/sample.ts');
+    selectLines(editor, 5, 9);
+    sim.script({ text: 'It is the distance.' }, { text: 'Use Math.hypot(dx, dy).' });
+    await vscode.commands.executeCommand('reasoner.explainSelection');
+    const session = await onlySession();
+    const followUp = await vscode.commands.executeCommand<string>('reasoner.inline.reply', { thread: session.thread, text: 'How would you simplify it?' });
+    assert.equal(followUp, 'Use Math.hypot(dx, dy).');
+    const messages = messagesOf(sim.requests[1].body);
+    assert.deepEqual(messages.map((m) => m.role), ['developer', 'user', 'assistant', 'user']);
+    assert.match(JSON.stringify(messages[1].content), /export function distance/);
+    assert.equal(messages[2].content, 'It is the distance.');
+    assert.equal(messages[3].content, 'How would you simplify it?');
+    assert.equal(session.thread.comments.length, 4);
+    assert.match(markdownOf(session.thread.comments[3]), /Math\.hypot/);
+  });
+
+  test('cancel during a 30 s wait settles at once with undefined, marks the thread, and closes the connection', async () => {
+    const editor = await openFixture('src/sample.ts');
+    selectLines(editor, 5, 9);
+    sim.script({ firstByteDelayMs: 30_000, text: 'never' });
+    const pending = vscode.commands.executeCommand<string | undefined>('reasoner.explainSelection');
+    await sim.waitForRequests(1);
+    const session = await onlySession();
+    const started = Date.now();
+    assert.equal(await vscode.commands.executeCommand('reasoner.inline.cancel', session.thread), 'cancelled');
+    assert.equal(await pending, undefined);
+    assert.ok(Date.now() - started < 1000, `settled in ${Date.now() - started} ms`);
+    assert.equal(session.status, 'cancelled');
+    assert.match(session.thread.label ?? '', /cancelled/);
+    const close = await sim.waitForClose(0, 5000);
+    assert.equal(close.completed, false);
+  });
+
+  test('Cancel All stops every running thread', async () => {
+    const editor = await openFixture('src/sample.ts');
+    sim.setDefault({ firstByteDelayMs: 30_000 });
+    selectLines(editor, 0, 3);
+    const first = vscode.commands.executeCommand('reasoner.explainSelection');
+    selectLines(editor, 5, 9);
+    const second = vscode.commands.executeCommand('reasoner.findBugs');
+    await sim.waitForRequests(2);
+    assert.equal(await vscode.commands.executeCommand('reasoner.cancelAll'), 2);
+    assert.deepEqual(await Promise.all([first, second]), [undefined, undefined]);
+  });
+
+  test('the thread follows its code when lines are added above it', async () => {
+    const editor = await openFixture('src/sample.ts');
+    selectLines(editor, 5, 9);
+    sim.script({ text: 'ok' });
+    await vscode.commands.executeCommand('reasoner.explainSelection');
+    const session = await onlySession();
+    await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), '// one\n// two\n// three\n'));
+    assert.equal(session.range?.start.line, 8);
+    assert.equal(session.range?.end.line, 12);
+    await vscode.commands.executeCommand('undo');
+    assert.equal(session.range?.start.line, 5);
+  });
+
+  test('refactor opens a diff; Apply is one undoable edit; a changed original is refused', async () => {
+    const api = await reasoner();
+    const editor = await openFixture('src/sample.ts');
+    const original = editor.document.getText();
+    selectLines(editor, 6, 7);
+    sim.script({ text: 'Here you go:\n```ts\n  const deltaX = a.x - b.x;\n  const deltaY = a.y - b.y;\n```\n- renamed' });
+    const proposed = await vscode.commands.executeCommand<string>('reasoner.refactor', 'rename to deltaX/deltaY');
+    assert.equal(proposed, '  const deltaX = a.x - b.x;\n  const deltaY = a.y - b.y;');
+    assert.match(requestText(sim.requests[0].body), /rename to deltaX\/deltaY/);
+    const diffTab = vscode.window.tabGroups.all.flatMap((group) => group.tabs).find((tab) => tab.input instanceof vscode.TabInputTextDiff);
+    assert.ok(diffTab, 'a diff editor is open');
+    const input = diffTab.input as vscode.TabInputTextDiff;
+    assert.equal(input.modified.scheme, 'reasoner-proposal');
+    const proposedDoc = await vscode.workspace.openTextDocument(input.modified);
+    assert.match(proposedDoc.getText(), /const deltaX = a\.x - b\.x;\n {2}const deltaY/);
+
+    assert.equal(await vscode.commands.executeCommand('reasoner.refactor.apply'), 'applied');
+    assert.match(editor.document.getText(), /const deltaX = a\.x - b\.x;/);
+    assert.doesNotMatch(editor.document.getText(), /const dx = /);
+    await vscode.window.showTextDocument(editor.document);
+    await vscode.commands.executeCommand('undo');
+    assert.equal(editor.document.getText(), original, 'one undo restores the original');
+
+    // A second proposal, then the code changes before Apply.
+    const again = await vscode.window.showTextDocument(editor.document);
+    selectLines(again, 6, 7);
+    sim.script({ text: '```ts\n  const deltaX = a.x - b.x;\n  const deltaY = a.y - b.y;\n```' });
+    await vscode.commands.executeCommand('reasoner.refactor', 'rename');
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(again.document.uri, new vscode.Position(6, 2), '/* edited */ ');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    const changed = again.document.getText();
+    assert.equal(await vscode.commands.executeCommand('reasoner.refactor.apply', api.services.proposals.all.at(-1)!.id), undefined);
+    assert.equal(again.document.getText(), changed, 'nothing applied over the changed code');
+    assert.match(api.services.notifier.shown.at(-1)!.message, /changed since the proposal/);
+    await vscode.window.showTextDocument(again.document);
+    await vscode.commands.executeCommand('undo');
+    assert.equal(again.document.getText(), original);
+  });
+
+  test('write tests streams into a new document in the same language, without the fence', async () => {
+    const editor = await openFixture('src/sample.ts');
+    selectLines(editor, 5, 9);
+    sim.script({ text: '```typescript\nimport { distance } from "./sample";\n\ntest("zero", () => expect(distance({x:0,y:0},{x:0,y:0})).toBe(0));\n```', chunkDelayMs: 20 });
+    const text = await vscode.commands.executeCommand<string>('reasoner.writeTests');
+    assert.equal(text, 'import { distance } from "./sample";\n\ntest("zero", () => expect(distance({x:0,y:0},{x:0,y:0})).toBe(0));\n');
+    const active = vscode.window.activeTextEditor!.document;
+    assert.equal(active.isUntitled, true);
+    assert.equal(active.languageId, 'typescript');
+    assert.equal(active.getText(), text);
+  });
+
+  test('a custom prompt expands its variables into the request', async () => {
+    await setUserSetting('prompts', [{ name: 'Rate it', prompt: 'Rate this ${language} from ${fileName} for ${input}:\n${selection}', output: 'inline' }]);
+    const editor = await openFixture('src/sample.ts');
+    selectLines(editor, 5, 5);
+    sim.script({ text: '7/10' });
+    assert.equal(await vscode.commands.executeCommand('reasoner.runPrompt', 'Rate it', 'clarity'), '7/10');
+    const user = messagesOf(sim.requests[0].body).at(-1)!;
+    assert.equal(user.content, 'Rate this typescript from src/sample.ts for clarity:\nexport function distance(a: Point, b: Point): number {');
+  });
+
+  test('ask sends a free question about the selection', async () => {
+    const editor = await openFixture('src/sample.ts');
+    selectLines(editor, 12, 13);
+    sim.script({ text: 'Because it is private.' });
+    assert.equal(await vscode.commands.executeCommand('reasoner.ask', 'Why readonly?'), 'Because it is private.');
+    assert.match(requestText(sim.requests[0].body), /Why readonly\?/);
+    assert.match(requestText(sim.requests[0].body), /private readonly points/);
+  });
+
+  test('a 401 shows the server message and Set API Key in the thread', async () => {
+    const editor = await openFixture('src/sample.ts');
+    selectLines(editor, 5, 9);
+    sim.script({ status: 401, message: 'Incorrect API key provided: sk-t…b5a3' });
+    assert.equal(await vscode.commands.executeCommand('reasoner.explainSelection'), undefined);
+    const session = await onlySession();
+    assert.equal(session.status, 'error');
+    assert.equal(session.thread.contextValue, 'reasoner-error-auth');
+    const body = markdownOf(session.thread.comments[1]);
+    assert.match(body, /rejected your API key/);
+    assert.match(body, /Incorrect API key provided/);
+    assert.match(body, /\[Set API Key\]\(command:reasoner\.setApiKey\)/);
+  });
+
+  test('a 429 is retried and then succeeds', async () => {
+    const editor = await openFixture('src/sample.ts');
+    selectLines(editor, 5, 9);
+    sim.script({ status: 429, headers: { 'retry-after': '1' } }, { text: 'after the wait' });
+    assert.equal(await vscode.commands.executeCommand('reasoner.explainSelection'), 'after the wait');
+    assert.equal(sim.requests.length, 2);
+    assert.equal((await onlySession()).status, 'done');
+  });
+
+  test('a 500 with the gateway body shows its message and Retry, and Retry resends the same question', async () => {
+    const editor = await openFixture('src/sample.ts');
+    selectLines(editor, 5, 9);
+    sim.setDefault({ status: 500, errorShape: 'gateway', message: 'Upstream provider returned 400: context too long' });
+    assert.equal(await vscode.commands.executeCommand('reasoner.explainSelection'), undefined);
+    const session = await onlySession();
+    const body = markdownOf(session.thread.comments[1]);
+    assert.match(body, /Upstream provider returned 400: context too long/);
+    assert.match(body, /\[Retry\]\(command:reasoner\.inline\.retry\?/);
+    const attempts = sim.requests.length;
+    assert.ok(attempts >= 2, 'a 500 is retried automatically before giving up');
+    sim.setDefault({ text: 'second time lucky' });
+    assert.equal(await vscode.commands.executeCommand('reasoner.inline.retry', session.id), 'second time lucky');
+    assert.deepEqual(sim.requests.at(-1)!.body, sim.requests[0].body, 'the same question is sent again');
+    assert.equal(session.thread.comments.length, 2, 'the retry replaces the failed answer');
+  });
+});
