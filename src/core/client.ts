@@ -550,6 +550,7 @@ export class ReasoningClient {
     let complete = false;
     let announced = false;
     let gotBytes = false;
+    let received = 0;
     const announce = function* (): Generator<StreamEvent, void, undefined> {
       if (announced) return;
       announced = true;
@@ -571,6 +572,7 @@ export class ReasoningClient {
           decoder.end();
         } else {
           gotBytes = true;
+          received += next.value.length;
           decoder.push(next.value);
         }
         const messages = pending;
@@ -591,7 +593,8 @@ export class ReasoningClient {
       if (!complete) {
         if (translator.done && !call.aborted) {
           // The answer is complete; read the little that may follow ([DONE], chunk end) to keep the connection.
-          await body.dump({ limit: 64 * 1024, signal: AbortSignal.any([call.signal, AbortSignal.timeout(1000)]) }).catch(() => body.destroy());
+          // (undici's dump limit counts the bytes already read.)
+          await body.dump({ limit: received + 64 * 1024, signal: AbortSignal.any([call.signal, AbortSignal.timeout(1000)]) }).catch(() => body.destroy());
         } else {
           body.destroy();
         }

@@ -182,8 +182,8 @@ export async function start(opts: SimulatorOptions = {}): Promise<Simulator> {
     res.end(text);
   }
 
-  function sendError(res: http.ServerResponse, record: SimRequestRecord | undefined, status: number, shape: SimErrorShape, fields: { message?: string; code?: string; type?: string; param?: string; headers?: Record<string, string> }, requestId: string | undefined): void {
-    const body = errorBody(status, shape, { ...fields, path: record?.path ?? '', requestId: requestId ?? 'none' });
+  function sendError(res: http.ServerResponse, record: SimRequestRecord | undefined, status: number, shape: SimErrorShape, fields: { message?: string; code?: string; type?: string; param?: string; headers?: Record<string, string> }, requestId: string | undefined, bodyRequestId = requestId): void {
+    const body = errorBody(status, shape, { ...fields, path: record?.path ?? '', requestId: bodyRequestId ?? 'none' });
     const headers: Record<string, string | number> = { ...(requestId ? { 'x-request-id': requestId } : {}), ...fields.headers };
     if (body.contentType) headers['content-type'] = body.contentType;
     headers['content-length'] = Buffer.byteLength(body.text);
@@ -328,7 +328,7 @@ export async function start(opts: SimulatorOptions = {}): Promise<Simulator> {
       return;
     }
     if (script.status !== undefined && script.status >= 400) {
-      sendError(res, record, script.status, script.errorShape ?? 'openai', script, rid);
+      sendError(res, record, script.status, script.errorShape ?? 'openai', script, rid, requestId);
       return;
     }
 
