@@ -1,0 +1,323 @@
+/**
+ * One turn on the page. An answer renders its Markdown incrementally (see
+ * src/core/markdown.ts): blocks that are final are sanitized and appended
+ * once; only the trailing block is replaced as tokens arrive, at most once
+ * per animation frame.
+ */
+import {
+  type AssistantTurn,
+  type ErrorAction,
+  type TurnStatus,
+  type UserTurn,
+  contextLabel,
+  formatCost,
+  formatElapsed,
+} from '../core/conversation';
+import { IncrementalMarkdown, type RenderUpdate, highlightCode } from '../core/markdown';
+import type { WebviewMessage } from '../core/protocol';
+import { h, icon, iconButton } from './dom';
+import type { Sanitizer } from './sanitize';
+
+export interface TurnViewContext {
+  readonly sanitizer: Sanitizer;
+  post(message: WebviewMessage): void;
+  /** Polite announcement of new answer text (screen readers). */
+  announceText(text: string): void;
+  announceStatus(text: string): void;
+  /** Called after content grew, so the list can keep following the bottom. */
+  didGrow(): void;
+  modelLabel(id: string): string;
+}
+
+export const ACTION_LABELS: Record<ErrorAction, { readonly label: string; readonly icon: string }> = {
+  retry: { label: 'Retry', icon: 'refresh' },
+  setApiKey: { label: 'Set API Key', icon: 'key' },
+  switchModel: { label: 'Switch Model', icon: 'sparkle' },
+  openLog: { label: 'Open Log', icon: 'output' },
+  openSettings: { label: 'Open Settings', icon: 'settings-gear' },
+};
+
+const STATUS_TEXT: Record<TurnStatus, string> = {
+  streaming: 'Answering…',
+  complete: 'Complete',
+  stopped: 'Stopped',
+  error: 'Failed',
+  incomplete: 'Incomplete',
+};
+
+export function renderPrompt(turn: UserTurn, context: TurnViewContext): HTMLElement {
+  const attachments = (turn.context ?? []).map((code) => {
+    const body = h('code', { class: `hljs${code.languageId ? ` language-${code.languageId}` : ''}` });
+    body.append(context.sanitizer.fragment(highlightCode(code.code, code.languageId)));
+    return h('details', { class: 'prompt-context', 'data-role': 'prompt-context' },
+      h('summary', {}, icon(code.startLine === undefined ? 'file-code' : 'selection'), ` ${contextLabel(code)}`),
+      h('pre', {}, body));
+  });
+  return h('article', { class: 'turn prompt', 'data-role': 'prompt', 'data-turn-id': turn.id, 'aria-label': 'You said' },
+    h('div', { class: 'turn-header' }, icon('account'), h('span', { class: 'turn-author' }, 'You')),
+    ...attachments,
+    h('div', { class: 'prompt-text' }, turn.text));
+}
+
+/** Puts a toolbar (Copy, Insert at Cursor, Apply to Selection, New File) on each code block under `root`. */
+export function decorateCodeBlocks(root: ParentNode): void {
+  for (const pre of Array.from(root.querySelectorAll('pre'))) {
+    if (pre.parentElement?.classList.contains('code-block')) continue;
+    const code = pre.querySelector('code');
+    const language = /(?:^|\s)language-([\w+#.-]+)/.exec(code?.className ?? '')?.[1] ?? '';
+    const what = language ? `${language} code` : 'code';
+    const toolbar = h('div', { class: 'code-toolbar', role: 'toolbar', 'aria-label': `Actions for ${what}` },
+      h('span', { class: 'code-language' }, language),
+      iconButton('Copy', 'copy', { 'data-code-action': 'copy' }),
+      iconButton('Insert at Cursor', 'insert', { 'data-code-action': 'insert' }),
+      iconButton('Apply to Selection', 'git-compare', { 'data-code-action': 'apply' }),
+      iconButton('New File', 'new-file', { 'data-code-action': 'newFile' }));
+    const wrapper = h('div', { class: 'code-block', 'data-role': 'code-block', 'data-language': language });
+    pre.replaceWith(wrapper);
+    wrapper.append(toolbar, pre);
+  }
+}
+
+/** A rendered Markdown region fed incrementally. */
+class MarkdownRegion {
+  private renderer = new IncrementalMarkdown();
+  private tailNodes: ChildNode[] = [];
+  /** Text handed to the renderer (rendered or queued). */
+  text = '';
+  private queued = '';
+
+  constructor(readonly element: HTMLElement, private readonly context: TurnViewContext, private readonly announce: boolean) {}
+
+  push(delta: string): void {
+    this.text += delta;
+    this.queued += delta;
+  }
+
+  /** Replace the whole text (the host's copy differs from what was streamed). */
+  replace(text: string): void {
+    this.renderer = new IncrementalMarkdown();
+    this.element.replaceChildren();
+    this.tailNodes = [];
+    this.text = text;
+    this.queued = text;
+  }
+
+  flush(final: boolean): void {
+    if (this.queued) {
+      const delta = this.queued;
+      this.queued = '';
+      this.apply(this.renderer.append(delta), false);
+    }
+    if (final) this.apply(this.renderer.finish(), true);
+  }
+
+  private apply(update: RenderUpdate, final: boolean): void {
+    if (update.reset) {
+      this.element.replaceChildren();
+      this.tailNodes = [];
+    } else {
+      for (const node of this.tailNodes) node.remove();
+      this.tailNodes = [];
+    }
+    if (update.committed) {
+      const fragment = this.context.sanitizer.fragment(update.committed);
+      decorateCodeBlocks(fragment);
+      if (this.announce && !update.reset) this.context.announceText(fragment.textContent ?? '');
+      this.element.append(fragment);
+    }
+    if (update.tail) {
+      const fragment = this.context.sanitizer.fragment(update.tail);
+      if (final) decorateCodeBlocks(fragment);
+      this.tailNodes = Array.from(fragment.childNodes);
+      this.element.append(fragment);
+    }
+  }
+}
+
+export class AnswerView {
+  readonly element: HTMLElement;
+  private turn: AssistantTurn;
+  private readonly body: MarkdownRegion;
+  private readonly reasoning: MarkdownRegion;
+  private readonly details: HTMLDetailsElement;
+  private readonly summary: HTMLElement;
+  private readonly meta: HTMLElement;
+  private readonly elapsed: HTMLElement;
+  private readonly usage: HTMLElement;
+  private readonly badge: HTMLElement;
+  private readonly progress: HTMLElement;
+  private readonly footer: HTMLElement;
+  private frame = 0;
+
+  /** `live`: the answer is streaming now (announce it), not replayed from state. */
+  constructor(turn: AssistantTurn, private readonly context: TurnViewContext, live: boolean) {
+    this.turn = turn;
+    const label = turn.modelLabel ?? context.modelLabel(turn.modelId);
+    this.elapsed = h('span', { class: 'answer-elapsed', 'data-role': 'elapsed' });
+    this.usage = h('span', { class: 'answer-usage', 'data-role': 'usage' });
+    this.badge = h('span', { class: 'answer-status', 'data-role': 'status' });
+    this.meta = h('div', { class: 'turn-header answer-meta' },
+      icon('sparkle'),
+      h('span', { class: 'turn-author', 'data-role': 'model' }, label),
+      h('span', { class: 'answer-effort', 'data-role': 'effort', title: 'Reasoning effort' }, `${turn.effort} effort`),
+      this.elapsed, this.usage, this.badge);
+    this.summary = h('summary', {}, 'Reasoning summary');
+    const reasoningBody = h('div', { class: 'markdown reasoning-body' });
+    this.details = h('details', { class: 'reasoning', 'data-role': 'reasoning', hidden: true }, this.summary, reasoningBody);
+    this.progress = h('div', { class: 'answer-progress', 'data-role': 'progress', hidden: true });
+    const body = h('div', { class: 'markdown answer-body', 'data-role': 'answer-body' });
+    this.footer = h('div', { class: 'answer-footer', 'data-role': 'answer-footer', hidden: true });
+    this.element = h('article', {
+      class: 'turn answer', 'data-role': 'answer', 'data-turn-id': turn.id, 'data-state': turn.status,
+      'aria-label': `Answer from ${label}`,
+    }, this.meta, this.details, this.progress, body, this.footer);
+    this.body = new MarkdownRegion(body, context, live);
+    this.reasoning = new MarkdownRegion(reasoningBody, context, false);
+    this.body.push(turn.text);
+    this.reasoning.push(turn.reasoning);
+    this.render(true);
+  }
+
+  get id(): string {
+    return this.turn.id;
+  }
+
+  get status(): TurnStatus {
+    return this.turn.status;
+  }
+
+  appendDelta(text: string, reasoning: string): void {
+    if (this.turn.status !== 'streaming') return;
+    if (text) this.body.push(text);
+    if (reasoning) this.reasoning.push(reasoning);
+    this.turn = { ...this.turn, text: this.body.text, reasoning: this.reasoning.text };
+    if (text) this.progress.hidden = true;
+    this.schedule();
+  }
+
+  setProgress(status: string): void {
+    if (this.turn.status !== 'streaming') return;
+    this.progress.replaceChildren(icon('loading', 'codicon-modifier-spin'), ` ${status}`);
+    this.progress.hidden = this.body.text.length > 0;
+  }
+
+  /** The host's view of the turn: status, usage, error, and the authoritative text. */
+  update(turn: AssistantTurn, live: boolean): void {
+    const was = this.turn.status;
+    this.turn = turn;
+    syncText(this.body, turn.text);
+    syncText(this.reasoning, turn.reasoning);
+    this.render(false);
+    if (live && was === 'streaming' && turn.status !== 'streaming') {
+      const said: Record<TurnStatus, string> = {
+        streaming: '',
+        complete: 'Answer complete.',
+        stopped: 'Answer stopped.',
+        error: `The request failed: ${turn.error?.message ?? ''}`,
+        incomplete: 'The answer is incomplete.',
+      };
+      this.context.announceStatus(said[turn.status]);
+    }
+  }
+
+  /** Called every second while streaming. */
+  tick(now: number): void {
+    if (this.turn.status === 'streaming') this.elapsed.textContent = formatElapsed(now - this.turn.createdAt);
+  }
+
+  private schedule(): void {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.body.flush(false);
+      this.reasoning.flush(false);
+      this.details.hidden = this.reasoning.text.length === 0;
+      this.context.didGrow();
+    });
+  }
+
+  private render(initial: boolean): void {
+    const turn = this.turn;
+    const streaming = turn.status === 'streaming';
+    if (this.frame) {
+      cancelAnimationFrame(this.frame);
+      this.frame = 0;
+    }
+    this.body.flush(!streaming);
+    this.reasoning.flush(!streaming);
+    this.element.dataset.state = turn.status;
+    this.element.setAttribute('aria-busy', String(streaming));
+    this.details.hidden = turn.reasoning.length === 0;
+    this.summary.textContent = streaming ? 'Reasoning summary (in progress)' : 'Reasoning summary';
+    this.badge.textContent = turn.status === 'complete' ? '' : STATUS_TEXT[turn.status];
+    this.badge.hidden = turn.status === 'complete';
+    this.elapsed.textContent = formatElapsed((turn.elapsedMs ?? (streaming ? Date.now() - turn.createdAt : 0)));
+    this.elapsed.title = 'Elapsed time';
+    this.renderUsage();
+    if (!streaming) this.progress.hidden = true;
+    else if (initial && !turn.text) {
+      this.progress.replaceChildren(icon('loading', 'codicon-modifier-spin'), ' Thinking…');
+      this.progress.hidden = false;
+    }
+    this.renderFooter();
+    this.context.didGrow();
+  }
+
+  private renderUsage(): void {
+    const usage = this.turn.usage;
+    if (!usage) {
+      this.usage.hidden = true;
+      return;
+    }
+    const parts = [`${usage.inputTokens.toLocaleString()} in`, `${usage.outputTokens.toLocaleString()} out`];
+    if (usage.reasoningTokens > 0) parts.push(`${usage.reasoningTokens.toLocaleString()} reasoning`);
+    if (usage.costUsd !== undefined) parts.push(formatCost(usage.costUsd));
+    this.usage.textContent = parts.join(' · ');
+    this.usage.title = `${usage.inputTokens} input tokens, ${usage.outputTokens} output tokens (${usage.reasoningTokens} of them reasoning)${usage.costUsd !== undefined ? `, cost ${formatCost(usage.costUsd)}` : ''}`;
+    this.usage.hidden = false;
+  }
+
+  private renderFooter(): void {
+    const turn = this.turn;
+    const children: Node[] = [];
+    let actions: readonly ErrorAction[] = [];
+    if (turn.status === 'error' && turn.error) {
+      const error = turn.error;
+      children.push(h('div', { class: 'answer-error-message', 'data-role': 'error-message' }, icon('error'), ` ${error.message}`));
+      if (error.serverMessage) {
+        children.push(h('div', { class: 'answer-error-server', 'data-role': 'server-message' },
+          h('span', { class: 'label' }, `The server said${error.status ? ` (HTTP ${error.status})` : ''}: `), error.serverMessage));
+      }
+      actions = error.actions;
+    } else if (turn.status === 'stopped') {
+      children.push(h('div', { class: 'answer-note' }, icon('debug-stop'), turn.text ? ' Stopped. The answer above is partial.' : ' Stopped before any text arrived.'));
+      actions = ['retry'];
+    } else if (turn.status === 'incomplete') {
+      const why = turn.finish === 'length' || turn.finish?.startsWith('incomplete:max_output_tokens')
+        ? 'The model reached its output token limit (reasoning tokens count too). Raise "reasoner.maxOutputTokens" or lower the effort, then retry.'
+        : turn.finish === 'content_filter'
+          ? 'The answer was cut by the content filter.'
+          : turn.finish
+            ? `The model ended early (${turn.finish}).`
+            : 'This answer is incomplete: it was copied here before it finished.';
+      children.push(h('div', { class: 'answer-note' }, icon('warning'), ` ${why}`));
+      actions = ['retry'];
+    }
+    if (actions.length > 0) {
+      children.push(h('div', { class: 'answer-actions', role: 'group', 'aria-label': 'What to do' },
+        ...actions.map((action) => h('button', {
+          type: 'button', class: action === 'retry' ? 'button primary' : 'button secondary',
+          'data-turn-action': action, 'data-turn-id': turn.id,
+        }, icon(ACTION_LABELS[action].icon), ` ${ACTION_LABELS[action].label}`))));
+    }
+    this.footer.replaceChildren(...children);
+    this.footer.hidden = children.length === 0;
+    this.footer.dataset.kind = turn.status === 'error' ? 'error' : 'note';
+  }
+}
+
+function syncText(region: { text: string; push(delta: string): void; replace(text: string): void }, text: string): void {
+  if (text === region.text) return;
+  if (text.startsWith(region.text)) region.push(text.slice(region.text.length));
+  else region.replace(text);
+}

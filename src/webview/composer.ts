@@ -1,0 +1,196 @@
+/**
+ * The composer: attached code chips, the prompt box, the model and effort
+ * pickers, and Send / Stop. Enter sends, Shift+Enter adds a line, Escape stops
+ * a running answer, Up in an empty box brings back the last prompt.
+ */
+import type { ComposerSettings, ContextChip, ModelOption } from '../core/protocol';
+import type { ReasoningEffort } from '../core/types';
+import { h, icon, iconButton } from './dom';
+import type { HostChannel } from './vscodeApi';
+
+const EFFORT_LABELS: Record<ReasoningEffort, string> = { low: 'Low effort', medium: 'Medium effort', high: 'High effort' };
+const MAX_ROWS_PX = 240;
+
+export interface ComposerHooks {
+  /** The last prompt of the conversation, for Up in an empty box. */
+  lastPrompt(): string | undefined;
+  onDraftChanged(draft: string): void;
+  announceStatus(text: string): void;
+}
+
+export class Composer {
+  readonly element: HTMLElement;
+  readonly input: HTMLTextAreaElement;
+  private readonly chips: HTMLElement;
+  private readonly modelPicker: HTMLSelectElement;
+  private readonly effortPicker: HTMLSelectElement;
+  private readonly sendButton: HTMLButtonElement;
+  private readonly stopButton: HTMLButtonElement;
+  private running = false;
+  private contexts: readonly ContextChip[] = [];
+  private efforts: readonly ReasoningEffort[] = ['low', 'medium', 'high'];
+
+  constructor(private readonly host: HostChannel, private readonly hooks: ComposerHooks, draft: string) {
+    this.chips = h('div', { id: 'context-chips', class: 'chips', role: 'list', 'aria-label': 'Code attached to the next message', hidden: true });
+    this.input = h('textarea', {
+      id: 'composer-input',
+      class: 'composer-input',
+      'aria-label': 'Message Reasoner',
+      placeholder: 'Ask about your code — Enter to send, Shift+Enter for a new line',
+      rows: '2',
+      spellcheck: 'true',
+    });
+    this.input.value = draft;
+    this.modelPicker = h('select', { id: 'model-picker', class: 'picker', 'aria-label': 'Model', title: 'Model for the next message' });
+    this.effortPicker = h('select', { id: 'effort-picker', class: 'picker', 'aria-label': 'Reasoning effort', title: 'Reasoning effort for the next message' });
+    this.sendButton = h('button', { id: 'send', type: 'button', class: 'button primary send', 'aria-label': 'Send', title: 'Send (Enter)' }, icon('send'));
+    this.stopButton = h('button', { id: 'stop', type: 'button', class: 'button stop', 'aria-label': 'Stop', title: 'Stop (Escape)', hidden: true }, icon('debug-stop'));
+    const addSelection = iconButton('Add Selection', 'selection', { id: 'add-selection', title: 'Attach the editor selection' });
+    const addFile = iconButton('Add Current File', 'file-code', { id: 'add-file', title: 'Attach the current file' });
+
+    this.element = h('div', { id: 'composer', class: 'composer', role: 'group', 'aria-label': 'Compose a message' },
+      this.chips,
+      this.input,
+      h('div', { class: 'composer-bar' },
+        addSelection, addFile, this.modelPicker, this.effortPicker,
+        h('span', { class: 'spacer' }),
+        this.stopButton, this.sendButton));
+
+    this.input.addEventListener('keydown', (event) => this.onKey(event));
+    this.input.addEventListener('input', () => {
+      this.autosize();
+      this.hooks.onDraftChanged(this.input.value);
+    });
+    this.sendButton.addEventListener('click', () => {
+      this.send();
+      this.input.focus();
+    });
+    this.stopButton.addEventListener('click', () => this.stop());
+    addSelection.addEventListener('click', () => this.host.post({ type: 'addContext', kind: 'selection' }));
+    addFile.addEventListener('click', () => this.host.post({ type: 'addContext', kind: 'file' }));
+    const pickersChanged = () => this.host.post({ type: 'setComposer', modelId: this.modelPicker.value, effort: this.effortValue() });
+    this.modelPicker.addEventListener('change', pickersChanged);
+    this.effortPicker.addEventListener('change', pickersChanged);
+    this.chips.addEventListener('click', (event) => {
+      const button = (event.target as Element).closest<HTMLButtonElement>('button[data-remove-context]');
+      if (!button) return;
+      const id = button.dataset.removeContext ?? '';
+      const index = this.contexts.findIndex((c) => c.id === id);
+      this.host.post({ type: 'removeContext', id });
+      // Keep focus in the chip row (next chip) or go back to the prompt.
+      const buttons = Array.from(this.chips.querySelectorAll<HTMLButtonElement>('button[data-remove-context]'));
+      const next = buttons[index + 1] ?? buttons[index - 1];
+      if (next && next !== button) next.focus();
+      else this.input.focus();
+    });
+    queueMicrotask(() => this.autosize());
+  }
+
+  focus(): void {
+    this.input.focus();
+    const end = this.input.value.length;
+    this.input.setSelectionRange(end, end);
+  }
+
+  setModels(models: readonly ModelOption[], efforts: readonly ReasoningEffort[], settings: ComposerSettings): void {
+    this.efforts = efforts.length > 0 ? efforts : this.efforts;
+    const options = models.map((m) => h('option', { value: m.id, title: m.description }, m.label));
+    if (!models.some((m) => m.id === settings.modelId)) {
+      options.push(h('option', { value: settings.modelId, title: 'Not in the model list' }, `${settings.modelId} (unknown)`));
+    }
+    this.modelPicker.replaceChildren(...options);
+    this.modelPicker.value = settings.modelId;
+    this.effortPicker.replaceChildren(...this.efforts.map((e) => h('option', { value: e }, EFFORT_LABELS[e])));
+    this.effortPicker.value = settings.effort;
+  }
+
+  setContexts(contexts: readonly ContextChip[]): void {
+    this.contexts = contexts;
+    this.chips.replaceChildren(...contexts.map((chip) => {
+      const where = chip.context.startLine === undefined ? 'whole file' : `lines ${chip.context.startLine}–${chip.context.endLine ?? chip.context.startLine}`;
+      return h('span', {
+        class: 'chip', role: 'listitem', 'data-role': 'context-chip', 'data-context-id': chip.id,
+        title: `${chip.context.fileName} (${where}, ${chip.context.languageId})`,
+      },
+      icon(chip.kind === 'file' ? 'file-code' : 'selection'),
+      h('span', { class: 'chip-label' }, chip.label),
+      h('button', {
+        type: 'button', class: 'chip-remove', 'data-remove-context': chip.id,
+        'aria-label': `Remove ${chip.label}`, title: `Remove ${chip.label}`,
+      }, icon('close')));
+    }));
+    this.chips.hidden = contexts.length === 0;
+  }
+
+  setRunning(running: boolean): void {
+    const hadFocus = document.activeElement === this.stopButton || document.activeElement === this.sendButton;
+    this.running = running;
+    this.stopButton.hidden = !running;
+    this.sendButton.hidden = running;
+    this.element.classList.toggle('running', running);
+    if (hadFocus) (running ? this.stopButton : this.input).focus();
+  }
+
+  /** Puts a prompt back (one that could not be sent); never overwrites what the user is typing. */
+  setDraft(text: string): void {
+    const current = this.input.value;
+    this.input.value = current.trim() ? `${current}\n\n${text}` : text;
+    this.autosize();
+    this.hooks.onDraftChanged(this.input.value);
+    this.focus();
+  }
+
+  get draft(): string {
+    return this.input.value;
+  }
+
+  private effortValue(): ReasoningEffort {
+    const value = this.effortPicker.value;
+    return this.efforts.find((e) => e === value) ?? 'medium';
+  }
+
+  private onKey(event: KeyboardEvent): void {
+    if (event.isComposing) return;
+    if (event.key === 'Enter' && !event.shiftKey && !event.altKey && !event.ctrlKey && !event.metaKey) {
+      event.preventDefault();
+      this.send();
+    } else if (event.key === 'Escape' && this.running) {
+      event.preventDefault();
+      this.stop();
+    } else if (event.key === 'ArrowUp' && this.input.value === '') {
+      const last = this.hooks.lastPrompt();
+      if (last) {
+        event.preventDefault();
+        this.input.value = last;
+        this.autosize();
+        this.hooks.onDraftChanged(last);
+        this.focus();
+      }
+    }
+  }
+
+  send(): void {
+    if (this.running) {
+      this.hooks.announceStatus('An answer is still running. Press Escape to stop it.');
+      return;
+    }
+    const text = this.input.value;
+    if (text.trim().length === 0 && this.contexts.length === 0) return;
+    this.host.post({ type: 'send', text, modelId: this.modelPicker.value, effort: this.effortValue() });
+    this.input.value = '';
+    this.autosize();
+    this.hooks.onDraftChanged('');
+  }
+
+  stop(): void {
+    if (!this.running) return;
+    this.host.post({ type: 'stop' });
+    this.input.focus();
+  }
+
+  private autosize(): void {
+    // CSSOM writes are allowed under the CSP (only style attributes in markup are not).
+    this.input.style.height = 'auto';
+    this.input.style.height = `${Math.min(this.input.scrollHeight + 2, MAX_ROWS_PX)}px`;
+  }
+}

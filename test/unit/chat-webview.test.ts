@@ -1,0 +1,277 @@
+/**
+ * The bundled chat page (dist/webview/chat.js) in jsdom: the real script, fed
+ * host messages, answering with protocol messages. Checks the DOM hooks the
+ * end-to-end tests rely on, streaming, sanitizing and the keyboard.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { JSDOM } from 'jsdom';
+import type { AssistantTurn, Conversation, UserTurn } from '../../src/core/conversation';
+import type { ChatState, HostMessage, WebviewMessage } from '../../src/core/protocol';
+
+const BUNDLE = path.resolve(__dirname, '../../../dist/webview/chat.js');
+
+interface Page {
+  readonly window: JSDOM['window'];
+  readonly document: Document;
+  readonly posted: WebviewMessage[];
+  send(message: HostMessage): void;
+  sendRaw(message: unknown): void;
+  $(selector: string): HTMLElement;
+  $$(selector: string): HTMLElement[];
+  frame(): Promise<void>;
+  close(): void;
+}
+
+function loadPage(savedState?: unknown): Page {
+  const dom = new JSDOM('<!DOCTYPE html><html><body class="vscode-dark"><div id="app"></div></body></html>', {
+    runScripts: 'outside-only',
+    pretendToBeVisual: true,
+  });
+  const posted: WebviewMessage[] = [];
+  let state = savedState;
+  const window = dom.window;
+  (window as unknown as { acquireVsCodeApi: () => unknown }).acquireVsCodeApi = () => ({
+    postMessage: (message: WebviewMessage) => posted.push(JSON.parse(JSON.stringify(message)) as WebviewMessage),
+    getState: () => state,
+    setState: (next: unknown) => { state = next; },
+  });
+  window.eval(fs.readFileSync(BUNDLE, 'utf8'));
+  const document = window.document;
+  return {
+    window,
+    document,
+    posted,
+    send: (message) => { window.dispatchEvent(new window.MessageEvent('message', { data: JSON.parse(JSON.stringify(message)) })); },
+    sendRaw: (message) => { window.dispatchEvent(new window.MessageEvent('message', { data: message })); },
+    $: (selector) => {
+      const element = document.querySelector<HTMLElement>(selector);
+      assert.ok(element, `no element matches ${selector}`);
+      return element;
+    },
+    $$: (selector) => Array.from(document.querySelectorAll<HTMLElement>(selector)),
+    frame: () => new Promise((resolve) => window.requestAnimationFrame(() => setTimeout(resolve, 0))),
+    close: () => window.close(),
+  };
+}
+
+const NOW = Date.now();
+
+function userTurn(id: string, text: string): UserTurn {
+  return { role: 'user', id, text, createdAt: NOW };
+}
+
+function answerTurn(id: string, text: string, extra: Partial<AssistantTurn> = {}): AssistantTurn {
+  return { role: 'assistant', id, modelId: 'o3-mini', modelLabel: 'o3-mini', effort: 'high', status: 'complete', text, reasoning: '', createdAt: NOW, elapsedMs: 3200, ...extra };
+}
+
+function conversation(turns: Conversation['turns'], id = 'c-1'): Conversation {
+  return { version: 1, id, title: 'Loop question', titleSource: 'auto', createdAt: NOW, updatedAt: NOW, turns };
+}
+
+function state(active: Conversation, extra: Partial<ChatState> = {}): ChatState {
+  return {
+    conversations: [{ id: active.id, title: active.title, createdAt: NOW, updatedAt: NOW, turnCount: active.turns.length }, { id: 'c-2', title: 'Older chat', createdAt: NOW - 1e7, updatedAt: NOW - 1e7, turnCount: 2 }],
+    active,
+    running: false,
+    models: [
+      { id: 'o3-mini', label: 'o3-mini', description: 'fast', api: 'chat' },
+      { id: 'o3-pro', label: 'o3-pro', description: 'deep', api: 'responses' },
+    ],
+    efforts: ['low', 'medium', 'high'],
+    composer: { modelId: 'o3-mini', effort: 'medium' },
+    contexts: [],
+    ...extra,
+  };
+}
+
+function key(page: Page, element: HTMLElement, init: KeyboardEventInit): void {
+  element.dispatchEvent(new page.window.KeyboardEvent('keydown', { bubbles: true, cancelable: true, ...init }));
+}
+
+describe('chat webview page (bundled script in jsdom)', function () {
+  before(function () {
+    if (!fs.existsSync(BUNDLE)) this.skip();
+  });
+
+  let page: Page;
+  afterEach(() => page?.close());
+
+  it('says ready, then shows the state with stable hooks for every control', () => {
+    page = loadPage();
+    assert.deepEqual(page.posted, [{ type: 'ready' }]);
+    page.send({ type: 'state', state: state(conversation([
+      userTurn('u-1', 'Why?'),
+      answerTurn('a-1', 'Because.\n\n```ts\nlet x = 1;\n```\n', { usage: { inputTokens: 10, outputTokens: 20, reasoningTokens: 5, costUsd: 0.001 } }),
+    ])) });
+    assert.equal(page.$('#composer-input').getAttribute('aria-label'), 'Message Reasoner');
+    assert.equal(page.$('#send').getAttribute('aria-label'), 'Send');
+    assert.equal(page.$('#stop').getAttribute('aria-label'), 'Stop');
+    assert.equal(page.$('#stop').hidden, true);
+    assert.equal(page.$('#model-picker').getAttribute('aria-label'), 'Model');
+    assert.equal(page.$('#effort-picker').getAttribute('aria-label'), 'Reasoning effort');
+    assert.deepEqual(page.$$('#model-picker option').map((o) => o.textContent), ['o3-mini', 'o3-pro']);
+    assert.equal((page.$('#effort-picker') as HTMLSelectElement).value, 'medium');
+    const answer = page.$('[data-role="answer"]');
+    assert.equal(answer.dataset.state, 'complete');
+    assert.equal(answer.dataset.turnId, 'a-1');
+    assert.equal(page.$('[data-role="answer"] [data-role="model"]').textContent, 'o3-mini');
+    assert.equal(page.$('[data-role="answer"] [data-role="effort"]').textContent, 'high effort');
+    assert.equal(page.$('[data-role="answer"] [data-role="elapsed"]').textContent, '3s');
+    assert.equal(page.$('[data-role="answer"] [data-role="usage"]').textContent, '10 in · 20 out · 5 reasoning · $0.0010');
+    assert.equal(page.$$('[data-role="code-block"]').length, 1);
+    for (const label of ['Copy', 'Insert at Cursor', 'Apply to Selection', 'New File']) {
+      assert.equal(page.$$(`[data-role="code-block"] button[aria-label="${label}"]`).length, 1, label);
+    }
+    assert.deepEqual(page.$$('[data-role="conversation"]').map((li) => li.dataset.conversationId), ['c-1', 'c-2']);
+    assert.equal(page.$('[data-role="conversation"][aria-current="true"]').dataset.conversationId, 'c-1');
+    assert.equal(page.$('#conversation-title').textContent, 'Loop question');
+    for (const button of page.$$('button')) {
+      assert.ok(button.getAttribute('aria-label') || button.textContent?.trim(), `button has a name: ${button.outerHTML.slice(0, 80)}`);
+    }
+  });
+
+  it('streams an answer incrementally and ends with the same HTML as a full render', async () => {
+    page = loadPage();
+    page.send({ type: 'state', state: state(conversation([])) });
+    assert.ok(page.$('[data-role="empty-state"]'));
+    page.send({ type: 'turnAdded', conversationId: 'c-1', turn: userTurn('u-1', 'Explain') });
+    page.send({ type: 'turnAdded', conversationId: 'c-1', turn: answerTurn('a-1', '', { status: 'streaming', elapsedMs: undefined }) });
+    page.send({ type: 'running', conversationId: 'c-1', running: true });
+    assert.equal(page.$('#send').hidden, true);
+    assert.equal(page.$('#stop').hidden, false);
+    assert.equal(page.$('[data-role="answer"]').dataset.state, 'streaming');
+    assert.equal(page.$('[data-role="answer"]').getAttribute('aria-busy'), 'true');
+    const text = 'First paragraph.\n\n```python\nprint("hi")\n```\n\n- a\n- b\n\nLast [link](https://example.com).';
+    for (let i = 0; i < text.length; i += 7) {
+      page.send({ type: 'turnDelta', conversationId: 'c-1', turnId: 'a-1', text: text.slice(i, i + 7), reasoning: i === 0 ? 'Thinking about it.' : '' });
+      if (i % 21 === 0) await page.frame();
+    }
+    await page.frame();
+    const body = page.$('[data-role="answer-body"]');
+    assert.match(body.textContent ?? '', /First paragraph\./);
+    assert.equal(page.$('[data-role="reasoning"]').hidden, false);
+    assert.equal(page.$('[data-role="reasoning"]').hasAttribute('open'), false, 'the reasoning summary starts collapsed');
+    assert.ok(page.$('#live-answer').textContent?.includes('First paragraph.'), 'completed blocks are announced politely');
+    page.send({ type: 'turnUpdated', conversationId: 'c-1', turn: answerTurn('a-1', text, { reasoning: 'Thinking about it.' }) });
+    page.send({ type: 'running', conversationId: 'c-1', running: false });
+    assert.equal(page.$('[data-role="answer"]').dataset.state, 'complete');
+    assert.equal(page.$('#send').hidden, false);
+
+    // The same text rendered from scratch (a reload) gives the same DOM.
+    const streamed = body.innerHTML;
+    const fresh = loadPage();
+    fresh.send({ type: 'state', state: state(conversation([userTurn('u-1', 'Explain'), answerTurn('a-1', text)])) });
+    assert.equal(fresh.$('[data-role="answer-body"]').innerHTML, streamed);
+    fresh.close();
+  });
+
+  it('never lets hostile markup from an answer into the DOM, and opens links through the host', () => {
+    page = loadPage();
+    const hostile = '<script>window.pwned = 1</script> <img src=x onerror="window.pwned=2"> [x](javascript:window.pwned=3) <iframe src="https://evil.test"></iframe> [ok](https://example.com/docs)';
+    page.send({ type: 'state', state: state(conversation([answerTurn('a-1', hostile)])) });
+    const body = page.$('[data-role="answer-body"]');
+    assert.equal(body.querySelectorAll('script, img, iframe, [onerror]').length, 0);
+    assert.equal((page.window as unknown as { pwned?: number }).pwned, undefined);
+    const links = Array.from(body.querySelectorAll('a[href]'));
+    assert.ok(links.every((a) => /^https?:\/\//.test(a.getAttribute('href') ?? '')), 'only web links keep an href');
+    const docs = links.find((a) => a.getAttribute('href') === 'https://example.com/docs') as HTMLElement;
+    docs.click();
+    assert.deepEqual(page.posted.at(-1), { type: 'openLink', href: 'https://example.com/docs' });
+  });
+
+  it('sends with Enter, keeps Shift+Enter for new lines, recalls the last prompt with Up, and stops with Escape', () => {
+    page = loadPage();
+    page.send({ type: 'state', state: state(conversation([userTurn('u-1', 'previous prompt'), answerTurn('a-1', 'ok')])) });
+    const input = page.$('#composer-input') as HTMLTextAreaElement;
+    key(page, input, { key: 'ArrowUp' });
+    assert.equal(input.value, 'previous prompt');
+    input.value = 'line one';
+    key(page, input, { key: 'Enter', shiftKey: true });
+    assert.equal(page.posted.filter((m) => m.type === 'send').length, 0);
+    (page.$('#model-picker') as HTMLSelectElement).value = 'o3-pro';
+    key(page, input, { key: 'Enter' });
+    assert.deepEqual(page.posted.at(-1), { type: 'send', text: 'line one', modelId: 'o3-pro', effort: 'medium' });
+    assert.equal(input.value, '');
+    page.send({ type: 'running', conversationId: 'c-1', running: true });
+    key(page, input, { key: 'Escape' });
+    assert.deepEqual(page.posted.at(-1), { type: 'stop' });
+    input.value = 'typed while running';
+    key(page, input, { key: 'Enter' });
+    assert.notEqual(page.posted.at(-1)?.type, 'send');
+  });
+
+  it('posts code-block actions with the code and its language', () => {
+    page = loadPage();
+    page.send({ type: 'state', state: state(conversation([answerTurn('a-1', '```typescript\nconst a = 1;\n```')])) });
+    page.$('[data-role="code-block"] button[aria-label="Insert at Cursor"]').click();
+    assert.deepEqual(page.posted.at(-1), { type: 'insertCode', code: 'const a = 1;\n' });
+    page.$('[data-role="code-block"] button[aria-label="Apply to Selection"]').click();
+    assert.deepEqual(page.posted.at(-1), { type: 'applyCode', code: 'const a = 1;\n', languageId: 'typescript' });
+    page.$('[data-role="code-block"] button[aria-label="New File"]').click();
+    assert.deepEqual(page.posted.at(-1), { type: 'newFile', code: 'const a = 1;\n', languageId: 'typescript' });
+    page.$('[data-role="code-block"] button[aria-label="Copy"]').click();
+    assert.deepEqual(page.posted.at(-1), { type: 'copyCode', code: 'const a = 1;\n' });
+  });
+
+  it('shows an error with the server message and its actions; a stopped answer keeps its text', () => {
+    page = loadPage();
+    page.send({ type: 'state', state: state(conversation([
+      userTurn('u-1', 'q'),
+      answerTurn('a-1', 'partial answer', { status: 'stopped' }),
+      userTurn('u-2', 'q2'),
+      answerTurn('a-2', '', { status: 'error', error: { kind: 'auth', message: 'The API key was rejected.', serverMessage: 'Invalid key sk-…', status: 401, actions: ['retry', 'setApiKey', 'switchModel'] } }),
+    ])) });
+    const [stopped, failed] = page.$$('[data-role="answer"]');
+    assert.equal(stopped!.dataset.state, 'stopped');
+    assert.match(stopped!.textContent ?? '', /partial answer/);
+    assert.equal(failed!.dataset.state, 'error');
+    assert.match(failed!.querySelector('[data-role="server-message"]')?.textContent ?? '', /HTTP 401.*Invalid key/);
+    const buttons = Array.from(failed!.querySelectorAll<HTMLButtonElement>('button[data-turn-action]'));
+    assert.deepEqual(buttons.map((b) => b.textContent?.trim()), ['Retry', 'Set API Key', 'Switch Model']);
+    buttons[1]!.click();
+    assert.deepEqual(page.posted.at(-1), { type: 'action', action: 'setApiKey', turnId: 'a-2' });
+    buttons[0]!.click();
+    assert.deepEqual(page.posted.at(-1), { type: 'retry', turnId: 'a-2' });
+  });
+
+  it('shows and removes context chips, switches and renames conversations', () => {
+    page = loadPage();
+    page.send({ type: 'state', state: state(conversation([])) });
+    page.send({ type: 'contexts', contexts: [{ id: 'ctx-1', kind: 'selection', label: 'loop.ts:3-5', context: { fileName: 'src/loop.ts', languageId: 'typescript', code: 'x', startLine: 3, endLine: 5 } }] });
+    const chip = page.$('[data-role="context-chip"]');
+    assert.match(chip.textContent ?? '', /loop\.ts:3-5/);
+    page.$('[data-role="context-chip"] button[aria-label="Remove loop.ts:3-5"]').click();
+    assert.deepEqual(page.posted.at(-1), { type: 'removeContext', id: 'ctx-1' });
+    page.$('#add-selection').click();
+    assert.deepEqual(page.posted.at(-1), { type: 'addContext', kind: 'selection' });
+
+    page.$('#conversations-toggle').click();
+    assert.equal(page.$('#conversation-list').hidden, false);
+    page.$('[data-conversation-id="c-2"] .conversation-open').click();
+    assert.deepEqual(page.posted.at(-1), { type: 'switchConversation', id: 'c-2' });
+    page.$('#conversations-toggle').click();
+    page.$('[data-conversation-id="c-2"] button[aria-label="Rename chat: Older chat"]').click();
+    const input = page.$('.rename-input') as HTMLInputElement;
+    input.value = 'Renamed';
+    key(page, input, { key: 'Enter' });
+    assert.deepEqual(page.posted.at(-1), { type: 'renameConversation', id: 'c-2', title: 'Renamed' });
+    page.$('[data-conversation-id="c-2"] button[aria-label="Export chat as Markdown: Older chat"]').click();
+    assert.deepEqual(page.posted.at(-1), { type: 'exportConversation', id: 'c-2' });
+    page.$('#new-chat').click();
+    assert.deepEqual(page.posted.at(-1), { type: 'newChat' });
+  });
+
+  it('ignores malformed host messages and keeps a draft across reloads', () => {
+    page = loadPage({ draft: 'half-typed', listOpen: false });
+    assert.equal((page.$('#composer-input') as HTMLTextAreaElement).value, 'half-typed');
+    page.sendRaw({ type: 'state' });
+    page.sendRaw({ type: 'turnDelta', conversationId: 1 });
+    page.sendRaw({ type: 'evil', html: '<script>1</script>' });
+    page.sendRaw('state');
+    assert.equal(page.$$('[data-role="answer"]').length, 0);
+    page.send({ type: 'setDraft', text: 'returned prompt' });
+    assert.equal((page.$('#composer-input') as HTMLTextAreaElement).value, 'half-typed\n\nreturned prompt');
+  });
+});
