@@ -1,0 +1,63 @@
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+
+/** The folder the page may load from (and nothing else): the webview bundle. */
+export function webviewRoot(extensionUri: vscode.Uri): vscode.Uri {
+  return vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
+}
+
+export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
+  return {
+    enableScripts: true,
+    enableForms: false,
+    enableCommandUris: false,
+    localResourceRoots: [webviewRoot(extensionUri)],
+  };
+}
+
+/** A fresh nonce per page load: the only way a script runs. */
+export function createNonce(): string {
+  return randomBytes(18).toString('base64');
+}
+
+export function contentSecurityPolicy(webview: vscode.Webview, nonce: string): string {
+  return [
+    "default-src 'none'",
+    `script-src 'nonce-${nonce}'`,
+    `style-src ${webview.cspSource}`,
+    `font-src ${webview.cspSource}`,
+    "img-src 'none'",
+    "connect-src 'none'",
+    "frame-src 'none'",
+    "form-action 'none'",
+    "base-uri 'none'",
+  ].join('; ');
+}
+
+const escapeAttribute = (value: string): string =>
+  value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/**
+ * The page: a CSP with a nonce, the codicon font, our stylesheet and script
+ * from dist/webview, and an empty root the script fills. No inline script or
+ * style; the page receives all its data through messages after `ready`.
+ */
+export function chatHtml(webview: vscode.Webview, extensionUri: vscode.Uri, nonce = createNonce()): string {
+  const root = webviewRoot(extensionUri);
+  const asset = (name: string) => escapeAttribute(webview.asWebviewUri(vscode.Uri.joinPath(root, name)).toString());
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeAttribute(contentSecurityPolicy(webview, nonce))}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${asset('codicon.css')}">
+<link rel="stylesheet" href="${asset('chat-style.css')}">
+<title>Reasoner Chat</title>
+</head>
+<body>
+<div id="app" class="app" data-role="chat-root"></div>
+<script nonce="${escapeAttribute(nonce)}" src="${asset('chat.js')}"></script>
+</body>
+</html>`;
+}
