@@ -135,11 +135,12 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private readonly codeActions = new ChatCodeActions();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly running = new Map<string, Running>();
+  private readonly saving = new Set<Promise<void>>();
   private readonly stateEmitter = new vscode.EventEmitter<void>();
   private readonly postEmitter = new vscode.EventEmitter<HostMessage>();
   /** Fires after any change to conversations, turns or the composer. */
   readonly onDidChangeState = this.stateEmitter.event;
-  /** Every message the host meant for the page (delivered or dropped): for tests and logging. */
+  /** Every message delivered to the page: for tests and logging. */
   readonly onDidPostMessage = this.postEmitter.event;
 
   private active!: Conversation;
@@ -204,7 +205,6 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     for (const disposable of this.surfaceDisposables.splice(0)) disposable.dispose();
     this.surface = undefined;
     this.pageReady = false;
-    this.queue = [];
   }
 
   // -------------------------------------------------------------------------
@@ -351,6 +351,13 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 
   getContexts(): readonly ContextChip[] {
     return this.contexts;
+  }
+
+  /** Resolves when every save started so far is on disk. */
+  async flushHistory(): Promise<void> {
+    await this.ready;
+    while (this.saving.size > 0) await Promise.all([...this.saving]);
+    await this.store.flush();
   }
 
   /** Warnings from the history (corrupt files moved aside, index rebuilt). */
@@ -553,8 +560,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 
   private async initialize(): Promise<void> {
     try {
-      const warnings = await this.store.open();
-      for (const warning of warnings) this.notice('warning', warning);
+      await this.store.open();
     } catch (error) {
       this.options.log.error(`Chat: could not open the history in ${this.options.storageDir}: ${describe(error)}`);
       this.notice('error', 'Chat history could not be read; new chats will not be saved until this is fixed. See the log.');
@@ -565,6 +571,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       if (conversation) break;
     }
     this.active = conversation ?? createConversation();
+    // Files moved aside while opening the index or the first conversations: say so once the view shows.
+    for (const warning of this.store.warnings) this.notice('warning', warning);
     const last = [...this.active.turns].reverse().find((t): t is AssistantTurn => t.role === 'assistant');
     if (last && this.findModel(last.modelId)) this.composer = { modelId: last.modelId, effort: last.effort };
   }
@@ -740,13 +748,13 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     run.resolve(turn);
   }
 
-  private async save(conversation: Conversation): Promise<void> {
-    if (conversation.turns.length === 0) return;
-    try {
-      await this.store.save(conversation);
-    } catch (error) {
+  private save(conversation: Conversation): Promise<void> {
+    if (conversation.turns.length === 0) return Promise.resolve();
+    const saving = this.store.save(conversation).catch((error: unknown) => {
       this.options.log.error(`Chat: could not save conversation ${conversation.id}: ${describe(error)}`);
-    }
+    }).finally(() => this.saving.delete(saving));
+    this.saving.add(saving);
+    return saving;
   }
 
   private changed(): void {
@@ -793,25 +801,25 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   /**
    * Delivers a message once the page said `ready`. Until then, messages that only
    * mirror state are dropped (the full state follows `ready`) and the others
-   * (focus, draft, notices) are queued, in order, up to a bound.
+   * (focus, draft, notices) are queued in order, up to a bound, also while no
+   * view exists yet (a history warning at startup shows when the view opens).
    */
   private post(message: HostMessage): void {
     if (this.disposed) return;
-    this.postEmitter.fire(message);
-    if (!this.surface) return;
-    if (!this.pageReady) {
-      if (!STATE_MESSAGE_TYPES.has(message.type)) {
-        this.queue.push(message);
-        if (this.queue.length > QUEUE_LIMIT) this.queue.shift();
-      }
+    if (this.surface && this.pageReady) {
+      this.deliver(message);
       return;
     }
-    this.deliver(message);
+    if (!STATE_MESSAGE_TYPES.has(message.type)) {
+      this.queue.push(message);
+      if (this.queue.length > QUEUE_LIMIT) this.queue.shift();
+    }
   }
 
   private deliver(message: HostMessage): void {
     const surface = this.surface;
     if (!surface) return;
+    this.postEmitter.fire(message);
     surface.webview.postMessage(message).then(undefined, (error: unknown) => {
       this.options.log.warn(`Chat: could not post ${message.type} to the view: ${describe(error)}`);
     });
