@@ -129,6 +129,18 @@ function describeUsage(usage: Usage | undefined): string {
 
 type Body = Dispatcher.ResponseData['body'];
 
+/** Throw a body away; the no-op listener keeps undici's "Request aborted" from becoming an uncaught error. */
+function destroyBody(body: Body): void {
+  body.on('error', () => undefined);
+  body.destroy();
+}
+
+/** Read a small unwanted body to its end so the connection can be reused (bounded; destroyed beyond 64 KiB). */
+async function discardBody(body: Body): Promise<void> {
+  body.on('error', () => undefined);
+  await body.dump({ limit: 64 * 1024 }).catch(() => undefined);
+}
+
 /** One HTTP exchange's outcome when it did not end with a terminal event. */
 type AttemptOutcome =
   | { readonly kind: 'done' }
@@ -429,7 +441,7 @@ export class ReasoningClient {
       complete = true;
       return Buffer.concat(chunks).toString('utf8');
     } finally {
-      if (!complete) body.destroy();
+      if (!complete) destroyBody(body);
     }
   }
 
@@ -480,7 +492,7 @@ export class ReasoningClient {
     call.log('info', `← ${response.statusCode} ${built.path}${requestId ? ` request ${requestId}` : ''} after ${call.elapsed()} ms`);
 
     if (response.statusCode >= 300 && response.statusCode < 400) {
-      response.body.destroy();
+      await discardBody(response.body);
       const location = headerValue(headers, 'location');
       return {
         kind: 'error', beforeResponse: false,
@@ -594,9 +606,9 @@ export class ReasoningClient {
         if (translator.done && !call.aborted) {
           // The answer is complete; read the little that may follow ([DONE], chunk end) to keep the connection.
           // (undici's dump limit counts the bytes already read.)
-          await body.dump({ limit: received + 64 * 1024, signal: AbortSignal.any([call.signal, AbortSignal.timeout(1000)]) }).catch(() => body.destroy());
+          await body.dump({ limit: received + 64 * 1024, signal: AbortSignal.any([call.signal, AbortSignal.timeout(1000)]) }).catch(() => destroyBody(body));
         } else {
-          body.destroy();
+          destroyBody(body);
         }
       }
     }
@@ -622,7 +634,7 @@ export class ReasoningClient {
           continue;
         }
         if (response.statusCode === 404 || response.statusCode === 405) {
-          response.body.destroy();
+          await discardBody(response.body);
           call.log('warn', `GET ${url.pathname} answered ${response.statusCode}: no background polling at this gateway.`);
           return { kind: 'background-unsupported', responseId: id };
         }
