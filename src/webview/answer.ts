@@ -251,7 +251,9 @@ export class AnswerView {
     this.summary.textContent = streaming ? 'Reasoning summary (in progress)' : 'Reasoning summary';
     this.badge.textContent = turn.status === 'complete' ? '' : STATUS_TEXT[turn.status];
     this.badge.hidden = turn.status === 'complete';
-    this.elapsed.textContent = formatElapsed((turn.elapsedMs ?? (streaming ? Date.now() - turn.createdAt : 0)));
+    const elapsed = turn.elapsedMs ?? (streaming ? Date.now() - turn.createdAt : undefined);
+    this.elapsed.textContent = elapsed === undefined ? '' : formatElapsed(elapsed);
+    this.elapsed.hidden = elapsed === undefined;
     this.elapsed.title = 'Elapsed time';
     this.renderUsage();
     if (!streaming) this.progress.hidden = true;

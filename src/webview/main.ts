@@ -11,6 +11,7 @@ import { connect } from './vscodeApi';
 function start(): void {
   const root = document.getElementById('app');
   if (!root) return;
+  root.classList.add('app');
   const host = connect();
   const app = new App(root, host, createSanitizer(DOMPurify));
   window.addEventListener('message', (event: MessageEvent<unknown>) => app.receive(event.data));

@@ -70,8 +70,12 @@ export interface ChatViewProviderOptions {
   readonly getModels: () => readonly ModelInfo[];
   readonly getCurrent: () => { readonly modelId: string; readonly effort: ReasoningEffort };
   readonly log: ChatLog;
-  /** Fires when the model list or the user's current model/effort changes (settings). */
-  readonly onDidChangeModels?: vscode.Event<unknown>;
+  /**
+   * Subscribes to changes of the model list or the user's current model/effort
+   * (settings): the composer then follows. A vscode.Event fits, and so does
+   * `onDidChangeSettings` from src/vscode/config.ts.
+   */
+  readonly onDidChangeModels?: (listener: () => void) => vscode.Disposable;
   /** Instructions sent with every chat request; defaults to the chat prompt of src/core/prompts.ts. */
   readonly instructions?: string;
 }

@@ -7,6 +7,8 @@
 import * as vscode from 'vscode';
 
 export const APPLY_SCHEME = 'reasoner-chat-apply';
+/** Each instance gets its own scheme: content providers of one scheme would answer for each other. */
+let instances = 0;
 
 export type CodeActionOutcome = 'done' | 'no-editor' | 'no-selection' | 'changed' | 'discarded' | 'failed';
 
@@ -34,20 +36,21 @@ export class ChatCodeActions implements vscode.TextDocumentContentProvider, vsco
   private readonly disposables: vscode.Disposable[] = [];
   private lastEditor: vscode.TextEditor | undefined;
   private nextId = 1;
+  private readonly scheme = instances++ === 0 ? APPLY_SCHEME : `${APPLY_SCHEME}-${instances}`;
 
   constructor() {
-    this.disposables.push(vscode.workspace.registerTextDocumentContentProvider(APPLY_SCHEME, this));
+    this.disposables.push(vscode.workspace.registerTextDocumentContentProvider(this.scheme, this));
     this.lastEditor = vscode.window.activeTextEditor;
     // While the chat has focus there is no active text editor: remember the last one.
     this.disposables.push(vscode.window.onDidChangeActiveTextEditor((editor) => {
-      if (editor && editor.document.uri.scheme !== APPLY_SCHEME) this.lastEditor = editor;
+      if (editor && !isApplyScheme(editor.document.uri.scheme)) this.lastEditor = editor;
     }));
   }
 
   /** The editor the code goes to: the active one, else the last one used if still visible. */
   targetEditor(): vscode.TextEditor | undefined {
     const active = vscode.window.activeTextEditor;
-    if (active && active.document.uri.scheme !== APPLY_SCHEME) return active;
+    if (active && !isApplyScheme(active.document.uri.scheme)) return active;
     const last = this.lastEditor;
     if (last && !last.document.isClosed) {
       return vscode.window.visibleTextEditors.find((e) => e.document === last.document) ?? last;
@@ -93,8 +96,8 @@ export class ChatCodeActions implements vscode.TextDocumentContentProvider, vsco
     };
     this.pending.set(proposal.id, proposal);
     const name = document.uri.path.split('/').pop() || 'Untitled';
-    const left = vscode.Uri.from({ scheme: APPLY_SCHEME, path: `/${proposal.id}/current/${name}` });
-    const right = vscode.Uri.from({ scheme: APPLY_SCHEME, path: `/${proposal.id}/proposed/${name}` });
+    const left = vscode.Uri.from({ scheme: this.scheme, path: `/${proposal.id}/current/${name}` });
+    const right = vscode.Uri.from({ scheme: this.scheme, path: `/${proposal.id}/proposed/${name}` });
     try {
       await vscode.commands.executeCommand('vscode.diff', left, right, `${name}: selection ↔ code from chat`, { preview: true, preserveFocus: true });
       const lines = range.start.line === range.end.line ? `line ${range.start.line + 1}` : `lines ${range.start.line + 1}–${range.end.line + 1}`;
@@ -129,6 +132,10 @@ export class ChatCodeActions implements vscode.TextDocumentContentProvider, vsco
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
     this.pending.clear();
   }
+}
+
+function isApplyScheme(scheme: string): boolean {
+  return scheme === APPLY_SCHEME || scheme.startsWith(`${APPLY_SCHEME}-`);
 }
 
 async function defaultConfirm(question: string): Promise<boolean> {
