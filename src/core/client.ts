@@ -47,7 +47,7 @@ export interface RetryPolicy {
   readonly maxRetries: number;
   /** First backoff step when the server gives no hint. Default 1000 ms. */
   readonly baseDelayMs: number;
-  /** Longest single wait (server hints are capped at 60 s too). Default 30 000 ms. */
+  /** Longest backoff step when the server gives no hint (hints are honoured up to 60 s). Default 30 000 ms. */
   readonly maxDelayMs: number;
   /** Longest total time spent waiting between attempts of one call. Default 120 000 ms. */
   readonly maxTotalWaitMs: number;
@@ -290,7 +290,19 @@ export class ReasoningClient {
       const baseUrl = this.baseUrlCheck.url;
       if (call.aborted) throw ApiError.cancelled();
       const provider = this.opts.apiKey;
-      const key = (apiKey ?? (provider ? yield* this.waitFor(Promise.resolve().then(() => provider()), call, () => 'Reading the API key…') : undefined))?.trim();
+      let key: string | undefined = apiKey;
+      if (key === undefined && provider) {
+        try {
+          key = yield* this.waitFor(Promise.resolve().then(() => provider()), call, () => 'Reading the API key…');
+        } catch (caught) {
+          if (isApiError(caught)) throw caught;
+          throw new ApiError({
+            kind: 'no-key', cause: caught,
+            userMessage: `Could not read your API key (${caught instanceof Error ? caught.message : String(caught)}). Set it again with “Reasoner: Set API Key”.`,
+          });
+        }
+      }
+      key = key?.trim();
       if (!key) throw new ApiError({ kind: 'no-key' });
       call.key = key;
 

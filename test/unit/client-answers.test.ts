@@ -3,7 +3,7 @@ import { collectAnswer, ReasoningClient, runToCompletion } from '../../src/core/
 import { parseUserModels } from '../../src/core/models';
 import type { Turn } from '../../src/core/types';
 import { start, type Simulator } from '../simulator/simulator';
-import { assertOneTerminalAtEnd, drain, makeClient, model, request, TEST_KEY } from './support-core/harness';
+import { assertOneTerminalAtEnd, drain, instantSleep, makeClient, model, request, TEST_KEY } from './support-core/harness';
 import { validatorForModel } from './support-core/openapi';
 
 const FORBIDDEN = ['max_tokens', 'temperature', 'top_p', 'presence_penalty', 'frequency_penalty', 'logprobs', 'top_logprobs'];
@@ -249,6 +249,28 @@ describe('client: the four models against the simulator', function () {
     assert.equal(c.error?.kind, 'config');
     await keyless.dispose();
     assert.equal(sim.requests.length, 0);
+  });
+
+  it('a failing key provider ends as no-key with its reason', async () => {
+    const { client: locked } = makeClient(sim, { apiKey: async () => { throw new Error('keychain locked'); } });
+    const answer = await runToCompletion(locked, request('o1'));
+    await locked.dispose();
+    assert.equal(answer.error?.kind, 'no-key');
+    assert.match(answer.error?.userMessage ?? '', /keychain locked/);
+    assert.equal(sim.requests.length, 0);
+  });
+
+  it('a refused connection is a network error after the bounded retries', async () => {
+    const closed = await start();
+    const baseUrl = closed.baseUrl;
+    await closed.close();
+    const recorded = instantSleep();
+    const { client: lost } = makeClient(sim, { baseUrl, sleep: recorded.sleep });
+    const answer = await runToCompletion(lost, request('o1'));
+    await lost.dispose();
+    assert.equal(answer.error?.kind, 'network');
+    assert.match(answer.error?.userMessage ?? '', /connection refused/);
+    assert.equal(recorded.delays.length, 3, 'retried before any byte arrived');
   });
 
   it('uses a per-call key over the provider', async () => {
