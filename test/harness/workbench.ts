@@ -71,6 +71,11 @@ export async function runCommand(page: Page, words: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
+/** Waits for a quick input (box or pick) whose title contains `title`. */
+export async function waitForQuickInput(page: Page, title: string): Promise<void> {
+  await page.locator('.quick-input-widget .quick-input-title').filter({ hasText: title }).waitFor({ timeout: 15_000 });
+}
+
 /** Answers an open quick input (input box, password box or pick) with text and Enter. */
 export async function answerQuickInput(page: Page, text: string): Promise<void> {
   const input = page.locator('.quick-input-widget input');

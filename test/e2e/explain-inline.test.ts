@@ -1,0 +1,76 @@
+import * as assert from 'node:assert/strict';
+import { start, type Simulator } from '../simulator/simulator';
+import { answerQuickInput, eventually, launchWorkbench, openFile, runCommand, waitForQuickInput, type Workbench } from '../harness/workbench';
+
+const KEY = 'sk-e2e-0b6d3f1c9a8e7d25';
+
+suite('Workbench: Explain Selection inline', () => {
+  let sim: Simulator;
+  let workbench: Workbench;
+
+  suiteSetup(async () => {
+    sim = await start();
+    workbench = await launchWorkbench({ userSettings: { 'reasoner.baseUrl': sim.baseUrl } });
+  });
+
+  teardown(async function () {
+    if (this.currentTest?.state === 'failed') await workbench?.screenshot(`failed-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`);
+  });
+
+  suiteTeardown(async () => {
+    await workbench?.close();
+    await sim?.close();
+  });
+
+  test('the API key is entered in a password box that refuses inner spaces', async () => {
+    const { page } = workbench;
+    await runCommand(page, 'Reasoner: Set API Key');
+    await waitForQuickInput(page, 'Set API Key');
+    const input = page.locator('.quick-input-widget input');
+    assert.equal(await input.getAttribute('type'), 'password');
+    await input.fill('sk with spaces');
+    await eventually('the validation message', async () => /spaces/.test(await page.locator('.quick-input-widget .quick-input-message').textContent() ?? ''));
+    await answerQuickInput(page, KEY);
+    await eventually('the box to close', async () => !(await page.locator('.quick-input-widget input').isVisible()));
+  });
+
+  test('the answer appears in the editor next to the selected code, and a reply continues it', async () => {
+    const { page } = workbench;
+    sim.script({ text: 'It returns the **Euclidean distance** between `a` and `b`.', chunkDelayMs: 30 });
+    await openFile(page, 'sample.ts');
+    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+G');
+    await answerQuickInput(page, ':6');
+    for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+ArrowDown');
+    await page.keyboard.press('Shift+End');
+    await page.keyboard.press('Control+Alt+E');
+
+    const widget = page.locator('.review-widget').filter({ hasText: 'Euclidean distance' });
+    await widget.waitFor({ timeout: 30_000 });
+    await eventually('the thread to finish', async () => /done/.test(await widget.textContent() ?? ''));
+    await workbench.screenshot('explain-inline');
+    assert.equal(sim.requests[0].headers.authorization, `Bearer ${KEY}`, 'the key typed in the box was used');
+    assert.match(JSON.stringify(sim.requests[0].body), /export function distance/);
+
+    // "Next to the code": the thread sits right below the last selected line (line 10).
+    const line10 = page.locator('.editor-instance .monaco-editor .view-line').filter({ hasText: 'return Math.sqrt' }).first();
+    const lineBox = await line10.boundingBox();
+    const widgetBox = await widget.boundingBox();
+    assert.ok(lineBox && widgetBox);
+    assert.ok(widgetBox.y >= lineBox.y && widgetBox.y - (lineBox.y + lineBox.height) < 60, `thread at y=${widgetBox.y}, line at y=${lineBox.y}`);
+    assert.match(await widget.textContent() ?? '', /o3-mini · medium/);
+
+    sim.script({ text: 'Use `Math.hypot(dx, dy)`.' });
+    // The reply box starts as a button, or already open as a small editor.
+    const replyButton = widget.locator('.review-thread-reply-button');
+    if (await replyButton.isVisible()) await replyButton.click();
+    else await widget.locator('.comment-form .monaco-editor').click();
+    await page.keyboard.type('Can it be shorter?');
+    await page.keyboard.press('Control+Enter');
+    await page.locator('.review-widget').filter({ hasText: 'Math.hypot' }).waitFor({ timeout: 30_000 });
+    const messages = (sim.requests[1].body as { messages: { role: string; content: unknown }[] }).messages;
+    assert.equal(messages.at(-1)!.content, 'Can it be shorter?');
+    assert.equal(messages.at(-2)!.role, 'assistant');
+    await workbench.screenshot('explain-inline-reply');
+  });
+});
