@@ -4,7 +4,7 @@ import { parseUserModels } from '../../src/core/models';
 import type { Turn } from '../../src/core/types';
 import { start, type Simulator } from '../simulator/simulator';
 import { assertOneTerminalAtEnd, drain, instantSleep, makeClient, model, request, TEST_KEY } from './support-core/harness';
-import { validatorForModel } from './support-core/openapi';
+import { assertRecordedBodiesValid, validatorForModel } from './support-core/openapi';
 
 const FORBIDDEN = ['max_tokens', 'temperature', 'top_p', 'presence_penalty', 'frequency_penalty', 'logprobs', 'top_logprobs'];
 
@@ -39,6 +39,7 @@ describe('client: the four models against the simulator', function () {
   });
   afterEach(async () => {
     await client.dispose();
+    assertRecordedBodiesValid(sim.requests);
   });
 
   for (const id of ['o1', 'o3', 'o3-mini', 'o3-pro']) {

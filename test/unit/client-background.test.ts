@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { ReasoningClient, runToCompletion } from '../../src/core/client';
 import { start, type Simulator } from '../simulator/simulator';
 import { makeClient, request } from './support-core/harness';
-import { validatorForModel } from './support-core/openapi';
+import { assertRecordedBodiesValid, validatorForModel } from './support-core/openapi';
 
 type Json = Record<string, unknown>;
 
@@ -22,6 +22,7 @@ describe('client: o3-pro background mode', function () {
   });
   afterEach(async () => {
     await client.dispose();
+    assertRecordedBodiesValid(sim.requests);
   });
 
   it('starts with background + store, polls GET /responses/{id} with growing waits until done', async () => {

@@ -3,6 +3,7 @@ import { ReasoningClient, runToCompletion, type Answer } from '../../src/core/cl
 import type { StreamEvent } from '../../src/core/types';
 import { start, type SimScript, type Simulator } from '../simulator/simulator';
 import { makeClient, request } from './support-core/harness';
+import { assertRecordedBodiesValid } from './support-core/openapi';
 
 /** The cancel bound the issue demands. */
 const CANCEL_BOUND_MS = 100;
@@ -23,6 +24,7 @@ describe('client: cancellation, stalls and resets', function () {
   });
   afterEach(async () => {
     await client.dispose();
+    assertRecordedBodiesValid(sim.requests);
   });
 
   /** Start a call, abort when `when(event)` says so (or when `trigger` resolves), measure abort -> end. */

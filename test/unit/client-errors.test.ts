@@ -3,6 +3,7 @@ import { ReasoningClient, runToCompletion } from '../../src/core/client';
 import type { ApiErrorKind } from '../../src/core/errors';
 import { start, type SimErrorShape, type Simulator } from '../simulator/simulator';
 import { instantSleep, makeClient, request } from './support-core/harness';
+import { assertRecordedBodiesValid } from './support-core/openapi';
 
 const TABLE: { status: number; kind: ApiErrorKind; retried: boolean; action: string; says: RegExp }[] = [
   { status: 400, kind: 'bad-request', retried: false, action: 'openLog', says: /refused the request/ },
@@ -34,6 +35,7 @@ describe('client: every error of the contract table, in every body shape', funct
   });
   afterEach(async () => {
     await client.dispose();
+    assertRecordedBodiesValid(sim.requests);
   });
 
   for (const row of TABLE) {
@@ -98,6 +100,7 @@ describe('client: retries', function () {
     await sim.close();
   });
   beforeEach(() => sim.reset());
+  afterEach(() => assertRecordedBodiesValid(sim.requests));
 
   async function run(scripts: Parameters<Simulator['script']>, retry: Partial<{ maxRetries: number; baseDelayMs: number; maxDelayMs: number; maxTotalWaitMs: number }> = {}) {
     const recorded = instantSleep();

@@ -95,3 +95,25 @@ export function validatorForModel(modelSent: string, api: 'chat' | 'responses'):
   if (!spec) throw new Error(`no OpenAPI file for ${modelSent} (${api})`);
   return bodyValidator(spec.file, spec.apiPath);
 }
+
+/**
+ * Every answer request the simulator received must pass the matching OpenAPI schema and
+ * carry none of the forbidden fields. Used in afterEach hooks, so every body any test made
+ * the client build is checked, not only the ones a test looks at.
+ */
+export function assertRecordedBodiesValid(records: readonly { route: string; body?: unknown; path: string }[]): void {
+  for (const record of records) {
+    if (record.route !== 'chat' && record.route !== 'responses') continue;
+    const body = record.body as Record<string, unknown> | undefined;
+    if (!isRecord(body) || typeof body.model !== 'string') throw new Error(`${record.path}: body is not a JSON object with a model`);
+    for (const field of ['max_tokens', 'temperature', 'top_p', 'presence_penalty', 'frequency_penalty', 'logprobs', 'top_logprobs']) {
+      if (field in body) throw new Error(`${record.path}: forbidden field ${field} was sent`);
+    }
+    const list = (record.route === 'chat' ? body.messages : body.input) as unknown;
+    if (Array.isArray(list) && list.some((m) => isRecord(m) && m.role === 'system')) throw new Error(`${record.path}: role "system" was sent`);
+    const spec = OPENAPI_FILE_FOR[`${body.model} ${record.route}`] ?? OPENAPI_FILE_FOR[body.model];
+    if (!spec || spec.apiPath !== (record.route === 'chat' ? '/chat/completions' : '/responses')) continue; // a user-defined model id
+    const check = bodyValidator(spec.file, spec.apiPath).validate(body);
+    if (!check.valid) throw new Error(`${record.path} (${body.model}) breaks ${spec.file}:\n${check.errors}`);
+  }
+}
