@@ -22,6 +22,8 @@ export interface CodeServerOptions {
   readonly env?: Record<string, string>;
   /** Extensions folder (to test an installed .vsix); a fresh one otherwise. */
   readonly extensionsDir?: string;
+  /** Port to listen on; a free one otherwise. */
+  readonly port?: number;
   /** VS Code's log level, which extension log channels start at (the integration suite checks debug logs). */
   readonly logLevel?: 'trace' | 'debug' | 'info';
 }
@@ -61,7 +63,7 @@ export function makeTempDir(prefix: string): string {
 }
 
 export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
-  const port = await freePort();
+  const port = options.port ?? await freePort();
   const userDataDir = makeTempDir('user');
   const extensionsDir = options.extensionsDir ?? makeTempDir('ext');
   const userDir = path.join(userDataDir, 'User');
