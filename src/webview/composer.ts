@@ -8,7 +8,7 @@ import type { ReasoningEffort } from '../core/types';
 import { h, icon, iconButton } from './dom';
 import type { HostChannel } from './vscodeApi';
 
-const EFFORT_LABELS: Record<ReasoningEffort, string> = { low: 'Low effort', medium: 'Medium effort', high: 'High effort' };
+const EFFORT_LABELS: Record<ReasoningEffort, string> = { low: 'Low', medium: 'Medium', high: 'High' };
 const MAX_ROWS_PX = 240;
 
 export interface ComposerHooks {

@@ -149,6 +149,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 
   private active!: Conversation;
   private composer: ComposerSettings;
+  private lastCurrent: { readonly modelId: string; readonly effort: ReasoningEffort };
   private contexts: ContextChip[] = [];
   private surface: ChatSurface | undefined;
   private surfaceDisposables: vscode.Disposable[] = [];
@@ -163,8 +164,9 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     this.composer = { modelId: current.modelId, effort: current.effort };
     this.instructions = options.instructions ?? INSTRUCTIONS.chat;
     this.disposables.push(this.codeActions, this.stateEmitter, this.postEmitter);
+    this.lastCurrent = current;
     if (options.onDidChangeModels) {
-      this.disposables.push(options.onDidChangeModels(() => this.followCurrentModel()));
+      this.disposables.push(options.onDidChangeModels(() => this.settingsChanged()));
     }
     this.ready = this.initialize();
   }
@@ -591,8 +593,20 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     });
   }
 
+  /** The list may have changed; the composer follows only a change of the user's current model or effort. */
+  private settingsChanged(): void {
+    const current = this.options.getCurrent();
+    const before = this.lastCurrent;
+    if (current.modelId !== before.modelId || current.effort !== before.effort) {
+      this.followCurrentModel();
+    } else {
+      this.post({ type: 'models', models: this.modelOptions(), composer: this.composer });
+    }
+  }
+
   private followCurrentModel(): void {
     const current = this.options.getCurrent();
+    this.lastCurrent = current;
     this.composer = { modelId: current.modelId, effort: current.effort };
     this.post({ type: 'models', models: this.modelOptions(), composer: this.composer });
     this.changed();
