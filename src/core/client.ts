@@ -490,7 +490,8 @@ export class ReasoningClient {
     const payload = JSON.stringify(built.body);
     const mode = built.background ? 'background' : built.stream ? 'stream' : 'no-stream';
     call.log('info', `→ POST ${url.href} model=${request.model.model} (${call.label}) ${mode} effort=${request.effort} turns=${request.turns.length} ${payload.length} bytes`);
-    call.log('debug', `  fields: ${Object.keys(built.body).join(', ')}`);
+    // Debug level shows the whole body, code context included; the key is a header, never in it.
+    call.log('debug', `  body: ${payload}`);
     let response: Dispatcher.ResponseData;
     try {
       response = yield* this.waitFor(this.send(call, url, 'POST', payload, built.stream ? 'text/event-stream' : 'application/json'), call,
