@@ -653,7 +653,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     void this.save(conversation);
 
     const turns = toRequestTurns(conversation, prompt.id);
-    void this.options.runner.run({
+    // Through a promise, so that even a runner throwing synchronously ends the turn as failed.
+    void Promise.resolve().then(() => this.options.runner.run({
       source: 'chat',
       modelId,
       effort,
@@ -661,7 +662,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       turns,
       signal: controller.signal,
       onEvent: (event) => this.onEvent(run, event),
-    }).then(
+    })).then(
       (result) => this.finishRun(run, result, undefined),
       (error: unknown) => this.finishRun(run, undefined, error),
     );
