@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { ChatViewProvider } from './vscode/chat/chatViewProvider';
 import { onDidChangeSettings, readSettings } from './vscode/config';
 import { InlineThreads } from './vscode/inline/inlineThreads';
 import { createLogger } from './vscode/log';
@@ -8,11 +9,14 @@ import { ReasonerRequestRunner } from './vscode/requestRunner';
 import { ApiKeyStore } from './vscode/secrets';
 import type { Services } from './vscode/services';
 import { ModelStatusBar } from './vscode/statusBar';
+import { registerAddSelectionToChat } from './vscode/commands/addSelectionToChat';
 import { registerAsk } from './vscode/commands/ask';
 import { registerCancelAll } from './vscode/commands/cancelAll';
 import { registerClearApiKey } from './vscode/commands/clearApiKey';
 import { registerExplainSelection } from './vscode/commands/explainSelection';
 import { registerFindBugs } from './vscode/commands/findBugs';
+import { registerNewChat } from './vscode/commands/newChat';
+import { registerOpenChat } from './vscode/commands/openChat';
 import { registerRefactor } from './vscode/commands/refactor';
 import { registerRefactorApply } from './vscode/commands/refactorApply';
 import { registerRefactorDiscard } from './vscode/commands/refactorDiscard';
@@ -30,12 +34,11 @@ import { registerThreadOpenInChat } from './vscode/commands/inline/threadOpenInC
 import { registerThreadReply } from './vscode/commands/inline/threadReply';
 import { registerThreadRetry } from './vscode/commands/inline/threadRetry';
 
-const NOT_BUILT_YET = ['reasoner.openChat', 'reasoner.newChat', 'reasoner.addSelectionToChat'];
-
 /** What activate() returns: for tests and other extensions. */
 export interface ReasonerApi {
   readonly services: Services;
   readonly statusBar: ModelStatusBar;
+  readonly chat: ChatViewProvider;
 }
 
 export function activate(context: vscode.ExtensionContext): ReasonerApi {
@@ -68,16 +71,27 @@ export function activate(context: vscode.ExtensionContext): ReasonerApi {
     context.subscriptions.push(register(services));
   }
 
-  for (const command of NOT_BUILT_YET) {
-    context.subscriptions.push(vscode.commands.registerCommand(command, async () => {
-      void vscode.window.showInformationMessage(`Reasoner: ${command} is not built yet.`);
-      return undefined;
-    }));
-  }
-  context.subscriptions.push(vscode.window.registerWebviewViewProvider('reasoner.chat', {
-    resolveWebviewView(view) { view.webview.html = '<!doctype html><p>Reasoner chat is not built yet.</p><textarea aria-label="Message Reasoner"></textarea>'; },
-  }));
-  return { services, statusBar };
+  const chat = new ChatViewProvider({
+    extensionUri: context.extensionUri,
+    storageDir: vscode.Uri.joinPath(context.globalStorageUri, 'chat').fsPath,
+    runner,
+    getModels: () => readSettings().models,
+    getCurrent: () => {
+      const settings = readSettings();
+      return { modelId: settings.modelId, effort: settings.effort };
+    },
+    log,
+    onDidChangeModels: onDidChangeSettings,
+  });
+  services.chat = chat;
+  context.subscriptions.push(
+    chat,
+    vscode.window.registerWebviewViewProvider('reasoner.chat', chat, { webviewOptions: { retainContextWhenHidden: false } }),
+    registerOpenChat(chat),
+    registerNewChat(chat),
+    registerAddSelectionToChat(chat),
+  );
+  return { services, statusBar, chat };
 }
 
 export function deactivate(): void {}

@@ -1,0 +1,114 @@
+import * as assert from 'node:assert/strict';
+import type { Frame } from 'playwright-core';
+import { start, type Simulator } from '../simulator/simulator';
+import {
+  answerQuickInput, eventually, findFrame, launchWorkbench, openFile, runCommand, waitForQuickInput, type Workbench,
+} from '../harness/workbench';
+
+const COMPOSER = '[aria-label="Message Reasoner"]';
+
+suite('Workbench: the chat sidebar', () => {
+  let sim: Simulator;
+  let workbench: Workbench;
+
+  suiteSetup(async () => {
+    sim = await start();
+    workbench = await launchWorkbench({ userSettings: { 'reasoner.baseUrl': sim.baseUrl } });
+    const { page } = workbench;
+    await runCommand(page, 'Reasoner: Set API Key');
+    await waitForQuickInput(page, 'Set API Key');
+    await answerQuickInput(page, 'sk-e2e-chat-5c1e9a7b3d');
+  });
+
+  teardown(async function () {
+    if (this.currentTest?.state === 'failed') await workbench?.screenshot(`failed-chat-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`);
+  });
+
+  suiteTeardown(async () => {
+    await workbench?.close();
+    await sim?.close();
+  });
+
+  async function chatFrame(): Promise<Frame> {
+    return findFrame(workbench.page, COMPOSER);
+  }
+
+  test('with the selection attached, a question is sent and the answer streams in as rendered markdown', async () => {
+    const { page } = workbench;
+    await openFile(page, 'sample.ts');
+    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+G');
+    await answerQuickInput(page, ':6');
+    for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+ArrowDown');
+    await page.keyboard.press('Control+Alt+L');
+    const frame = await chatFrame();
+    await frame.locator('[data-role="context-chip"]').waitFor({ timeout: 30_000 });
+    assert.match(await frame.locator('[data-role="context-chip"]').textContent() ?? '', /sample\.ts/);
+
+    sim.script({
+      text: 'It computes the **distance**.\n\n```ts\nconst d = Math.hypot(dx, dy);\n```\n\nThe rest of the explanation follows in several more words to stream slowly.',
+      deltaSize: 5, chunkDelayMs: 60,
+    });
+    await frame.locator(COMPOSER).click();
+    await page.keyboard.type('What does this do?');
+    await page.keyboard.press('Enter');
+
+    const answer = frame.locator('[data-role="answer"]').last();
+    await answer.and(frame.locator('[data-state="streaming"]')).waitFor({ timeout: 30_000 });
+    const partial = await eventually('part of the answer while streaming', async () => {
+      const text = await answer.locator('[data-role="answer-body"]').textContent() ?? '';
+      return text.includes('distance') && (await answer.getAttribute('data-state')) === 'streaming' ? text : undefined;
+    });
+    assert.doesNotMatch(partial, /several more words to stream slowly/);
+    await answer.and(frame.locator('[data-state="complete"]')).waitFor({ timeout: 30_000 });
+    assert.equal(await answer.locator('strong').first().textContent(), 'distance', 'markdown is rendered');
+    assert.equal(await answer.locator('[data-role="code-block"]').count(), 1);
+    assert.match(await answer.locator('[data-role="model"]').textContent() ?? '', /o3-mini/);
+    assert.match(await answer.locator('[data-role="usage"]').textContent() ?? '', /in/);
+    const body = JSON.stringify(sim.requests.at(-1)!.body);
+    assert.match(body, /What does this do\?/);
+    assert.match(body, /export function distance/);
+    await workbench.screenshot('chat-answer');
+  });
+
+  test('Stop ends a slow answer at once and keeps the partial text marked stopped', async () => {
+    const frame = await chatFrame();
+    sim.script({ text: 'word '.repeat(4000), deltaSize: 4, chunkDelayMs: 30 });
+    await frame.locator(COMPOSER).fill('A long one, please');
+    await frame.locator(COMPOSER).press('Enter');
+    const answer = frame.locator('[data-role="answer"]').last();
+    await eventually('streaming text', async () => (await answer.getAttribute('data-state')) === 'streaming' && /word/.test(await answer.textContent() ?? ''));
+    const requestIndex = sim.requests.length - 1;
+    await frame.locator('button[aria-label="Stop"]').click();
+    await answer.and(frame.locator('[data-state="stopped"]')).waitFor({ timeout: 5_000 });
+    const close = await sim.waitForClose(requestIndex, 3_000);
+    assert.equal(close.completed, false, 'the gateway saw the connection closed early');
+    assert.match(await answer.textContent() ?? '', /word/);
+  });
+
+  test('Insert at Cursor puts a code block into the editor', async () => {
+    const { page } = workbench;
+    const frame = await chatFrame();
+    await frame.locator('[data-role="code-block"]').first().locator('button[aria-label="Insert at Cursor"]').click();
+    await eventually('the code in the editor', async () =>
+      /Math\.hypot/.test(await page.locator('.editor-instance .monaco-editor .view-lines').first().textContent() ?? ''));
+    await workbench.screenshot('chat-inserted');
+  });
+
+  test('after a page reload the conversation is still listed', async () => {
+    const { page } = workbench;
+    await page.reload();
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await page.locator('.statusbar').waitFor({ timeout: 60_000 });
+    await page.waitForTimeout(3000);
+    await runCommand(page, 'Reasoner: Open Chat');
+    const frame = await chatFrame();
+    await frame.locator('#conversations-toggle').click();
+    const listed = frame.locator('li[data-role="conversation"]');
+    await eventually('a listed conversation', async () => (await listed.count()) > 0);
+    assert.match(await listed.first().textContent() ?? '', /What does this do/);
+    await frame.locator('[data-role="answer"]').first().waitFor({ timeout: 15_000 });
+    assert.ok(await frame.locator('[data-role="answer"]').count() >= 2, 'the answers are back');
+    await workbench.screenshot('chat-after-reload');
+  });
+});
