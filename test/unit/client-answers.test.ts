@@ -3,8 +3,8 @@ import { collectAnswer, ReasoningClient, runToCompletion } from '../../src/core/
 import { parseUserModels } from '../../src/core/models';
 import type { Turn } from '../../src/core/types';
 import { start, type Simulator } from '../simulator/simulator';
-import { assertOneTerminalAtEnd, drain, instantSleep, makeClient, model, request, TEST_KEY } from './support-core/harness';
-import { assertRecordedBodiesValid, validatorForModel } from './support-core/openapi';
+import { assertOneTerminalAtEnd, drain, instantSleep, makeClient, model, request, simulatorSuite, TEST_KEY } from './support-core/harness';
+import { validatorForModel } from './support-core/openapi';
 
 const FORBIDDEN = ['max_tokens', 'temperature', 'top_p', 'presence_penalty', 'frequency_penalty', 'logprobs', 'top_logprobs'];
 
@@ -27,20 +27,7 @@ describe('client: the four models against the simulator', function () {
   let sim: Simulator;
   let client: ReasoningClient;
 
-  before(async () => {
-    sim = await start();
-  });
-  after(async () => {
-    await sim.close();
-  });
-  beforeEach(() => {
-    sim.reset();
-    ({ client } = makeClient(sim));
-  });
-  afterEach(async () => {
-    await client.dispose();
-    assertRecordedBodiesValid(sim.requests);
-  });
+  simulatorSuite((s, c) => { sim = s; client = c; });
 
   for (const id of ['o1', 'o3', 'o3-mini', 'o3-pro']) {
     for (const stream of [true, false]) {

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { ReasoningClient, runToCompletion } from '../../src/core/client';
-import { start, type Simulator } from '../simulator/simulator';
-import { makeClient, request } from './support-core/harness';
-import { assertRecordedBodiesValid, validatorForModel } from './support-core/openapi';
+import type { Simulator } from '../simulator/simulator';
+import { makeClient, request, simulatorSuite } from './support-core/harness';
+import { validatorForModel } from './support-core/openapi';
 
 type Json = Record<string, unknown>;
 
@@ -10,20 +10,7 @@ describe('client: o3-pro background mode', function () {
   let sim: Simulator;
   let client: ReasoningClient;
 
-  before(async () => {
-    sim = await start();
-  });
-  after(async () => {
-    await sim.close();
-  });
-  beforeEach(() => {
-    sim.reset();
-    ({ client } = makeClient(sim));
-  });
-  afterEach(async () => {
-    await client.dispose();
-    assertRecordedBodiesValid(sim.requests);
-  });
+  simulatorSuite((s, c) => { sim = s; client = c; });
 
   it('starts with background + store, polls GET /responses/{id} with growing waits until done', async () => {
     sim.script({ text: 'Deep answer', reasoning: 'Thought hard.', pollsBeforeDone: 3, usage: { input: 5, output: 900, reasoning: 850 } });

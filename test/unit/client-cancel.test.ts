@@ -1,9 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { ReasoningClient, runToCompletion, type Answer } from '../../src/core/client';
 import type { StreamEvent } from '../../src/core/types';
-import { start, type SimScript, type Simulator } from '../simulator/simulator';
-import { makeClient, request } from './support-core/harness';
-import { assertRecordedBodiesValid } from './support-core/openapi';
+import type { SimScript, Simulator } from '../simulator/simulator';
+import { makeClient, request, simulatorSuite } from './support-core/harness';
 
 /** The cancel bound the issue demands. */
 const CANCEL_BOUND_MS = 100;
@@ -12,20 +11,7 @@ describe('client: cancellation, stalls and resets', function () {
   let sim: Simulator;
   let client: ReasoningClient;
 
-  before(async () => {
-    sim = await start();
-  });
-  after(async () => {
-    await sim.close();
-  });
-  beforeEach(() => {
-    sim.reset();
-    ({ client } = makeClient(sim));
-  });
-  afterEach(async () => {
-    await client.dispose();
-    assertRecordedBodiesValid(sim.requests);
-  });
+  simulatorSuite((s, c) => { sim = s; client = c; });
 
   /** Start a call, abort when `when(event)` says so (or when `trigger` resolves), measure abort -> end. */
   async function cancelDuring(modelId: string, script: SimScript, when: { event?: (e: StreamEvent) => boolean; trigger?: () => Promise<void> }): Promise<{ answer: Answer; tookMs: number }> {

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { ReasoningClient, runToCompletion } from '../../src/core/client';
 import type { ApiErrorKind } from '../../src/core/errors';
 import { start, type SimErrorShape, type Simulator } from '../simulator/simulator';
-import { instantSleep, makeClient, request } from './support-core/harness';
+import { instantSleep, makeClient, request, simulatorSuite } from './support-core/harness';
 import { assertRecordedBodiesValid } from './support-core/openapi';
 
 const TABLE: { status: number; kind: ApiErrorKind; retried: boolean; action: string; says: RegExp }[] = [
@@ -23,20 +23,7 @@ describe('client: every error of the contract table, in every body shape', funct
   let sim: Simulator;
   let client: ReasoningClient;
 
-  before(async () => {
-    sim = await start();
-  });
-  after(async () => {
-    await sim.close();
-  });
-  beforeEach(() => {
-    sim.reset();
-    ({ client } = makeClient(sim, { retry: { maxRetries: 2 }, sleep: instantSleep().sleep }));
-  });
-  afterEach(async () => {
-    await client.dispose();
-    assertRecordedBodiesValid(sim.requests);
-  });
+  simulatorSuite((s, c) => { sim = s; client = c; }, () => ({ retry: { maxRetries: 2 }, sleep: instantSleep().sleep }));
 
   for (const row of TABLE) {
     for (const shape of SHAPES) {

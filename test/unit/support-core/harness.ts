@@ -4,7 +4,8 @@ import * as assert from 'node:assert/strict';
 import { ReasoningClient, type Logger, type ReasoningClientOptions } from '../../../src/core/client';
 import { resolveModel, type ModelInfo } from '../../../src/core/models';
 import type { ReasoningRequest, StreamEvent, Turn } from '../../../src/core/types';
-import type { Simulator } from '../../simulator/simulator';
+import { start, type Simulator } from '../../simulator/simulator';
+import { assertRecordedBodiesValid } from './openapi';
 
 export const TEST_KEY = 'sk-test-Reasoner-0123456789abcdef';
 
@@ -89,4 +90,32 @@ export function assertOneTerminalAtEnd(events: readonly StreamEvent[]): void {
   const terminals = terminalEvents(events);
   assert.equal(terminals.length, 1, `exactly one terminal event, got ${terminals.map((e) => e.type).join(',')}`);
   assert.equal(events[events.length - 1], terminals[0], 'the terminal event comes last');
+}
+
+/**
+ * The hooks every client suite shares: one simulator for the suite, a fresh
+ * client per test (disposed after it), and every body the simulator received
+ * checked against the gateway's OpenAPI files. `assign` hands both to the suite.
+ */
+export function simulatorSuite(
+  assign: (sim: Simulator, client: ReasoningClient) => void,
+  clientOptions: () => Partial<ReasoningClientOptions> = () => ({}),
+): void {
+  let sim: Simulator;
+  let client: ReasoningClient;
+  before(async () => {
+    sim = await start();
+  });
+  after(async () => {
+    await sim.close();
+  });
+  beforeEach(() => {
+    sim.reset();
+    ({ client } = makeClient(sim, clientOptions()));
+    assign(sim, client);
+  });
+  afterEach(async () => {
+    await client.dispose();
+    assertRecordedBodiesValid(sim.requests);
+  });
 }
