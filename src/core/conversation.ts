@@ -6,6 +6,7 @@
  */
 import type { CodeContext, FinishReason, ReasoningEffort, Turn, Usage } from './types';
 import { REASONING_EFFORTS } from './types';
+import { fencedBlock } from './requests';
 
 export const CONVERSATION_VERSION = 1;
 
@@ -236,15 +237,6 @@ export function recoverInterrupted(conversation: Conversation): boolean {
 // ---------------------------------------------------------------------------
 // Markdown export
 
-/** A fence longer than any run of backticks inside the code, so the code cannot close it. */
-export function fenceCode(code: string, languageId = ''): string {
-  let longest = 0;
-  for (const match of code.matchAll(/`+/g)) longest = Math.max(longest, match[0].length);
-  const fence = '`'.repeat(Math.max(3, longest + 1));
-  const body = code.endsWith('\n') ? code : `${code}\n`;
-  return `${fence}${languageId.replace(/[\s`]/g, '')}\n${body}${fence}`;
-}
-
 export function contextLabel(context: CodeContext): string {
   const base = context.fileName.split(/[\\/]/).pop() || context.fileName;
   if (context.startLine === undefined) return base;
@@ -286,7 +278,7 @@ export function conversationToMarkdown(conversation: Conversation): string {
     if (turn.role === 'user') {
       out.push('## You', '');
       for (const context of turn.context ?? []) {
-        out.push(`\`${contextLabel(context)}\``, '', fenceCode(context.code, context.languageId), '');
+        out.push(`\`${contextLabel(context)}\``, '', fencedBlock(context.code, context.languageId), '');
       }
       if (turn.text.trim()) out.push(turn.text.trim(), '');
       continue;

@@ -92,10 +92,11 @@ function lineCount(text: string): number {
   return trimmed === '' ? 0 : trimmed.split(/\r?\n/).length;
 }
 
-function block(language: string, code: string): string {
+/** Code in a Markdown fence that nothing inside it can close; the language tag loses spaces and backticks. */
+export function fencedBlock(code: string, language = ''): string {
   const body = code.replace(/\r?\n$/, '');
   const fence = fenceFor(body);
-  return `${fence}${language}\n${body}\n${fence}`;
+  return `${fence}${language.replace(/[\s`]/g, '')}\n${body}\n${fence}`;
 }
 
 function range(start: number, end: number): string {
@@ -116,20 +117,20 @@ export function renderCodeContext(ctx: CodeContext): string {
   const before = ctx.before && lineCount(ctx.before) > 0 ? ctx.before : undefined;
   const after = ctx.after && lineCount(ctx.after) > 0 ? ctx.after : undefined;
   if (!before && !after) {
-    parts.push(`${header}:`, block(language, ctx.code));
+    parts.push(`${header}:`, fencedBlock(ctx.code, language));
     return parts.join('\n');
   }
   parts.push(`${header}.`);
   if (before) {
     const n = lineCount(before);
     const label = start !== undefined ? `${range(Math.max(1, start - n), start - 1)}, before the selection` : 'Lines before the selection';
-    parts.push(`Context (${label}):`, block(language, before));
+    parts.push(`Context (${label}):`, fencedBlock(before, language));
   }
-  parts.push(`Selected${start !== undefined && end !== undefined ? ` (${range(start, end)})` : ''}:`, block(language, ctx.code));
+  parts.push(`Selected${start !== undefined && end !== undefined ? ` (${range(start, end)})` : ''}:`, fencedBlock(ctx.code, language));
   if (after) {
     const n = lineCount(after);
     const label = end !== undefined ? `${range(end + 1, end + n)}, after the selection` : 'Lines after the selection';
-    parts.push(`Context (${label}):`, block(language, after));
+    parts.push(`Context (${label}):`, fencedBlock(after, language));
   }
   return parts.join('\n');
 }

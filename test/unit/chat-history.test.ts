@@ -9,13 +9,13 @@ import {
   autoTitle,
   conversationToMarkdown,
   createConversation,
-  fenceCode,
   parseConversation,
   startAssistantTurn,
   statusFor,
   toRequestTurns,
 } from '../../src/core/conversation';
 import { ConversationStore, writeFileAtomic } from '../../src/core/history';
+import { fencedBlock } from '../../src/core/requests';
 
 function sampleConversation(now = Date.now()): Conversation {
   const conversation = createConversation(now);
@@ -90,8 +90,8 @@ describe('chat conversation model', () => {
   });
 
   it('fences code with a fence longer than any backtick run inside it', () => {
-    assert.equal(fenceCode('a ``` b', 'md'), '````md\na ``` b\n````');
-    assert.equal(fenceCode('plain\n'), '```\nplain\n```');
+    assert.equal(fencedBlock('a ``` b', 'md'), '````md\na ``` b\n````');
+    assert.equal(fencedBlock('plain\n'), '```\nplain\n```');
   });
 
   it('rejects stored conversations of the wrong shape', () => {
