@@ -22,19 +22,9 @@ suite('Workbench: Explain Selection inline', () => {
     await sim?.close();
   });
 
-  test('the API key is entered in a password box that refuses inner spaces', async () => {
-    const { page } = workbench;
-    await runCommand(page, 'Reasoner: Set API Key');
-    await waitForQuickInput(page, 'Set API Key');
-    const input = page.locator('.quick-input-widget input');
-    assert.equal(await input.getAttribute('type'), 'password');
-    await input.fill('sk with spaces');
-    await eventually('the validation message', async () => /spaces/.test(await page.locator('.quick-input-widget .quick-input-message').textContent() ?? ''));
-    await answerQuickInput(page, KEY);
-    await eventually('the box to close', async () => !(await page.locator('.quick-input-widget input').isVisible()));
-  });
+  const widget = () => workbench.page.locator('.review-widget').filter({ hasText: 'Euclidean distance' });
 
-  test('the answer appears in the editor next to the selected code, and a reply continues it', async () => {
+  test('first run without a key: the notification asks for it in a password box, then the request goes on and the answer appears next to the code', async () => {
     const { page } = workbench;
     sim.script({ text: 'It returns the **Euclidean distance** between `a` and `b`.', chunkDelayMs: 30 });
     await openFile(page, 'sample.ts');
@@ -45,26 +35,46 @@ suite('Workbench: Explain Selection inline', () => {
     await page.keyboard.press('Shift+End');
     await page.keyboard.press('Control+Alt+E');
 
-    const widget = page.locator('.review-widget').filter({ hasText: 'Euclidean distance' });
-    await widget.waitFor({ timeout: 30_000 });
-    await eventually('the thread to finish', async () => /done/.test(await widget.textContent() ?? ''));
+    // A toast, or (when the workbench keeps toasts quiet) the same item in the notification center.
+    const toast = page.locator('.notification-list-item').filter({ hasText: 'needs your AI/ML API key' }).first();
+    await page.locator('.review-widget').filter({ hasText: 'No API key is set' }).waitFor({ timeout: 30_000 });
+    if (!(await toast.isVisible())) await runCommand(page, 'Notifications: Show Notifications');
+    await toast.waitFor({ timeout: 10_000 });
+    assert.equal(sim.requests.length, 0, 'nothing is sent without a key');
+    assert.equal(await toast.locator('.monaco-button', { hasText: 'Get a Key' }).count(), 1);
+    await toast.locator('.monaco-button', { hasText: 'Set API Key' }).click();
+
+    await waitForQuickInput(page, 'Set API Key');
+    const input = page.locator('.quick-input-widget input');
+    assert.equal(await input.getAttribute('type'), 'password');
+    await input.fill('sk with spaces');
+    await eventually('the validation message', async () => /spaces/.test(await page.locator('.quick-input-widget .quick-input-message').textContent() ?? ''));
+    await answerQuickInput(page, KEY);
+
+    await widget().waitFor({ timeout: 30_000 });
+    await eventually('the thread to finish', async () => /done/.test(await widget().textContent() ?? ''));
     await workbench.screenshot('explain-inline');
+    assert.equal(sim.requests.length, 1);
     assert.equal(sim.requests[0].headers.authorization, `Bearer ${KEY}`, 'the key typed in the box was used');
     assert.match(JSON.stringify(sim.requests[0].body), /export function distance/);
 
     // "Next to the code": the thread sits right below the last selected line (line 10).
     const line10 = page.locator('.editor-instance .monaco-editor .view-line').filter({ hasText: 'return Math.sqrt' }).first();
     const lineBox = await line10.boundingBox();
-    const widgetBox = await widget.boundingBox();
+    const widgetBox = await widget().boundingBox();
     assert.ok(lineBox && widgetBox);
     assert.ok(widgetBox.y >= lineBox.y && widgetBox.y - (lineBox.y + lineBox.height) < 60, `thread at y=${widgetBox.y}, line at y=${lineBox.y}`);
-    assert.match(await widget.textContent() ?? '', /o3-mini · medium/);
+    assert.match(await widget().textContent() ?? '', /o3-mini · medium/);
+    assert.equal(await widget().locator('strong', { hasText: 'Euclidean distance' }).count(), 1, 'markdown is rendered');
+  });
 
+  test('a reply in the thread continues the conversation', async () => {
+    const { page } = workbench;
     sim.script({ text: 'Use `Math.hypot(dx, dy)`.' });
     // The reply box starts as a button, or already open as a small editor.
-    const replyButton = widget.locator('.review-thread-reply-button');
+    const replyButton = widget().locator('.review-thread-reply-button');
     if (await replyButton.isVisible()) await replyButton.click();
-    else await widget.locator('.comment-form .monaco-editor').click();
+    else await widget().locator('.comment-form .monaco-editor').click();
     await page.keyboard.type('Can it be shorter?');
     await page.keyboard.press('Control+Enter');
     await page.locator('.review-widget').filter({ hasText: 'Math.hypot' }).waitFor({ timeout: 30_000 });

@@ -661,6 +661,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       instructions: this.instructions,
       turns,
       signal: controller.signal,
+      // After "Set API Key" on a missing or rejected key, the same prompt goes on.
+      retry: () => this.retry(turn.id),
       onEvent: (event) => this.onEvent(run, event),
     })).then(
       (result) => this.finishRun(run, result, undefined),
