@@ -273,4 +273,44 @@ suite('Explain Selection and palette prompts, inline', () => {
     assert.deepEqual(sim.requests.at(-1)!.body, sim.requests[0].body, 'the same question is sent again');
     assert.equal(session.thread.comments.length, 2, 'the retry replaces the failed answer');
   });
+
+  test('closing the editor keeps the answer; it is there when the file is opened again', async () => {
+    const editor = await openFixture('src/sample.ts');
+    selectLines(editor, 5, 9);
+    sim.script({ text: 'Kept for later.' });
+    await vscode.commands.executeCommand('reasoner.explainSelection');
+    await closeAllEditors();
+    const reopened = await openFixture('src/sample.ts');
+    const session = await onlySession();
+    assert.equal(session.uri.toString(), reopened.document.uri.toString());
+    assert.match(markdownOf(session.thread.comments[1]), /Kept for later\./);
+  });
+
+  test('Open in Chat moves the conversation of the thread to the sidebar', async () => {
+    const api = await reasoner();
+    const editor = await openFixture('src/sample.ts');
+    selectLines(editor, 5, 9);
+    sim.script({ text: 'Moved answer.' });
+    await vscode.commands.executeCommand('reasoner.explainSelection');
+    const session = await onlySession();
+    const conversationId = await vscode.commands.executeCommand<string>('reasoner.inline.openInChat', session.thread);
+    assert.ok(conversationId);
+    const conversation = api.chat.getActiveConversation();
+    assert.equal(conversation?.id, conversationId);
+    assert.deepEqual(conversation?.turns.map((turn) => turn.role), ['user', 'assistant']);
+    assert.equal(conversation?.turns[1].text, 'Moved answer.');
+    assert.match(JSON.stringify(conversation?.turns[0]), /export function distance/);
+  });
+
+  test('a custom prompt whose output is the chat answers there', async () => {
+    const api = await reasoner();
+    await setUserSetting('prompts', [{ name: 'Summarize in chat', prompt: 'Summarize ${fileName} in one line.', output: 'chat' }]);
+    await openFixture('src/sample.ts');
+    sim.script({ text: 'Geometry helpers.' });
+    assert.equal(await vscode.commands.executeCommand('reasoner.runPrompt', 'Summarize in chat'), 'Geometry helpers.');
+    const turns = api.chat.getActiveConversation()!.turns;
+    assert.equal(turns.at(-1)!.text, 'Geometry helpers.');
+    assert.match(requestText(sim.requests[0].body), /Summarize src\/sample\.ts in one line\./);
+    assert.match(requestText(sim.requests[0].body), /class Path/, 'the file is attached when the template does not use ${selection}');
+  });
 });

@@ -46,7 +46,7 @@ import {
   assertNever,
   parseWebviewMessage,
 } from '../../core/protocol';
-import { type CodeContext, REASONING_EFFORTS, type ReasoningEffort, type StreamEvent, type Turn } from '../../core/types';
+import { type CodeContext, REASONING_EFFORTS, type ReasoningEffort, type StreamEvent } from '../../core/types';
 import { codeFromEditor, fileContext } from '../editorContext';
 import type { RequestRunner, RunResult } from '../runner';
 import type { ChatBridge, ExchangeExport } from '../services';
@@ -298,30 +298,6 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     }
     await this.show(conversation);
     return conversation.id;
-  }
-
-  /** Continues an exchange that started elsewhere as a chat conversation (turns as sent to the model). */
-  async importConversation(turns: readonly Turn[], modelId: string, effort: ReasoningEffort = this.composer.effort, title?: string): Promise<Conversation> {
-    await this.ready;
-    const conversation = createConversation();
-    const model = this.findModel(modelId);
-    for (const turn of turns) {
-      if (turn.role === 'user') {
-        addUserTurn(conversation, turn.text, turn.context ?? []);
-      } else {
-        const answer = startAssistantTurn(conversation, { id: modelId, ...(model ? { label: model.label } : {}) }, effort);
-        answer.text = turn.text;
-        answer.status = 'complete';
-        answer.completedAt = Date.now();
-      }
-    }
-    if (title && normalizeTitle(title)) {
-      conversation.title = normalizeTitle(title);
-      conversation.titleSource = 'user';
-    }
-    if (model) this.composer = { modelId, effort };
-    await this.show(conversation);
-    return conversation;
   }
 
   /** Saves an imported conversation, makes it active and reveals the view. */
