@@ -117,7 +117,7 @@ export class InlineSession implements vscode.Disposable {
           switch (event.type) {
             case 'text': exchange.answer += event.delta; exchange.progress = undefined; this.scheduleRender(); break;
             case 'reasoning': exchange.reasoning += event.delta; this.scheduleRender(); break;
-            case 'progress': exchange.progress = event.status; break;
+            case 'progress': exchange.progress = event.status.replace(/[….\s]+$/, ''); break;
             case 'usage': exchange.usage = event.usage; break;
             default: break;
           }
@@ -180,7 +180,7 @@ export class InlineSession implements vscode.Disposable {
       body.appendMarkdown(`<details><summary>Reasoning summary</summary>\n\n${exchange.reasoning.trim()}\n\n</details>\n\n`);
     }
     if (exchange.answer) body.appendMarkdown(exchange.answer);
-    else if (exchange.status === 'running') body.appendMarkdown(`*${exchange.progress ?? 'Thinking'}… ${formatElapsed(Date.now() - exchange.startedAt)}*`);
+    else if (exchange.status === 'running') body.appendMarkdown(`*${escapeMarkdown(exchange.progress ?? 'Thinking')}… ${formatElapsed(Date.now() - exchange.startedAt)}*`);
 
     if (exchange.status === 'cancelled' || (exchange.status === 'error' && exchange.answer)) {
       body.appendMarkdown(`\n\n---\n\n$(warning) **${exchange.status === 'cancelled' ? 'Cancelled' : 'Incomplete'}**${exchange.answer ? ': the answer above is partial.' : '.'}`);
