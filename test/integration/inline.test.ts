@@ -313,4 +313,22 @@ suite('Explain Selection and palette prompts, inline', () => {
     assert.match(requestText(sim.requests[0].body), /Summarize src\/sample\.ts in one line\./);
     assert.match(requestText(sim.requests[0].body), /class Path/, 'the file is attached when the template does not use ${selection}');
   });
+
+  test('a partial answer is kept and marked; only the error comment, which holds no model text, may run commands', async () => {
+    const editor = await openFixture('src/sample.ts');
+    selectLines(editor, 5, 9);
+    const hostile = 'Partial [click me](command:reasoner.setApiKey?%5B%22sk-attacker%22%5D) text';
+    sim.setDefault({ text: `${hostile} and then a lot more that never arrives because the connection resets.`, deltaSize: 8, fault: 'reset', faultAfterBytes: 900 });
+    assert.equal(await vscode.commands.executeCommand('reasoner.explainSelection'), undefined);
+    const session = await onlySession();
+    assert.equal(session.status, 'error');
+    const [, answer, error] = session.thread.comments;
+    assert.ok(answer && error, 'the partial answer and the error are both shown');
+    assert.match(markdownOf(answer), /Partial/);
+    assert.match(markdownOf(answer), /Incomplete.*partial/);
+    assert.ok(!(answer.body as vscode.MarkdownString).isTrusted, 'model output never runs commands');
+    assert.match(markdownOf(error), /Could not talk to the gateway|connection/i);
+    assert.ok((error.body as vscode.MarkdownString).isTrusted);
+    assert.doesNotMatch(markdownOf(error), /sk-attacker/);
+  });
 });

@@ -159,7 +159,9 @@ export class InlineSession implements vscode.Disposable {
     const comments: vscode.Comment[] = [];
     for (const exchange of this.exchanges) {
       comments.push(userComment(exchange));
-      comments.push(this.answerComment(exchange));
+      const failed = exchange.status === 'error' && exchange.error;
+      if (!failed || exchange.answer || exchange.reasoning.trim()) comments.push(this.answerComment(exchange));
+      if (failed) comments.push(this.errorComment(exchange, exchange.error!));
     }
     this.thread.comments = comments;
     const seconds = last ? formatElapsed(last.status === 'running' ? Date.now() - last.startedAt : last.elapsedMs) : '';
@@ -188,12 +190,6 @@ export class InlineSession implements vscode.Disposable {
     if (exchange.status === 'incomplete') {
       body.appendMarkdown(`\n\n---\n\n$(warning) **Incomplete** (${escapeMarkdown(exchange.finish ?? 'unknown')}). ${escapeMarkdown(exchange.notice ?? 'The answer above may be partial.')}`);
     }
-    if (exchange.status === 'error' && exchange.error) {
-      body.appendMarkdown(`\n\n$(error) ${escapeMarkdown(exchange.error.userMessage)}`);
-      if (exchange.error.requestId) body.appendMarkdown(` *(request ${escapeMarkdown(exchange.error.requestId)})*`);
-      body.appendMarkdown(`\n\n${this.errorLinks(exchange.error)}`);
-      body.isTrusted = { enabledCommands: THREAD_COMMANDS };
-    }
     const footer = footerLine(exchange);
     if (footer) body.appendMarkdown(`\n\n---\n\n<sub>${footer}</sub>`);
     return {
@@ -202,6 +198,25 @@ export class InlineSession implements vscode.Disposable {
       author: { name: `${exchange.modelLabel} · ${exchange.effort}` },
       label: STATUS_LABEL[exchange.status],
       contextValue: `reasoner-answer-${exchange.status}`,
+    };
+  }
+
+  /**
+   * The failure and its actions, in a comment of its own: only this one may run
+   * commands, and it holds no model output (the server's words are escaped).
+   */
+  private errorComment(exchange: Exchange, error: ApiError): vscode.Comment {
+    const body = new vscode.MarkdownString('', true);
+    body.appendMarkdown(`$(error) ${escapeMarkdown(error.userMessage)}`);
+    if (error.requestId) body.appendMarkdown(` *(request ${escapeMarkdown(error.requestId)})*`);
+    body.appendMarkdown(`\n\n${this.errorLinks(error)}`);
+    body.isTrusted = { enabledCommands: THREAD_COMMANDS };
+    return {
+      body,
+      mode: vscode.CommentMode.Preview,
+      author: { name: `${exchange.modelLabel} · ${exchange.effort}` },
+      label: STATUS_LABEL.error,
+      contextValue: 'reasoner-error',
     };
   }
 
