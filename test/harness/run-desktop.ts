@@ -18,7 +18,8 @@ async function main(): Promise<void> {
       version: process.env.REASONER_VSCODE_VERSION ?? engines.replace(/^\^/, ''),
       extensionDevelopmentPath: REPO_ROOT,
       extensionTestsPath: path.join(REPO_ROOT, 'out', 'test', 'integration', 'index.js'),
-      launchArgs: [folder, '--disable-extensions', '--disable-workspace-trust'],
+      // Built-in extensions stay on: the TypeScript server provides the symbols Explain uses.
+      launchArgs: [folder, '--disable-workspace-trust', '--log', 'debug'],
       extensionTestsEnv: { REASONER_TEST_REPORT: reportFile, REASONER_TEST_WORKSPACE: folder },
     });
   } finally {
