@@ -26,8 +26,13 @@ const FLUSH_INTERVAL_MS = 100;
  * stays in the document and the notification says it is incomplete).
  */
 export async function streamToNewDocument(services: Services, task: DocumentTask): Promise<string | undefined> {
-  const document = await vscode.workspace.openTextDocument({ language: task.languageId, content: '' });
-  const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: false });
+  // The document opens with the first text, so a request that fails at once leaves no empty tab behind.
+  let document: vscode.TextDocument | undefined;
+  const open = async () => {
+    document ??= await vscode.workspace.openTextDocument({ language: task.languageId, content: '' });
+    await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: false });
+    return document;
+  };
   const stripper = task.stripFence ? new FenceStripper() : undefined;
   let pending = '';
   let written = '';
@@ -36,10 +41,15 @@ export async function streamToNewDocument(services: Services, task: DocumentTask
     const text = pending;
     pending = '';
     if (!text) return writing;
+    const first = written === '';
     written += text;
-    writing = writing.then(() => editor.edit((builder) => {
-      builder.insert(document.lineAt(document.lineCount - 1).range.end, text);
-    }, { undoStopBefore: false, undoStopAfter: false }));
+    writing = writing.then(async () => {
+      const target = first ? await open() : document!;
+      // A workspace edit works even when the user has moved to another editor meanwhile.
+      const edit = new vscode.WorkspaceEdit();
+      edit.insert(target.uri, target.lineAt(target.lineCount - 1).range.end, text);
+      await vscode.workspace.applyEdit(edit);
+    });
     return writing;
   };
   const timer = setInterval(() => void flush(), FLUSH_INTERVAL_MS);
@@ -78,9 +88,11 @@ export async function streamToNewDocument(services: Services, task: DocumentTask
   if (result.error) {
     const partial = written ? ' The partial text is kept in the document.' : '';
     const message = result.error.kind === 'cancelled' ? `Reasoner: cancelled.${partial}` : `Reasoner: ${result.error.userMessage}${partial}`;
-    services.notifier.show(result.error.kind === 'cancelled' ? 'info' : 'error', message, errorActions(result.error, () => streamToNewDocument(services, task)));
+    if (!result.errorNotified) {
+      services.notifier.show(result.error.kind === 'cancelled' ? 'info' : 'error', message, errorActions(result.error, () => streamToNewDocument(services, task)));
+    }
     return undefined;
   }
   if (result.notice) services.notifier.show('warning', `Reasoner: ${result.notice}`);
-  return document.getText();
+  return document?.getText() ?? '';
 }

@@ -41,7 +41,7 @@ export class ReasonerRequestRunner implements RequestRunner, vscode.Disposable {
     const settings = readSettings();
     const model = this.resolveModel(settings, request.modelId);
     const effort = request.effort ?? settings.effort;
-    const fail = (error: ApiError): RunResult => ({ model, effort, text: '', reasoning: '', error, elapsedMs: Date.now() - started });
+    const fail = (error: ApiError): RunResult => ({ model, effort, text: '', reasoning: '', error, errorNotified: true, elapsedMs: Date.now() - started });
 
     if (!settings.baseUrl.ok) {
       const error = new ApiError({ kind: 'config', serverMessage: settings.baseUrl.message, actions: ['openSettings'] });
@@ -112,10 +112,10 @@ export class ReasonerRequestRunner implements RequestRunner, vscode.Disposable {
     const { text, usage, finish, error, requestId } = answer;
     const elapsedMs = Date.now() - started;
     this.logOutcome(request.source, model, url, { text, finish, error, requestId, usage, elapsedMs, firstTokenMs });
-    if (error && (error.kind === 'auth' || error.kind === 'credits')) {
-      this.notifier.show('error', error.userMessage, errorActions(error, request.retry));
-    }
-    return { ...answer, model, effort, elapsedMs };
+    // Account problems concern every entry point, so they are announced here, once.
+    const accountProblem = error !== undefined && (error.kind === 'auth' || error.kind === 'credits');
+    if (accountProblem) this.notifier.show('error', error.userMessage, errorActions(error, request.retry));
+    return { ...answer, model, effort, elapsedMs, ...(accountProblem ? { errorNotified: true } : {}) };
   }
 
   private resolveModel(settings: ReasonerSettings, requested: string | undefined): ModelInfo | undefined {

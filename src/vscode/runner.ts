@@ -30,6 +30,8 @@ export interface RunResult {
   readonly finish?: FinishReason;
   /** Set when the run failed or was cancelled; `text` then holds the partial answer. */
   readonly error?: ApiError;
+  /** The runner already showed `error` in a notification (no key, bad settings, rejected key, no credits). */
+  readonly errorNotified?: boolean;
   readonly requestId?: string;
   /** Something the user should know about a finished answer (empty because the budget went to reasoning, cut off). */
   readonly notice?: string;

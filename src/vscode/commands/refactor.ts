@@ -52,7 +52,7 @@ export function registerRefactor(services: Services): vscode.Disposable {
       }
     });
     if (result.error) {
-      if (result.error.kind !== 'cancelled') {
+      if (result.error.kind !== 'cancelled' && !result.errorNotified) {
         services.notifier.show('error', `Reasoner: ${result.error.userMessage}`, errorActions(result.error, () => refactor(request)));
       }
       return undefined;
