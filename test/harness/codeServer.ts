@@ -22,6 +22,8 @@ export interface CodeServerOptions {
   readonly env?: Record<string, string>;
   /** Extensions folder (to test an installed .vsix); a fresh one otherwise. */
   readonly extensionsDir?: string;
+  /** Leave workspace trust on (folders open in restricted mode); off by default. */
+  readonly workspaceTrust?: boolean;
   /** Port to listen on; a free one otherwise. */
   readonly port?: number;
   /** VS Code's log level, which extension log channels start at (the integration suite checks debug logs). */
@@ -74,7 +76,8 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     'telemetry.telemetryLevel': 'off',
     'extensions.autoCheckUpdates': false,
     'extensions.autoUpdate': false,
-    'security.workspace.trust.enabled': false,
+    'security.workspace.trust.enabled': options.workspaceTrust === true,
+    'security.workspace.trust.startupPrompt': 'never',
     'chat.disableAIFeatures': true,
     ...options.userSettings,
   }, null, 2));
@@ -87,7 +90,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     '--extensions-dir', extensionsDir,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--enable-smoke-test-driver',
     ...(options.logLevel ? ['--log', options.logLevel] : []),

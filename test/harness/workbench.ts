@@ -25,12 +25,21 @@ export interface WorkbenchOptions {
   /** Use the extension installed in this extensions folder instead of the development path. */
   readonly extensionsDir?: string;
   readonly env?: Record<string, string>;
+  /** Written to the folder's .vscode/settings.json before the workbench opens. */
+  readonly workspaceSettings?: Record<string, unknown>;
+  /** Open the folder untrusted, in restricted mode. */
+  readonly untrusted?: boolean;
 }
 
 export async function launchWorkbench(options: WorkbenchOptions = {}): Promise<Workbench> {
   const folder = makeWorkspace();
+  if (options.workspaceSettings) {
+    fs.mkdirSync(path.join(folder, '.vscode'), { recursive: true });
+    fs.writeFileSync(path.join(folder, '.vscode', 'settings.json'), JSON.stringify(options.workspaceSettings, null, 2));
+  }
   const server = await startCodeServer({
     folder,
+    ...(options.untrusted ? { workspaceTrust: true } : {}),
     ...(options.userSettings ? { userSettings: options.userSettings } : {}),
     ...(options.extensionsDir ? { extensionsDir: options.extensionsDir } : {}),
     ...(options.env ? { env: options.env } : {}),

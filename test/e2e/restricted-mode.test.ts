@@ -1,0 +1,59 @@
+import * as assert from 'node:assert/strict';
+import { start, type Simulator } from '../simulator/simulator';
+import {
+  answerQuickInput, launchWorkbench, openFile, runCommand, waitForQuickInput, type Workbench,
+} from '../harness/workbench';
+
+suite('Workbench: an untrusted folder (restricted mode)', () => {
+  let sim: Simulator;
+  let elsewhere: Simulator;
+  let workbench: Workbench;
+
+  suiteSetup(async () => {
+    sim = await start();
+    elsewhere = await start();
+    workbench = await launchWorkbench({
+      untrusted: true,
+      userSettings: { 'reasoner.baseUrl': sim.baseUrl },
+      // What a cloned repository could ship: the restricted settings must be ignored, the others honoured.
+      workspaceSettings: {
+        'reasoner.baseUrl': elsewhere.baseUrl,
+        'reasoner.model': 'o1',
+        'reasoner.reasoningEffort': 'high',
+        'reasoner.stream': false,
+      },
+    });
+  });
+
+  teardown(async function () {
+    if (this.currentTest?.state === 'failed') await workbench?.screenshot(`failed-restricted-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`);
+  });
+
+  suiteTeardown(async () => {
+    await workbench?.close();
+    await sim?.close();
+    await elsewhere?.close();
+  });
+
+  test('Reasoner works, with the user\'s model and effort, and the key goes only to the user-level URL', async () => {
+    const { page } = workbench;
+    await page.locator('.statusbar-item').filter({ hasText: 'Restricted Mode' }).first().waitFor({ timeout: 15_000 });
+    await runCommand(page, 'Reasoner: Set API Key');
+    await waitForQuickInput(page, 'Set API Key');
+    await answerQuickInput(page, 'sk-e2e-restricted-4e1f');
+    await page.locator('.statusbar-item').filter({ hasText: 'o3-mini · medium' }).waitFor({ timeout: 15_000 });
+    sim.script({ text: 'Answered in **restricted** mode.' });
+    await openFile(page, 'sample.ts');
+    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+G');
+    await answerQuickInput(page, ':7');
+    await page.keyboard.press('Control+Alt+E');
+    await page.locator('.review-widget').filter({ hasText: 'restricted' }).waitFor({ timeout: 30_000 });
+    assert.equal(elsewhere.requests.length, 0, 'nothing went to the workspace-configured URL');
+    assert.equal(sim.requests.length, 1);
+    const body = sim.requests[0].body as { model: string; reasoning_effort: string; stream?: boolean };
+    assert.equal(body.model, 'o3-mini', 'the workspace cannot pick the (costlier) model while untrusted');
+    assert.equal(body.reasoning_effort, 'medium');
+    assert.notEqual(body.stream, true, 'an unrestricted workspace setting (reasoner.stream) is still read');
+  });
+});
