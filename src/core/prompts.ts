@@ -32,9 +32,6 @@ export interface TemplateValues {
   readonly input?: string;
 }
 
-/** The variables a template may use. */
-export const TEMPLATE_VARIABLES = ['selection', 'language', 'fileName', 'input'] as const;
-
 export function templateUsesInput(template: string): boolean {
   return template.includes('${input}');
 }

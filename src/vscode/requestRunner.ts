@@ -3,7 +3,7 @@ import { collectAnswer, ReasoningClient, type Answer } from '../core/client';
 import { ApiError } from '../core/errors';
 import type { ModelInfo } from '../core/models';
 import type { FinishReason, ReasoningRequest, Usage } from '../core/types';
-import { findModel, readSettings, type ReasonerSettings } from './config';
+import { findModel, readSettings } from './config';
 import type { Logger } from './log';
 import { errorActions, type Notifier } from './notify';
 import type { RequestRunner, RunRequest, RunResult } from './runner';
@@ -39,7 +39,7 @@ export class ReasonerRequestRunner implements RequestRunner, vscode.Disposable {
   async run(request: RunRequest): Promise<RunResult> {
     const started = Date.now();
     const settings = readSettings();
-    const model = this.resolveModel(settings, request.modelId);
+    const model = findModel(settings, request.modelId ?? settings.modelId);
     const effort = request.effort ?? settings.effort;
     const fail = (error: ApiError): RunResult => ({ model, effort, text: '', reasoning: '', error, errorNotified: true, elapsedMs: Date.now() - started });
 
@@ -116,10 +116,6 @@ export class ReasonerRequestRunner implements RequestRunner, vscode.Disposable {
     const accountProblem = error !== undefined && (error.kind === 'auth' || error.kind === 'credits');
     if (accountProblem) this.notifier.show('error', error.userMessage, errorActions(error, request.retry));
     return { ...answer, model, effort, elapsedMs, ...(accountProblem ? { errorNotified: true } : {}) };
-  }
-
-  private resolveModel(settings: ReasonerSettings, requested: string | undefined): ModelInfo | undefined {
-    return findModel(settings, requested ?? settings.modelId);
   }
 
   private clientFor(baseUrl: string, timeoutSeconds: number): ReasoningClient {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { redact } from '../core/errors';
 
 const SECRET_KEY = 'reasoner.apiKey';
 
@@ -7,8 +8,6 @@ const SECRET_KEY = 'reasoner.apiKey';
  * Changes made in another window arrive through SecretStorage's own event.
  */
 export class ApiKeyStore implements vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<void>();
-  readonly onDidChange = this.changed.event;
   private readonly subscription: vscode.Disposable;
   /** Kept so the log can redact the key even from text that should never hold it. */
   private known: string | undefined;
@@ -16,7 +15,8 @@ export class ApiKeyStore implements vscode.Disposable {
   constructor(private readonly secrets: vscode.SecretStorage) {
     this.subscription = secrets.onDidChange((event) => {
       if (event.key !== SECRET_KEY) return;
-      void this.get().then(() => this.changed.fire());
+      // Keeps the redaction current when another window changes the key.
+      void this.get();
     });
   }
 
@@ -38,11 +38,10 @@ export class ApiKeyStore implements vscode.Disposable {
 
   /** Replaces the key (if known) in text that is about to be logged or shown. */
   redact(text: string): string {
-    return this.known && this.known.length >= 4 ? text.split(this.known).join('«api key»') : text;
+    return redact(text, this.known);
   }
 
   dispose(): void {
     this.subscription.dispose();
-    this.changed.dispose();
   }
 }

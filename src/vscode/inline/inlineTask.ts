@@ -26,11 +26,3 @@ export async function askInline(
   const { answer } = threads.start(task, code.document.uri, code.range, text, options.context ?? [code.context], options.modelId);
   return answer;
 }
-
-export function describeOrigin(code: EditorCode): string {
-  switch (code.origin) {
-    case 'symbol': return ` (\`${code.symbolName}\`)`;
-    case 'line': return ' (the current line)';
-    default: return '';
-  }
-}

@@ -304,10 +304,6 @@ export class InlineThreads implements vscode.Disposable {
     return [...this.sessionsById.values()];
   }
 
-  get(id: string): InlineSession | undefined {
-    return this.sessionsById.get(id);
-  }
-
   /** The session for a thread given by a menu (CommentThread) or by id (command links). */
   find(target: unknown): InlineSession | undefined {
     if (typeof target === 'string') return this.sessionsById.get(target);
@@ -326,10 +322,6 @@ export class InlineThreads implements vscode.Disposable {
     const session = new InlineSession(`thread-${this.nextId++}`, thread, task, this.runner, modelId, (s) => this.sessionsById.delete(s.id));
     this.sessionsById.set(session.id, session);
     return { session, answer: session.ask(question, context) };
-  }
-
-  cancelAll(): void {
-    for (const session of this.sessionsById.values()) session.cancel();
   }
 
   private followEdits(event: vscode.TextDocumentChangeEvent): void {
