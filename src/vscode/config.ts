@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { checkBaseUrl, DEFAULT_BASE_URL, type BaseUrlCheck } from '../core/endpoint';
-import { BUILT_IN_MODELS, DEFAULT_MODEL_ID, parseUserModels, type ModelInfo } from '../core/models';
-import { REASONING_EFFORTS, type ReasoningEffort } from '../core/types';
+import { checkBaseUrl, DEFAULT_BASE_URL, type BaseUrlCheck } from '../core/common/endpoint';
+import { BUILT_IN_MODELS, DEFAULT_MODEL_ID, parseUserModels, type ModelInfo } from '../core/common/models';
+import { REASONING_EFFORTS, type ReasoningEffort } from '../core/common/types';
 
 export const SECTION = 'reasoner';
 export const Setting = {

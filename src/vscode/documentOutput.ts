@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { formatElapsed } from '../core/conversation';
-import { FenceStripper, INSTRUCTIONS, type TaskKind } from '../core/prompts';
-import type { CodeContext } from '../core/types';
+import { formatElapsed } from '../core/common/conversation';
+import { FenceStripper, INSTRUCTIONS, type TaskKind } from '../core/common/prompts';
+import type { CodeContext } from '../core/common/types';
 import { errorActions } from './notify';
 import type { Services } from './services';
 

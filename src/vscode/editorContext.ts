@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { CodeContext } from '../core/types';
+import type { CodeContext } from '../core/common/types';
 
 const SURROUNDING_LINES = 5;
 const ENCLOSING_KINDS = new Set([

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { GATEWAY_BILLING_PAGE, GATEWAY_KEYS_PAGE } from '../core/endpoint';
-import type { ApiError, ErrorAction } from '../core/errors';
+import { GATEWAY_BILLING_PAGE, GATEWAY_KEYS_PAGE } from '../core/common/endpoint';
+import type { ApiError, ErrorAction } from '../core/common/errors';
 
 export interface NotificationAction {
   readonly title: string;

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { collectAnswer, ReasoningClient, type Answer } from '../core/client';
-import { ApiError } from '../core/errors';
-import type { ModelInfo } from '../core/models';
-import type { FinishReason, ReasoningRequest, Usage } from '../core/types';
+import { collectAnswer, ReasoningClient, type Answer } from '../core/node/client';
+import { ApiError } from '../core/common/errors';
+import type { ModelInfo } from '../core/common/models';
+import type { FinishReason, ReasoningRequest, Usage } from '../core/common/types';
 import { findModel, readSettings } from './config';
 import type { Logger } from './log';
 import { errorActions, type Notifier } from './notify';

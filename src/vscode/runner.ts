@@ -1,6 +1,6 @@
-import type { ApiError } from '../core/errors';
-import type { FinishReason, ReasoningEffort, StreamEvent, Turn, Usage } from '../core/types';
-import type { ModelInfo } from '../core/models';
+import type { ApiError } from '../core/common/errors';
+import type { FinishReason, ReasoningEffort, StreamEvent, Turn, Usage } from '../core/common/types';
+import type { ModelInfo } from '../core/common/models';
 
 /** What an entry point asks for; model and effort default to the user's current choice. */
 export interface RunRequest {

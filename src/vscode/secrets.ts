@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { redact } from '../core/errors';
+import { redact } from '../core/common/errors';
 
 const SECRET_KEY = 'reasoner.apiKey';
 

@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import type { CodeContext, ReasoningEffort, Usage } from '../core/types';
+import type { CodeContext, ReasoningEffort, Usage } from '../core/common/types';
 import type { InlineThreads } from './inline/inlineThreads';
 import type { Logger } from './log';
 import type { Notifier } from './notify';

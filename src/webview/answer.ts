@@ -12,9 +12,9 @@ import {
   contextLabel,
   formatCost,
   formatElapsed,
-} from '../core/conversation';
-import { IncrementalMarkdown, type RenderUpdate, highlightCode } from '../core/markdown';
-import type { WebviewMessage } from '../core/protocol';
+} from '../core/common/conversation';
+import { IncrementalMarkdown, type RenderUpdate, highlightCode } from './markdown';
+import type { WebviewMessage } from '../core/common/protocol';
 import { h, icon, iconButton } from './dom';
 import type { Sanitizer } from './sanitize';
 

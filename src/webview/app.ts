@@ -4,9 +4,9 @@
  * a message back. Only the draft and whether the list is open are remembered
  * across the page's reloads (vscode.setState).
  */
-import type { AssistantTurn, ChatTurn, Conversation, ConversationSummary, ErrorAction } from '../core/conversation';
-import { type ChatState, type HostMessage, type ModelOption, assertNever, isHostMessage } from '../core/protocol';
-import type { ReasoningEffort } from '../core/types';
+import type { AssistantTurn, ChatTurn, Conversation, ConversationSummary, ErrorAction } from '../core/common/conversation';
+import { type ChatState, type HostMessage, type ModelOption, assertNever, isHostMessage } from '../core/common/protocol';
+import type { ReasoningEffort } from '../core/common/types';
 import { AnswerView, type TurnViewContext, renderPrompt } from './answer';
 import { Composer } from './composer';
 import { h, icon, iconButton, isNearBottom, relativeTime } from './dom';

@@ -3,8 +3,8 @@
  * pickers, and Send / Stop. Enter sends, Shift+Enter adds a line, Escape stops
  * a running answer, Up in an empty box brings back the last prompt.
  */
-import type { ComposerSettings, ContextChip, ModelOption } from '../core/protocol';
-import type { ReasoningEffort } from '../core/types';
+import type { ComposerSettings, ContextChip, ModelOption } from '../core/common/protocol';
+import type { ReasoningEffort } from '../core/common/types';
 import { h, icon, iconButton } from './dom';
 import type { HostChannel } from './vscodeApi';
 

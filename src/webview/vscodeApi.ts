@@ -1,4 +1,4 @@
-import type { WebviewMessage } from '../core/protocol';
+import type { WebviewMessage } from '../core/common/protocol';
 
 /** What the page remembers across its own reloads (hide/show): only UI details, never chat data. */
 export interface PageState {

@@ -13,9 +13,9 @@ import {
   startAssistantTurn,
   statusFor,
   toRequestTurns,
-} from '../../src/core/conversation';
-import { ConversationStore, writeFileAtomic } from '../../src/core/history';
-import { fencedBlock } from '../../src/core/requests';
+} from '../../src/core/common/conversation';
+import { ConversationStore, writeFileAtomic } from '../../src/core/node/history';
+import { fencedBlock } from '../../src/core/common/requests';
 
 function sampleConversation(now = Date.now()): Conversation {
   const conversation = createConversation(now);

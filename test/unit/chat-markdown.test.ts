@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import createDOMPurify, { type WindowLike } from 'dompurify';
 import { JSDOM } from 'jsdom';
-import { IncrementalMarkdown, createMarkdown, renderMarkdown } from '../../src/core/markdown';
+import { IncrementalMarkdown, createMarkdown, renderMarkdown } from '../../src/webview/markdown';
 import { createSanitizer, type Sanitizer } from '../../src/webview/sanitize';
 
 function sanitizerFor(): { sanitizer: Sanitizer; window: JSDOM['window'] } {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { createConversation } from '../../src/core/conversation';
-import { type WebviewMessage, isHostMessage, isWebviewMessage, parseWebviewMessage } from '../../src/core/protocol';
+import { createConversation } from '../../src/core/common/conversation';
+import { type WebviewMessage, isHostMessage, isWebviewMessage, parseWebviewMessage } from '../../src/core/common/protocol';
 
 describe('chat protocol: messages from the webview', () => {
   const valid: WebviewMessage[] = [

@@ -7,8 +7,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { JSDOM } from 'jsdom';
-import type { AssistantTurn, Conversation, UserTurn } from '../../src/core/conversation';
-import type { ChatState, HostMessage, WebviewMessage } from '../../src/core/protocol';
+import type { AssistantTurn, Conversation, UserTurn } from '../../src/core/common/conversation';
+import type { ChatState, HostMessage, WebviewMessage } from '../../src/core/common/protocol';
 
 const BUNDLE = path.resolve(__dirname, '../../../dist/webview/chat.js');
 

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { collectAnswer, ReasoningClient, runToCompletion } from '../../src/core/client';
-import { parseUserModels } from '../../src/core/models';
-import type { Turn } from '../../src/core/types';
+import { collectAnswer, ReasoningClient, runToCompletion } from '../../src/core/node/client';
+import { parseUserModels } from '../../src/core/common/models';
+import type { Turn } from '../../src/core/common/types';
 import { start, type Simulator } from '../simulator/simulator';
 import { assertOneTerminalAtEnd, drain, instantSleep, makeClient, model, request, simulatorSuite, TEST_KEY } from './support-core/harness';
 import { validatorForModel } from './support-core/openapi';

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { ReasoningClient, runToCompletion } from '../../src/core/client';
+import { ReasoningClient, runToCompletion } from '../../src/core/node/client';
 import type { Simulator } from '../simulator/simulator';
 import { makeClient, request, simulatorSuite } from './support-core/harness';
 import { validatorForModel } from './support-core/openapi';

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { ReasoningClient, runToCompletion } from '../../src/core/client';
-import type { ApiErrorKind } from '../../src/core/errors';
+import { ReasoningClient, runToCompletion } from '../../src/core/node/client';
+import type { ApiErrorKind } from '../../src/core/common/errors';
 import { start, type SimErrorShape, type Simulator } from '../simulator/simulator';
 import { instantSleep, makeClient, request, simulatorSuite } from './support-core/harness';
 import { assertRecordedBodiesValid } from './support-core/openapi';

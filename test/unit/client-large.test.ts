@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { ReasoningClient } from '../../src/core/client';
+import { ReasoningClient } from '../../src/core/node/client';
 import { start, type Simulator } from '../simulator/simulator';
 import { makeClient, request } from './support-core/harness';
 

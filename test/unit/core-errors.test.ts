@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import {
   ApiError, emptyAnswerMessage, errorFromHttp, errorFromTransport, extractServerError, isStreamRefusal, kindForStatus, parseRetryAfter,
   redact, truncatedAnswerMessage,
-} from '../../src/core/errors';
+} from '../../src/core/common/errors';
 
 describe('core/errors: server messages from every body shape', () => {
   it('reads OpenAI, gateway and title shapes', () => {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import {
   BUILT_IN_MODELS, effectiveMaxOutputTokens, listModels, parseUserModels, resolveModel, resolveModelOrDefault,
-} from '../../src/core/models';
+} from '../../src/core/common/models';
 
 describe('core/models: the catalog', () => {
   it('has the four built-in models with the ids, endpoints and fields of the contract table', () => {

@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { ApiError } from '../../src/core/errors';
-import { parseUserModels, type ModelInfo } from '../../src/core/models';
+import { ApiError } from '../../src/core/common/errors';
+import { parseUserModels, type ModelInfo } from '../../src/core/common/models';
 import {
   buildChatBody, buildRequest, buildResponsesBody, fenceFor, FORBIDDEN_FIELDS, forbiddenFieldsIn, renderCodeContext, renderTurn,
-} from '../../src/core/requests';
-import type { ReasoningRequest, Turn } from '../../src/core/types';
+} from '../../src/core/common/requests';
+import type { ReasoningRequest, Turn } from '../../src/core/common/types';
 import { model, request } from './support-core/harness';
 import { bodyValidator, validatorForModel } from './support-core/openapi';
 

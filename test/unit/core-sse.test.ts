@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { SseDecoder, type SseMessage } from '../../src/core/sse';
-import { chatCompletionEvents, createTranslator, responseEvents } from '../../src/core/stream';
-import type { ModelApi, StreamEvent } from '../../src/core/types';
+import { SseDecoder, type SseMessage } from '../../src/core/node/sse';
+import { chatCompletionEvents, createTranslator, responseEvents } from '../../src/core/node/stream';
+import type { ModelApi, StreamEvent } from '../../src/core/common/types';
 import { chatStream, resolveAnswer, responsesStream } from '../simulator/answers';
 import type { SimScript } from '../simulator/types';
 

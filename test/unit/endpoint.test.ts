@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { checkApiKey, checkBaseUrl, isLoopbackHost } from '../../src/core/endpoint';
+import { checkApiKey, checkBaseUrl, isLoopbackHost } from '../../src/core/common/endpoint';
 
 describe('base URL policy', () => {
   it('accepts https anywhere and normalises the trailing slash', () => {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { expandTemplate, extractCode, FenceStripper, templateUsesInput } from '../../src/core/prompts';
+import { expandTemplate, extractCode, FenceStripper, templateUsesInput } from '../../src/core/common/prompts';
 
 function strip(chunks: string[]): string {
   const stripper = new FenceStripper();

@@ -29,11 +29,11 @@ import {
   statusFor,
   summarize,
   toRequestTurns,
-} from '../../core/conversation';
-import { isApiError } from '../../core/errors';
-import { ConversationStore } from '../../core/history';
-import type { ModelInfo } from '../../core/models';
-import { INSTRUCTIONS } from '../../core/prompts';
+} from '../../core/common/conversation';
+import { isApiError } from '../../core/common/errors';
+import { ConversationStore } from '../../core/node/history';
+import type { ModelInfo } from '../../core/common/models';
+import { INSTRUCTIONS } from '../../core/common/prompts';
 import {
   type ChatState,
   type ComposerSettings,
@@ -45,8 +45,8 @@ import {
   type WebviewMessage,
   assertNever,
   parseWebviewMessage,
-} from '../../core/protocol';
-import { type CodeContext, REASONING_EFFORTS, type ReasoningEffort, type StreamEvent } from '../../core/types';
+} from '../../core/common/protocol';
+import { type CodeContext, REASONING_EFFORTS, type ReasoningEffort, type StreamEvent } from '../../core/common/types';
 import { codeFromEditor, fileContext } from '../editorContext';
 import type { RequestRunner, RunResult } from '../runner';
 import type { ChatBridge, ExchangeExport } from '../services';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { formatElapsed } from '../../core/conversation';
-import { DEFAULT_REFACTOR_REQUEST, extractCode, INSTRUCTIONS } from '../../core/prompts';
+import { formatElapsed } from '../../core/common/conversation';
+import { DEFAULT_REFACTOR_REQUEST, extractCode, INSTRUCTIONS } from '../../core/common/prompts';
 import { codeFromEditor, requireEditor } from '../editorContext';
 import { errorActions } from '../notify';
 import type { Services } from '../services';

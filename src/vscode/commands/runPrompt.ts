@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { BUILT_IN_TEMPLATES, expandTemplate, templateUsesInput } from '../../core/prompts';
+import { BUILT_IN_TEMPLATES, expandTemplate, templateUsesInput } from '../../core/common/prompts';
 import { readSettings, type PromptTemplate } from '../config';
 import { streamToNewDocument } from '../documentOutput';
 import { codeFromEditor, fileContext, requireEditor } from '../editorContext';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ModelInfo } from '../../core/models';
+import type { ModelInfo } from '../../core/common/models';
 import { readSettings, saveUserSetting, Setting } from '../config';
 import type { Services } from '../services';
 import { pickEffort } from './selectReasoningEffort';

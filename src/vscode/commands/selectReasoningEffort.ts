@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { REASONING_EFFORTS, type ReasoningEffort } from '../../core/types';
+import { REASONING_EFFORTS, type ReasoningEffort } from '../../core/common/types';
 import { readSettings, saveUserSetting, Setting } from '../config';
 import type { Services } from '../services';
 

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { checkApiKey, GATEWAY_KEYS_PAGE } from '../../core/endpoint';
+import { checkApiKey, GATEWAY_KEYS_PAGE } from '../../core/common/endpoint';
 import type { Services } from '../services';
 
 /**

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { TASK_QUESTIONS } from '../../core/prompts';
+import { TASK_QUESTIONS } from '../../core/common/prompts';
 import { streamToNewDocument } from '../documentOutput';
 import { codeFromEditor, requireEditor } from '../editorContext';
 import type { Services } from '../services';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { TaskKind } from '../../core/prompts';
-import type { CodeContext } from '../../core/types';
+import type { TaskKind } from '../../core/common/prompts';
+import type { CodeContext } from '../../core/common/types';
 import { codeFromEditor, requireEditor, type EditorCode } from '../editorContext';
 import type { InlineThreads } from './inlineThreads';
 

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { contextLabel, formatCost, formatElapsed } from '../../core/conversation';
-import type { ApiError } from '../../core/errors';
-import { INSTRUCTIONS, type TaskKind } from '../../core/prompts';
-import type { CodeContext, FinishReason, ReasoningEffort, Turn, Usage } from '../../core/types';
+import { contextLabel, formatCost, formatElapsed } from '../../core/common/conversation';
+import type { ApiError } from '../../core/common/errors';
+import { INSTRUCTIONS, type TaskKind } from '../../core/common/prompts';
+import type { CodeContext, FinishReason, ReasoningEffort, Turn, Usage } from '../../core/common/types';
 import { readSettings } from '../config';
 import { ERROR_ACTION_TITLES } from '../notify';
 import type { RequestRunner, RunResult } from '../runner';

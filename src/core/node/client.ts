@@ -22,12 +22,12 @@ import { Agent, type Dispatcher } from 'undici';
 import {
   ApiError, errorFromHttp, errorFromTransport, emptyAnswerMessage, headerValue, isApiError, isBackgroundRefusal,
   isStreamRefusal, redact, truncatedAnswerMessage, type HeaderBag,
-} from './errors';
-import { checkBaseUrl, type BaseUrlCheck } from './endpoint';
-import { buildRequest, type BuiltRequest } from './requests';
+} from '../common/errors';
+import { checkBaseUrl, type BaseUrlCheck } from '../common/endpoint';
+import { buildRequest, type BuiltRequest } from '../common/requests';
 import { SseDecoder, type SseMessage } from './sse';
 import { chatCompletionEvents, createTranslator, responseEvents, responseStatus } from './stream';
-import type { FinishReason, ReasoningRequest, StreamEvent, Usage } from './types';
+import type { FinishReason, ReasoningRequest, StreamEvent, Usage } from '../common/types';
 
 // ---------------------------------------------------------------------------
 // Options
@@ -729,7 +729,7 @@ export interface Answer {
   readonly reasoning: string;
   readonly usage?: Usage;
   readonly finish?: FinishReason;
-  readonly error?: import('./errors').ApiError;
+  readonly error?: import('../common/errors').ApiError;
   readonly requestId?: string;
   /** Something the user should know about a finished answer (empty because of the token budget, cut off). */
   readonly notice?: string;

@@ -23,7 +23,7 @@ import {
   parseConversation,
   recoverInterrupted,
   summarize,
-} from './conversation';
+} from '../common/conversation';
 
 export interface HistoryLog {
   info(message: string): void;

@@ -6,9 +6,9 @@
  * terminal `finish` or `error`. Unknown event types and extra fields are ignored.
  */
 
-import { ApiError, type ApiErrorKind } from './errors';
+import { ApiError, type ApiErrorKind } from '../common/errors';
 import type { SseMessage } from './sse';
-import type { FinishReason, ModelApi, StreamEvent, Usage } from './types';
+import type { FinishReason, ModelApi, StreamEvent, Usage } from '../common/types';
 
 type Json = Record<string, unknown>;
 
