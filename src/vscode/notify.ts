@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { GATEWAY_BILLING_PAGE, GATEWAY_KEYS_PAGE } from '../core/common/endpoint';
-import type { ApiError, ErrorAction } from '../core/common/errors';
+import type { ApiError } from '../core/common/errors';
+import { actionIdsFor, bindAction, ERROR_ACTION_TITLES, type PresentedAction } from '../core/common/errorPresenter';
 
 export interface NotificationAction {
   readonly title: string;
@@ -38,58 +38,21 @@ export class Notifier {
   }
 }
 
-export const ERROR_ACTION_TITLES: Record<ErrorAction, string> = {
-  setApiKey: 'Set API Key',
-  retry: 'Retry',
-  switchModel: 'Switch Model',
-  openLog: 'Open Log',
-  openBilling: 'Open Billing',
-  openSettings: 'Open Settings',
-  lowerEffort: 'Lower Effort',
-};
+/** Runs a presented action; when it asks for it and the command produced something, the request runs again. */
+export async function runPresentedAction(action: PresentedAction, retry?: () => unknown): Promise<unknown> {
+  const result = await vscode.commands.executeCommand(action.command, ...action.args);
+  if (action.thenRetry && result !== undefined && retry) retry();
+  return result;
+}
 
 /**
- * The buttons an error offers, wired to what they do. `retry` is the caller's
- * fresh attempt with the same input; after Set API Key and Switch Model the
- * same attempt runs again, so nothing the user typed is lost.
+ * The error presenter's actions as notification buttons. `retry` is the
+ * caller's fresh attempt with the same input; after Set API Key or Switch
+ * Model it runs again, so nothing the user typed is lost.
  */
 export function errorActions(error: ApiError, retry?: () => unknown): NotificationAction[] {
-  const actions: NotificationAction[] = [];
-  const thenRetry = (command: string, ...args: unknown[]) => async () => {
-    const result = await vscode.commands.executeCommand(command, ...args);
-    if (result !== undefined && retry) retry();
-  };
-  const kinds = new Set<ErrorAction>(error.actions);
-  if (error.kind === 'no-key' || error.kind === 'auth') kinds.add('setApiKey');
-  for (const kind of kinds) {
-    switch (kind) {
-      case 'setApiKey':
-        actions.push({ title: ERROR_ACTION_TITLES.setApiKey, run: thenRetry('reasoner.setApiKey') });
-        if (error.kind === 'no-key') actions.push({ title: 'Get a Key', run: () => vscode.env.openExternal(vscode.Uri.parse(GATEWAY_KEYS_PAGE)) });
-        break;
-      case 'retry':
-        if (retry) actions.push({ title: ERROR_ACTION_TITLES.retry, run: retry });
-        break;
-      case 'switchModel':
-        actions.push({ title: ERROR_ACTION_TITLES.switchModel, run: thenRetry('reasoner.selectModel') });
-        break;
-      case 'lowerEffort':
-        actions.push({ title: ERROR_ACTION_TITLES.lowerEffort, run: thenRetry('reasoner.selectReasoningEffort') });
-        break;
-      case 'openLog':
-        actions.push({ title: ERROR_ACTION_TITLES.openLog, run: () => vscode.commands.executeCommand('reasoner.showLog') });
-        break;
-      case 'openBilling':
-        actions.push({ title: ERROR_ACTION_TITLES.openBilling, run: () => vscode.env.openExternal(vscode.Uri.parse(GATEWAY_BILLING_PAGE)) });
-        break;
-      case 'openSettings':
-        actions.push({ title: ERROR_ACTION_TITLES.openSettings, run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'reasoner.') });
-        break;
-      default: {
-        const unknownAction: never = kind;
-        void unknownAction;
-      }
-    }
-  }
-  return actions;
+  // A notification's Retry is the caller's own callback rather than a command.
+  return actionIdsFor(error, retry !== undefined).map((id) => id === 'retry'
+    ? { title: ERROR_ACTION_TITLES.retry, run: () => retry?.() }
+    : { title: ERROR_ACTION_TITLES[id], run: () => runPresentedAction(bindAction(id), retry) });
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { collectAnswer, ReasoningClient, type Answer } from '../core/node/client';
 import { ApiError } from '../core/common/errors';
+import { NO_KEY_NOTIFICATION } from '../core/common/errorPresenter';
 import type { ModelInfo } from '../core/common/models';
 import type { FinishReason, ReasoningRequest, Usage } from '../core/common/types';
 import { findModel, readSettings } from './config';
@@ -62,7 +63,7 @@ export class ReasonerRequestRunner implements RequestRunner, vscode.Disposable {
     if (!key) {
       const error = new ApiError({ kind: 'no-key' });
       this.log.warn(`[${request.source}] not sent: no API key is set`);
-      this.notifier.show('warning', 'Reasoner needs your AI/ML API key before it can ask a model. Set it once; it is kept in VS Code\'s secret storage.', errorActions(error, request.retry));
+      this.notifier.show('warning', NO_KEY_NOTIFICATION, errorActions(error, request.retry));
       return fail(error);
     }
 

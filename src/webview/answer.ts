@@ -6,13 +6,13 @@
  */
 import {
   type AssistantTurn,
-  type ErrorAction,
   type TurnStatus,
   type UserTurn,
   contextLabel,
   formatCost,
   formatElapsed,
 } from '../core/common/conversation';
+import { ERROR_ACTION_TITLES, actionIdsFor, type ErrorActionId } from '../core/common/errorPresenter';
 import { IncrementalMarkdown, type RenderUpdate, highlightCode } from './markdown';
 import type { WebviewMessage } from '../core/common/protocol';
 import { h, icon, iconButton } from './dom';
@@ -29,12 +29,16 @@ export interface TurnViewContext {
   modelLabel(id: string): string;
 }
 
-export const ACTION_LABELS: Record<ErrorAction, { readonly label: string; readonly icon: string }> = {
-  retry: { label: 'Retry', icon: 'refresh' },
-  setApiKey: { label: 'Set API Key', icon: 'key' },
-  switchModel: { label: 'Switch Model', icon: 'sparkle' },
-  openLog: { label: 'Open Log', icon: 'output' },
-  openSettings: { label: 'Open Settings', icon: 'settings-gear' },
+/** Titles come from the error presenter (the same on every surface); the page adds only icons. */
+const ACTION_ICONS: Record<ErrorActionId, string> = {
+  retry: 'refresh',
+  setApiKey: 'key',
+  getApiKey: 'link-external',
+  switchModel: 'sparkle',
+  lowerEffort: 'dashboard',
+  openLog: 'output',
+  openBilling: 'credit-card',
+  openSettings: 'settings-gear',
 };
 
 const STATUS_TEXT: Record<TurnStatus, string> = {
@@ -282,7 +286,7 @@ export class AnswerView {
   private renderFooter(): void {
     const turn = this.turn;
     const children: Node[] = [];
-    let actions: readonly ErrorAction[] = [];
+    let actions: readonly ErrorActionId[] = [];
     if (turn.status === 'error' && turn.error) {
       const error = turn.error;
       children.push(h('div', { class: 'answer-error-message', 'data-role': 'error-message' }, icon('error'), ` ${error.message}`));
@@ -290,7 +294,7 @@ export class AnswerView {
         children.push(h('div', { class: 'answer-error-server', 'data-role': 'server-message' },
           h('span', { class: 'label' }, `The server said${error.status ? ` (HTTP ${error.status})` : ''}: `), error.serverMessage));
       }
-      actions = error.actions;
+      actions = actionIdsFor(error, true);
     } else if (turn.status === 'stopped') {
       children.push(h('div', { class: 'answer-note' }, icon('debug-stop'), turn.text ? ' Stopped. The answer above is partial.' : ' Stopped before any text arrived.'));
       actions = ['retry'];
@@ -310,7 +314,7 @@ export class AnswerView {
         ...actions.map((action) => h('button', {
           type: 'button', class: action === 'retry' ? 'button primary' : 'button secondary',
           'data-turn-action': action, 'data-turn-id': turn.id,
-        }, icon(ACTION_LABELS[action].icon), ` ${ACTION_LABELS[action].label}`))));
+        }, icon(ACTION_ICONS[action]), ` ${ERROR_ACTION_TITLES[action]}`))));
     }
     this.footer.replaceChildren(...children);
     this.footer.hidden = children.length === 0;

@@ -4,7 +4,8 @@
  * a message back. Only the draft and whether the list is open are remembered
  * across the page's reloads (vscode.setState).
  */
-import type { AssistantTurn, ChatTurn, Conversation, ConversationSummary, ErrorAction } from '../core/common/conversation';
+import type { AssistantTurn, ChatTurn, Conversation, ConversationSummary } from '../core/common/conversation';
+import { isErrorActionId } from '../core/common/errorPresenter';
 import { type ChatState, type HostMessage, type ModelOption, assertNever, isHostMessage } from '../core/common/protocol';
 import type { ReasoningEffort } from '../core/common/types';
 import { AnswerView, type TurnViewContext, renderPrompt } from './answer';
@@ -13,7 +14,6 @@ import { h, icon, iconButton, isNearBottom, relativeTime } from './dom';
 import type { Sanitizer } from './sanitize';
 import type { HostChannel } from './vscodeApi';
 
-const ACTIONS: readonly string[] = ['retry', 'setApiKey', 'switchModel', 'openLog', 'openSettings'];
 const CODE_ACTIONS = ['copy', 'insert', 'apply', 'newFile'] as const;
 type CodeAction = (typeof CODE_ACTIONS)[number];
 
@@ -349,9 +349,9 @@ export class App {
     if (turnButton) {
       const action = turnButton.dataset.turnAction ?? '';
       const turnId = turnButton.dataset.turnId ?? '';
-      if (ACTIONS.includes(action)) {
+      if (isErrorActionId(action)) {
         if (action === 'retry') this.host.post({ type: 'retry', turnId });
-        else this.host.post({ type: 'action', action: action as ErrorAction, turnId });
+        else this.host.post({ type: 'action', action, turnId });
       }
     }
   }

@@ -229,10 +229,11 @@ describe('chat webview page (bundled script in jsdom)', function () {
     assert.equal(failed!.dataset.state, 'error');
     assert.match(failed!.querySelector('[data-role="server-message"]')?.textContent ?? '', /HTTP 401.*Invalid key/);
     const buttons = Array.from(failed!.querySelectorAll<HTMLButtonElement>('button[data-turn-action]'));
-    assert.deepEqual(buttons.map((b) => b.textContent?.trim()), ['Retry', 'Set API Key', 'Switch Model']);
-    buttons[1]!.click();
-    assert.deepEqual(page.posted.at(-1), { type: 'action', action: 'setApiKey', turnId: 'a-2' });
+    // The error presenter's order, the same as in notifications and inline threads: the fix first, Retry last.
+    assert.deepEqual(buttons.map((b) => b.textContent?.trim()), ['Set API Key', 'Switch Model', 'Retry']);
     buttons[0]!.click();
+    assert.deepEqual(page.posted.at(-1), { type: 'action', action: 'setApiKey', turnId: 'a-2' });
+    buttons[2]!.click();
     assert.deepEqual(page.posted.at(-1), { type: 'retry', turnId: 'a-2' });
   });
 

@@ -6,6 +6,7 @@
  */
 import type { CodeContext, FinishReason, ReasoningEffort, Turn, Usage } from './types';
 import { REASONING_EFFORTS } from './types';
+import { isErrorActionId, type ErrorActionId } from './errorPresenter';
 import { fencedBlock } from './requests';
 
 export const CONVERSATION_VERSION = 1;
@@ -14,9 +15,6 @@ export const CONVERSATION_VERSION = 1;
 export type TurnStatus = 'streaming' | 'complete' | 'stopped' | 'error' | 'incomplete';
 export const TURN_STATUSES: readonly TurnStatus[] = ['streaming', 'complete', 'stopped', 'error', 'incomplete'];
 
-/** What a person can do about a failed turn; the chat view turns each into a button. */
-export type ErrorAction = 'retry' | 'setApiKey' | 'switchModel' | 'openLog' | 'openSettings';
-export const ERROR_ACTIONS: readonly ErrorAction[] = ['retry', 'setApiKey', 'switchModel', 'openLog', 'openSettings'];
 
 /** A failure as stored with the turn: serializable, with the server's own words kept. */
 export interface TurnError {
@@ -27,7 +25,8 @@ export interface TurnError {
   readonly serverMessage?: string;
   readonly status?: number;
   readonly requestId?: string;
-  readonly actions: readonly ErrorAction[];
+  /** What a person can do about it, as the error presenter's ids (rendered by every surface the same way). */
+  readonly actions: readonly ErrorActionId[];
 }
 
 export interface UserTurn {
@@ -56,6 +55,10 @@ export interface AssistantTurn {
   finish?: FinishReason;
   error?: TurnError;
   requestId?: string;
+  /** Something to know about a finished answer: empty because the budget went to reasoning, or cut off. */
+  notice?: string;
+  /** What the gateway is doing while no text arrives; only while streaming, never stored. */
+  progress?: string;
 }
 
 export type ChatTurn = UserTurn | AssistantTurn;
@@ -331,7 +334,7 @@ function isFinishReason(v: unknown): v is FinishReason {
 function isTurnError(v: unknown): v is TurnError {
   return isObject(v) && isString(v.kind) && isString(v.message) && optional(v.serverMessage, isString)
     && optional(v.status, isFiniteNumber) && optional(v.requestId, isString)
-    && Array.isArray(v.actions) && v.actions.every((a) => (ERROR_ACTIONS as readonly unknown[]).includes(a));
+    && Array.isArray(v.actions) && v.actions.every(isErrorActionId);
 }
 
 export function isChatTurn(v: unknown): v is ChatTurn {
@@ -344,7 +347,7 @@ export function isChatTurn(v: unknown): v is ChatTurn {
     && (TURN_STATUSES as readonly unknown[]).includes(v.status) && isString(v.reasoning)
     && optional(v.completedAt, isFiniteNumber) && optional(v.elapsedMs, isFiniteNumber)
     && optional(v.usage, isUsage) && optional(v.finish, isFinishReason) && optional(v.error, isTurnError)
-    && optional(v.requestId, isString);
+    && optional(v.requestId, isString) && optional(v.notice, isString);
 }
 
 /** A conversation read from disk, or undefined when its shape is wrong (treated like corruption). */

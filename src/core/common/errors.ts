@@ -9,6 +9,7 @@
  * No `vscode` import here: this file runs under plain mocha.
  */
 
+import { DEFAULT_ACTIONS, describeError, type ErrorActionId } from './errorPresenter';
 import type { FinishReason, ReasoningEffort } from './types';
 
 export type ApiErrorKind =
@@ -26,15 +27,6 @@ export type ApiErrorKind =
   | 'protocol' // the answer could not be read (bad JSON, stream ended without an end)
   | 'config'; // invalid base URL, model without the needed capability, ...
 
-/** Hints for UIs: which buttons fit this error. */
-export type ErrorAction =
-  | 'setApiKey'
-  | 'retry'
-  | 'switchModel'
-  | 'openLog'
-  | 'openBilling'
-  | 'openSettings'
-  | 'lowerEffort';
 
 export interface ApiErrorInit {
   readonly kind: ApiErrorKind;
@@ -50,7 +42,7 @@ export interface ApiErrorInit {
   readonly retryAfterMs?: number;
   /** Overrides the generated user message. */
   readonly userMessage?: string;
-  readonly actions?: readonly ErrorAction[];
+  readonly actions?: readonly ErrorActionId[];
   /** Free text for the log (e.g. the URL, the underlying error code). */
   readonly detail?: string;
   readonly cause?: unknown;
@@ -70,13 +62,13 @@ export class ApiError extends Error {
   readonly requestId?: string;
   readonly retryAfterMs?: number;
   readonly userMessage: string;
-  readonly actions: readonly ErrorAction[];
+  readonly actions: readonly ErrorActionId[];
   readonly detail?: string;
   readonly attempts?: number;
   readonly model?: string;
 
   constructor(init: ApiErrorInit) {
-    const userMessage = init.userMessage ?? defaultUserMessage(init);
+    const userMessage = init.userMessage ?? describeError(init);
     super(userMessage, init.cause === undefined ? undefined : { cause: init.cause });
     this.name = 'ApiError';
     this.kind = init.kind;
@@ -132,68 +124,6 @@ export function isApiError(value: unknown): value is ApiError {
 
 /** 429 is `rate-limit`; these are the `server` statuses that are retried. */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503]);
-
-const DEFAULT_ACTIONS: Record<ApiErrorKind, readonly ErrorAction[]> = {
-  'auth': ['setApiKey', 'openLog'],
-  'no-key': ['setApiKey'],
-  'credits': ['openBilling', 'openLog'],
-  'rate-limit': ['retry', 'openLog'],
-  'bad-request': ['openLog', 'switchModel'],
-  'not-found': ['openSettings', 'switchModel', 'openLog'],
-  'server': ['retry', 'openLog'],
-  'gateway-timeout': ['retry', 'lowerEffort', 'openLog'],
-  'timeout': ['retry', 'lowerEffort', 'openSettings'],
-  'network': ['retry', 'openSettings', 'openLog'],
-  'cancelled': [],
-  'protocol': ['retry', 'openLog'],
-  'config': ['openSettings'],
-};
-
-function quoted(serverMessage: string | undefined): string {
-  return serverMessage ? `: “${serverMessage}”` : '';
-}
-
-function statusPart(status: number | undefined): string {
-  return status === undefined ? '' : ` (HTTP ${status})`;
-}
-
-function defaultUserMessage(init: ApiErrorInit): string {
-  const said = quoted(init.serverMessage);
-  const st = statusPart(init.status);
-  const model = init.model ? ` “${init.model}”` : '';
-  switch (init.kind) {
-    case 'auth':
-      return `The gateway rejected your API key${st}${said}. Set a new key with “Reasoner: Set API Key”.`;
-    case 'no-key':
-      return 'No API key is set. Run “Reasoner: Set API Key” and paste your AI/ML API key.';
-    case 'credits':
-      return `The gateway refused the request for lack of credits${st}${said}. This is not a problem with your key: top up your balance on the AI/ML API billing page.`;
-    case 'rate-limit': {
-      const tries = init.attempts && init.attempts > 1 ? ` after ${init.attempts} attempts` : '';
-      return `The gateway is rate limiting your requests${st}${tries}${said}. Wait a moment and try again, or run fewer requests at once.`;
-    }
-    case 'bad-request':
-      return `The gateway refused the request${st}${said}.${model ? ` Check that the model${model} accepts it, or switch model.` : ''}`;
-    case 'not-found':
-      return `The gateway answered “not found”${st}${said}. Check reasoner.baseUrl and the model id${model}.`;
-    case 'server': {
-      const tries = init.attempts && init.attempts > 1 ? ` (tried ${init.attempts} times)` : '';
-      return `The gateway or the upstream model failed${st}${tries}${said}. Try again in a moment.`;
-    }
-    case 'gateway-timeout':
-      return `The generation timed out at the gateway${st}${said}. Try again with a lower reasoning effort, a shorter input or a faster model.`;
-    case 'timeout':
-      return `No data from the gateway for too long${init.detail ? ` (${init.detail})` : ''}. Try again, lower the reasoning effort, or raise reasoner.requestTimeoutSeconds.`;
-    case 'network':
-      return `Could not talk to the gateway${init.detail ? ` (${init.detail})` : ''}. Check your connection and reasoner.baseUrl, then try again.`;
-    case 'cancelled':
-      return 'Cancelled.';
-    case 'protocol':
-      return `The gateway sent an answer Reasoner could not read${init.detail ? ` (${init.detail})` : ''}${said}. See the log for details.`;
-    case 'config':
-      return init.serverMessage ?? init.detail ?? 'Reasoner is not configured correctly. Check the settings.';
-  }
-}
 
 /** Kind for an HTTP error status. */
 export function kindForStatus(status: number): ApiErrorKind {

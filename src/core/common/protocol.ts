@@ -10,7 +10,8 @@
  *
  * Imported by src/webview too: types only from other modules, no Node, no vscode.
  */
-import type { AssistantTurn, ChatTurn, Conversation, ConversationSummary, ErrorAction } from './conversation';
+import type { AssistantTurn, ChatTurn, Conversation, ConversationSummary } from './conversation';
+import { ERROR_ACTION_IDS, type ErrorActionId } from './errorPresenter';
 import type { CodeContext, ModelApi, ReasoningEffort } from './types';
 
 export interface ModelOption {
@@ -85,7 +86,7 @@ export const STATE_MESSAGE_TYPES: ReadonlySet<HostMessageType> = new Set<HostMes
 // Webview -> host
 
 /** Commands an error's buttons may run; nothing else can be asked for by name. */
-export type ActionCommand = ErrorAction;
+export type ActionCommand = ErrorActionId;
 
 export type WebviewMessage =
   | { readonly type: 'ready' }
@@ -124,7 +125,7 @@ type FieldCheck = (message: Json) => string | undefined;
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const EFFORTS: readonly string[] = ['low', 'medium', 'high'];
-const ACTIONS: readonly string[] = ['retry', 'setApiKey', 'switchModel', 'openLog', 'openSettings'];
+const ACTIONS: readonly string[] = ERROR_ACTION_IDS;
 const ID = /^[A-Za-z0-9_-]+$/;
 
 function str(field: string, max: number, opts: { nonEmpty?: boolean; pattern?: RegExp } = {}): FieldCheck {

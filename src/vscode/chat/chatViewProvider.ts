@@ -13,7 +13,6 @@ import {
   type AssistantTurn,
   type Conversation,
   type ConversationSummary,
-  type ErrorAction,
   type TurnError,
   type TurnStatus,
   type UserTurn,
@@ -30,6 +29,7 @@ import {
   summarize,
   toRequestTurns,
 } from '../../core/common/conversation';
+import type { ErrorActionId as ErrorAction } from '../../core/common/errorPresenter';
 import { isApiError } from '../../core/common/errors';
 import { ConversationStore } from '../../core/node/history';
 import type { ModelInfo } from '../../core/common/models';
@@ -125,6 +125,9 @@ const QUEUE_LIMIT = 50;
 
 const ACTION_COMMANDS: Record<Exclude<ErrorAction, 'retry'>, readonly [string, ...unknown[]]> = {
   setApiKey: ['reasoner.setApiKey'],
+  getApiKey: ['vscode.open', 'https://aimlapi.com/app/keys'],
+  lowerEffort: ['reasoner.selectReasoningEffort'],
+  openBilling: ['vscode.open', 'https://aimlapi.com/app/billing'],
   switchModel: ['reasoner.selectModel'],
   openLog: ['reasoner.showLog'],
   openSettings: ['workbench.action.openSettings', '@ext:reasoner-dev.reasoner'],

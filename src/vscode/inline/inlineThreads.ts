@@ -4,7 +4,7 @@ import type { ApiError } from '../../core/common/errors';
 import { INSTRUCTIONS, type TaskKind } from '../../core/common/prompts';
 import type { CodeContext, FinishReason, ReasoningEffort, Turn, Usage } from '../../core/common/types';
 import { readSettings } from '../config';
-import { ERROR_ACTION_TITLES } from '../notify';
+import { ERROR_ACTION_TITLES } from '../../core/common/errorPresenter';
 import type { RequestRunner, RunResult } from '../runner';
 
 export type ExchangeStatus = 'running' | 'done' | 'incomplete' | 'cancelled' | 'error';

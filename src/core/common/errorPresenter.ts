@@ -1,0 +1,201 @@
+/**
+ * What a person is told about a failed request, and what they can do about it.
+ *
+ * An error becomes a message and a list of actions here, once. Notifications,
+ * comment links in inline threads and buttons in the chat all render the same
+ * list, so the surfaces cannot disagree about titles, commands or arguments.
+ * Only this file phrases errors for people; the client states facts.
+ */
+import { COMMANDS, EXTENSION_ID, VSCODE_COMMANDS } from './commands';
+import { GATEWAY_BILLING_PAGE, GATEWAY_KEYS_PAGE } from './endpoint';
+import type { ApiErrorKind } from './errors';
+
+export type ErrorActionId =
+  | 'setApiKey'
+  | 'getApiKey'
+  | 'retry'
+  | 'switchModel'
+  | 'lowerEffort'
+  | 'openLog'
+  | 'openBilling'
+  | 'openSettings';
+
+export const ERROR_ACTION_IDS: readonly ErrorActionId[] = [
+  'setApiKey', 'getApiKey', 'retry', 'switchModel', 'lowerEffort', 'openLog', 'openBilling', 'openSettings',
+];
+
+export const ERROR_ACTION_TITLES: Readonly<Record<ErrorActionId, string>> = {
+  setApiKey: 'Set API Key',
+  getApiKey: 'Get a Key',
+  retry: 'Retry',
+  switchModel: 'Switch Model',
+  lowerEffort: 'Lower Effort',
+  openLog: 'Open Log',
+  openBilling: 'Open Billing',
+  openSettings: 'Open Settings',
+};
+
+export function isErrorActionId(value: unknown): value is ErrorActionId {
+  return typeof value === 'string' && (ERROR_ACTION_IDS as readonly string[]).includes(value);
+}
+
+/** The actions that fit each kind of failure, before the surface adds Retry. */
+export const DEFAULT_ACTIONS: Readonly<Record<ApiErrorKind, readonly ErrorActionId[]>> = {
+  'auth': ['setApiKey', 'openLog'],
+  'no-key': ['setApiKey', 'getApiKey'],
+  'credits': ['openBilling', 'openLog'],
+  'rate-limit': ['retry', 'openLog'],
+  'bad-request': ['switchModel', 'openLog'],
+  'not-found': ['openSettings', 'switchModel', 'openLog'],
+  'server': ['retry', 'openLog'],
+  'gateway-timeout': ['retry', 'lowerEffort', 'openLog'],
+  'timeout': ['retry', 'lowerEffort', 'openSettings'],
+  'network': ['retry', 'openSettings', 'openLog'],
+  'cancelled': [],
+  'protocol': ['retry', 'openLog'],
+  'config': ['openSettings'],
+};
+
+export interface CommandRef {
+  readonly command: string;
+  readonly args?: readonly unknown[];
+}
+
+/** What the surface showing the error can do for this particular request. */
+export interface ActionTarget {
+  /** Runs the failed request again (an inline thread's retry, a chat turn's retry). Without it there is no Retry. */
+  readonly retry?: CommandRef;
+  /** Asks the same question of another model; without it Switch Model picks the current model, then retries. */
+  readonly switchModel?: CommandRef;
+}
+
+export interface PresentedAction {
+  readonly id: ErrorActionId;
+  readonly title: string;
+  readonly command: string;
+  readonly args: readonly unknown[];
+  /**
+   * When the command resolves to something (a key was stored, a model picked),
+   * the surface runs the failed request again, so nothing the user asked is lost.
+   */
+  readonly thenRetry: boolean;
+}
+
+/** The facts about a failure the presenter needs: an ApiError or a stored TurnError both fit. */
+export interface PresentableError {
+  readonly kind: string;
+  readonly actions?: readonly string[];
+}
+
+const ACCOUNT_KINDS: ReadonlySet<string> = new Set(['auth', 'no-key']);
+
+/**
+ * The action ids for an error on a surface, in the order they are shown.
+ * Account problems lead with the fix and end with Retry; other failures lead
+ * with Retry (when the surface can retry) and always offer the log.
+ */
+export function actionIdsFor(error: PresentableError, canRetry: boolean): ErrorActionId[] {
+  if (error.kind === 'cancelled') return [];
+  const hinted = (error.actions ?? DEFAULT_ACTIONS[error.kind as ApiErrorKind] ?? []).filter(isErrorActionId);
+  const ids = new Set<ErrorActionId>();
+  if (ACCOUNT_KINDS.has(error.kind)) {
+    ids.add('setApiKey');
+    if (error.kind === 'no-key') ids.add('getApiKey');
+    for (const id of hinted) if (id !== 'retry') ids.add(id);
+    if (canRetry) ids.add('retry');
+    return [...ids];
+  }
+  if (canRetry) ids.add('retry');
+  for (const id of hinted) if (id !== 'retry') ids.add(id);
+  if (error.kind !== 'config') ids.add('openLog');
+  return [...ids];
+}
+
+/** The error's actions, each bound to the command and arguments that carry it out on this surface. */
+export function presentActions(error: PresentableError, target: ActionTarget = {}): PresentedAction[] {
+  return actionIdsFor(error, target.retry !== undefined).map((id) => bindAction(id, target));
+}
+
+/** One action bound to its command; Retry and Switch Model use the surface's own commands when it has them. */
+export function bindAction(id: ErrorActionId, target: ActionTarget = {}): PresentedAction {
+  const title = ERROR_ACTION_TITLES[id];
+  const action = (command: string, args: readonly unknown[] = [], thenRetry = false): PresentedAction =>
+    ({ id, title, command, args, thenRetry });
+  switch (id) {
+    case 'setApiKey': return action(COMMANDS.setApiKey, [], true);
+    case 'getApiKey': return action(VSCODE_COMMANDS.open, [GATEWAY_KEYS_PAGE]);
+    case 'retry':
+      if (!target.retry) throw new Error('Retry needs the surface\'s retry command');
+      return action(target.retry.command, target.retry.args ?? []);
+    case 'switchModel':
+      return target.switchModel
+        ? action(target.switchModel.command, target.switchModel.args ?? [])
+        : action(COMMANDS.selectModel, [], true);
+    case 'lowerEffort': return action(COMMANDS.selectReasoningEffort, [], true);
+    case 'openLog': return action(COMMANDS.showLog);
+    case 'openBilling': return action(VSCODE_COMMANDS.open, [GATEWAY_BILLING_PAGE]);
+    case 'openSettings': return action(VSCODE_COMMANDS.openSettings, [`@ext:${EXTENSION_ID}`]);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Wording
+
+export interface ErrorFacts {
+  readonly kind: ApiErrorKind;
+  readonly status?: number;
+  readonly serverMessage?: string;
+  readonly detail?: string;
+  readonly model?: string;
+  readonly attempts?: number;
+}
+
+function quoted(serverMessage: string | undefined): string {
+  return serverMessage ? `: “${serverMessage}”` : '';
+}
+
+function statusPart(status: number | undefined): string {
+  return status === undefined ? '' : ` (HTTP ${status})`;
+}
+
+/** One or two sentences: what happened (with the server's own words) and what to do. */
+export function describeError(facts: ErrorFacts): string {
+  const said = quoted(facts.serverMessage);
+  const st = statusPart(facts.status);
+  const model = facts.model ? ` “${facts.model}”` : '';
+  switch (facts.kind) {
+    case 'auth':
+      return `The gateway rejected your API key${st}${said}. Set a new key with “Reasoner: Set API Key”.`;
+    case 'no-key':
+      return 'No API key is set. Run “Reasoner: Set API Key” and paste your AI/ML API key.';
+    case 'credits':
+      return `The gateway refused the request for lack of credits${st}${said}. This is not a problem with your key: top up your balance on the AI/ML API billing page.`;
+    case 'rate-limit': {
+      const tries = facts.attempts && facts.attempts > 1 ? ` after ${facts.attempts} attempts` : '';
+      return `The gateway is rate limiting your requests${st}${tries}${said}. Wait a moment and try again, or run fewer requests at once.`;
+    }
+    case 'bad-request':
+      return `The gateway refused the request${st}${said}.${model ? ` Check that the model${model} accepts it, or switch model.` : ''}`;
+    case 'not-found':
+      return `The gateway answered “not found”${st}${said}. Check reasoner.baseUrl and the model id${model}.`;
+    case 'server': {
+      const tries = facts.attempts && facts.attempts > 1 ? ` (tried ${facts.attempts} times)` : '';
+      return `The gateway or the upstream model failed${st}${tries}${said}. Try again in a moment.`;
+    }
+    case 'gateway-timeout':
+      return `The generation timed out at the gateway${st}${said}. Try again with a lower reasoning effort, a shorter input or a faster model.`;
+    case 'timeout':
+      return `No data from the gateway for too long${facts.detail ? ` (${facts.detail})` : ''}. Try again, lower the reasoning effort, or raise reasoner.requestTimeoutSeconds.`;
+    case 'network':
+      return `Could not talk to the gateway${facts.detail ? ` (${facts.detail})` : ''}. Check your connection and reasoner.baseUrl, then try again.`;
+    case 'cancelled':
+      return 'Cancelled.';
+    case 'protocol':
+      return `The gateway sent an answer Reasoner could not read${facts.detail ? ` (${facts.detail})` : ''}${said}. See the log for details.`;
+    case 'config':
+      return facts.serverMessage ?? facts.detail ?? 'Reasoner is not configured correctly. Check the settings.';
+  }
+}
+
+/** The notification shown when a request was not sent because no key is stored. */
+export const NO_KEY_NOTIFICATION = 'Reasoner needs your AI/ML API key before it can ask a model. Set it once; it is kept in VS Code\'s secret storage.';
