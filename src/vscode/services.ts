@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import type { Conversation } from '../core/common/conversation';
 import type { CodeContext, ReasoningEffort, Usage } from '../core/common/types';
 import type { InlineThreads } from './inline/inlineThreads';
 import type { Logger } from './log';
@@ -25,6 +26,8 @@ export interface ChatBridge {
   sendPrompt(text: string, context: readonly CodeContext[], modelId?: string): Promise<string | undefined>;
   /** Creates a conversation from an inline thread and shows it; resolves to its id. */
   importExchanges(exchanges: readonly ExchangeExport[]): Promise<string | undefined>;
+  /** Shows a copy of a conversation (an inline thread's) as a new chat; resolves to the copy's id. */
+  openConversation(conversation: Conversation): Promise<string | undefined>;
 }
 
 /** What activate() builds once and hands to every command and view. */

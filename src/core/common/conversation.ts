@@ -164,6 +164,27 @@ export function startAssistantTurn(
   return turn;
 }
 
+/**
+ * A copy with an id of its own, for another surface to own ("Open in Chat"
+ * hands an inline thread's conversation to the chat). Answers still being
+ * written are marked incomplete in the copy; the original keeps streaming.
+ */
+export function copyConversation(source: Conversation, now = Date.now()): Conversation {
+  const copy = JSON.parse(JSON.stringify(source)) as Conversation;
+  (copy as { id: string }).id = newId('c', now);
+  copy.updatedAt = now;
+  for (const turn of copy.turns) {
+    if (turn.role !== 'assistant') continue;
+    delete turn.progress;
+    if (turn.status === 'streaming') {
+      turn.status = 'incomplete';
+      turn.notice = 'This answer was still being written when it was copied here.';
+      turn.completedAt = now;
+    }
+  }
+  return copy;
+}
+
 export function findTurn(conversation: Conversation, turnId: string): ChatTurn | undefined {
   return conversation.turns.find((t) => t.id === turnId);
 }

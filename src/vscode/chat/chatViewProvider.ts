@@ -19,6 +19,7 @@ import {
   addUserTurn,
   contextLabel,
   conversationToMarkdown,
+  copyConversation,
   createConversation,
   findTurn,
   newId,
@@ -299,6 +300,15 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       if (exchange.usage) answer.usage = exchange.usage;
       if (exchange.status === 'error') answer.error = { kind: 'imported', message: 'This request failed in the editor thread.', actions: ['retry'] };
     }
+    await this.show(conversation);
+    return conversation.id;
+  }
+
+  /** ChatBridge.openConversation ("Open in Chat"): a copy of the conversation as a new chat, shown. Resolves to its id. */
+  async openConversation(source: Conversation): Promise<string | undefined> {
+    if (source.turns.length === 0) return undefined;
+    await this.ready;
+    const conversation = copyConversation(source);
     await this.show(conversation);
     return conversation.id;
   }
