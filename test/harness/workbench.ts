@@ -96,12 +96,25 @@ export async function answerQuickInput(page: Page, text: string): Promise<void> 
 
 /** Opens a workspace file by name with Quick Open. */
 export async function openFile(page: Page, name: string): Promise<void> {
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
-  await input.fill(name);
-  await page.waitForTimeout(800);
-  await page.keyboard.press('Enter');
+  const editorTab = page.locator('.tabs-container .tab').filter({ hasText: name });
+  // On a cold machine the file search answers late: wait for the file's row before Enter, and try again if it never came.
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(name);
+    const row = page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: name }).first();
+    try {
+      await row.waitFor({ timeout: 20_000 });
+      await page.waitForTimeout(200);
+      await page.keyboard.press('Enter');
+      await editorTab.first().waitFor({ timeout: 15_000 });
+      break;
+    } catch (error) {
+      await page.keyboard.press('Escape');
+      if (attempt >= 3) throw error;
+    }
+  }
   await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor();
   await page.waitForTimeout(500);
 }
