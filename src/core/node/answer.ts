@@ -6,7 +6,7 @@
 
 import { emptyAnswerMessage, truncatedAnswerMessage } from '../common/answerNotices';
 import type { ApiError } from '../common/errors';
-import type { ReasoningRequest, StreamEvent, Usage, FinishReason } from '../common/types';
+import type { FinishReason, ReasoningRequest, StreamEvent, Usage } from '../common/types';
 import { applyStreamEvent, type AnswerParts } from '../common/turnReducer';
 import type { ReasoningClient } from './client';
 

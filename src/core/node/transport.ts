@@ -54,7 +54,7 @@ export async function discardBody(body: Body): Promise<void> {
 }
 
 export class Transport {
-  readonly timeoutMs: number;
+  private readonly timeoutMs: number;
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
 
