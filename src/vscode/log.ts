@@ -1,12 +1,5 @@
 import * as vscode from 'vscode';
-
-/** What src/core may log to: plain methods, no vscode types. */
-export interface Logger {
-  error(message: string, ...details: unknown[]): void;
-  warn(message: string, ...details: unknown[]): void;
-  info(message: string, ...details: unknown[]): void;
-  debug(message: string, ...details: unknown[]): void;
-}
+import type { Logger } from '../core/common/logger';
 
 /**
  * The "Reasoner" log (a LogOutputChannel: levels the user sets with

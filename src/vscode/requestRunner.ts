@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
-import { collectAnswer, ReasoningClient, type Answer } from '../core/node/client';
+import { collectAnswer, type Answer } from '../core/node/answer';
+import { ReasoningClient } from '../core/node/client';
 import { ApiError } from '../core/common/errors';
 import { NO_KEY_NOTIFICATION } from '../core/common/errorPresenter';
+import type { Logger } from '../core/common/logger';
 import type { ModelInfo } from '../core/common/models';
 import type { FinishReason, ReasoningRequest, Usage } from '../core/common/types';
 import { findModel, readSettings } from './config';
-import type { Logger } from './log';
 import { errorActions, type Notifier } from './notify';
 import type { RequestRunner, RunRequest, RunResult } from './runner';
 import type { ApiKeyStore } from './secrets';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { redact } from '../core/common/errors';
+import { redact } from '../core/common/redact';
 
 const SECRET_KEY = 'reasoner.apiKey';
 

@@ -1,8 +1,8 @@
 import type * as vscode from 'vscode';
 import type { Conversation } from '../core/common/conversation';
+import type { Logger } from '../core/common/logger';
 import type { CodeContext, ReasoningEffort, Usage } from '../core/common/types';
 import type { InlineThreads } from './inline/inlineThreads';
-import type { Logger } from './log';
 import type { Notifier } from './notify';
 import type { Proposals } from './refactor/proposals';
 import type { ReasonerRequestRunner } from './requestRunner';

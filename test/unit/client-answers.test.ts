@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { collectAnswer, ReasoningClient, runToCompletion } from '../../src/core/node/client';
+import { collectAnswer, runToCompletion } from '../../src/core/node/answer';
+import { ReasoningClient } from '../../src/core/node/client';
 import { parseUserModels } from '../../src/core/common/models';
 import type { Turn } from '../../src/core/common/types';
 import { start, type Simulator } from '../simulator/simulator';

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { ReasoningClient, runToCompletion } from '../../src/core/node/client';
+import { runToCompletion } from '../../src/core/node/answer';
+import { ReasoningClient } from '../../src/core/node/client';
 import type { Simulator } from '../simulator/simulator';
 import { makeClient, request, simulatorSuite } from './support-core/harness';
 import { validatorForModel } from './support-core/openapi';

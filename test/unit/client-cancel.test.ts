@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { ReasoningClient, runToCompletion, type Answer } from '../../src/core/node/client';
+import { runToCompletion, type Answer } from '../../src/core/node/answer';
+import { ReasoningClient } from '../../src/core/node/client';
 import type { StreamEvent } from '../../src/core/common/types';
 import type { SimScript, Simulator } from '../simulator/simulator';
 import { makeClient, request, simulatorSuite } from './support-core/harness';

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { ReasoningClient, runToCompletion } from '../../src/core/node/client';
+import { runToCompletion } from '../../src/core/node/answer';
+import { ReasoningClient } from '../../src/core/node/client';
 import type { ApiErrorKind } from '../../src/core/common/errors';
 import { start, type SimErrorShape, type Simulator } from '../simulator/simulator';
 import { instantSleep, makeClient, request, simulatorSuite } from './support-core/harness';

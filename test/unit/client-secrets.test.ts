@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { runToCompletion } from '../../src/core/node/client';
+import { runToCompletion } from '../../src/core/node/answer';
 import { start, type Simulator } from '../simulator/simulator';
 import { instantSleep, makeClient, request, TEST_KEY } from './support-core/harness';
 

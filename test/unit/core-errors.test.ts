@@ -1,8 +1,9 @@
 import * as assert from 'node:assert/strict';
-import {
-  ApiError, emptyAnswerMessage, errorFromHttp, errorFromTransport, extractServerError, isStreamRefusal, kindForStatus, parseRetryAfter,
-  redact, truncatedAnswerMessage,
-} from '../../src/core/common/errors';
+import { emptyAnswerMessage, truncatedAnswerMessage } from '../../src/core/common/answerNotices';
+import { ApiError, kindForStatus } from '../../src/core/common/errors';
+import { redact } from '../../src/core/common/redact';
+import { errorFromHttp, extractServerError, isStreamRefusal, parseRetryAfter } from '../../src/core/node/httpErrors';
+import { errorFromTransport } from '../../src/core/node/transportErrors';
 
 describe('core/errors: server messages from every body shape', () => {
   it('reads OpenAI, gateway and title shapes', () => {

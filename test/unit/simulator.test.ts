@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { runToCompletion } from '../../src/core/node/client';
+import { runToCompletion } from '../../src/core/node/answer';
 import { start, type Simulator } from '../simulator/simulator';
 import { makeClient, request, TEST_KEY } from './support-core/harness';
 

@@ -24,11 +24,7 @@ import {
   recoverInterrupted,
   summarize,
 } from '../common/conversation';
-
-export interface HistoryLog {
-  info(message: string): void;
-  warn(message: string): void;
-}
+import { NULL_LOGGER, type Logger } from '../common/logger';
 
 const INDEX_FILE = 'index.json';
 const INDEX_VERSION = 1;
@@ -83,7 +79,8 @@ export class ConversationStore {
   /** Every warning since the store was created (corrupt files moved aside, index rebuilt...). */
   readonly warnings: string[] = [];
 
-  constructor(readonly dir: string, private readonly log?: HistoryLog) {}
+  /** The store only reports (info) and warns; any {@link Logger} fits. */
+  constructor(readonly dir: string, private readonly log: Pick<Logger, 'info' | 'warn'> = NULL_LOGGER) {}
 
   fileFor(id: string): string {
     if (!ID_PATTERN.test(id)) throw new Error(`Invalid conversation id: ${JSON.stringify(id)}`);
@@ -182,7 +179,7 @@ export class ConversationStore {
 
   private warn(message: string): string {
     this.warnings.push(message);
-    this.log?.warn(message);
+    this.log.warn(message);
     return message;
   }
 
@@ -243,7 +240,7 @@ export class ConversationStore {
         rebuild = true;
       }
     } else if (onDisk.size > 0) {
-      this.log?.info('Chat history: no index file; rebuilding it from the conversation files.');
+      this.log.info('Chat history: no index file; rebuilding it from the conversation files.');
       rebuild = true;
     }
 

@@ -1,7 +1,8 @@
 /** Shared pieces for the core client tests: a recording logger, request builders, a client factory. */
 
 import * as assert from 'node:assert/strict';
-import { ReasoningClient, type Logger, type ReasoningClientOptions } from '../../../src/core/node/client';
+import type { Logger } from '../../../src/core/common/logger';
+import { ReasoningClient, type ReasoningClientOptions } from '../../../src/core/node/client';
 import { resolveModel, type ModelInfo } from '../../../src/core/common/models';
 import type { ReasoningRequest, StreamEvent, Turn } from '../../../src/core/common/types';
 import { start, type Simulator } from '../../simulator/simulator';

@@ -1,0 +1,137 @@
+/**
+ * One `stream()` call's state and its waiting: the abort controller linked to the caller's
+ * signal, the start time, the key (for redaction), the request id, and the waits that keep
+ * `progress` events coming while nothing arrives.
+ */
+
+import { ApiError } from '../common/errors';
+import type { Logger } from '../common/logger';
+import { redact } from '../common/redact';
+import type { StreamEvent, Usage } from '../common/types';
+
+export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;
+
+export interface CallPacing {
+  /** Interval of `progress` events while nothing arrives. */
+  readonly progressIntervalMs: number;
+  /** Waits between attempts and polls. Must reject when `signal` aborts. */
+  readonly sleep: Sleep;
+}
+
+export function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+const TICK = Symbol('tick');
+
+export class Call {
+  readonly controller = new AbortController();
+  readonly started = Date.now();
+  key: string | undefined;
+  requestId: string | undefined;
+  private readonly unlink: () => void;
+
+  constructor(readonly label: string, private readonly logger: Logger, external: AbortSignal | undefined, private readonly pacing: CallPacing) {
+    if (external) {
+      if (external.aborted) this.controller.abort(external.reason);
+      const onAbort = (): void => this.controller.abort(external.reason);
+      external.addEventListener('abort', onAbort, { once: true });
+      this.unlink = () => external.removeEventListener('abort', onAbort);
+    } else {
+      this.unlink = () => {};
+    }
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  get aborted(): boolean {
+    return this.controller.signal.aborted;
+  }
+
+  elapsed(): number {
+    return Date.now() - this.started;
+  }
+
+  progress(status: string): StreamEvent {
+    return { type: 'progress', elapsedMs: this.elapsed(), status };
+  }
+
+  /** Every line passes through `redact` with this call's key. */
+  log(level: keyof Logger, message: string): void {
+    this.logger[level](redact(message, this.key));
+  }
+
+  close(): void {
+    this.unlink();
+    if (!this.controller.signal.aborted) this.controller.abort(new Error('call finished'));
+  }
+
+  /** Await a promise, yielding `progress` every interval meanwhile. Rejections propagate; aborting rejects with `cancelled`. */
+  async *waitFor<T>(promise: Promise<T>, status: () => string): AsyncGenerator<StreamEvent, T, undefined> {
+    promise.catch(() => undefined); // observed below; avoids an unhandled rejection if the caller stops early
+    let onAbort: (() => void) | undefined;
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(ApiError.cancelled());
+      if (this.aborted) onAbort();
+      else this.signal.addEventListener('abort', onAbort, { once: true });
+    });
+    aborted.catch(() => undefined);
+    try {
+      for (;;) {
+        let timer: NodeJS.Timeout | undefined;
+        const tick = new Promise<typeof TICK>((resolve) => {
+          timer = setTimeout(() => resolve(TICK), this.pacing.progressIntervalMs);
+        });
+        try {
+          const result = await Promise.race([promise, tick, aborted]);
+          if (result !== TICK) return result as T;
+        } finally {
+          clearTimeout(timer);
+        }
+        yield this.progress(status());
+      }
+    } finally {
+      if (onAbort) this.signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** An abortable wait with `progress` events. */
+  async *pause(ms: number, status: (leftMs: number) => string): AsyncGenerator<StreamEvent, void, undefined> {
+    const until = Date.now() + ms;
+    yield this.progress(status(ms));
+    yield* this.waitFor(this.pacing.sleep(ms, this.signal), () => status(Math.max(0, until - Date.now())));
+  }
+
+  /** Pass the events of a finished answer on, logging the finish with its usage. */
+  *emitFinal(events: readonly StreamEvent[]): Generator<StreamEvent, void, undefined> {
+    for (const event of events) {
+      if (event.type === 'finish') {
+        const usage = events.find((e): e is Extract<StreamEvent, { type: 'usage' }> => e.type === 'usage')?.usage;
+        this.log('info', `${this.label}: finished (${event.reason}) in ${this.elapsed()} ms, ${describeUsage(usage)}${this.requestId ? `, request ${this.requestId}` : ''}`);
+      }
+      yield event;
+    }
+  }
+}
+
+function describeUsage(usage: Usage | undefined): string {
+  if (!usage) return 'usage unknown';
+  const cost = usage.costUsd !== undefined ? ` $${usage.costUsd}` : '';
+  return `in=${usage.inputTokens} out=${usage.outputTokens} (reasoning ${usage.reasoningTokens})${cost}`;
+}

@@ -1,0 +1,179 @@
+/**
+ * HTTP error answers as {@link ApiError}s: the server's message from whichever body shape
+ * arrived, the request id, the Retry-After hint, and the two 400s the client answers by
+ * asking again differently (a model refusing `stream`, a gateway refusing `background`).
+ */
+
+import { ApiError, kindForStatus } from '../common/errors';
+
+// ---------------------------------------------------------------------------
+// Server messages from the body shapes that arrive
+
+export interface ServerErrorInfo {
+  readonly message?: string;
+  readonly code?: string;
+  readonly type?: string;
+  readonly param?: string;
+  readonly requestId?: string;
+  /** The body was an HTML page (a proxy's error page). */
+  readonly html?: boolean;
+}
+
+const MAX_MESSAGE_CHARS = 600;
+
+function shorten(text: string, max = MAX_MESSAGE_CHARS): string {
+  const clean = text.replace(/\s+/g, ' ').trim();
+  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+}
+
+function str(value: unknown): string | undefined {
+  if (typeof value === 'string') return value.trim() === '' ? undefined : value;
+  if (typeof value === 'number') return String(value);
+  return undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The server's message from an error body. Understands OpenAI's
+ * `{error:{message,type,param,code}}`, the gateway's `{message,path,requestId,statusCode,timestamp}`,
+ * `{title,status,message}`, `{error:"text"}`, `{detail}`, HTML pages (title or stripped text)
+ * and plain text. Empty bodies give `{}`.
+ */
+export function extractServerError(bodyText: string, contentType?: string): ServerErrorInfo {
+  const text = bodyText.trim();
+  if (text === '') return {};
+  const looksHtml = /html/i.test(contentType ?? '') || /^<(!doctype|html|head|body)\b/i.test(text);
+  if (!looksHtml && (text.startsWith('{') || text.startsWith('['))) {
+    try {
+      const parsed = fromJson(JSON.parse(text) as unknown);
+      if (parsed) return parsed;
+    } catch {
+      // not JSON after all: fall through to plain text
+    }
+  }
+  if (looksHtml) return { message: htmlSummary(text), html: true };
+  return { message: shorten(text) };
+}
+
+function fromJson(json: unknown): ServerErrorInfo | undefined {
+  if (!isRecord(json)) return undefined;
+  const requestId = str(json.requestId) ?? str(json.request_id);
+  const err = json.error;
+  if (isRecord(err)) {
+    // OpenAI: {error:{message,type,param,code}} (also what a responses `error` event carries nested)
+    return {
+      message: str(err.message) ? shorten(String(err.message)) : undefined,
+      code: str(err.code), type: str(err.type), param: str(err.param),
+      requestId: requestId ?? str(err.requestId),
+    };
+  }
+  const message = str(json.message) ?? (typeof err === 'string' ? str(err) : undefined) ?? str(json.detail) ?? str(json.title);
+  const title = str(json.title);
+  let full = message;
+  // {title,status,message}: keep the title when it adds something
+  if (title && message && title !== message) full = `${title}: ${message}`;
+  if (Array.isArray(json.message)) full = json.message.filter((m) => typeof m === 'string').join('; ') || undefined;
+  if (full === undefined && requestId === undefined) return undefined;
+  return { message: full ? shorten(full) : undefined, code: str(json.code), type: str(json.type), requestId };
+}
+
+function htmlSummary(html: string): string {
+  const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(html)?.[1];
+  const heading = /<h1[^>]*>([\s\S]*?)<\/h1>/i.exec(html)?.[1];
+  const pick = [title, heading].map((s) => (s ? decodeEntities(s.replace(/<[^>]+>/g, ' ')).trim() : '')).find((s) => s !== '');
+  if (pick) return `the proxy returned an HTML page: ${shorten(pick, 160)}`;
+  const body = decodeEntities(html.replace(/<script[\s\S]*?<\/script>|<style[\s\S]*?<\/style>/gi, ' ').replace(/<[^>]+>/g, ' '));
+  const clean = shorten(body, 160);
+  return clean ? `the proxy returned an HTML page: ${clean}` : 'the proxy returned an HTML page';
+}
+
+function decodeEntities(text: string): string {
+  return text
+    .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'")
+    .replace(/&nbsp;/g, ' ').replace(/&amp;/g, '&');
+}
+
+// ---------------------------------------------------------------------------
+// Retry-After
+
+export type HeaderBag = Record<string, string | string[] | undefined>;
+
+export function headerValue(headers: HeaderBag | undefined, name: string): string | undefined {
+  if (!headers) return undefined;
+  const value = headers[name] ?? headers[name.toLowerCase()];
+  if (Array.isArray(value)) return value[0];
+  return value;
+}
+
+/** Longest wait we ever honour from a server hint. */
+export const MAX_RETRY_AFTER_MS = 60_000;
+
+/**
+ * Wait requested by `retry-after-ms` (milliseconds) or `Retry-After` (seconds or an HTTP date),
+ * capped at 60 s. Undefined when neither is present or readable.
+ */
+export function parseRetryAfter(headers: HeaderBag | undefined, now: number = Date.now()): number | undefined {
+  const ms = headerValue(headers, 'retry-after-ms');
+  if (ms !== undefined && ms.trim() !== '') {
+    const value = Number(ms);
+    if (Number.isFinite(value) && value >= 0) return Math.min(Math.round(value), MAX_RETRY_AFTER_MS);
+  }
+  const after = headerValue(headers, 'retry-after')?.trim();
+  if (after === undefined || after === '') return undefined;
+  if (/^\d+(\.\d+)?$/.test(after)) return Math.min(Math.round(Number(after) * 1000), MAX_RETRY_AFTER_MS);
+  const date = Date.parse(after);
+  if (Number.isNaN(date)) return undefined;
+  return Math.min(Math.max(0, date - now), MAX_RETRY_AFTER_MS);
+}
+
+// ---------------------------------------------------------------------------
+// Building errors
+
+export interface HttpErrorContext {
+  readonly status: number;
+  readonly headers?: HeaderBag;
+  readonly bodyText: string;
+  /** The model label for the message. */
+  readonly model?: string;
+  readonly url?: string;
+  readonly now?: number;
+}
+
+/** An ApiError for an HTTP error answer, with the server's message and the request id. */
+export function errorFromHttp(ctx: HttpErrorContext): ApiError {
+  const info = extractServerError(ctx.bodyText, headerValue(ctx.headers, 'content-type'));
+  const requestId = headerValue(ctx.headers, 'x-request-id') ?? info.requestId;
+  const kind = kindForStatus(ctx.status);
+  const empty = ctx.bodyText.trim() === '';
+  const detail = [ctx.url, info.html ? 'HTML body' : undefined, empty ? 'empty body' : undefined]
+    .filter(Boolean).join(', ') || undefined;
+  return new ApiError({
+    kind,
+    status: ctx.status,
+    serverMessage: info.message,
+    code: info.code,
+    type: info.type,
+    param: info.param,
+    requestId,
+    retryAfterMs: parseRetryAfter(ctx.headers, ctx.now),
+    model: ctx.model,
+    detail,
+  });
+}
+
+/** Does a 400 answer say the model refuses `stream`? (then the request is resent once without it) */
+export function isStreamRefusal(error: ApiError): boolean {
+  if (error.status !== 400) return false;
+  if (error.param === 'stream' || error.param === 'stream_options') return true;
+  return /\bstream(_options)?\b/i.test(error.serverMessage ?? '');
+}
+
+/** Does a 400 answer say the endpoint refuses `background`/`store`? */
+export function isBackgroundRefusal(error: ApiError): boolean {
+  if (error.status !== 400) return false;
+  if (error.param === 'background' || error.param === 'store') return true;
+  return /\bbackground\b/i.test(error.serverMessage ?? '');
+}

@@ -1,0 +1,73 @@
+/**
+ * A streamed (SSE) answer body -> events, chunk by chunk, without accumulating it. The
+ * `request` event goes out once the answer's id is known; `progress` keeps coming while no
+ * bytes arrive (thinking) or between them (writing).
+ */
+
+import type { BuiltRequest } from '../common/requests';
+import type { StreamEvent } from '../common/types';
+import type { Call } from './call';
+import { SseDecoder, type SseMessage } from './sse';
+import { createTranslator } from './stream';
+import { destroyBody, type Body, type Transport } from './transport';
+
+/** Ends with a terminal event or throws. The body is always read to its end or destroyed. */
+export async function* readStream(body: Body, built: BuiltRequest, call: Call, url: URL, transport: Transport): AsyncGenerator<StreamEvent, void, undefined> {
+  const translator = createTranslator(built.api, { requestId: call.requestId, model: call.label });
+  let pending: SseMessage[] = [];
+  const decoder = new SseDecoder((message) => pending.push(message));
+  const iterator = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  let complete = false;
+  let announced = false;
+  let gotBytes = false;
+  let received = 0;
+  const announce = function* (): Generator<StreamEvent, void, undefined> {
+    if (announced) return;
+    announced = true;
+    call.requestId ??= translator.responseId;
+    yield { type: 'request', requestId: call.requestId, api: built.api, url: url.href };
+  };
+  if (call.requestId) yield* announce();
+  try {
+    while (!translator.done) {
+      let next: IteratorResult<Buffer>;
+      try {
+        next = yield* call.waitFor(iterator.next(), () => (gotBytes ? `${call.label} is writing…` : `${call.label} is thinking…`));
+      } catch (caught) {
+        throw transport.failure(caught, call, url, gotBytes ? 'in the middle of the answer' : 'before the first byte of the answer');
+      }
+      const atEnd = next.done === true;
+      if (atEnd) {
+        complete = true;
+        decoder.end();
+      } else {
+        gotBytes = true;
+        received += next.value.length;
+        decoder.push(next.value);
+      }
+      const messages = pending;
+      pending = [];
+      for (const message of messages) {
+        const events = translator.push(message, atEnd);
+        if (events.length > 0) yield* announce();
+        yield* call.emitFinal(events);
+        if (translator.done) break;
+      }
+      if (atEnd) {
+        yield* announce();
+        yield* call.emitFinal(translator.end());
+        return;
+      }
+    }
+  } finally {
+    if (!complete) {
+      if (translator.done && !call.aborted) {
+        // The answer is complete; read the little that may follow ([DONE], chunk end) to keep the connection.
+        // (undici's dump limit counts the bytes already read.)
+        await body.dump({ limit: received + 64 * 1024, signal: AbortSignal.any([call.signal, AbortSignal.timeout(1000)]) }).catch(() => destroyBody(body));
+      } else {
+        destroyBody(body);
+      }
+    }
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * HTTP on undici for one client: ONE keep-alive `Agent` whose header/body timeouts are the
+ * client's, one request at a time with the call's signal, and the bodies that come back.
+ *
+ * Every response body is consumed or destroyed, also on abort and error: otherwise sockets
+ * and abort listeners leak. The key goes only in the authorization header (never logged),
+ * and redirects are never followed (undici's `request` does not follow them).
+ */
+
+import { Agent, type Dispatcher } from 'undici';
+import { ApiError } from '../common/errors';
+import { redact } from '../common/redact';
+import type { StreamEvent } from '../common/types';
+import type { Call } from './call';
+import { errorFromHttp, type HeaderBag } from './httpErrors';
+import { errorFromTransport } from './transportErrors';
+
+export type Response = Dispatcher.ResponseData;
+export type Body = Response['body'];
+
+export interface TransportOptions {
+  /** Headers and between-bytes timeout of every request of a call. */
+  readonly timeoutMs: number;
+  readonly userAgent?: string;
+  /** A dispatcher to use instead of an own Agent (then not closed by `close`). */
+  readonly dispatcher?: Dispatcher;
+}
+
+interface Exchange {
+  readonly url: URL;
+  readonly method: 'GET' | 'POST';
+  readonly key: string | undefined;
+  readonly body?: string;
+  readonly accept: string;
+  readonly signal: AbortSignal;
+  readonly timeoutMs: number;
+}
+
+/** `${baseUrl}${path}` as a URL (the base URL is already normalised, without a trailing slash). */
+export function endpoint(baseUrl: string, path: string): URL {
+  return new URL(`${baseUrl}${path}`);
+}
+
+/** Throw a body away; the no-op listener keeps undici's "Request aborted" from becoming an uncaught error. */
+export function destroyBody(body: Body): void {
+  body.on('error', () => undefined);
+  body.destroy();
+}
+
+/** Read a small unwanted body to its end so the connection can be reused (bounded; destroyed beyond 64 KiB). */
+export async function discardBody(body: Body): Promise<void> {
+  body.on('error', () => undefined);
+  await body.dump({ limit: 64 * 1024 }).catch(() => undefined);
+}
+
+export class Transport {
+  private readonly timeoutMs: number;
+  private readonly dispatcher: Dispatcher;
+  private readonly ownsDispatcher: boolean;
+
+  constructor(private readonly opts: TransportOptions) {
+    this.timeoutMs = opts.timeoutMs;
+    if (opts.dispatcher) {
+      this.dispatcher = opts.dispatcher;
+      this.ownsDispatcher = false;
+    } else {
+      this.dispatcher = new Agent({
+        headersTimeout: this.timeoutMs,
+        bodyTimeout: this.timeoutMs,
+        keepAliveTimeout: 30_000,
+        keepAliveMaxTimeout: 600_000,
+        connect: { timeout: Math.min(this.timeoutMs, 30_000) },
+      });
+      this.ownsDispatcher = true;
+    }
+  }
+
+  /** One HTTP request of a call, with the client's timeouts and the call's signal. */
+  send(call: Call, url: URL, method: 'GET' | 'POST', body: string | undefined, accept: string): Promise<Response> {
+    return this.request({ url, method, key: call.key, body, accept, signal: call.signal, timeoutMs: this.timeoutMs });
+  }
+
+  /** A small POST outside any call (it outlives the call's signal), with its own short timeout. */
+  postDetached(url: URL, key: string | undefined, timeoutMs: number): Promise<Response> {
+    return this.request({ url, method: 'POST', key, body: '{}', accept: 'application/json', signal: AbortSignal.timeout(timeoutMs), timeoutMs });
+  }
+
+  /** A transport failure of a call as an ApiError (`cancelled` once the call was aborted). */
+  failure(caught: unknown, call: Call, url?: URL, phase?: string): ApiError {
+    return errorFromTransport(caught, {
+      aborted: call.aborted, timeoutSeconds: this.timeoutMs / 1000,
+      ...(url ? { url: url.href } : {}), ...(phase ? { phase } : {}),
+    });
+  }
+
+  /** Read a whole (small) body as text, bounded, with progress. Always consumes or destroys it. */
+  async *readText(body: Body, call: Call, status: () => string, limit = 64 * 1024 * 1024): AsyncGenerator<StreamEvent, string, undefined> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const iterator = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    let complete = false;
+    try {
+      for (;;) {
+        const next = yield* call.waitFor(iterator.next(), status);
+        if (next.done) break;
+        size += next.value.length;
+        if (size > limit) throw new ApiError({ kind: 'protocol', detail: `the answer was larger than ${limit} bytes`, requestId: call.requestId });
+        chunks.push(next.value);
+      }
+      complete = true;
+      return Buffer.concat(chunks).toString('utf8');
+    } finally {
+      if (!complete) destroyBody(body);
+    }
+  }
+
+  /** An HTTP error answer as an ApiError: its body read (bounded), the key redacted from it. */
+  async readError(response: Response, call: Call, url: URL): Promise<ApiError> {
+    let text = '';
+    try {
+      // Error bodies are small; a bounded read (no progress needed).
+      const read = this.readText(response.body, call, () => 'Reading the error…', 1024 * 1024);
+      for (;;) {
+        const step = await read.next();
+        if (step.done) {
+          text = step.value;
+          break;
+        }
+      }
+    } catch (caught) {
+      if (call.aborted) return ApiError.cancelled();
+      // keep going with what we know: the status
+      call.log('debug', `Could not read the error body: ${caught instanceof Error ? caught.message : String(caught)}`);
+    }
+    return errorFromHttp({
+      status: response.statusCode,
+      headers: response.headers as HeaderBag,
+      bodyText: redact(text, call.key),
+      model: call.label,
+      url: url.href,
+    });
+  }
+
+  /** Close the connection pool (only when the transport made it). */
+  async close(): Promise<void> {
+    if (this.ownsDispatcher) await this.dispatcher.destroy().catch(() => undefined);
+  }
+
+  private request(exchange: Exchange): Promise<Response> {
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${exchange.key ?? ''}`,
+      accept: exchange.accept,
+      'user-agent': this.opts.userAgent ?? 'reasoner-vscode',
+    };
+    if (exchange.body !== undefined) headers['content-type'] = 'application/json';
+    return this.dispatcher.request({
+      origin: exchange.url.origin,
+      path: `${exchange.url.pathname}${exchange.url.search}`,
+      method: exchange.method,
+      headers,
+      body: exchange.body ?? null,
+      signal: exchange.signal,
+      headersTimeout: exchange.timeoutMs,
+      bodyTimeout: exchange.timeoutMs,
+    });
+  }
+}

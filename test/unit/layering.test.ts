@@ -1,0 +1,91 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { findLayeringViolations, formatViolations, importSpecifiers, type SourceFile } from './support-core/layering';
+
+const ROOT = process.cwd();
+
+function sourceFiles(dir: string): SourceFile[] {
+  return readdirSync(path.join(ROOT, dir), { recursive: true, encoding: 'utf8' })
+    .map((name) => `${dir}/${name.split(path.sep).join('/')}`)
+    .filter((file) => file.endsWith('.ts'))
+    .map((file) => ({ path: file, text: readFileSync(path.join(ROOT, file), 'utf8') }));
+}
+
+describe('layering of src/', () => {
+  it('core never reaches the host or the page, common and the page never reach Node', () => {
+    const files = sourceFiles('src');
+    assert.ok(files.some((f) => f.path === 'src/core/common/errors.ts'), `src/ read from ${ROOT}`);
+    const violations = findLayeringViolations(files);
+    assert.equal(violations.length, 0, `layering violations:\n${formatViolations(violations)}`);
+  });
+
+  it('reads the imports of the real files (the check above is not vacuous)', () => {
+    const files = new Map(sourceFiles('src').map((f) => [f.path, f.text]));
+    const specifiersOf = (file: string): string[] => importSpecifiers(file, files.get(file) ?? assert.fail(`${file} is missing`));
+    assert.ok(specifiersOf('src/core/node/transport.ts').includes('undici'));
+    assert.ok(specifiersOf('src/core/node/history.ts').includes('node:fs'));
+    assert.ok(specifiersOf('src/vscode/log.ts').includes('vscode'));
+    assert.ok(specifiersOf('src/webview/app.ts').includes('../core/common/protocol'));
+  });
+
+  it('finds every form of import', () => {
+    const text = [
+      "import a from 'static-default';",
+      "import { b } from 'static-named';",
+      "import type { C } from 'type-only';",
+      "import * as d from 'namespace';",
+      "import 'side-effect';",
+      "export { e } from 're-export';",
+      "export * from 're-export-all';",
+      "import f = require('import-equals');",
+      "const g = require('require-call');",
+      "const h = import('dynamic');",
+      "let i: import('type-position').I;",
+      "// import 'in-a-comment';",
+      "const j = \"import 'in-a-string'\";",
+    ].join('\n');
+    assert.deepEqual(importSpecifiers('x.ts', text), [
+      'static-default', 'static-named', 'type-only', 'namespace', 'side-effect', 're-export', 're-export-all',
+      'import-equals', 'require-call', 'dynamic', 'type-position',
+    ]);
+  });
+
+  it('reports each broken rule with the file, the specifier and the rule', () => {
+    const files: SourceFile[] = [
+      { path: 'src/core/node/a.ts', text: "import * as vscode from 'vscode';\nimport { x } from '../../vscode/config';\nimport type { Y } from '../../webview/app';" },
+      { path: 'src/core/common/b.ts', text: "import { readFile } from 'node:fs';\nimport * as path from 'path';\nimport 'fs/promises';\nconst u = require('undici');\nexport { createParser } from 'eventsource-parser/stream';\ntype S = import('../node/stream').Translator;" },
+      { path: 'src/core/common/c.ts', text: "export async function load() {\n  return import('vscode');\n}" },
+      { path: 'src/webview/d.ts', text: "import * as vscode from 'vscode';\nimport { randomBytes } from 'crypto';\nimport { fetch } from 'undici';\nimport { ConversationStore } from '../core/node/history';\nimport type { Services } from '../vscode/services';" },
+    ];
+    const reported = findLayeringViolations(files).map((v) => `${v.file} -> ${v.specifier} (${v.rule})`);
+    assert.deepEqual(reported, [
+      'src/core/node/a.ts -> vscode (src/core never imports vscode)',
+      'src/core/node/a.ts -> ../../vscode/config (src/core never imports the host (src/vscode))',
+      'src/core/node/a.ts -> ../../webview/app (src/core never imports the page (src/webview))',
+      'src/core/common/b.ts -> node:fs (src/core/common never imports Node builtins)',
+      'src/core/common/b.ts -> path (src/core/common never imports Node builtins)',
+      'src/core/common/b.ts -> fs/promises (src/core/common never imports Node builtins)',
+      'src/core/common/b.ts -> undici (src/core/common never imports undici)',
+      'src/core/common/b.ts -> eventsource-parser/stream (src/core/common never imports eventsource-parser)',
+      'src/core/common/b.ts -> ../node/stream (src/core/common never imports src/core/node)',
+      'src/core/common/c.ts -> vscode (src/core/common never imports vscode)',
+      'src/webview/d.ts -> vscode (src/webview never imports vscode)',
+      'src/webview/d.ts -> crypto (src/webview never imports Node builtins)',
+      'src/webview/d.ts -> undici (src/webview never imports undici)',
+      'src/webview/d.ts -> ../core/node/history (src/webview never imports src/core/node)',
+      'src/webview/d.ts -> ../vscode/services (src/webview never imports the host (src/vscode))',
+    ]);
+  });
+
+  it('allows what each layer may use', () => {
+    const files: SourceFile[] = [
+      { path: 'src/core/common/ok.ts', text: "import { ApiError } from './errors';\nconst id = globalThis.crypto.randomUUID();\nconst note = 'import \"vscode\"';" },
+      { path: 'src/core/node/ok.ts', text: "import { Agent } from 'undici';\nimport { promises } from 'node:fs';\nimport { ApiError } from '../common/errors';" },
+      { path: 'src/vscode/ok.ts', text: "import * as vscode from 'vscode';\nimport { ReasoningClient } from '../core/node/client';\nimport * as path from 'node:path';" },
+      { path: 'src/webview/ok.ts', text: "import DOMPurify from 'dompurify';\nimport type { HostMessage } from '../core/common/protocol';\nimport { h } from './dom';" },
+      { path: 'src/extension.ts', text: "import * as vscode from 'vscode';\nimport { createLogger } from './vscode/log';" },
+    ];
+    assert.deepEqual(findLayeringViolations(files), []);
+  });
+});
