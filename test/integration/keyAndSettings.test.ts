@@ -41,7 +41,7 @@ suite('API key, settings, model and effort', () => {
     assert.equal(sim.requests[1].headers.authorization, 'Bearer sk-trimmed-key', 'the rejected key did not replace the stored one');
   });
 
-  test('with no key, nothing is sent and a notification offers Set API Key and Get a Key; setting it lets the request go on', async () => {
+  test('with no key, nothing is sent and a notification offers Set API Key, Get a Key and Retry; setting it lets the request go on', async () => {
     const api = await reasoner();
     assert.equal(await vscode.commands.executeCommand('reasoner.clearApiKey', { confirm: false }), 'cleared');
     let retried: Promise<unknown> | undefined;
@@ -54,7 +54,8 @@ suite('API key, settings, model and effort', () => {
     const shown = api.services.notifier.shown.at(-1);
     assert.ok(shown);
     assert.match(shown.message, /API key/);
-    assert.deepEqual(shown.actions, ['Set API Key', 'Get a Key']);
+    // The error presenter's list, the same as the inline thread's links: the fix first, Retry last.
+    assert.deepEqual(shown.actions, ['Set API Key', 'Get a Key', 'Retry']);
     // A key arriving from elsewhere (another window) is picked up at once.
     await api.services.keys.set('sk-from-elsewhere');
     await ask('second');

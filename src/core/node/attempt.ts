@@ -9,7 +9,7 @@ import type { BuiltRequest } from '../common/requests';
 import type { ReasoningRequest, StreamEvent } from '../common/types';
 import type { BackgroundResponses, PollOutcome } from './background';
 import type { Call } from './call';
-import { headerValue, type HeaderBag } from './httpErrors';
+import { extractServerError, headerValue, type HeaderBag } from './httpErrors';
 import { chatCompletionEvents, responseEvents, responseStatus } from './stream';
 import { readStream } from './streamReader';
 import { discardBody, endpoint, type Response, type Transport } from './transport';
@@ -62,7 +62,9 @@ export async function* attempt(
   }
 
   const contentType = headerValue(headers, 'content-type') ?? '';
-  const isSse = /text\/event-stream/i.test(contentType) || (!/json/i.test(contentType) && built.stream);
+  // A proxy's login or error page comes as a 200 text/html: read it as a page, never as an event stream.
+  const isHtml = /text\/html/i.test(contentType);
+  const isSse = !isHtml && (/text\/event-stream/i.test(contentType) || (!/json/i.test(contentType) && built.stream));
   if (isSse) {
     yield* readStream(response.body, built, call, url, transport);
     return { kind: 'done' };
@@ -77,8 +79,12 @@ export async function* attempt(
   try {
     json = JSON.parse(text) as unknown;
   } catch {
-    const html = /^\s*</.test(text);
-    throw new ApiError({ kind: 'protocol', detail: html ? 'the gateway answered with an HTML page instead of JSON' : 'the answer was not JSON', requestId });
+    const page = isHtml || /^\s*</.test(text) ? extractServerError(text, 'text/html') : undefined;
+    throw new ApiError({
+      kind: 'protocol', requestId,
+      detail: page ? 'the gateway answered with an HTML page instead of JSON' : 'the answer was not JSON',
+      ...(page?.message ? { serverMessage: page.message } : {}),
+    });
   }
   const bodyId = typeof json === 'object' && json !== null ? (json as { id?: unknown }).id : undefined;
   call.requestId ??= typeof bodyId === 'string' ? bodyId : undefined;
