@@ -68,8 +68,16 @@ export const BUILT_IN_TEMPLATES = [
  * else the whole answer. Used by refactor and write-tests.
  */
 export function extractCode(answer: string): string {
-  const fence = /^(```|~~~)[^\n]*\n([\s\S]*?)^\1[ \t]*$/m.exec(answer);
-  if (fence) return fence[2].replace(/\n$/, '');
+  // A scan over lines, not a regular expression: many unclosed fences made the old pattern quadratic.
+  const lines = answer.split('\n');
+  const opening = lines.findIndex((line) => line.startsWith('```') || line.startsWith('~~~'));
+  if (opening >= 0) {
+    const marker = lines[opening]!.slice(0, 3);
+    for (let closing = opening + 1; closing < lines.length; closing++) {
+      const line = lines[closing]!;
+      if (line.startsWith(marker) && line.slice(3).trim() === '') return lines.slice(opening + 1, closing).join('\n');
+    }
+  }
   return answer.trim();
 }
 
@@ -80,24 +88,33 @@ export function extractCode(answer: string): string {
  */
 export class FenceStripper {
   private pending = '';
+  /** `pending` holds only blanks so far: kept up to date per delta, so no long line is scanned again and again. */
+  private pendingBlank = true;
   private state: 'start' | 'plain' | 'fenced' | 'closed' = 'start';
 
   /** Feeds a delta; returns the text that can be shown now. */
   push(delta: string): string {
-    this.pending += delta;
     let out = '';
-    let newline: number;
-    while ((newline = this.pending.indexOf('\n')) >= 0) {
-      const line = this.pending.slice(0, newline + 1);
-      this.pending = this.pending.slice(newline + 1);
-      out += this.line(line);
-    }
-    // A partial line can be shown at once unless it could still become a fence.
-    if (this.state === 'plain' || (this.state === 'fenced' && !/^\s*(`{1,3}|~{1,3})$/.test(this.pending) && this.pending !== '')) {
-      if (this.state === 'plain' || !/^\s*$/.test(this.pending)) {
-        out += this.pending;
-        this.pending = '';
+    if (delta.includes('\n')) {
+      this.pending += delta;
+      let newline: number;
+      while ((newline = this.pending.indexOf('\n')) >= 0) {
+        const line = this.pending.slice(0, newline + 1);
+        this.pending = this.pending.slice(newline + 1);
+        out += this.line(line);
       }
+      this.pendingBlank = /^\s*$/.test(this.pending);
+    } else {
+      // `pending` never holds a newline between calls, so only the delta needs looking at.
+      this.pending += delta;
+      this.pendingBlank &&= /^\s*$/.test(delta);
+    }
+    // A partial line can be shown at once unless it could still become a fence (at most 3 spaces of indent in Markdown).
+    const couldBeFence = this.pending.length <= 8 && /^\s*(`{1,3}|~{1,3})$/.test(this.pending);
+    if (this.state === 'plain' || (this.state === 'fenced' && this.pending !== '' && !couldBeFence && !this.pendingBlank)) {
+      out += this.pending;
+      this.pending = '';
+      this.pendingBlank = true;
     }
     return out;
   }
@@ -106,6 +123,7 @@ export class FenceStripper {
   end(): string {
     const rest = this.pending;
     this.pending = '';
+    this.pendingBlank = true;
     return rest === '' ? '' : this.line(rest);
   }
 

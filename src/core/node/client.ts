@@ -70,6 +70,8 @@ export interface ReasoningClientOptions {
   /** Interval of `progress` events while nothing arrives. Default 1000 ms. */
   readonly progressIntervalMs?: number;
   readonly userAgent?: string;
+  /** The most text (answer and reasoning) one answer may bring before it ends as too large. Default 8 MiB. */
+  readonly maxAnswerBytes?: number;
   /** Waits between attempts and polls (tests inject one to record the delays). Must reject when `signal` aborts. */
   readonly sleep?: Sleep;
   /** Jitter source in [0, 1). Default Math.random. */
@@ -99,7 +101,7 @@ export class ReasoningClient {
     this.logger = opts.logger ?? NULL_LOGGER;
     this.pacing = { progressIntervalMs: opts.progressIntervalMs ?? 1000, sleep: opts.sleep ?? defaultSleep };
     this.random = opts.random ?? Math.random;
-    this.transport = new Transport({ timeoutMs: Math.round(seconds * 1000), userAgent: opts.userAgent, dispatcher: opts.dispatcher });
+    this.transport = new Transport({ timeoutMs: Math.round(seconds * 1000), userAgent: opts.userAgent, dispatcher: opts.dispatcher, maxAnswerBytes: opts.maxAnswerBytes });
     this.background = new BackgroundResponses(this.transport, { ...DEFAULT_BACKGROUND_POLICY, ...opts.background }, this.retry.maxRetries, this.logger);
   }
 

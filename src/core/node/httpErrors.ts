@@ -80,14 +80,67 @@ function fromJson(json: unknown): ServerErrorInfo | undefined {
   return { message: full ? shorten(full) : undefined, code: str(json.code), type: str(json.type), requestId };
 }
 
+/** Long enough for any error page's title and first words; matching stops there whatever arrives. */
+const HTML_SCAN_CHARS = 64 * 1024;
+
+/** The page's title, else its first heading, else its first words. Linear scans only: the page is foreign text. */
 function htmlSummary(html: string): string {
-  const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(html)?.[1];
-  const heading = /<h1[^>]*>([\s\S]*?)<\/h1>/i.exec(html)?.[1];
-  const pick = [title, heading].map((s) => (s ? decodeEntities(s.replace(/<[^>]+>/g, ' ')).trim() : '')).find((s) => s !== '');
+  const page = html.slice(0, HTML_SCAN_CHARS);
+  const pick = [elementText(page, 'title'), elementText(page, 'h1')].map((s) => (s ? decodeEntities(stripTags(s)).trim() : '')).find((s) => s !== '');
   if (pick) return `the proxy returned an HTML page: ${shorten(pick, 160)}`;
-  const body = decodeEntities(html.replace(/<script[\s\S]*?<\/script>|<style[\s\S]*?<\/style>/gi, ' ').replace(/<[^>]+>/g, ' '));
-  const clean = shorten(body, 160);
+  const clean = shorten(decodeEntities(stripTags(withoutElements(page, ['script', 'style']))), 160);
   return clean ? `the proxy returned an HTML page: ${clean}` : 'the proxy returned an HTML page';
+}
+
+/** The inner HTML of the first `<tag …>…</tag>`, found with indexOf on a lower-case copy. */
+function elementText(html: string, tag: string): string | undefined {
+  const lower = html.toLowerCase();
+  const open = lower.indexOf(`<${tag}`);
+  if (open < 0) return undefined;
+  const openEnd = lower.indexOf('>', open);
+  if (openEnd < 0) return undefined;
+  const close = lower.indexOf(`</${tag}>`, openEnd);
+  return close < 0 ? undefined : html.slice(openEnd + 1, close);
+}
+
+function withoutElements(html: string, tags: readonly string[]): string {
+  const lower = html.toLowerCase();
+  // Where each tag next opens, searched again only once passed: every search moves forward, so the whole is linear.
+  const nextOpen = new Map(tags.map((tag) => [tag, -1]));
+  let out = '';
+  let at = 0;
+  for (;;) {
+    let next = Infinity;
+    let closing = '';
+    for (const tag of tags) {
+      let found = nextOpen.get(tag)!;
+      if (found !== Infinity && found < at) {
+        const index = lower.indexOf(`<${tag}`, at);
+        found = index < 0 ? Infinity : index;
+        nextOpen.set(tag, found);
+      }
+      if (found < next) { next = found; closing = `</${tag}>`; }
+    }
+    if (next === Infinity) return out + html.slice(at);
+    out += `${html.slice(at, next)} `;
+    const end = lower.indexOf(closing, next);
+    if (end < 0) return out;
+    at = end + closing.length;
+  }
+}
+
+/** Text with every `<…>` replaced by a space; an unclosed `<` keeps the rest as text. */
+function stripTags(html: string): string {
+  let out = '';
+  let at = 0;
+  for (;;) {
+    const open = html.indexOf('<', at);
+    if (open < 0) return out + html.slice(at);
+    const close = html.indexOf('>', open);
+    if (close < 0) return out + html.slice(at);
+    out += `${html.slice(at, open)} `;
+    at = close + 1;
+  }
 }
 
 function decodeEntities(text: string): string {

@@ -14,8 +14,11 @@ export interface SseMessage {
   readonly data: string;
 }
 
+/** The longest line (and event) the decoder keeps while waiting for its end: a stream that never ends a line cannot fill memory. */
+export const MAX_SSE_LINE_CHARS = 1024 * 1024;
+
 export interface SseDecoderOptions {
-  /** Largest partial line/event kept between chunks (characters). Default 16 MiB. */
+  /** Largest partial line/event kept between chunks (characters). Default MAX_SSE_LINE_CHARS. */
   readonly maxBufferSize?: number;
 }
 
@@ -26,7 +29,7 @@ export class SseDecoder {
 
   constructor(private readonly onMessage: (message: SseMessage) => void, opts: SseDecoderOptions = {}) {
     this.parser = createParser({
-      maxBufferSize: opts.maxBufferSize ?? 16 * 1024 * 1024,
+      maxBufferSize: opts.maxBufferSize ?? MAX_SSE_LINE_CHARS,
       onEvent: (event) => this.onMessage(event.event === undefined ? { data: event.data } : { event: event.event, data: event.data }),
       onError: (error) => {
         // Unknown fields are harmless; an oversized buffer is not.

@@ -4,23 +4,25 @@
  * bytes arrive (thinking) or between them (writing).
  */
 
+import { ApiError } from '../common/errors';
 import type { BuiltRequest } from '../common/requests';
 import type { StreamEvent } from '../common/types';
 import type { Call } from './call';
-import { SseDecoder, type SseMessage } from './sse';
+import { MAX_SSE_LINE_CHARS, SseDecoder, type SseMessage } from './sse';
 import { createTranslator } from './stream';
-import { destroyBody, type Body, type Transport } from './transport';
+import { answerTooLarge, destroyBody, type Body, type Transport } from './transport';
 
 /** Ends with a terminal event or throws. The body is always read to its end or destroyed. */
 export async function* readStream(body: Body, built: BuiltRequest, call: Call, url: URL, transport: Transport): AsyncGenerator<StreamEvent, void, undefined> {
   const translator = createTranslator(built.api, { requestId: call.requestId, model: call.label });
   let pending: SseMessage[] = [];
-  const decoder = new SseDecoder((message) => pending.push(message));
+  const decoder = new SseDecoder((message) => pending.push(message), { maxBufferSize: MAX_SSE_LINE_CHARS });
   const iterator = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   let complete = false;
   let announced = false;
   let gotBytes = false;
   let received = 0;
+  let answerChars = 0;
   const announce = function* (): Generator<StreamEvent, void, undefined> {
     if (announced) return;
     announced = true;
@@ -43,12 +45,22 @@ export async function* readStream(body: Body, built: BuiltRequest, call: Call, u
       } else {
         gotBytes = true;
         received += next.value.length;
-        decoder.push(next.value);
+        try {
+          decoder.push(next.value);
+        } catch (caught) {
+          throw new ApiError({ kind: 'protocol', requestId: call.requestId, cause: caught, detail: `one line of the stream passed ${MAX_SSE_LINE_CHARS / 1024} KiB without ending` });
+        }
       }
       const messages = pending;
       pending = [];
       for (const message of messages) {
         const events = translator.push(message, atEnd);
+        for (const event of events) if (event.type === 'text' || event.type === 'reasoning') answerChars += event.delta.length;
+        // Characters, not bytes: close enough for a bound that only has to stop a runaway answer.
+        if (answerChars > transport.maxAnswerBytes) {
+          yield* call.emitFinal(events.filter((event) => event.type === 'text' || event.type === 'reasoning'));
+          throw answerTooLarge(transport.maxAnswerBytes, call.requestId, true);
+        }
         if (events.length > 0) yield* announce();
         yield* call.emitFinal(events);
         if (translator.done) break;

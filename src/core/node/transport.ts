@@ -24,6 +24,17 @@ export interface TransportOptions {
   readonly userAgent?: string;
   /** A dispatcher to use instead of an own Agent (then not closed by `close`). */
   readonly dispatcher?: Dispatcher;
+  /** The most answer text (and reasoning) one call may bring; see DEFAULT_MAX_ANSWER_BYTES. */
+  readonly maxAnswerBytes?: number;
+}
+
+/** One answer's limit: far beyond any real answer, well before an endless one hurts the editor. */
+export const DEFAULT_MAX_ANSWER_BYTES = 8 * 1024 * 1024;
+
+/** The error that ends an answer past the limit; a streamed answer keeps what arrived before it. */
+export function answerTooLarge(limit: number, requestId: string | undefined, partKept: boolean): ApiError {
+  const size = limit >= 1024 * 1024 ? `${Math.round(limit / (1024 * 1024))} MiB` : `${Math.round(limit / 1024)} KiB`;
+  return new ApiError({ kind: 'protocol', requestId, detail: `the answer passed ${size}, the most Reasoner reads${partKept ? '; the part received is kept' : ''}` });
 }
 
 interface Exchange {
@@ -55,11 +66,13 @@ export async function discardBody(body: Body): Promise<void> {
 
 export class Transport {
   private readonly timeoutMs: number;
+  readonly maxAnswerBytes: number;
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
 
   constructor(private readonly opts: TransportOptions) {
     this.timeoutMs = opts.timeoutMs;
+    this.maxAnswerBytes = opts.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
     if (opts.dispatcher) {
       this.dispatcher = opts.dispatcher;
       this.ownsDispatcher = false;
@@ -94,7 +107,7 @@ export class Transport {
   }
 
   /** Read a whole (small) body as text, bounded, with progress. Always consumes or destroys it. */
-  async *readText(body: Body, call: Call, status: () => string, limit = 64 * 1024 * 1024): AsyncGenerator<StreamEvent, string, undefined> {
+  async *readText(body: Body, call: Call, status: () => string, limit = this.maxAnswerBytes): AsyncGenerator<StreamEvent, string, undefined> {
     const chunks: Buffer[] = [];
     let size = 0;
     const iterator = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
@@ -104,7 +117,7 @@ export class Transport {
         const next = yield* call.waitFor(iterator.next(), status);
         if (next.done) break;
         size += next.value.length;
-        if (size > limit) throw new ApiError({ kind: 'protocol', detail: `the answer was larger than ${limit} bytes`, requestId: call.requestId });
+        if (size > limit) throw answerTooLarge(limit, call.requestId, false);
         chunks.push(next.value);
       }
       complete = true;
