@@ -51,6 +51,7 @@ import { type CodeContext, REASONING_EFFORTS, type ReasoningEffort, type StreamE
 import { codeFromEditor, fileContext } from '../editorContext';
 import type { RequestRunner, RunResult } from '../runner';
 import type { ChatBridge, ExchangeExport } from '../services';
+import type { DiffPreview } from '../diff/diffPreview';
 import { ChatCodeActions, type CodeActionOutcome, type ConfirmApply } from './codeActions';
 import { chatHtml, webviewOptions } from './html';
 
@@ -79,6 +80,8 @@ export interface ChatViewProviderOptions {
   readonly onDidChangeModels?: (listener: () => void) => vscode.Disposable;
   /** Instructions sent with every chat request; defaults to the chat prompt of src/core/prompts.ts. */
   readonly instructions?: string;
+  /** The extension's diff preview for Apply to Selection; without one the chat owns its own. */
+  readonly diffPreview?: DiffPreview;
 }
 
 /** Where the page lives: a WebviewView, or (in tests) a WebviewPanel adapted to this shape. */
@@ -140,7 +143,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   /** Resolves once the history index is read and a conversation is active. */
   readonly ready: Promise<void>;
   private readonly store: ConversationStore;
-  private readonly codeActions = new ChatCodeActions();
+  private readonly codeActions: ChatCodeActions;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly running = new Map<string, Running>();
   private readonly saving = new Set<Promise<void>>();
@@ -163,6 +166,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private readonly instructions: string;
 
   constructor(private readonly options: ChatViewProviderOptions) {
+    this.codeActions = new ChatCodeActions(options.diffPreview);
     this.store = new ConversationStore(options.storageDir, { info: (m) => options.log.info(m), warn: (m) => options.log.warn(m) });
     const current = options.getCurrent();
     this.composer = { modelId: current.modelId, effort: current.effort };
