@@ -9,6 +9,7 @@
  * are stored by src/core/history.ts under `storageDir`.
  */
 import * as vscode from 'vscode';
+import { COMMANDS } from '../../core/common/commands';
 import {
   type AssistantTurn,
   type Conversation,
@@ -128,12 +129,12 @@ const MAX_CONTEXT_CHARS = 400_000;
 const QUEUE_LIMIT = 50;
 
 const ACTION_COMMANDS: Record<Exclude<ErrorAction, 'retry'>, readonly [string, ...unknown[]]> = {
-  setApiKey: ['reasoner.setApiKey'],
+  setApiKey: [COMMANDS.setApiKey],
   getApiKey: ['vscode.open', 'https://aimlapi.com/app/keys'],
-  lowerEffort: ['reasoner.selectReasoningEffort'],
+  lowerEffort: [COMMANDS.selectReasoningEffort],
   openBilling: ['vscode.open', 'https://aimlapi.com/app/billing'],
-  switchModel: ['reasoner.selectModel'],
-  openLog: ['reasoner.showLog'],
+  switchModel: [COMMANDS.selectModel],
+  openLog: [COMMANDS.showLog],
   openSettings: ['workbench.action.openSettings', '@ext:reasoner-dev.reasoner'],
 };
 
