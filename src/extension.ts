@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import { ChatViewProvider } from './vscode/chat/chatViewProvider';
 import { onDidChangeSettings, readSettings } from './vscode/config';
+import { DiffPreview } from './vscode/diff/diffPreview';
 import { InlineThreads } from './vscode/inline/inlineThreads';
 import { createLogger } from './vscode/log';
 import { Notifier } from './vscode/notify';
-import { Proposals } from './vscode/refactor/proposals';
 import { ReasonerRequestRunner } from './vscode/requestRunner';
 import { ApiKeyStore } from './vscode/secrets';
 import type { Services } from './vscode/services';
@@ -48,7 +48,7 @@ export function activate(context: vscode.ExtensionContext): ReasonerApi {
   const notifier = new Notifier();
   const runner = new ReasonerRequestRunner(keys, log, notifier);
   const inline = new InlineThreads(runner);
-  const proposals = new Proposals();
+  const proposals = new DiffPreview();
   const services: Services = { context, keys, log, logChannel, notifier, runner, inline, proposals };
   const statusBar = new ModelStatusBar();
   context.subscriptions.push(logChannel, keys, runner, inline, proposals, statusBar);
@@ -82,6 +82,7 @@ export function activate(context: vscode.ExtensionContext): ReasonerApi {
     },
     log,
     onDidChangeModels: onDidChangeSettings,
+    diffPreview: proposals,
   });
   services.chat = chat;
   context.subscriptions.push(

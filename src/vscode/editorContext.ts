@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { VSCODE_COMMANDS } from '../core/common/commands';
 import type { CodeContext } from '../core/common/types';
 
 const SURROUNDING_LINES = 5;
@@ -55,7 +56,7 @@ function trimSelection(document: vscode.TextDocument, selection: vscode.Selectio
 async function enclosingSymbol(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.DocumentSymbol | undefined> {
   let symbols: (vscode.DocumentSymbol | vscode.SymbolInformation)[] | undefined;
   try {
-    symbols = await vscode.commands.executeCommand<(vscode.DocumentSymbol | vscode.SymbolInformation)[]>('vscode.executeDocumentSymbolProvider', document.uri);
+    symbols = await vscode.commands.executeCommand<(vscode.DocumentSymbol | vscode.SymbolInformation)[]>(VSCODE_COMMANDS.documentSymbols, document.uri);
   } catch {
     return undefined;
   }

@@ -2,9 +2,9 @@ import type * as vscode from 'vscode';
 import type { Conversation } from '../core/common/conversation';
 import type { Logger } from '../core/common/logger';
 import type { CodeContext, ReasoningEffort, Usage } from '../core/common/types';
+import type { DiffPreview } from './diff/diffPreview';
 import type { InlineThreads } from './inline/inlineThreads';
 import type { Notifier } from './notify';
-import type { Proposals } from './refactor/proposals';
 import type { ReasonerRequestRunner } from './requestRunner';
 import type { ApiKeyStore } from './secrets';
 
@@ -39,6 +39,7 @@ export interface Services {
   readonly notifier: Notifier;
   readonly runner: ReasonerRequestRunner;
   readonly inline: InlineThreads;
-  readonly proposals: Proposals;
+  /** Pending proposed changes shown as diffs (Refactor Selection's and the chat's Apply to Selection). */
+  readonly proposals: DiffPreview;
   chat?: ChatBridge;
 }

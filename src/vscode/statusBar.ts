@@ -1,15 +1,17 @@
 import * as vscode from 'vscode';
+import { COMMANDS } from '../core/common/commands';
 import { findModel, onDidChangeSettings, readSettings } from './config';
+import { Disposable } from './lifecycle';
 
 /** `o3-mini · medium` in the status bar; a click opens the model picker. */
-export class ModelStatusBar implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem('reasoner.model', vscode.StatusBarAlignment.Right, 100);
-  private readonly subscription: vscode.Disposable;
+export class ModelStatusBar extends Disposable {
+  private readonly item = this.register(vscode.window.createStatusBarItem('reasoner.model', vscode.StatusBarAlignment.Right, 100));
 
   constructor() {
+    super();
     this.item.name = 'Reasoner Model';
-    this.item.command = 'reasoner.selectModel';
-    this.subscription = onDidChangeSettings(() => this.update());
+    this.item.command = COMMANDS.selectModel;
+    this.register(onDidChangeSettings(() => this.update()));
     this.update();
     this.item.show();
   }
@@ -28,10 +30,5 @@ export class ModelStatusBar implements vscode.Disposable {
     tooltip.appendMarkdown('Click to change the model and effort.');
     this.item.tooltip = tooltip;
     this.item.backgroundColor = model ? undefined : new vscode.ThemeColor('statusBarItem.warningBackground');
-  }
-
-  dispose(): void {
-    this.subscription.dispose();
-    this.item.dispose();
   }
 }

@@ -42,4 +42,5 @@ export const VSCODE_COMMANDS = {
   /** Opens an http(s) URL given as a string (VS Code accepts a string for http/https only). */
   open: 'vscode.open',
   diff: 'vscode.diff',
+  documentSymbols: 'vscode.executeDocumentSymbolProvider',
 } as const;

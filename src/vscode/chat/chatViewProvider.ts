@@ -9,6 +9,7 @@
  * are stored by src/core/history.ts under `storageDir`.
  */
 import * as vscode from 'vscode';
+import { COMMANDS } from '../../core/common/commands';
 import {
   type AssistantTurn,
   type Conversation,
@@ -51,6 +52,7 @@ import { type CodeContext, REASONING_EFFORTS, type ReasoningEffort, type StreamE
 import { codeFromEditor, fileContext } from '../editorContext';
 import type { RequestRunner, RunResult } from '../runner';
 import type { ChatBridge, ExchangeExport } from '../services';
+import type { DiffPreview } from '../diff/diffPreview';
 import { ChatCodeActions, type CodeActionOutcome, type ConfirmApply } from './codeActions';
 import { chatHtml, webviewOptions } from './html';
 
@@ -79,6 +81,8 @@ export interface ChatViewProviderOptions {
   readonly onDidChangeModels?: (listener: () => void) => vscode.Disposable;
   /** Instructions sent with every chat request; defaults to the chat prompt of src/core/prompts.ts. */
   readonly instructions?: string;
+  /** The extension's diff preview for Apply to Selection; without one the chat owns its own. */
+  readonly diffPreview?: DiffPreview;
 }
 
 /** Where the page lives: a WebviewView, or (in tests) a WebviewPanel adapted to this shape. */
@@ -125,12 +129,12 @@ const MAX_CONTEXT_CHARS = 400_000;
 const QUEUE_LIMIT = 50;
 
 const ACTION_COMMANDS: Record<Exclude<ErrorAction, 'retry'>, readonly [string, ...unknown[]]> = {
-  setApiKey: ['reasoner.setApiKey'],
+  setApiKey: [COMMANDS.setApiKey],
   getApiKey: ['vscode.open', 'https://aimlapi.com/app/keys'],
-  lowerEffort: ['reasoner.selectReasoningEffort'],
+  lowerEffort: [COMMANDS.selectReasoningEffort],
   openBilling: ['vscode.open', 'https://aimlapi.com/app/billing'],
-  switchModel: ['reasoner.selectModel'],
-  openLog: ['reasoner.showLog'],
+  switchModel: [COMMANDS.selectModel],
+  openLog: [COMMANDS.showLog],
   openSettings: ['workbench.action.openSettings', '@ext:reasoner-dev.reasoner'],
 };
 
@@ -140,7 +144,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   /** Resolves once the history index is read and a conversation is active. */
   readonly ready: Promise<void>;
   private readonly store: ConversationStore;
-  private readonly codeActions = new ChatCodeActions();
+  private readonly codeActions: ChatCodeActions;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly running = new Map<string, Running>();
   private readonly saving = new Set<Promise<void>>();
@@ -163,6 +167,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private readonly instructions: string;
 
   constructor(private readonly options: ChatViewProviderOptions) {
+    this.codeActions = new ChatCodeActions(options.diffPreview);
     this.store = new ConversationStore(options.storageDir, { info: (m) => options.log.info(m), warn: (m) => options.log.warn(m) });
     const current = options.getCurrent();
     this.composer = { modelId: current.modelId, effort: current.effort };

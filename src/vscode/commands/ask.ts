@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
+import { COMMANDS } from '../../core/common/commands';
 import { codeFromEditor, fileContext, requireEditor } from '../editorContext';
 import { askInline } from '../inline/inlineTask';
+import { DisposableStore } from '../lifecycle';
 import type { Services } from '../services';
 
 const RECENT_KEY = 'reasoner.recentQuestions';
@@ -15,27 +17,25 @@ async function askForQuestion(services: Services, hasSelection: boolean): Promis
   pick.ignoreFocusOut = true;
   const recentItems = recent.map((label) => ({ label, description: 'recent' }));
   pick.items = recentItems;
-  const disposables: vscode.Disposable[] = [];
+  const listeners = new DisposableStore();
   try {
     return await new Promise<string | undefined>((resolve) => {
-      disposables.push(
-        pick.onDidChangeValue((value) => {
-          pick.items = value.trim() ? [{ label: value, description: 'ask' }, ...recentItems.filter((item) => item.label !== value)] : recentItems;
-        }),
-        pick.onDidAccept(() => resolve(pick.selectedItems[0]?.label ?? (pick.value.trim() || undefined))),
-        pick.onDidHide(() => resolve(undefined)),
-      );
+      listeners.add(pick.onDidChangeValue((value) => {
+        pick.items = value.trim() ? [{ label: value, description: 'ask' }, ...recentItems.filter((item) => item.label !== value)] : recentItems;
+      }));
+      listeners.add(pick.onDidAccept(() => resolve(pick.selectedItems[0]?.label ?? (pick.value.trim() || undefined))));
+      listeners.add(pick.onDidHide(() => resolve(undefined)));
       pick.show();
     });
   } finally {
-    for (const disposable of disposables) disposable.dispose();
+    listeners.dispose();
     pick.dispose();
   }
 }
 
 /** reasoner.ask [question]: a free question about the selection, or the file when nothing is selected. */
 export function registerAsk(services: Services): vscode.Disposable {
-  return vscode.commands.registerCommand('reasoner.ask', async (argument?: unknown): Promise<string | undefined> => {
+  return vscode.commands.registerCommand(COMMANDS.ask, async (argument?: unknown): Promise<string | undefined> => {
     const editor = requireEditor();
     if (!editor) return undefined;
     const hasSelection = !editor.selection.isEmpty;

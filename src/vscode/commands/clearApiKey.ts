@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
+import { COMMANDS } from '../../core/common/commands';
 import type { Services } from '../services';
 
 /** reasoner.clearApiKey: removes the key after a modal confirmation. Resolves to 'cleared' or undefined. */
 export function registerClearApiKey(services: Services): vscode.Disposable {
-  return vscode.commands.registerCommand('reasoner.clearApiKey', async (options?: { confirm?: boolean }): Promise<string | undefined> => {
+  return vscode.commands.registerCommand(COMMANDS.clearApiKey, async (options?: { confirm?: boolean }): Promise<string | undefined> => {
     if (!(await services.keys.get())) {
       services.notifier.show('info', 'Reasoner: no API key is stored.');
       return undefined;

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
+import { COMMANDS } from '../../core/common/commands';
 import { formatElapsed } from '../../core/common/conversation';
 import { DEFAULT_REFACTOR_REQUEST, extractCode, INSTRUCTIONS } from '../../core/common/prompts';
+import { proposalTarget } from '../diff/diffPreview';
 import { codeFromEditor, requireEditor } from '../editorContext';
 import { errorActions } from '../notify';
 import type { Services } from '../services';
@@ -29,7 +31,7 @@ export function registerRefactor(services: Services): vscode.Disposable {
       });
     if (!request) return undefined;
     const code = await codeFromEditor(editor);
-    const original = code.document.getText(code.range);
+    const target = proposalTarget(code.document, code.range);
 
     const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Reasoner', cancellable: true }, async (progress, token) => {
       const abort = new AbortController();
@@ -62,15 +64,12 @@ export function registerRefactor(services: Services): vscode.Disposable {
       services.notifier.show('warning', `Reasoner: the model proposed no code.${result.notice ? ` ${result.notice}` : ''}`);
       return undefined;
     }
-    const proposal = services.proposals.add(code.document.uri, code.range, original, proposed, request);
-    const { current, proposed: proposedUri } = services.proposals.uris(proposal);
-    const name = code.document.uri.path.split('/').pop() ?? 'selection';
-    await vscode.commands.executeCommand('vscode.diff', current, proposedUri, `${name}: current ↔ proposed (${request})`, { preview: false });
-    services.notifier.show('info', `Reasoner proposes a change to ${name}: "${request}".`, [
-      { title: 'Apply', run: () => vscode.commands.executeCommand('reasoner.refactor.apply', proposal.id) },
-      { title: 'Discard', run: () => vscode.commands.executeCommand('reasoner.refactor.discard', proposal.id) },
+    const proposal = await services.proposals.show(target, proposed, { label: `current ↔ proposed (${request})` });
+    services.notifier.show('info', `Reasoner proposes a change to ${proposal.name}: "${request}".`, [
+      { title: 'Apply', run: () => vscode.commands.executeCommand(COMMANDS.refactorApply, proposal.id) },
+      { title: 'Discard', run: () => vscode.commands.executeCommand(COMMANDS.refactorDiscard, proposal.id) },
     ]);
     return proposed;
   };
-  return vscode.commands.registerCommand('reasoner.refactor', refactor);
+  return vscode.commands.registerCommand(COMMANDS.refactor, refactor);
 }

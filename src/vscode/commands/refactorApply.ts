@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
+import { COMMANDS } from '../../core/common/commands';
 import type { Services } from '../services';
 
-/** reasoner.refactor.apply [proposal id]: applies a proposal as one undoable edit. Resolves to 'applied' or undefined. */
+/** reasoner.refactor.apply [proposal id or diff Uri]: applies a proposal as one undoable edit. Resolves to 'applied' or undefined. */
 export function registerRefactorApply(services: Services): vscode.Disposable {
-  return vscode.commands.registerCommand('reasoner.refactor.apply', async (target?: unknown): Promise<string | undefined> => {
+  return vscode.commands.registerCommand(COMMANDS.refactorApply, async (target?: unknown): Promise<string | undefined> => {
     const proposal = services.proposals.find(target);
     if (!proposal) {
       void vscode.window.showInformationMessage('Reasoner: there is no proposed change to apply.');
@@ -14,11 +15,10 @@ export function registerRefactorApply(services: Services): vscode.Disposable {
       services.notifier.show('warning', 'Reasoner: the code changed since the proposal was made, so it was not applied. Run Refactor Selection again on the new code.');
       return undefined;
     }
-    if (outcome === 'missing') {
+    if (outcome === 'failed') {
       services.notifier.show('error', 'Reasoner: the edit could not be applied (is the file read-only or closed?).');
       return undefined;
     }
-    await services.proposals.closeDiff(proposal);
     const document = await vscode.workspace.openTextDocument(proposal.documentUri);
     await vscode.window.showTextDocument(document, { selection: new vscode.Range(proposal.range.start, proposal.range.start), preview: false });
     return 'applied';

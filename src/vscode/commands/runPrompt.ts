@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { COMMANDS } from '../../core/common/commands';
 import { BUILT_IN_TEMPLATES, expandTemplate, templateUsesInput } from '../../core/common/prompts';
 import { readSettings, type PromptTemplate } from '../config';
 import { streamToNewDocument } from '../documentOutput';
@@ -18,7 +19,7 @@ export function allTemplates(): PromptTemplate[] {
  * document, or to the chat, as the template says.
  */
 export function registerRunPrompt(services: Services): vscode.Disposable {
-  return vscode.commands.registerCommand('reasoner.runPrompt', async (name?: unknown, input?: unknown): Promise<string | undefined> => {
+  return vscode.commands.registerCommand(COMMANDS.runPrompt, async (name?: unknown, input?: unknown): Promise<string | undefined> => {
     const templates = allTemplates();
     let template: PromptTemplate | undefined;
     if (typeof name === 'string') {

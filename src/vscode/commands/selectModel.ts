@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { COMMANDS } from '../../core/common/commands';
 import type { ModelInfo } from '../../core/common/models';
 import { readSettings, saveUserSetting, Setting } from '../config';
 import type { Services } from '../services';
@@ -17,7 +18,7 @@ function describe(model: ModelInfo): string {
  * the chosen model id, or undefined when the user backs out.
  */
 export function registerSelectModel(_services: Services): vscode.Disposable {
-  return vscode.commands.registerCommand('reasoner.selectModel', async (modelId?: unknown, effort?: unknown): Promise<string | undefined> => {
+  return vscode.commands.registerCommand(COMMANDS.selectModel, async (modelId?: unknown, effort?: unknown): Promise<string | undefined> => {
     const settings = readSettings();
     let chosen: ModelInfo | undefined;
     if (typeof modelId === 'string') {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { COMMANDS } from '../../core/common/commands';
 import { REASONING_EFFORTS, type ReasoningEffort } from '../../core/common/types';
 import { readSettings, saveUserSetting, Setting } from '../config';
 import type { Services } from '../services';
@@ -23,7 +24,7 @@ export async function pickEffort(current: ReasoningEffort, title: string): Promi
 
 /** reasoner.selectReasoningEffort [effort]: resolves to the chosen effort or undefined. */
 export function registerSelectReasoningEffort(_services: Services): vscode.Disposable {
-  return vscode.commands.registerCommand('reasoner.selectReasoningEffort', async (argument?: unknown): Promise<string | undefined> => {
+  return vscode.commands.registerCommand(COMMANDS.selectReasoningEffort, async (argument?: unknown): Promise<string | undefined> => {
     const settings = readSettings();
     let effort: ReasoningEffort | undefined;
     if (typeof argument === 'string') {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { COMMANDS } from '../../core/common/commands';
 import { checkApiKey, GATEWAY_KEYS_PAGE } from '../../core/common/endpoint';
 import type { Services } from '../services';
 
@@ -7,7 +8,7 @@ import type { Services } from '../services';
  * argument it asks in a password box. Resolves to 'set' or undefined.
  */
 export function registerSetApiKey(services: Services): vscode.Disposable {
-  return vscode.commands.registerCommand('reasoner.setApiKey', async (argument?: unknown): Promise<string | undefined> => {
+  return vscode.commands.registerCommand(COMMANDS.setApiKey, async (argument?: unknown): Promise<string | undefined> => {
     let raw: string | undefined;
     if (typeof argument === 'string') {
       raw = argument;

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { COMMANDS } from '../../core/common/commands';
 import { TASK_QUESTIONS } from '../../core/common/prompts';
 import { streamToNewDocument } from '../documentOutput';
 import { codeFromEditor, requireEditor } from '../editorContext';
@@ -6,7 +7,7 @@ import type { Services } from '../services';
 
 /** reasoner.writeTests: tests for the selection stream into a new untitled document in the same language. */
 export function registerWriteTests(services: Services): vscode.Disposable {
-  return vscode.commands.registerCommand('reasoner.writeTests', async (): Promise<string | undefined> => {
+  return vscode.commands.registerCommand(COMMANDS.writeTests, async (): Promise<string | undefined> => {
     const editor = requireEditor();
     if (!editor) return undefined;
     const code = await codeFromEditor(editor);

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { COMMANDS } from '../../core/common/commands';
 import { contextLabel, formatCost, formatElapsed } from '../../core/common/conversation';
 import type { ApiError } from '../../core/common/errors';
 import { INSTRUCTIONS, type TaskKind } from '../../core/common/prompts';
@@ -29,7 +30,7 @@ export interface Exchange {
 }
 
 const STREAM_RENDER_INTERVAL_MS = 120;
-const THREAD_COMMANDS = ['reasoner.inline.retry', 'reasoner.setApiKey', 'reasoner.inline.askAnotherModel', 'reasoner.showLog', 'reasoner.selectReasoningEffort', 'workbench.action.openSettings'];
+const THREAD_COMMANDS = [COMMANDS.threadRetry, COMMANDS.setApiKey, COMMANDS.threadAskAnotherModel, COMMANDS.showLog, COMMANDS.selectReasoningEffort, 'workbench.action.openSettings'];
 
 /** One inline conversation: a comment thread anchored at the code it is about. */
 export class InlineSession implements vscode.Disposable {
@@ -228,17 +229,17 @@ export class InlineSession implements vscode.Disposable {
     if (error.kind === 'auth' || error.kind === 'no-key') actions.add('setApiKey');
     for (const action of actions) {
       switch (action) {
-        case 'setApiKey': links.push(link(ERROR_ACTION_TITLES.setApiKey, 'reasoner.setApiKey')); break;
-        case 'retry': links.push(link(ERROR_ACTION_TITLES.retry, 'reasoner.inline.retry', [this.id])); break;
-        case 'switchModel': links.push(link(ERROR_ACTION_TITLES.switchModel, 'reasoner.inline.askAnotherModel', [this.id])); break;
-        case 'lowerEffort': links.push(link(ERROR_ACTION_TITLES.lowerEffort, 'reasoner.selectReasoningEffort')); break;
-        case 'openLog': links.push(link(ERROR_ACTION_TITLES.openLog, 'reasoner.showLog')); break;
+        case 'setApiKey': links.push(link(ERROR_ACTION_TITLES.setApiKey, COMMANDS.setApiKey)); break;
+        case 'retry': links.push(link(ERROR_ACTION_TITLES.retry, COMMANDS.threadRetry, [this.id])); break;
+        case 'switchModel': links.push(link(ERROR_ACTION_TITLES.switchModel, COMMANDS.threadAskAnotherModel, [this.id])); break;
+        case 'lowerEffort': links.push(link(ERROR_ACTION_TITLES.lowerEffort, COMMANDS.selectReasoningEffort)); break;
+        case 'openLog': links.push(link(ERROR_ACTION_TITLES.openLog, COMMANDS.showLog)); break;
         case 'openSettings': links.push(link(ERROR_ACTION_TITLES.openSettings, 'workbench.action.openSettings', ['reasoner.'])); break;
         case 'openBilling': links.push('[Open Billing](https://aimlapi.com/app/billing)'); break;
       }
     }
-    if (!actions.has('retry') && error.kind !== 'no-key' && error.kind !== 'auth') links.unshift(link(ERROR_ACTION_TITLES.retry, 'reasoner.inline.retry', [this.id]));
-    if (error.kind === 'no-key' || error.kind === 'auth') links.push(link(ERROR_ACTION_TITLES.retry, 'reasoner.inline.retry', [this.id]));
+    if (!actions.has('retry') && error.kind !== 'no-key' && error.kind !== 'auth') links.unshift(link(ERROR_ACTION_TITLES.retry, COMMANDS.threadRetry, [this.id]));
+    if (error.kind === 'no-key' || error.kind === 'auth') links.push(link(ERROR_ACTION_TITLES.retry, COMMANDS.threadRetry, [this.id]));
     return links.join(' · ');
   }
 
