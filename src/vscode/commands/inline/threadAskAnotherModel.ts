@@ -1,15 +1,16 @@
 import * as vscode from 'vscode';
+import { COMMANDS } from '../../../core/common/commands';
 import { readSettings } from '../../config';
 import type { Services } from '../../services';
 
 /** reasoner.inline.askAnotherModel [thread, modelId]: asks the thread's last question again with another model. */
 export function registerThreadAskAnotherModel(services: Services): vscode.Disposable {
-  return vscode.commands.registerCommand('reasoner.inline.askAnotherModel', async (target?: unknown, modelId?: unknown) => {
+  return vscode.commands.registerCommand(COMMANDS.threadAskAnotherModel, async (target?: unknown, modelId?: unknown) => {
     const session = services.inline.find(target);
     if (!session || session.running) return undefined;
     let chosen = typeof modelId === 'string' ? modelId : undefined;
     if (!chosen) {
-      const current = session.lastExchange?.modelId;
+      const current = session.lastAnswer?.modelId;
       const picked = await vscode.window.showQuickPick(
         readSettings().models.map((model) => ({ label: model.label, description: model.id === current ? 'asked last' : model.api, detail: model.description, id: model.id })),
         { title: 'Reasoner: Ask Another Model', placeHolder: 'The same question goes to the model you pick' });

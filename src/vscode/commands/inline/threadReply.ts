@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
+import { COMMANDS } from '../../../core/common/commands';
 import type { Services } from '../../services';
 
 /** reasoner.inline.reply (the thread's reply box): a follow-up in the same conversation with the same model. */
 export function registerThreadReply(services: Services): vscode.Disposable {
-  return vscode.commands.registerCommand('reasoner.inline.reply', (reply?: vscode.CommentReply | { thread: unknown; text: string }) => {
+  return vscode.commands.registerCommand(COMMANDS.threadReply, (reply?: vscode.CommentReply | { thread: unknown; text: string }) => {
     const session = services.inline.find(reply);
     const text = reply?.text?.trim();
     if (!session || !text) return undefined;
