@@ -2,8 +2,9 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { Simulator } from '../simulator/simulator';
 import {
-  closeAllEditors, connectSimulator, markdownOf, openFixture, reasoner, requestText, resetUserSettings, selectLines, setUserSetting, waitFor,
+  closeAllEditors, connectSimulator, markdownOf, openFixture, reasoner, requestText, selectLines, setUserSetting, waitFor,
 } from './helpers';
+import { cleanUpInline, onlySession } from './inlineHelpers';
 
 type Message = { role: string; content: unknown };
 const messagesOf = (body: unknown) => (body as { messages: Message[] }).messages;
@@ -15,19 +16,7 @@ suite('Explain Selection and palette prompts, inline', () => {
     sim = await connectSimulator();
   });
 
-  teardown(async () => {
-    const api = await reasoner();
-    for (const session of api.services.inline.sessions) session.dispose();
-    await closeAllEditors();
-    await resetUserSettings();
-    await sim.close();
-  });
-
-  async function onlySession() {
-    const api = await reasoner();
-    assert.equal(api.services.inline.sessions.length, 1, 'one inline thread');
-    return api.services.inline.sessions[0];
-  }
+  teardown(() => cleanUpInline(sim));
 
   test('explains a selection: code, file and language are sent; the answer is in a thread at the selection', async () => {
     const editor = await openFixture('src/sample.ts');

@@ -5,7 +5,8 @@ import { presentActions } from '../../src/core/common/errorPresenter';
 import { errorActions } from '../../src/vscode/notify';
 import type { Simulator } from '../simulator/simulator';
 import type { SimScript } from '../simulator/types';
-import { closeAllEditors, connectSimulator, markdownOf, openFixture, reasoner, resetUserSettings, selectLines, TEST_KEY } from './helpers';
+import { connectSimulator, markdownOf, openFixture, reasoner, selectLines, TEST_KEY } from './helpers';
+import { cleanUpInline, onlySession } from './inlineHelpers';
 
 suite('Inline threads: errors and their actions', () => {
   let sim: Simulator;
@@ -14,13 +15,7 @@ suite('Inline threads: errors and their actions', () => {
     sim = await connectSimulator();
   });
 
-  teardown(async () => {
-    const api = await reasoner();
-    for (const session of api.services.inline.sessions) session.dispose();
-    await closeAllEditors();
-    await resetUserSettings();
-    await sim.close();
-  });
+  teardown(() => cleanUpInline(sim));
 
   /** The links of a trusted comment, as VS Code reads them: title, command, arguments. */
   function linksOf(comment: vscode.Comment): { title: string; command: string; args: unknown[] }[] {
@@ -29,13 +24,11 @@ suite('Inline threads: errors and their actions', () => {
   }
 
   async function explainWithoutKey() {
-    const api = await reasoner();
     assert.equal(await vscode.commands.executeCommand(COMMANDS.clearApiKey, { confirm: false }), 'cleared');
     const editor = await openFixture('src/sample.ts');
     selectLines(editor, 5, 9);
     assert.equal(await vscode.commands.executeCommand(COMMANDS.explainSelection), undefined);
-    assert.equal(api.services.inline.sessions.length, 1, 'one inline thread');
-    return api.services.inline.sessions[0];
+    return onlySession();
   }
 
   test('Retry on a dismissed thread sends nothing: neither its command nor the notification\'s Set API Key → Retry', async () => {
@@ -67,7 +60,7 @@ suite('Inline threads: errors and their actions', () => {
         selectLines(editor, 5, 9);
         sim.script(failure.script);
         assert.equal(await vscode.commands.executeCommand(COMMANDS.explainSelection), undefined);
-        session = api.services.inline.sessions[0]!;
+        session = await onlySession();
       } else {
         session = await explainWithoutKey();
       }

@@ -143,7 +143,7 @@ export class InlineSession extends Disposable {
     this.renderTimer = undefined;
   }
 
-  render(): void {
+  private render(): void {
     if (!this.isDisposed) renderThread(this.thread, this.id, this.conversation);
   }
 }
