@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
-import type { ApiError } from '../core/common/errors';
-import { actionIdsFor, bindAction, ERROR_ACTION_TITLES, type PresentedAction } from '../core/common/errorPresenter';
+import { actionIdsFor, bindAction, ERROR_ACTION_TITLES, type PresentableError, type PresentedAction } from '../core/common/errorPresenter';
 
 export interface NotificationAction {
   readonly title: string;
@@ -50,7 +49,7 @@ export async function runPresentedAction(action: PresentedAction, retry?: () => 
  * caller's fresh attempt with the same input; after Set API Key or Switch
  * Model it runs again, so nothing the user typed is lost.
  */
-export function errorActions(error: ApiError, retry?: () => unknown): NotificationAction[] {
+export function errorActions(error: PresentableError, retry?: () => unknown): NotificationAction[] {
   // A notification's Retry is the caller's own callback rather than a command.
   return actionIdsFor(error, retry !== undefined).map((id) => id === 'retry'
     ? { title: ERROR_ACTION_TITLES.retry, run: () => retry?.() }

@@ -2,8 +2,9 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { Simulator } from '../simulator/simulator';
 import {
-  closeAllEditors, connectSimulator, markdownOf, openFixture, reasoner, requestText, resetUserSettings, selectLines, setUserSetting, waitFor,
+  closeAllEditors, connectSimulator, markdownOf, openFixture, reasoner, requestText, selectLines, setUserSetting, waitFor,
 } from './helpers';
+import { cleanUpInline, onlySession } from './inlineHelpers';
 
 type Message = { role: string; content: unknown };
 const messagesOf = (body: unknown) => (body as { messages: Message[] }).messages;
@@ -15,19 +16,7 @@ suite('Explain Selection and palette prompts, inline', () => {
     sim = await connectSimulator();
   });
 
-  teardown(async () => {
-    const api = await reasoner();
-    for (const session of api.services.inline.sessions) session.dispose();
-    await closeAllEditors();
-    await resetUserSettings();
-    await sim.close();
-  });
-
-  async function onlySession() {
-    const api = await reasoner();
-    assert.equal(api.services.inline.sessions.length, 1, 'one inline thread');
-    return api.services.inline.sessions[0];
-  }
+  teardown(() => cleanUpInline(sim));
 
   test('explains a selection: code, file and language are sent; the answer is in a thread at the selection', async () => {
     const editor = await openFixture('src/sample.ts');
@@ -132,7 +121,7 @@ suite('Explain Selection and palette prompts, inline', () => {
     assert.equal(await vscode.commands.executeCommand('reasoner.inline.cancel', session.thread), 'cancelled');
     assert.equal(await pending, undefined);
     assert.ok(Date.now() - started < 1000, `settled in ${Date.now() - started} ms`);
-    assert.equal(session.status, 'cancelled');
+    assert.equal(session.status, 'stopped');
     assert.match(session.thread.label ?? '', /cancelled/);
     const close = await sim.waitForClose(0, 5000);
     assert.equal(close.completed, false);
@@ -245,7 +234,7 @@ suite('Explain Selection and palette prompts, inline', () => {
     const body = markdownOf(session.thread.comments[1]);
     assert.match(body, /rejected your API key/);
     assert.match(body, /Incorrect API key provided/);
-    assert.match(body, /\[Set API Key\]\(command:reasoner\.setApiKey\)/);
+    assert.match(body, /\[Set API Key\]\(command:reasoner\.setApiKey\?%5B%5D\)/);
   });
 
   test('a 429 is retried and then succeeds', async () => {
@@ -254,7 +243,7 @@ suite('Explain Selection and palette prompts, inline', () => {
     sim.script({ status: 429, headers: { 'retry-after': '1' } }, { text: 'after the wait' });
     assert.equal(await vscode.commands.executeCommand('reasoner.explainSelection'), 'after the wait');
     assert.equal(sim.requests.length, 2);
-    assert.equal((await onlySession()).status, 'done');
+    assert.equal((await onlySession()).status, 'complete');
   });
 
   test('a 500 with the gateway body shows its message and Retry, and Retry resends the same question', async () => {
@@ -272,6 +261,37 @@ suite('Explain Selection and palette prompts, inline', () => {
     assert.equal(await vscode.commands.executeCommand('reasoner.inline.retry', session.id), 'second time lucky');
     assert.deepEqual(sim.requests.at(-1)!.body, sim.requests[0].body, 'the same question is sent again');
     assert.equal(session.thread.comments.length, 2, 'the retry replaces the failed answer');
+  });
+
+  test('Ask Another Model runs the last question again in place with the model picked', async () => {
+    const editor = await openFixture('src/sample.ts');
+    selectLines(editor, 5, 9);
+    sim.script({ text: 'From the first model.' }, { text: 'From the second model.' });
+    await vscode.commands.executeCommand('reasoner.explainSelection');
+    const session = await onlySession();
+    assert.equal(await vscode.commands.executeCommand('reasoner.inline.askAnotherModel', session.id, 'o3'), 'From the second model.');
+    assert.equal((sim.requests[1].body as { model: string }).model, 'openai/o3-2025-04-16');
+    assert.deepEqual(messagesOf(sim.requests[1].body), messagesOf(sim.requests[0].body), 'the same question');
+    assert.equal(session.thread.comments.length, 2, 'the answer is replaced, not added');
+    assert.match(markdownOf(session.thread.comments[1]), /From the second model\./);
+    assert.match(String(session.thread.comments[1].author.name), /^o3 · medium/);
+    assert.match(session.thread.label ?? '', /Reasoner · o3 · medium · done/);
+  });
+
+  test('the reasoning summary is collapsed above the answer, and an answer cut off by the budget is marked incomplete', async () => {
+    await setUserSetting('model', 'o3-pro');
+    await setUserSetting('backgroundMode', false);
+    const editor = await openFixture('src/sample.ts');
+    selectLines(editor, 5, 9);
+    sim.script({ text: 'It measures the distance', reasoning: 'Looked at dx and dy.', incomplete: 'max_output_tokens' });
+    assert.equal(await vscode.commands.executeCommand('reasoner.explainSelection'), 'It measures the distance');
+    const session = await onlySession();
+    const body = markdownOf(session.thread.comments[1]);
+    assert.match(body, /^<details><summary>Reasoning summary<\/summary>\n\nLooked at dx and dy\.\n\n<\/details>\n\nIt measures the distance/);
+    assert.match(body, /\*\*Incomplete\*\* \(incomplete:max\\_output\\_tokens\)/);
+    assert.match(body, /\d+ in · \d+ out · \d+ reasoning/);
+    assert.match(session.thread.label ?? '', /o3-pro · medium · incomplete/);
+    assert.equal(session.thread.contextValue, 'reasoner-incomplete');
   });
 
   test('closing the editor keeps the answer; it is there when the file is opened again', async () => {
@@ -300,6 +320,7 @@ suite('Explain Selection and palette prompts, inline', () => {
     assert.deepEqual(conversation?.turns.map((turn) => turn.role), ['user', 'assistant']);
     assert.equal(conversation?.turns[1].text, 'Moved answer.');
     assert.match(JSON.stringify(conversation?.turns[0]), /export function distance/);
+    assert.deepEqual(conversation?.turns, JSON.parse(JSON.stringify(session.conversation.turns)), 'the chat shows the thread\'s own turns');
   });
 
   test('a custom prompt whose output is the chat answers there', async () => {

@@ -29,7 +29,8 @@ function writeThenKill(dir: string, id: string, saves: number, extraMs: number):
     });
     child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
     child.on('error', reject);
-    child.on('exit', (code, signal) => {
+    // 'close', not 'exit': every line the writer printed before it died has been read by then.
+    child.on('close', (code, signal) => {
       if (signal === 'SIGKILL') resolve(reported);
       else reject(new Error(`writer exited with ${code}: ${stderr}`));
     });

@@ -15,7 +15,6 @@ import {
   type Conversation,
   type ConversationSummary,
   type TurnError,
-  type TurnStatus,
   type UserTurn,
   addUserTurn,
   contextLabel,
@@ -51,7 +50,7 @@ import {
 import { type CodeContext, REASONING_EFFORTS, type ReasoningEffort, type StreamEvent } from '../../core/common/types';
 import { codeFromEditor, fileContext } from '../editorContext';
 import type { RequestRunner, RunResult } from '../runner';
-import type { ChatBridge, ExchangeExport } from '../services';
+import type { ChatBridge } from '../services';
 import type { DiffPreview } from '../diff/diffPreview';
 import { ChatCodeActions, type CodeActionOutcome, type ConfirmApply } from './codeActions';
 import { chatHtml, webviewOptions } from './html';
@@ -114,14 +113,6 @@ interface Running {
   readonly done: Promise<AssistantTurn>;
   resolve(turn: AssistantTurn): void;
 }
-
-const EXCHANGE_STATUS: Record<ExchangeExport['status'], TurnStatus> = {
-  running: 'incomplete',
-  done: 'complete',
-  incomplete: 'incomplete',
-  cancelled: 'stopped',
-  error: 'error',
-};
 
 const DELTA_INTERVAL_MS = 40;
 const STREAM_SAVE_INTERVAL_MS = 5_000;
@@ -286,27 +277,6 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     void this.reveal();
     const turn = await this.send(text, { context, ...(modelId ? { modelId } : {}) });
     return turn.status === 'error' || turn.text.length === 0 ? undefined : turn.text;
-  }
-
-  /** ChatBridge.importExchanges ("Open in Chat" on an inline thread): a new conversation, shown. Resolves to its id. */
-  async importExchanges(exchanges: readonly ExchangeExport[]): Promise<string | undefined> {
-    if (exchanges.length === 0) return undefined;
-    await this.ready;
-    const conversation = createConversation();
-    for (const exchange of exchanges) {
-      addUserTurn(conversation, exchange.question, exchange.context);
-      const modelId = exchange.modelId ?? this.composer.modelId;
-      const model = this.findModel(modelId);
-      const answer = startAssistantTurn(conversation, { id: modelId, ...(model ? { label: model.label } : {}) }, exchange.effort);
-      answer.text = exchange.answer;
-      answer.status = EXCHANGE_STATUS[exchange.status];
-      answer.elapsedMs = exchange.elapsedMs;
-      answer.completedAt = Date.now();
-      if (exchange.usage) answer.usage = exchange.usage;
-      if (exchange.status === 'error') answer.error = { kind: 'imported', message: 'This request failed in the editor thread.', actions: ['retry'] };
-    }
-    await this.show(conversation);
-    return conversation.id;
   }
 
   /** ChatBridge.openConversation ("Open in Chat"): a copy of the conversation as a new chat, shown. Resolves to its id. */

@@ -10,7 +10,7 @@ export function registerThreadAskAnotherModel(services: Services): vscode.Dispos
     if (!session || session.running) return undefined;
     let chosen = typeof modelId === 'string' ? modelId : undefined;
     if (!chosen) {
-      const current = session.lastExchange?.modelId;
+      const current = session.lastAnswer?.modelId;
       const picked = await vscode.window.showQuickPick(
         readSettings().models.map((model) => ({ label: model.label, description: model.id === current ? 'asked last' : model.api, detail: model.description, id: model.id })),
         { title: 'Reasoner: Ask Another Model', placeHolder: 'The same question goes to the model you pick' });

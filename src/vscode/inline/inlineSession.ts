@@ -1,0 +1,149 @@
+import type * as vscode from 'vscode';
+import {
+  addUserTurn, createConversation, promptFor, startAssistantTurn, toRequestTurns, type AssistantTurn, type Conversation, type TurnStatus,
+} from '../../core/common/conversation';
+import { INSTRUCTIONS, type TaskKind } from '../../core/common/prompts';
+import { applyStreamEvent, restartTurn, settleTurn, type TurnOutcome } from '../../core/common/turnReducer';
+import type { CodeContext } from '../../core/common/types';
+import { readSettings } from '../config';
+import { Disposable } from '../lifecycle';
+import type { RequestRunner } from '../runner';
+import { renderThread } from './threadRendering';
+
+const STREAM_RENDER_INTERVAL_MS = 120;
+const TICK_MS = 1000;
+
+/**
+ * One inline conversation: a comment thread anchored at the code it is about,
+ * showing a {@link Conversation} that this session owns and runs requests for.
+ * Once disposed (dismissed) it never sends anything again.
+ */
+export class InlineSession extends Disposable {
+  readonly conversation: Conversation = createConversation();
+  private abort: AbortController | undefined;
+  private ticker: ReturnType<typeof setInterval> | undefined;
+  private renderTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    readonly id: string,
+    readonly thread: vscode.CommentThread,
+    readonly task: TaskKind,
+    private readonly runner: RequestRunner,
+    private modelId: string | undefined,
+    onDisposed: (session: InlineSession) => void,
+  ) {
+    super();
+    this.register(thread);
+    this.register({ dispose: () => onDisposed(this) });
+    this.register({ dispose: () => this.stopTimers() });
+  }
+
+  get uri(): vscode.Uri { return this.thread.uri; }
+  get range(): vscode.Range | undefined { return this.thread.range; }
+  get running(): boolean { return this.abort !== undefined; }
+  get status(): TurnStatus | undefined { return this.lastAnswer?.status; }
+
+  /** The newest answer (the one Retry runs again, Copy Answer copies). */
+  get lastAnswer(): AssistantTurn | undefined {
+    for (let i = this.conversation.turns.length - 1; i >= 0; i--) {
+      const turn = this.conversation.turns[i];
+      if (turn?.role === 'assistant') return turn;
+    }
+    return undefined;
+  }
+
+  /** Asks a new question in this thread (the first, or a follow-up). Resolves to the answer, or undefined. */
+  ask(question: string, context: readonly CodeContext[] = []): Promise<string | undefined> {
+    if (this.isDisposed || this.running) return Promise.resolve(undefined);
+    addUserTurn(this.conversation, question, context);
+    const { model, effort } = this.choice();
+    return this.run(startAssistantTurn(this.conversation, model, effort));
+  }
+
+  /** Runs the last question again in place (optionally with another model). Nothing the user asked is lost. */
+  retry(modelId?: string): Promise<string | undefined> {
+    const turn = this.lastAnswer;
+    if (this.isDisposed || !turn || this.running) return Promise.resolve(undefined);
+    if (modelId) this.modelId = modelId;
+    const { model, effort } = this.choice();
+    restartTurn(turn, model, effort);
+    return this.run(turn);
+  }
+
+  cancel(): void {
+    this.abort?.abort();
+  }
+
+  override dispose(): void {
+    this.cancel();
+    super.dispose();
+  }
+
+  /** The thread's model (a custom prompt's, or the one picked by Ask Another Model), else the current setting. */
+  private choice(): { model: { id: string; label: string }; effort: AssistantTurn['effort'] } {
+    const settings = readSettings();
+    const id = this.modelId ?? settings.modelId;
+    return { model: { id, label: settings.models.find((m) => m.id === id)?.label ?? id }, effort: settings.effort };
+  }
+
+  private async run(turn: AssistantTurn): Promise<string | undefined> {
+    const abort = new AbortController();
+    this.abort = abort;
+    this.ticker = setInterval(() => this.render(), TICK_MS);
+    this.render();
+    let outcome: TurnOutcome;
+    try {
+      const result = await this.runner.run({
+        source: `inline:${this.task}`,
+        modelId: turn.modelId,
+        effort: turn.effort,
+        instructions: INSTRUCTIONS[this.task],
+        turns: toRequestTurns(this.conversation, promptFor(this.conversation, turn.id)?.id),
+        signal: abort.signal,
+        retry: () => this.retry(),
+        onEvent: (event) => {
+          if (applyStreamEvent(turn, event) !== 'none') this.scheduleRender();
+        },
+      });
+      outcome = {
+        error: result.error,
+        text: result.text,
+        reasoning: result.reasoning,
+        usage: result.usage,
+        finish: result.finish,
+        requestId: result.requestId,
+        notice: result.notice,
+        elapsedMs: result.elapsedMs,
+        modelLabel: result.model?.label,
+      };
+    } catch (thrown) {
+      // The runner reports failures in its result; anything thrown still ends the turn, as an error.
+      outcome = { error: thrown, elapsedMs: Date.now() - turn.createdAt };
+    } finally {
+      this.stopTimers();
+      this.abort = undefined;
+    }
+    settleTurn(turn, outcome);
+    this.render();
+    return turn.status === 'complete' || (turn.status === 'incomplete' && turn.text) ? turn.text : undefined;
+  }
+
+  private scheduleRender(): void {
+    if (this.renderTimer) return;
+    this.renderTimer = setTimeout(() => {
+      this.renderTimer = undefined;
+      this.render();
+    }, STREAM_RENDER_INTERVAL_MS);
+  }
+
+  private stopTimers(): void {
+    clearInterval(this.ticker);
+    clearTimeout(this.renderTimer);
+    this.ticker = undefined;
+    this.renderTimer = undefined;
+  }
+
+  private render(): void {
+    if (!this.isDisposed) renderThread(this.thread, this.id, this.conversation);
+  }
+}

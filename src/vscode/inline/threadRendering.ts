@@ -1,0 +1,149 @@
+/**
+ * How an inline thread shows its conversation: one comment per prompt, one per
+ * answer, and the failure in a comment of its own, plus the thread's label and
+ * the context value its menus key on. Nothing here runs requests.
+ */
+import * as vscode from 'vscode';
+import { COMMANDS } from '../../core/common/commands';
+import { contextLabel, formatCost, formatElapsed, type AssistantTurn, type Conversation, type TurnError, type TurnStatus, type UserTurn } from '../../core/common/conversation';
+import { presentActions, type PresentedAction } from '../../core/common/errorPresenter';
+
+/** The state words a thread shows and its menus (package.json `comments/*` when clauses) test. */
+type ThreadState = 'running' | 'done' | 'incomplete' | 'cancelled' | 'error';
+
+const STATE_OF: Readonly<Record<TurnStatus, ThreadState>> = {
+  streaming: 'running',
+  complete: 'done',
+  incomplete: 'incomplete',
+  stopped: 'cancelled',
+  error: 'error',
+};
+
+const STATE_LABEL: Readonly<Record<ThreadState, string>> = {
+  running: 'running',
+  done: 'done',
+  incomplete: 'incomplete',
+  cancelled: 'cancelled',
+  error: 'failed',
+};
+
+const ACCOUNT_ERRORS: ReadonlySet<string> = new Set(['auth', 'no-key']);
+
+/** The error presenter's actions for a failure in the thread `sessionId`, bound to the thread's own Retry and Ask Another Model. */
+export function threadErrorActions(sessionId: string, error: TurnError): PresentedAction[] {
+  return presentActions(error, {
+    retry: { command: COMMANDS.threadRetry, args: [sessionId] },
+    switchModel: { command: COMMANDS.threadAskAnotherModel, args: [sessionId] },
+  });
+}
+
+/** Draws the whole conversation into the thread, with its label, context value and reply box. */
+export function renderThread(thread: vscode.CommentThread, sessionId: string, conversation: Conversation, now = Date.now()): void {
+  const comments: vscode.Comment[] = [];
+  let last: AssistantTurn | undefined;
+  for (const turn of conversation.turns) {
+    if (turn.role === 'user') {
+      comments.push(promptComment(turn));
+      continue;
+    }
+    last = turn;
+    const failed = turn.status === 'error' && turn.error !== undefined;
+    if (!failed || turn.text || turn.reasoning.trim()) comments.push(answerComment(turn, now));
+    if (failed) comments.push(errorComment(sessionId, turn, turn.error!));
+  }
+  thread.comments = comments;
+  const state = last ? STATE_OF[last.status] : 'done';
+  const head = last ? `Reasoner · ${authorOf(last)}` : 'Reasoner';
+  thread.label = last?.status === 'streaming'
+    ? `${head} · ${last.text ? 'writing' : progressOf(last) ?? 'thinking'}… ${formatElapsed(now - last.createdAt)}`
+    : `${head} · ${STATE_LABEL[state]}`;
+  thread.contextValue = state === 'error' && last?.error && ACCOUNT_ERRORS.has(last.error.kind)
+    ? 'reasoner-error-auth'
+    : `reasoner-${state}`;
+  thread.canReply = state !== 'running';
+}
+
+function authorOf(turn: AssistantTurn): string {
+  return `${turn.modelLabel ?? turn.modelId} · ${turn.effort}`;
+}
+
+/** What the gateway is doing, without the trailing ellipsis the label adds itself. */
+function progressOf(turn: AssistantTurn): string | undefined {
+  return turn.progress?.replace(/[….\s]+$/, '') || undefined;
+}
+
+function promptComment(turn: UserTurn): vscode.Comment {
+  const body = new vscode.MarkdownString();
+  body.appendText(turn.text);
+  for (const context of turn.context ?? []) body.appendMarkdown(`\n\n\`${escapeMarkdown(contextLabel(context))}\``);
+  return { body, mode: vscode.CommentMode.Preview, author: { name: 'You' }, contextValue: 'reasoner-question' };
+}
+
+/** The model's answer: untrusted, so nothing in it can run a command. */
+function answerComment(turn: AssistantTurn, now: number): vscode.Comment {
+  const state = STATE_OF[turn.status];
+  const body = new vscode.MarkdownString('', true);
+  body.supportHtml = true;
+  if (turn.reasoning.trim()) {
+    body.appendMarkdown(`<details><summary>Reasoning summary</summary>\n\n${turn.reasoning.trim()}\n\n</details>\n\n`);
+  }
+  if (turn.text) body.appendMarkdown(turn.text);
+  else if (state === 'running') body.appendMarkdown(`*${escapeMarkdown(progressOf(turn) ?? 'Thinking')}… ${formatElapsed(now - turn.createdAt)}*`);
+
+  if (state === 'cancelled' || (state === 'error' && turn.text)) {
+    body.appendMarkdown(`\n\n---\n\n$(warning) **${state === 'cancelled' ? 'Cancelled' : 'Incomplete'}**${turn.text ? ': the answer above is partial.' : '.'}`);
+  }
+  if (state === 'incomplete') {
+    body.appendMarkdown(`\n\n---\n\n$(warning) **Incomplete** (${escapeMarkdown(turn.finish ?? 'unknown')}). ${escapeMarkdown(turn.notice ?? 'The answer above may be partial.')}`);
+  }
+  const footer = footerLine(turn);
+  if (footer) body.appendMarkdown(`\n\n---\n\n<sub>${footer}</sub>`);
+  return {
+    body,
+    mode: vscode.CommentMode.Preview,
+    author: { name: authorOf(turn) },
+    label: STATE_LABEL[state],
+    contextValue: `reasoner-answer-${state}`,
+  };
+}
+
+/**
+ * The failure and the presenter's actions, in a comment of its own: only this
+ * one may run commands (exactly those of its links), and it holds no model text.
+ */
+function errorComment(sessionId: string, turn: AssistantTurn, error: TurnError): vscode.Comment {
+  const actions = threadErrorActions(sessionId, error);
+  const body = new vscode.MarkdownString('', true);
+  body.appendMarkdown(`$(error) ${escapeMarkdown(error.message)}`);
+  const requestId = error.requestId ?? turn.requestId;
+  if (requestId) body.appendMarkdown(` *(request ${escapeMarkdown(requestId)})*`);
+  if (actions.length > 0) body.appendMarkdown(`\n\n${actions.map(commandLink).join(' · ')}`);
+  body.isTrusted = { enabledCommands: [...new Set(actions.map((action) => action.command))] };
+  return {
+    body,
+    mode: vscode.CommentMode.Preview,
+    author: { name: authorOf(turn) },
+    label: STATE_LABEL.error,
+    contextValue: 'reasoner-error',
+  };
+}
+
+function commandLink(action: PresentedAction): string {
+  return `[${action.title}](command:${action.command}?${encodeURIComponent(JSON.stringify(action.args))})`;
+}
+
+function footerLine(turn: AssistantTurn): string {
+  if (turn.status === 'streaming') return '';
+  const parts: string[] = [];
+  if (turn.usage) {
+    parts.push(`${turn.usage.inputTokens.toLocaleString('en-US')} in`, `${turn.usage.outputTokens.toLocaleString('en-US')} out`);
+    parts.push(`${turn.usage.reasoningTokens.toLocaleString('en-US')} reasoning`);
+    if (turn.usage.costUsd !== undefined) parts.push(formatCost(turn.usage.costUsd));
+  }
+  parts.push(formatElapsed(turn.elapsedMs ?? 0));
+  return parts.join(' · ');
+}
+
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+!|<>]/g, '\\$&');
+}

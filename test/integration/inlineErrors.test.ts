@@ -1,0 +1,87 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { COMMANDS } from '../../src/core/common/commands';
+import { presentActions } from '../../src/core/common/errorPresenter';
+import { errorActions } from '../../src/vscode/notify';
+import type { Simulator } from '../simulator/simulator';
+import type { SimScript } from '../simulator/types';
+import { connectSimulator, markdownOf, openFixture, reasoner, selectLines, TEST_KEY } from './helpers';
+import { cleanUpInline, onlySession } from './inlineHelpers';
+
+suite('Inline threads: errors and their actions', () => {
+  let sim: Simulator;
+
+  setup(async () => {
+    sim = await connectSimulator();
+  });
+
+  teardown(() => cleanUpInline(sim));
+
+  /** The links of a trusted comment, as VS Code reads them: title, command, arguments. */
+  function linksOf(comment: vscode.Comment): { title: string; command: string; args: unknown[] }[] {
+    return [...markdownOf(comment).matchAll(/\[([^\]]+)\]\(command:([^?)\s]+)\?([^)\s]*)\)/g)]
+      .map(([, title, command, args]) => ({ title: title!, command: command!, args: JSON.parse(decodeURIComponent(args!)) as unknown[] }));
+  }
+
+  async function explainWithoutKey() {
+    assert.equal(await vscode.commands.executeCommand(COMMANDS.clearApiKey, { confirm: false }), 'cleared');
+    const editor = await openFixture('src/sample.ts');
+    selectLines(editor, 5, 9);
+    assert.equal(await vscode.commands.executeCommand(COMMANDS.explainSelection), undefined);
+    return onlySession();
+  }
+
+  test('Retry on a dismissed thread sends nothing: neither its command nor the notification\'s Set API Key → Retry', async () => {
+    const session = await explainWithoutKey();
+    assert.match(markdownOf(session.thread.comments.at(-1)!), /No API key is set/);
+    assert.equal(await vscode.commands.executeCommand(COMMANDS.threadDismiss, session.thread), 'dismissed');
+
+    // The notification's Set API Key stores the key, then runs the callback it was given: the session's retry.
+    assert.equal(await vscode.commands.executeCommand(COMMANDS.setApiKey, TEST_KEY), 'set');
+    assert.equal(await session.retry(), undefined);
+    assert.equal(await vscode.commands.executeCommand(COMMANDS.threadRetry, session.id), undefined);
+    assert.equal(sim.requests.length, 0, 'nothing reaches the gateway for a thread that is gone');
+  });
+
+  const failures: { what: string; script?: SimScript; titles: string[]; notified: boolean }[] = [
+    { what: 'no key', titles: ['Set API Key', 'Get a Key', 'Retry'], notified: true },
+    { what: 'a rejected key (401)', script: { status: 401, message: 'Incorrect API key provided' }, titles: ['Set API Key', 'Open Log', 'Retry'], notified: true },
+    { what: 'no credits (403)', script: { status: 403, errorShape: 'gateway', message: 'Insufficient credits. Please top up.' }, titles: ['Retry', 'Open Billing', 'Open Log'], notified: true },
+    { what: 'a refused request (400)', script: { status: 400, message: 'Unsupported value: reasoning_effort' }, titles: ['Retry', 'Switch Model', 'Open Log'], notified: false },
+    { what: 'an unknown path (404)', script: { status: 404 }, titles: ['Retry', 'Open Settings', 'Switch Model', 'Open Log'], notified: false },
+  ];
+
+  for (const failure of failures) {
+    test(`${failure.what}: the thread's links, the notification's buttons and the error presenter agree`, async () => {
+      const api = await reasoner();
+      let session;
+      if (failure.script) {
+        const editor = await openFixture('src/sample.ts');
+        selectLines(editor, 5, 9);
+        sim.script(failure.script);
+        assert.equal(await vscode.commands.executeCommand(COMMANDS.explainSelection), undefined);
+        session = await onlySession();
+      } else {
+        session = await explainWithoutKey();
+      }
+      const error = session.lastAnswer?.error;
+      assert.ok(error, 'the answer failed');
+      const comment = session.thread.comments.at(-1)!;
+      const links = linksOf(comment);
+      assert.deepEqual(links.map((link) => link.title), failure.titles);
+
+      const presented = presentActions(error, {
+        retry: { command: COMMANDS.threadRetry, args: [session.id] },
+        switchModel: { command: COMMANDS.threadAskAnotherModel, args: [session.id] },
+      });
+      assert.deepEqual(links, presented.map(({ title, command, args }) => ({ title, command, args })));
+      assert.deepEqual((comment.body as vscode.MarkdownString).isTrusted, { enabledCommands: [...new Set(presented.map((action) => action.command))] });
+      assert.equal(links.find((link) => link.title === 'Retry')?.command, COMMANDS.threadRetry);
+
+      const buttons = failure.notified
+        ? api.services.notifier.shown.at(-1)!.actions
+        : errorActions(error, () => undefined).map((action) => action.title);
+      assert.deepEqual(buttons, failure.titles);
+    });
+  }
+});
