@@ -33,6 +33,8 @@ import { registerThreadDismiss } from './vscode/commands/inline/threadDismiss';
 import { registerThreadOpenInChat } from './vscode/commands/inline/threadOpenInChat';
 import { registerThreadReply } from './vscode/commands/inline/threadReply';
 import { registerThreadRetry } from './vscode/commands/inline/threadRetry';
+import { registerThreadShowReasoning } from './vscode/commands/inline/threadShowReasoning';
+import { registerThreadHideReasoning } from './vscode/commands/inline/threadHideReasoning';
 
 /** What activate() returns: for tests and other extensions. */
 export interface ReasonerApi {
@@ -66,7 +68,7 @@ export function activate(context: vscode.ExtensionContext): ReasonerApi {
     registerExplainSelection, registerAsk, registerFindBugs, registerWriteTests, registerRefactor, registerRefactorApply,
     registerRefactorDiscard, registerRunPrompt,
     registerThreadReply, registerThreadCancel, registerThreadRetry, registerThreadAskAnotherModel, registerThreadOpenInChat,
-    registerThreadCopyAnswer, registerThreadDismiss,
+    registerThreadCopyAnswer, registerThreadDismiss, registerThreadShowReasoning, registerThreadHideReasoning,
   ]) {
     context.subscriptions.push(register(services));
   }

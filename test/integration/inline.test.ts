@@ -278,7 +278,7 @@ suite('Explain Selection and palette prompts, inline', () => {
     assert.match(session.thread.label ?? '', /Reasoner · o3 · medium · done/);
   });
 
-  test('the reasoning summary is collapsed above the answer, and an answer cut off by the budget is marked incomplete', async () => {
+  test('the reasoning summary is hidden above the answer until the answer\'s toolbar shows it, and an answer cut off by the budget is marked incomplete', async () => {
     await setUserSetting('model', 'o3-pro');
     await setUserSetting('backgroundMode', false);
     const editor = await openFixture('src/sample.ts');
@@ -286,8 +286,18 @@ suite('Explain Selection and palette prompts, inline', () => {
     sim.script({ text: 'It measures the distance', reasoning: 'Looked at dx and dy.', incomplete: 'max_output_tokens' });
     assert.equal(await vscode.commands.executeCommand('reasoner.explainSelection'), 'It measures the distance');
     const session = await onlySession();
-    const body = markdownOf(session.thread.comments[1]);
-    assert.match(body, /^<details><summary>Reasoning summary<\/summary>\n\nLooked at dx and dy\.\n\n<\/details>\n\nIt measures the distance/);
+    const answer = session.thread.comments[1]!;
+    const body = markdownOf(answer);
+    assert.doesNotMatch(body, /Looked at dx and dy/, 'hidden at first');
+    assert.match(body, /Reasoning summary hidden.*\n\nIt measures the distance/);
+    assert.match(answer.contextValue ?? '', /reasoning-hidden/, 'the toolbar offers Show Reasoning Summary');
+    assert.equal(await vscode.commands.executeCommand('reasoner.inline.showReasoning', answer), 'shown');
+    const shown = session.thread.comments[1]!;
+    assert.match(markdownOf(shown), /^\*\*Reasoning summary\*\*\n\nLooked at dx and dy\.\n\n---\n\nIt measures the distance/);
+    assert.match(shown.contextValue ?? '', /reasoning-shown/);
+    assert.equal((shown.body as vscode.MarkdownString).supportHtml, false, 'model text is never rendered as HTML');
+    assert.equal(await vscode.commands.executeCommand('reasoner.inline.hideReasoning', shown), 'hidden');
+    assert.doesNotMatch(markdownOf(session.thread.comments[1]), /Looked at dx and dy/);
     assert.match(body, /\*\*Incomplete\*\* \(incomplete:max\\_output\\_tokens\)/);
     assert.match(body, /\d+ in · \d+ out · \d+ reasoning/);
     assert.match(session.thread.label ?? '', /o3-pro · medium · incomplete/);

@@ -26,6 +26,8 @@ export const COMMANDS = {
   threadOpenInChat: 'reasoner.inline.openInChat',
   threadCopyAnswer: 'reasoner.inline.copyAnswer',
   threadDismiss: 'reasoner.inline.dismiss',
+  threadShowReasoning: 'reasoner.inline.showReasoning',
+  threadHideReasoning: 'reasoner.inline.hideReasoning',
   refactorApply: 'reasoner.refactor.apply',
   refactorDiscard: 'reasoner.refactor.discard',
 } as const;

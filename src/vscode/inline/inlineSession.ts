@@ -23,6 +23,8 @@ export class InlineSession extends Disposable {
   private abort: AbortController | undefined;
   private ticker: ReturnType<typeof setInterval> | undefined;
   private renderTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Reasoning summaries start hidden; the answer's toolbar shows and hides them. */
+  private reasoningShown = false;
 
   constructor(
     readonly id: string,
@@ -72,6 +74,15 @@ export class InlineSession extends Disposable {
 
   cancel(): void {
     this.abort?.abort();
+  }
+
+  get isReasoningShown(): boolean {
+    return this.reasoningShown;
+  }
+
+  showReasoning(shown: boolean): void {
+    this.reasoningShown = shown;
+    this.render();
   }
 
   override dispose(): void {
@@ -144,6 +155,6 @@ export class InlineSession extends Disposable {
   }
 
   private render(): void {
-    if (!this.isDisposed) renderThread(this.thread, this.id, this.conversation);
+    if (!this.isDisposed) renderThread(this.thread, this.id, this.conversation, { reasoningShown: this.reasoningShown });
   }
 }

@@ -32,7 +32,8 @@ export class InlineThreads extends Disposable {
     if (typeof target === 'string') return this.sessionsById.get(target);
     if (target && typeof target === 'object') {
       const thread = (target as { thread?: vscode.CommentThread }).thread ?? target;
-      return this.sessions.find((session) => session.thread === thread);
+      // A comment's toolbar passes the comment itself.
+      return this.sessions.find((session) => session.thread === thread || session.thread.comments.includes(target as vscode.Comment));
     }
     return undefined;
   }

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { COMMANDS } from '../../core/common/commands';
 import { contextLabel, formatCost, formatElapsed, type AssistantTurn, type Conversation, type TurnError, type TurnStatus, type UserTurn } from '../../core/common/conversation';
 import { presentActions, type PresentedAction } from '../../core/common/errorPresenter';
+import { inertMarkdown } from '../../core/common/inertMarkdown';
 
 /** The state words a thread shows and its menus (package.json `comments/*` when clauses) test. */
 type ThreadState = 'running' | 'done' | 'incomplete' | 'cancelled' | 'error';
@@ -37,8 +38,13 @@ export function threadErrorActions(sessionId: string, error: TurnError): Present
   });
 }
 
+export interface RenderOptions {
+  /** Reasoning summaries are shown (else a line says one is there and how to show it). */
+  readonly reasoningShown: boolean;
+}
+
 /** Draws the whole conversation into the thread, with its label, context value and reply box. */
-export function renderThread(thread: vscode.CommentThread, sessionId: string, conversation: Conversation, now = Date.now()): void {
+export function renderThread(thread: vscode.CommentThread, sessionId: string, conversation: Conversation, options: RenderOptions, now = Date.now()): void {
   const comments: vscode.Comment[] = [];
   let last: AssistantTurn | undefined;
   for (const turn of conversation.turns) {
@@ -48,7 +54,7 @@ export function renderThread(thread: vscode.CommentThread, sessionId: string, co
     }
     last = turn;
     const failed = turn.status === 'error' && turn.error !== undefined;
-    if (!failed || turn.text || turn.reasoning.trim()) comments.push(answerComment(turn, now));
+    if (!failed || turn.text || turn.reasoning.trim()) comments.push(answerComment(turn, options, now));
     if (failed) comments.push(errorComment(sessionId, turn, turn.error!));
   }
   thread.comments = comments;
@@ -79,15 +85,21 @@ function promptComment(turn: UserTurn): vscode.Comment {
   return { body, mode: vscode.CommentMode.Preview, author: { name: 'You' }, contextValue: 'reasoner-question' };
 }
 
-/** The model's answer: untrusted, so nothing in it can run a command. */
-function answerComment(turn: AssistantTurn, now: number): vscode.Comment {
+/**
+ * The model's answer. Foreign text: untrusted (no command runs), no HTML, and
+ * made inert (tags shown as text, images as plain links) so that showing it
+ * never makes the editor fetch anything.
+ */
+function answerComment(turn: AssistantTurn, options: RenderOptions, now: number): vscode.Comment {
   const state = STATE_OF[turn.status];
   const body = new vscode.MarkdownString('', true);
-  body.supportHtml = true;
-  if (turn.reasoning.trim()) {
-    body.appendMarkdown(`<details><summary>Reasoning summary</summary>\n\n${turn.reasoning.trim()}\n\n</details>\n\n`);
+  const reasoning = turn.reasoning.trim();
+  if (reasoning && options.reasoningShown) {
+    body.appendMarkdown(`**Reasoning summary**\n\n${inertMarkdown(reasoning)}\n\n---\n\n`);
+  } else if (reasoning) {
+    body.appendMarkdown('$(chevron-right) *Reasoning summary hidden: “Show Reasoning Summary” in this answer\'s toolbar shows it.*\n\n');
   }
-  if (turn.text) body.appendMarkdown(turn.text);
+  if (turn.text) body.appendMarkdown(inertMarkdown(turn.text));
   else if (state === 'running') body.appendMarkdown(`*${escapeMarkdown(progressOf(turn) ?? 'Thinking')}… ${formatElapsed(now - turn.createdAt)}*`);
 
   if (state === 'cancelled' || (state === 'error' && turn.text)) {
@@ -97,13 +109,14 @@ function answerComment(turn: AssistantTurn, now: number): vscode.Comment {
     body.appendMarkdown(`\n\n---\n\n$(warning) **Incomplete** (${escapeMarkdown(turn.finish ?? 'unknown')}). ${escapeMarkdown(turn.notice ?? 'The answer above may be partial.')}`);
   }
   const footer = footerLine(turn);
-  if (footer) body.appendMarkdown(`\n\n---\n\n<sub>${footer}</sub>`);
+  if (footer) body.appendMarkdown(`\n\n---\n\n*${footer}*`);
+  const reasoningState = reasoning ? (options.reasoningShown ? ' reasoning-shown' : ' reasoning-hidden') : '';
   return {
     body,
     mode: vscode.CommentMode.Preview,
     author: { name: authorOf(turn) },
     label: STATE_LABEL[state],
-    contextValue: `reasoner-answer-${state}`,
+    contextValue: `reasoner-answer-${state}${reasoningState}`,
   };
 }
 
