@@ -11,6 +11,9 @@ import { errorActions, type Notifier } from './notify';
 import type { RequestRunner, RunRequest, RunResult } from './runner';
 import type { ApiKeyStore } from './secrets';
 
+/** The longest shutdown waits for cancelled runs to end before closing the clients (which wait for cancel calls). */
+const RUNS_END_WAIT_MS = 5000;
+
 interface ClientKey { readonly baseUrl: string; readonly timeoutSeconds: number }
 
 type KeyRead =
@@ -251,7 +254,7 @@ export class ReasonerRequestRunner extends Disposable implements RequestRunner {
     this.shutdownDone ??= (async () => {
       this.cancelAll();
       // Runs end promptly once aborted; a background run registers its cancel call with its client as it ends.
-      await Promise.all(this.running);
+      await Promise.race([Promise.all(this.running), new Promise((resolve) => setTimeout(resolve, RUNS_END_WAIT_MS).unref())]);
       const clients = [...this.retired, ...(this.client ? [this.client] : [])];
       this.retired.clear();
       this.client = undefined;

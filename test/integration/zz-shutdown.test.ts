@@ -2,8 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type * as extensionModule from '../../src/extension';
-import type { Simulator } from '../simulator/simulator';
-import { connectSimulator, EXTENSION_ID, reasoner, resetUserSettings, setUserSetting } from './helpers';
+import { assertCancelReceived, startEndlessBackgroundJob, useBackgroundSimulator } from './backgroundJobs';
+import { EXTENSION_ID, reasoner } from './helpers';
 
 /**
  * Deactivates the real extension, so it must run after every other suite: the
@@ -13,35 +13,19 @@ import { connectSimulator, EXTENSION_ID, reasoner, resetUserSettings, setUserSet
  * Were it another instance, it would hold no runner and this test would fail.
  */
 suite('Deactivation (last suite: it shuts the extension down)', () => {
-  let sim: Simulator;
-
-  setup(async () => {
-    sim = await connectSimulator();
-    await setUserSetting('backgroundMode', true);
-  });
-
-  teardown(async () => {
-    await resetUserSettings();
-    await sim.close();
-  });
+  const simulator = useBackgroundSimulator();
 
   test('deactivate cancels a running o3-pro background job at the gateway before its promise resolves', async () => {
+    const sim = simulator();
     const api = await reasoner();
     const extension = vscode.extensions.getExtension(EXTENSION_ID);
     assert.ok(extension);
     const loaded = require(path.join(extension.extensionPath, 'dist', 'extension.js')) as typeof extensionModule;
-
-    sim.script({ text: 'never delivered', pollsBeforeDone: 10_000 });
-    const pending = api.services.runner.run({ source: 'test', modelId: 'o3-pro', turns: [{ role: 'user', text: 'think for a long time' }] });
-    await sim.waitForRequests(2); // the POST that queued the job, then a poll
-    const jobId = /resp_sim\w+/.exec(sim.requests[1].path)?.[0];
-    assert.ok(jobId, `a polled job id in ${sim.requests[1].path}`);
+    const { jobId, result } = await startEndlessBackgroundJob(sim, api.services.runner);
 
     await loaded.deactivate();
 
-    const cancel = sim.requests.find((request) => request.route === 'cancel');
-    assert.ok(cancel, 'the gateway was told to cancel the job before deactivate resolved');
-    assert.equal(cancel.path, `/v1/responses/${jobId}/cancel`);
-    assert.equal((await pending).error?.kind, 'cancelled');
+    assertCancelReceived(sim, jobId, 'before deactivate resolved');
+    assert.equal((await result).error?.kind, 'cancelled');
   });
 });
