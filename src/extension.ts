@@ -43,12 +43,16 @@ export interface ReasonerApi {
   readonly chat: ChatViewProvider;
 }
 
+/** The running extension's runner, for deactivate(). */
+let activeRunner: ReasonerRequestRunner | undefined;
+
 export function activate(context: vscode.ExtensionContext): ReasonerApi {
   const logChannel = vscode.window.createOutputChannel('Reasoner', { log: true });
   const keys = new ApiKeyStore(context.secrets);
   const log = createLogger(logChannel, (text) => keys.redact(text));
   const notifier = new Notifier();
   const runner = new ReasonerRequestRunner(keys, log, notifier);
+  activeRunner = runner;
   const inline = new InlineThreads(runner);
   const proposals = new DiffPreview();
   const services: Services = { context, keys, log, logChannel, notifier, runner, inline, proposals };
@@ -97,4 +101,12 @@ export function activate(context: vscode.ExtensionContext): ReasonerApi {
   return { services, statusBar, chat };
 }
 
-export function deactivate(): void {}
+/**
+ * Called when the window closes (or the extension is disabled). VS Code waits
+ * for the promise: every request is cancelled, and background jobs are told to
+ * cancel at the gateway (bounded wait), so none keeps running, and billing,
+ * after the window is gone.
+ */
+export function deactivate(): Promise<void> {
+  return activeRunner?.shutdown() ?? Promise.resolve();
+}

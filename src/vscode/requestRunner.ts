@@ -7,26 +7,43 @@ import type { Logger } from '../core/common/logger';
 import type { ModelInfo } from '../core/common/models';
 import type { FinishReason, ReasoningRequest, Usage } from '../core/common/types';
 import { findModel, readSettings } from './config';
+import { Disposable } from './lifecycle';
 import { errorActions, type Notifier } from './notify';
 import type { RequestRunner, RunRequest, RunResult } from './runner';
 import type { ApiKeyStore } from './secrets';
 
+/** The longest shutdown waits for cancelled runs to end before closing the clients (which wait for cancel calls). */
+const RUNS_END_WAIT_MS = 5000;
+
 interface ClientKey { readonly baseUrl: string; readonly timeoutSeconds: number }
 
+type KeyRead =
+  | { readonly status: 'read'; readonly key: string }
+  /** None stored, the OS keyring failed, or the request was cancelled while the keyring was still answering. */
+  | { readonly status: 'missing' | 'unreadable' | 'cancelled'; readonly error: ApiError };
+
 /** The one pipeline behind every entry point (see runner.ts). */
-export class ReasonerRequestRunner implements RequestRunner, vscode.Disposable {
+export class ReasonerRequestRunner extends Disposable implements RequestRunner {
   private client: ReasoningClient | undefined;
   private clientKey: ClientKey | undefined;
+  /** Replaced clients still finishing their requests; closed once idle, or at shutdown. */
+  private readonly retired = new Set<ReasoningClient>();
+  private readonly closing = new Set<Promise<void>>();
+  /** Every run until it has ended (runs never reject). */
+  private readonly running = new Set<Promise<RunResult>>();
   private readonly active = new Map<number, AbortController>();
   private nextId = 1;
-  private readonly activeChanged = new vscode.EventEmitter<number>();
+  private shutdownDone: Promise<void> | undefined;
+  private readonly activeChanged = this.register(new vscode.EventEmitter<number>());
   readonly onDidChangeActive = this.activeChanged.event;
 
   constructor(
     private readonly keys: ApiKeyStore,
     private readonly log: Logger,
     private readonly notifier: Notifier,
-  ) {}
+  ) {
+    super();
+  }
 
   get activeCount(): number {
     return this.active.size;
@@ -38,13 +55,37 @@ export class ReasonerRequestRunner implements RequestRunner, vscode.Disposable {
     return count;
   }
 
-  async run(request: RunRequest): Promise<RunResult> {
+  /** Never rejects: whatever goes wrong, the caller gets a result whose `error` says what. */
+  run(request: RunRequest): Promise<RunResult> {
+    const result = this.runSafely(request);
+    this.running.add(result);
+    void result.finally(() => this.running.delete(result));
+    return result;
+  }
+
+  private async runSafely(request: RunRequest): Promise<RunResult> {
     const started = Date.now();
+    try {
+      return await this.runChecked(request, started);
+    } catch (thrown) {
+      // Nothing above is expected to throw; if it does, it is a bug worth the log, and the caller still ends.
+      const error = new ApiError({ kind: 'protocol', detail: describeThrown(thrown), cause: thrown });
+      this.log.error(`[${request.source}] failed unexpectedly: ${error.toLogString()}`, thrown);
+      return { effort: request.effort ?? 'medium', text: '', reasoning: '', error, elapsedMs: Date.now() - started };
+    }
+  }
+
+  private async runChecked(request: RunRequest, started: number): Promise<RunResult> {
     const settings = readSettings();
     const model = findModel(settings, request.modelId ?? settings.modelId);
     const effort = request.effort ?? settings.effort;
-    const fail = (error: ApiError): RunResult => ({ model, effort, text: '', reasoning: '', error, errorNotified: true, elapsedMs: Date.now() - started });
+    const fail = (error: ApiError, errorNotified = true): RunResult =>
+      ({ model, effort, text: '', reasoning: '', error, errorNotified, elapsedMs: Date.now() - started });
 
+    if (this.shutdownDone) {
+      this.log.info(`[${request.source}] not sent: Reasoner is shutting down`);
+      return fail(new ApiError({ kind: 'cancelled', detail: 'shutting down' }), false);
+    }
     if (!settings.baseUrl.ok) {
       const error = new ApiError({ kind: 'config', serverMessage: settings.baseUrl.message, actions: ['openSettings'] });
       this.log.error(`[${request.source}] not sent: ${settings.baseUrl.message}`);
@@ -60,15 +101,8 @@ export class ReasonerRequestRunner implements RequestRunner, vscode.Disposable {
       this.notifier.show('error', error.userMessage, errorActions(error, request.retry));
       return fail(error);
     }
-    const key = await this.keys.get();
-    if (!key) {
-      const error = new ApiError({ kind: 'no-key' });
-      this.log.warn(`[${request.source}] not sent: no API key is set`);
-      this.notifier.show('warning', NO_KEY_NOTIFICATION, errorActions(error, request.retry));
-      return fail(error);
-    }
 
-    const client = this.clientFor(settings.baseUrl.url, settings.timeoutSeconds);
+    // Registered before the key is read, so that Cancel All and shutdown reach a request still waiting for the keyring.
     const controller = new AbortController();
     const id = this.nextId++;
     const onAbort = () => controller.abort();
@@ -76,24 +110,74 @@ export class ReasonerRequestRunner implements RequestRunner, vscode.Disposable {
     request.signal?.addEventListener('abort', onAbort, { once: true });
     this.active.set(id, controller);
     this.activeChanged.fire(this.active.size);
+    try {
+      const read = await this.readKey(controller.signal);
+      if (read.status !== 'read') {
+        this.announceKeyProblem(request, read);
+        return fail(read.error, read.status !== 'cancelled');
+      }
+      const client = this.clientFor(settings.baseUrl.url, settings.timeoutSeconds);
+      const reasoningRequest: ReasoningRequest = {
+        model,
+        turns: request.turns,
+        effort,
+        maxOutputTokens: settings.maxOutputTokens,
+        stream: settings.stream,
+        reasoningSummary: settings.showReasoningSummary && model.capabilities.reasoningSummary,
+        background: settings.backgroundMode && model.capabilities.background,
+        ...(request.instructions ? { instructions: request.instructions } : {}),
+      };
+      return await this.send(client, { ...request, signal: controller.signal }, reasoningRequest, read.key, started);
+    } finally {
+      request.signal?.removeEventListener('abort', onAbort);
+      this.active.delete(id);
+      this.activeChanged.fire(this.active.size);
+    }
+  }
 
-    const reasoningRequest: ReasoningRequest = {
-      model,
-      turns: request.turns,
-      effort,
-      maxOutputTokens: settings.maxOutputTokens,
-      stream: settings.stream,
-      reasoningSummary: settings.showReasoningSummary && model.capabilities.reasoningSummary,
-      background: settings.backgroundMode && model.capabilities.background,
-      ...(request.instructions ? { instructions: request.instructions } : {}),
-    };
+  /** The stored key, or why the request cannot have one; gives up on a slow keyring when the request is cancelled. */
+  private readKey(signal: AbortSignal): Promise<KeyRead> {
+    const read = this.keys.get().then(
+      (key): KeyRead => key ? { status: 'read', key } : { status: 'missing', error: new ApiError({ kind: 'no-key' }) },
+      (reason: unknown): KeyRead => ({ status: 'unreadable', error: keyringError(reason) }));
+    return new Promise((resolve) => {
+      const onAbort = () => resolve({ status: 'cancelled', error: ApiError.cancelled() });
+      if (signal.aborted) onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      void read.then((outcome) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(outcome);
+      });
+    });
+  }
 
+  private announceKeyProblem(request: RunRequest, read: Exclude<KeyRead, { status: 'read' }>): void {
+    switch (read.status) {
+      case 'cancelled':
+        this.log.info(`[${request.source}] cancelled before it was sent`);
+        break;
+      case 'missing':
+        this.log.warn(`[${request.source}] not sent: no API key is set`);
+        this.notifier.show('warning', NO_KEY_NOTIFICATION, errorActions(read.error, request.retry));
+        break;
+      case 'unreadable':
+        this.log.error(`[${request.source}] not sent: ${read.error.toLogString()}`);
+        this.notifier.show('error', read.error.userMessage, errorActions(read.error, request.retry));
+        break;
+    }
+  }
+
+  /** Sends the request with the key and collects the answer; `request.signal` is the runner's own, linked to the caller's. */
+  private async send(
+    client: ReasoningClient, request: RunRequest & { signal: AbortSignal }, reasoningRequest: ReasoningRequest, key: string, started: number,
+  ): Promise<RunResult> {
+    const { model, effort, maxOutputTokens } = reasoningRequest;
     let firstTokenMs: number | undefined;
     let url = '';
     let answer: Answer;
     try {
-      answer = await collectAnswer(client.stream(reasoningRequest, controller.signal), {
-        maxOutputTokens: settings.maxOutputTokens,
+      answer = await collectAnswer(client.stream(reasoningRequest, request.signal, key), {
+        maxOutputTokens,
         effort,
         onEvent: (event) => {
           if (event.type === 'request') url = event.url;
@@ -103,13 +187,9 @@ export class ReasonerRequestRunner implements RequestRunner, vscode.Disposable {
       });
     } catch (thrown) {
       // The client reports failures as events; anything thrown is a bug worth the log.
-      const error = new ApiError({ kind: 'protocol', detail: thrown instanceof Error ? thrown.message : String(thrown), cause: thrown });
+      const error = new ApiError({ kind: 'protocol', detail: describeThrown(thrown), cause: thrown });
       request.onEvent?.({ type: 'error', error });
       answer = { text: '', reasoning: '', error, elapsedMs: Date.now() - started };
-    } finally {
-      request.signal?.removeEventListener('abort', onAbort);
-      this.active.delete(id);
-      this.activeChanged.fire(this.active.size);
     }
     const { text, usage, finish, error, requestId } = answer;
     const elapsedMs = Date.now() - started;
@@ -123,21 +203,25 @@ export class ReasonerRequestRunner implements RequestRunner, vscode.Disposable {
   private clientFor(baseUrl: string, timeoutSeconds: number): ReasoningClient {
     if (!this.client || this.clientKey?.baseUrl !== baseUrl || this.clientKey.timeoutSeconds !== timeoutSeconds) {
       const previous = this.client;
-      // Requests still running on the old client finish there; it is closed once they are done.
-      if (previous) void this.whenIdle().then(() => previous.dispose());
-      this.client = new ReasoningClient({ baseUrl, timeoutSeconds, logger: this.log, apiKey: () => this.keys.get() });
+      if (previous) {
+        // Requests still running on the old client finish there; it is closed once they are done.
+        this.retired.add(previous);
+        void Promise.all(this.running).then(() => {
+          if (this.retired.delete(previous)) void this.close(previous);
+        });
+      }
+      this.client = new ReasoningClient({ baseUrl, timeoutSeconds, logger: this.log });
       this.clientKey = { baseUrl, timeoutSeconds };
     }
     return this.client;
   }
 
-  private whenIdle(): Promise<void> {
-    if (this.active.size === 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      const listener = this.onDidChangeActive((count) => {
-        if (count === 0) { listener.dispose(); resolve(); }
-      });
-    });
+  /** Closes a client's connections, after it has told the gateway to cancel its background jobs. */
+  private close(client: ReasoningClient): Promise<void> {
+    const closed = client.dispose().catch((thrown: unknown) => this.log.warn(`Closing a connection pool failed: ${describeThrown(thrown)}`));
+    this.closing.add(closed);
+    void closed.finally(() => this.closing.delete(closed));
+    return closed;
   }
 
   private logOutcome(source: string, model: ModelInfo, url: string, outcome: {
@@ -161,9 +245,39 @@ export class ReasonerRequestRunner implements RequestRunner, vscode.Disposable {
     }
   }
 
-  dispose(): void {
-    this.cancelAll();
-    void this.client?.dispose();
-    this.activeChanged.dispose();
+  /**
+   * Cancels every request, waits until each has ended (so background jobs
+   * have been told to cancel at the gateway, where they would otherwise keep
+   * running and billing), then closes every client, which waits a bounded time
+   * for those cancel calls. Nothing is sent afterwards. Always the same promise.
+   */
+  shutdown(): Promise<void> {
+    this.shutdownDone ??= (async () => {
+      this.cancelAll();
+      // Runs end promptly once aborted; a background run registers its cancel call with its client as it ends.
+      await Promise.race([Promise.all(this.running), new Promise((resolve) => setTimeout(resolve, RUNS_END_WAIT_MS).unref())]);
+      const clients = [...this.retired, ...(this.client ? [this.client] : [])];
+      this.retired.clear();
+      this.client = undefined;
+      await Promise.all([...clients.map((client) => this.close(client)), ...this.closing]);
+    })();
+    return this.shutdownDone;
   }
+
+  override dispose(): void {
+    void this.shutdown().finally(() => super.dispose());
+  }
+}
+
+function describeThrown(thrown: unknown): string {
+  return thrown instanceof Error ? thrown.message : String(thrown);
+}
+
+/** A key read that failed: the keyring is missing, locked or refused access. */
+function keyringError(reason: unknown): ApiError {
+  const why = describeThrown(reason);
+  return new ApiError({
+    kind: 'no-key', cause: reason, detail: `the OS keyring failed: ${why}`,
+    userMessage: `Your API key could not be read from the OS keyring (${why}). Unlock the keyring and try again, or set the key again with “Reasoner: Set API Key”.`,
+  });
 }

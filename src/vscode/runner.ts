@@ -39,12 +39,16 @@ export interface RunResult {
 }
 
 /**
- * The one request pipeline every entry point shares: reads the settings and the
- * key, asks for a key when there is none (and goes on once it is set), runs the
- * request through the core client, logs it, and registers it for Cancel All.
+ * The one request pipeline every entry point shares: registers the request for
+ * Cancel All, reads the settings and the key, asks for a key when there is none
+ * (and goes on once it is set), runs the request through the core client and
+ * logs it.
  */
 export interface RequestRunner {
+  /** Never rejects: a missing or unreadable key, bad settings and failures all end in a result with `error`. */
   run(request: RunRequest): Promise<RunResult>;
+  /** Aborts every request, including those still waiting for the key; returns how many. */
   cancelAll(): number;
+  /** Requests running or waiting for the key. */
   readonly activeCount: number;
 }

@@ -1,23 +1,27 @@
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { redact } from '../core/common/redact';
+import { Disposable } from './lifecycle';
 
 const SECRET_KEY = 'reasoner.apiKey';
 
 /**
  * The API key, kept only in VS Code's SecretStorage (the OS keychain on desktop).
  * Changes made in another window arrive through SecretStorage's own event.
+ * Reads reject when the OS keyring is missing or locked; the request runner
+ * turns that into a message for the user.
  */
-export class ApiKeyStore implements vscode.Disposable {
-  private readonly subscription: vscode.Disposable;
+export class ApiKeyStore extends Disposable {
   /** Kept so the log can redact the key even from text that should never hold it. */
   private known: string | undefined;
 
   constructor(private readonly secrets: vscode.SecretStorage) {
-    this.subscription = secrets.onDidChange((event) => {
+    super();
+    this.register(secrets.onDidChange((event) => {
       if (event.key !== SECRET_KEY) return;
-      // Keeps the redaction current when another window changes the key.
-      void this.get();
-    });
+      // Keeps the redaction current when another window changes the key; a keyring
+      // that cannot be read now keeps the last known key for redaction.
+      this.get().catch(() => undefined);
+    }));
   }
 
   async get(): Promise<string | undefined> {
@@ -39,9 +43,5 @@ export class ApiKeyStore implements vscode.Disposable {
   /** Replaces the key (if known) in text that is about to be logged or shown. */
   redact(text: string): string {
     return redact(text, this.known);
-  }
-
-  dispose(): void {
-    this.subscription.dispose();
   }
 }
