@@ -46,6 +46,16 @@ describe('client: o3-pro background mode', function () {
     assert.ok(statuses.some((s) => /background/.test(s)), `progress while polling: ${statuses.join(' | ')}`);
   });
 
+  it('dispose() of a client whose job is still polling has told the gateway to cancel it by the time it resolves', async () => {
+    sim.script({ text: 'never', pollsBeforeDone: 10_000 });
+    const pending = runToCompletion(client, request('o3-pro', { background: true }));
+    await sim.waitForRequests(2); // the POST and a poll
+    await client.dispose();
+    const cancels = sim.requests.filter((r) => r.route === 'cancel');
+    assert.equal(cancels.length, 1, `cancel requests by the end of dispose: ${sim.requests.map((r) => r.route).join(',')}`);
+    assert.equal((await pending).error?.kind, 'cancelled');
+  });
+
   it('cancels with POST /responses/{id}/cancel when aborted while polling', async () => {
     sim.script({ text: 'never', pollsBeforeDone: 10_000 });
     const controller = new AbortController();

@@ -92,6 +92,7 @@ export class ReasoningClient {
   private readonly streamRefused = new Set<string>();
   private readonly active = new Set<Call>();
   private disposed = false;
+  private readonly idleWaiters: (() => void)[] = [];
 
   constructor(private readonly opts: ReasoningClientOptions) {
     // One policy for where the key may go (endpoint.ts): https, or http on loopback only.
@@ -133,7 +134,14 @@ export class ReasoningClient {
     } finally {
       this.active.delete(call);
       call.close();
+      if (this.active.size === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
     }
+  }
+
+  /** Resolves once no call is running (an aborted poll registers its cancel on the way out). */
+  private idle(): Promise<void> {
+    if (this.active.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   /** Abort running calls, wait briefly for background cancels, close the connection pool. */
@@ -141,7 +149,9 @@ export class ReasoningClient {
     if (this.disposed) return;
     this.disposed = true;
     for (const call of this.active) call.controller.abort(new Error('client disposed'));
-    await Promise.race([this.background.settled(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+    // Calls end first, so that a job still polling has asked for its cancel before we wait for the cancels.
+    const drained = this.idle().then(() => this.background.settled());
+    await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
     await this.transport.close();
   }
 
