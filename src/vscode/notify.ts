@@ -24,7 +24,8 @@ export class Notifier {
     return this.recent;
   }
 
-  show(severity: ShownNotification['severity'], message: string, actions: readonly NotificationAction[] = []): void {
+  show(severity: ShownNotification['severity'], text: string, actions: readonly NotificationAction[] = []): void {
+    const message = withoutLinks(text);
     this.recent.push({ severity, message, actions: actions.map((action) => action.title) });
     if (this.recent.length > 20) this.recent.shift();
     const titles = actions.map((action) => action.title);
@@ -35,6 +36,16 @@ export class Notifier {
         : vscode.window.showInformationMessage(message, ...titles);
     void Promise.resolve(shown).then((picked) => actions.find((action) => action.title === picked)?.run());
   }
+}
+
+/**
+ * Notification text with Markdown link syntax broken up. VS Code turns
+ * `[label](command:…)` (and http, file links) in a notification into a working
+ * link, and messages carry foreign text: the gateway's words, file names, model
+ * ids. Reasoner's own messages never use links, so every `](` loses its power.
+ */
+export function withoutLinks(text: string): string {
+  return text.split('](').join('] (');
 }
 
 /** Runs a presented action; when it asks for it and the command produced something, the request runs again. */

@@ -34,7 +34,11 @@ export async function resetUserSettings(): Promise<void> {
 export async function connectSimulator(options: { key?: string | null } = {}): Promise<Simulator> {
   const sim = await start();
   await setUserSetting('baseUrl', sim.baseUrl);
-  if (options.key !== null) await vscode.commands.executeCommand('reasoner.setApiKey', options.key ?? TEST_KEY);
+  if (options.key !== null) {
+    // Another test may have stored a different key, which the command would only replace after asking.
+    await vscode.commands.executeCommand('reasoner.clearApiKey', { confirm: false });
+    await vscode.commands.executeCommand('reasoner.setApiKey', options.key ?? TEST_KEY);
+  }
   return sim;
 }
 

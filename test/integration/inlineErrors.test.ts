@@ -31,6 +31,26 @@ suite('Inline threads: errors and their actions', () => {
     return onlySession();
   }
 
+  test('a gateway message carrying a command link becomes a link neither in the notification nor in the thread', async () => {
+    const api = await reasoner();
+    const hostile = 'Key expired. [Fix it now](command:workbench.action.openSettings?%5B%22http.proxy%22%5D) or [visit](https://attacker.example/x)';
+    sim.script({ status: 401, message: hostile });
+    const editor = await openFixture('src/sample.ts');
+    selectLines(editor, 5, 9);
+    assert.equal(await vscode.commands.executeCommand(COMMANDS.explainSelection), undefined);
+    const shown = api.services.notifier.shown.at(-1);
+    assert.ok(shown && /Key expired/.test(shown.message), `the gateway's words are shown: ${shown?.message}`);
+    assert.doesNotMatch(shown.message, /\]\(/, 'no link syntax reaches the notification');
+    const session = await onlySession();
+    const error = session.thread.comments.at(-1)!;
+    assert.match(markdownOf(error), /Key expired/);
+    const links = linksOf(error);
+    assert.ok(links.every((link) => link.command !== 'workbench.action.openSettings' || JSON.stringify(link.args) !== '["http.proxy"]'), 'no command from the message');
+    const expected = presentActions({ kind: 'auth' }, { retry: { command: COMMANDS.threadRetry, args: [session.id] } }).map((action) => action.title);
+    assert.deepEqual(links.map((link) => link.title), expected, 'only the presenter\'s links');
+    assert.doesNotMatch(markdownOf(error), /\]\(https:\/\/attacker/, 'no web link from the message either');
+  });
+
   test('Retry on a dismissed thread sends nothing: neither its command nor the notification\'s Set API Key → Retry', async () => {
     const session = await explainWithoutKey();
     assert.match(markdownOf(session.thread.comments.at(-1)!), /No API key is set/);

@@ -33,12 +33,30 @@ suite('API key, settings, model and effort', () => {
   });
 
   test('the key is trimmed, and a key with inner spaces is refused', async () => {
+    assert.equal(await vscode.commands.executeCommand('reasoner.clearApiKey', { confirm: false }), 'cleared');
     assert.equal(await vscode.commands.executeCommand('reasoner.setApiKey', '  sk-trimmed-key  '), 'set');
     await ask();
     assert.equal(sim.requests[0].headers.authorization, 'Bearer sk-trimmed-key');
     assert.equal(await vscode.commands.executeCommand('reasoner.setApiKey', 'sk-with space'), undefined);
     await ask();
     assert.equal(sim.requests[1].headers.authorization, 'Bearer sk-trimmed-key', 'the rejected key did not replace the stored one');
+  });
+
+  test('a key passed as an argument does not replace a different stored key unless the person presses Enter in the password box', async () => {
+    const api = await reasoner();
+    const replacing = vscode.commands.executeCommand('reasoner.setApiKey', 'sk-passed-by-someone-else');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(await api.services.keys.get(), TEST_KEY, 'nothing replaced while the box is open');
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    assert.equal(await replacing, undefined, 'Escape keeps the stored key');
+    assert.equal(await api.services.keys.get(), TEST_KEY);
+
+    const accepted = vscode.commands.executeCommand('reasoner.setApiKey', 'sk-passed-and-accepted');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    assert.equal(await accepted, 'set', 'Enter stores the passed key');
+    assert.equal(await api.services.keys.get(), 'sk-passed-and-accepted');
+    assert.equal(await vscode.commands.executeCommand('reasoner.setApiKey', 'sk-passed-and-accepted'), 'set', 'the same key again needs no question');
   });
 
   test('with no key, nothing is sent and a notification offers Set API Key, Get a Key and Retry; setting it lets the request go on', async () => {

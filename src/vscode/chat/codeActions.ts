@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { DiffPreview, isPreviewUri, proposalTarget } from '../diff/diffPreview';
 import { Disposable } from '../lifecycle';
+import { withoutLinks } from '../notify';
 
 export type CodeActionOutcome = 'done' | 'no-editor' | 'no-selection' | 'changed' | 'discarded' | 'failed';
 
@@ -94,7 +95,7 @@ export class ChatCodeActions extends Disposable {
 }
 
 async function defaultConfirm(question: string): Promise<boolean> {
-  const choice = await vscode.window.showInformationMessage(question, 'Apply', 'Discard');
+  const choice = await vscode.window.showInformationMessage(withoutLinks(question), 'Apply', 'Discard');
   return choice === 'Apply';
 }
 

@@ -25,7 +25,7 @@ export function registerRunPrompt(services: Services): vscode.Disposable {
     if (typeof name === 'string') {
       template = templates.find((candidate) => candidate.name === name);
       if (!template) {
-        void vscode.window.showErrorMessage(`Reasoner: no prompt named "${name}" in reasoner.prompts.`);
+        services.notifier.show('error', `Reasoner: no prompt named "${name}" in reasoner.prompts.`);
         return undefined;
       }
     } else {

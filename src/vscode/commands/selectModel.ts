@@ -17,14 +17,14 @@ function describe(model: ModelInfo): string {
  * and reasoner.models), then the effort. Saved to user settings. Resolves to
  * the chosen model id, or undefined when the user backs out.
  */
-export function registerSelectModel(_services: Services): vscode.Disposable {
+export function registerSelectModel(services: Services): vscode.Disposable {
   return vscode.commands.registerCommand(COMMANDS.selectModel, async (modelId?: unknown, effort?: unknown): Promise<string | undefined> => {
     const settings = readSettings();
     let chosen: ModelInfo | undefined;
     if (typeof modelId === 'string') {
       chosen = settings.models.find((model) => model.id === modelId);
       if (!chosen) {
-        void vscode.window.showErrorMessage(`Reasoner: "${modelId}" is not a known model. Add it to reasoner.models first.`);
+        services.notifier.show('error', `Reasoner: "${modelId}" is not a known model. Add it to reasoner.models first.`);
         return undefined;
       }
     } else {

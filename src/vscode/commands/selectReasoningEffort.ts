@@ -23,13 +23,13 @@ export async function pickEffort(current: ReasoningEffort, title: string): Promi
 }
 
 /** reasoner.selectReasoningEffort [effort]: resolves to the chosen effort or undefined. */
-export function registerSelectReasoningEffort(_services: Services): vscode.Disposable {
+export function registerSelectReasoningEffort(services: Services): vscode.Disposable {
   return vscode.commands.registerCommand(COMMANDS.selectReasoningEffort, async (argument?: unknown): Promise<string | undefined> => {
     const settings = readSettings();
     let effort: ReasoningEffort | undefined;
     if (typeof argument === 'string') {
       if (!REASONING_EFFORTS.includes(argument as ReasoningEffort)) {
-        void vscode.window.showErrorMessage(`Reasoner: the effort must be low, medium or high (got "${argument}").`);
+        services.notifier.show('error', `Reasoner: the effort must be low, medium or high (got "${String(argument)}").`);
         return undefined;
       }
       effort = argument as ReasoningEffort;

@@ -5,20 +5,29 @@ import type { Services } from '../services';
 
 /**
  * reasoner.setApiKey [key]: stores the key in SecretStorage. Without an
- * argument it asks in a password box. Resolves to 'set' or undefined.
+ * argument it asks in a password box. A key passed as an argument (another
+ * extension, a script) never silently replaces a different stored key: the
+ * password box opens with it, and only Enter stores it. Resolves to 'set' or
+ * undefined.
  */
 export function registerSetApiKey(services: Services): vscode.Disposable {
   return vscode.commands.registerCommand(COMMANDS.setApiKey, async (argument?: unknown): Promise<string | undefined> => {
+    const passed = typeof argument === 'string' ? checkApiKey(argument) : undefined;
     let raw: string | undefined;
-    if (typeof argument === 'string') {
-      raw = argument;
+    if (passed && !passed.ok) {
+      raw = argument as string;
+    } else if (passed?.ok && await storedKeyAllowsReplacement(services, passed.key)) {
+      raw = passed.key;
     } else {
       raw = await vscode.window.showInputBox({
-        title: 'Reasoner: Set API Key',
-        prompt: `Your AI/ML API key (${GATEWAY_KEYS_PAGE}). It is kept in VS Code's secret storage, never in settings.`,
+        title: passed ? 'Reasoner: Replace the Stored API Key?' : 'Reasoner: Set API Key',
+        prompt: passed
+          ? 'Something asked Reasoner to replace your stored AI/ML API key with the key in this box. Enter stores it; Escape keeps your key.'
+          : `Your AI/ML API key (${GATEWAY_KEYS_PAGE}). It is kept in VS Code's secret storage, never in settings.`,
         password: true,
-        ignoreFocusOut: true,
+        ignoreFocusOut: !passed,
         placeHolder: 'Paste your key',
+        ...(passed?.ok ? { value: passed.key } : {}),
         validateInput: (value) => {
           const check = checkApiKey(value);
           return check.ok ? undefined : check.message;
@@ -36,4 +45,10 @@ export function registerSetApiKey(services: Services): vscode.Disposable {
     void vscode.window.setStatusBarMessage('$(key) Reasoner: API key saved', 3000);
     return 'set';
   });
+}
+
+/** A passed key may be stored without asking only when no other key is stored (or it is the same key). */
+async function storedKeyAllowsReplacement(services: Services, key: string): Promise<boolean> {
+  const stored = await services.keys.get().catch(() => undefined);
+  return stored === undefined || stored === key;
 }
