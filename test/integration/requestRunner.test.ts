@@ -4,8 +4,16 @@ import { streamToNewDocument } from '../../src/vscode/documentOutput';
 import { InlineSession } from '../../src/vscode/inline/inlineSession';
 import { ReasonerRequestRunner } from '../../src/vscode/requestRunner';
 import { ApiKeyStore } from '../../src/vscode/secrets';
+import type { ShownNotification } from '../../src/vscode/notify';
+import type { ReasonerApi } from '../../src/extension';
 import type { Simulator } from '../simulator/simulator';
 import { closeAllEditors, connectSimulator, markdownOf, openFixture, reasoner, resetUserSettings } from './helpers';
+
+/** Notifications shown after `last` (the notifier keeps the latest 20, so positions shift; identity does not). */
+function shownSince(api: ReasonerApi, last: ShownNotification | undefined): ShownNotification[] {
+  const all = api.services.notifier.shown;
+  return all.slice(last ? all.indexOf(last) + 1 : 0);
+}
 
 const KEYRING_FAILURE = 'Cannot create an item in a locked collection';
 
@@ -52,7 +60,7 @@ suite('Request runner: key reads and Cancel All', () => {
     const thread = api.services.inline.controller.createCommentThread(editor.document.uri, new vscode.Range(5, 0, 9, 0), []);
     const session = new InlineSession('thread-keyring', thread, 'explain', runner, undefined, () => undefined);
     cleanup.push(session);
-    const shownBefore = api.services.notifier.shown.length;
+    const lastBefore = api.services.notifier.shown.at(-1);
 
     assert.equal(await session.ask('What does this do?', []), undefined);
 
@@ -63,7 +71,7 @@ suite('Request runner: key reads and Cancel All', () => {
     assert.match(errorComment, /OS keyring/);
     assert.match(errorComment, /locked collection/);
     assert.match(errorComment, /Set API Key/);
-    const shown = api.services.notifier.shown.slice(shownBefore);
+    const shown = shownSince(api, lastBefore);
     assert.equal(shown.length, 1, 'one notification');
     assert.match(shown[0].message, /could not be read from the OS keyring/);
     assert.ok(shown[0].actions.includes('Set API Key'), `actions: ${shown[0].actions.join(', ')}`);
@@ -72,7 +80,7 @@ suite('Request runner: key reads and Cancel All', () => {
 
   test('a document answer whose key cannot be read ends (its progress and timers stop) with the keyring named', async () => {
     const { api, runner } = await runnerWithoutKeyring();
-    const shownBefore = api.services.notifier.shown.length;
+    const lastBefore = api.services.notifier.shown.at(-1);
     const documentsBefore = vscode.workspace.textDocuments.length;
 
     const text = await streamToNewDocument({ ...api.services, runner }, {
@@ -80,7 +88,7 @@ suite('Request runner: key reads and Cancel All', () => {
     });
 
     assert.equal(text, undefined);
-    const shown = api.services.notifier.shown.slice(shownBefore);
+    const shown = shownSince(api, lastBefore);
     assert.equal(shown.length, 1, `one notification: ${shown.map((s) => s.message).join(' | ')}`);
     assert.match(shown[0].message, /could not be read from the OS keyring \(Cannot create an item in a locked collection\)/);
     assert.ok(shown[0].actions.includes('Set API Key'));
