@@ -24,8 +24,6 @@ export interface ExchangeExport {
 export interface ChatBridge {
   /** Sends a prompt as a new turn of the active conversation; resolves to the answer or undefined. */
   sendPrompt(text: string, context: readonly CodeContext[], modelId?: string): Promise<string | undefined>;
-  /** Creates a conversation from an inline thread and shows it; resolves to its id. */
-  importExchanges(exchanges: readonly ExchangeExport[]): Promise<string | undefined>;
   /** Shows a copy of a conversation (an inline thread's) as a new chat; resolves to the copy's id. */
   openConversation(conversation: Conversation): Promise<string | undefined>;
 }
