@@ -93,7 +93,8 @@ suite('Chat sidebar (host side, real extension host, simulated gateway)', () => 
   async function openPage(provider: ChatViewProvider): Promise<TestPage> {
     const panel = vscode.window.createWebviewPanel('reasoner.chatTest', 'Reasoner Chat (test)', vscode.ViewColumn.One, {});
     const page = panelPage(panel);
-    cleanup.push(page, provider.host.attach(page), panel);
+    cleanup.push(page, panel);
+    provider.resolveWebviewView(page);
     await page.state();
     return page;
   }

@@ -26,6 +26,7 @@ import type { ModelInfo } from '../../core/common/models';
 import type { ChatState, ComposerSettings, ContextChip, ContextKind, ModelOption } from '../../core/common/protocol';
 import { type CodeContext, REASONING_EFFORTS, type ReasoningEffort } from '../../core/common/types';
 import { ConversationStore } from '../../core/node/history';
+import { messageOf } from '../errorMessage';
 
 export interface CurrentModel {
   readonly modelId: string;
@@ -227,7 +228,7 @@ export class ChatModel {
   save(conversation: Conversation): Promise<void> {
     if (conversation.turns.length === 0) return Promise.resolve();
     return this.store.save(conversation).catch((error: unknown) => {
-      this.options.log.error(`Chat: could not save conversation ${conversation.id}: ${describe(error)}`);
+      this.options.log.error(`Chat: could not save conversation ${conversation.id}: ${messageOf(error)}`);
     });
   }
 
@@ -328,7 +329,7 @@ export class ChatModel {
     try {
       await this.store.open();
     } catch (error) {
-      this.openError = describe(error);
+      this.openError = messageOf(error);
       this.options.log.error(`Chat: could not open the history in ${this.options.storageDir}: ${this.openError}`);
     }
     let conversation: Conversation | undefined;
@@ -361,8 +362,4 @@ export class ChatModel {
   private emit(change: ChatChange): void {
     for (const listener of [...this.listeners]) listener(change);
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -6,6 +6,7 @@
  */
 import type { Conversation } from '../../core/common/conversation';
 import type { HostMessage, WebviewMessage } from '../../core/common/protocol';
+import { Disposable } from '../lifecycle';
 import type { WebviewHost } from '../webview/webviewHost';
 import type { ChatChange, ChatModel } from './chatModel';
 import type { TurnStream } from './turnRunner';
@@ -14,11 +15,10 @@ export type ChatWebviewHost = WebviewHost<HostMessage, WebviewMessage>;
 
 export type NoticeLevel = 'info' | 'warning' | 'error';
 
-export class ChatPage implements TurnStream {
-  private readonly subscription: { dispose(): void };
-
+export class ChatPage extends Disposable implements TurnStream {
   constructor(private readonly host: ChatWebviewHost, private readonly model: ChatModel) {
-    this.subscription = model.onDidChange((change) => this.show(change));
+    super();
+    this.register(model.onDidChange((change) => this.show(change)));
   }
 
   /** The page said it is ready: it gets the whole state first, then whatever waited. */
@@ -46,10 +46,6 @@ export class ChatPage implements TurnStream {
   /** Puts text back in the composer: a prompt that could not be sent is never lost. */
   setDraft(text: string): void {
     void this.host.post({ type: 'setDraft', text });
-  }
-
-  dispose(): void {
-    this.subscription.dispose();
   }
 
   private isShown(conversation: Conversation): boolean {

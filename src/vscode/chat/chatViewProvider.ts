@@ -21,10 +21,11 @@ import {
 } from '../../core/common/protocol';
 import type { CodeContext, ReasoningEffort } from '../../core/common/types';
 import { codeFromEditor, fileContext } from '../editorContext';
+import { messageOf } from '../errorMessage';
 import { Disposable } from '../lifecycle';
 import type { RequestRunner } from '../runner';
 import type { ChatBridge } from '../services';
-import { WebviewHost } from '../webview/webviewHost';
+import { WebviewHost, type WebviewSurface } from '../webview/webviewHost';
 import { createChatHandlers } from './chatHandlers';
 import { ChatModel, type CurrentModel } from './chatModel';
 import { ChatPage, type ChatWebviewHost } from './chatPage';
@@ -65,19 +66,18 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
   static readonly viewId = CHAT_VIEW_ID;
 
   readonly model: ChatModel;
-  readonly host: ChatWebviewHost;
   readonly page: ChatPage;
   readonly turns: TurnRunner;
   readonly codeBlocks: CodeBlocks;
   readonly log: Logger;
+  private readonly host: ChatWebviewHost;
   private readonly codeActions: ChatCodeActions;
 
   constructor(options: ChatViewProviderOptions) {
     super();
     const { extensionUri, log } = options;
     this.log = log;
-    this.model = new ChatModel(options);
-    this.register({ dispose: () => this.model.dispose() });
+    this.model = this.register(new ChatModel(options));
     this.codeActions = this.register(new ChatCodeActions());
     this.host = this.register(new WebviewHost<HostMessage, WebviewMessage>({
       name: 'Chat',
@@ -87,7 +87,7 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
       parse: parseWebviewMessage,
       stateTypes: STATE_MESSAGE_TYPES,
       handlers: createChatHandlers(this),
-      onHandlerError: (_message, error) => this.page.notice('error', `Something went wrong: ${describe(error)}`),
+      onHandlerError: (_message, error) => this.page.notice('error', `Something went wrong: ${messageOf(error)}`),
     }));
     this.page = this.register(new ChatPage(this.host, this.model));
     this.turns = this.register(new TurnRunner({
@@ -98,7 +98,8 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
     void this.model.ready.then(() => this.reportHistoryProblems());
   }
 
-  resolveWebviewView(view: vscode.WebviewView): void {
+  /** Shows the chat in the sidebar's view (or, in tests, in a panel adapted to a surface). */
+  resolveWebviewView(view: WebviewSurface): void {
     this.host.attach(view);
   }
 
@@ -196,7 +197,7 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
   private async reveal(): Promise<void> {
     if (this.host.reveal()) return;
     await vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`).then(undefined, (error: unknown) => {
-      this.log.warn(`Chat: could not reveal the view: ${describe(error)}`);
+      this.log.warn(`Chat: could not reveal the view: ${messageOf(error)}`);
     });
   }
 
@@ -207,8 +208,4 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
     }
     for (const warning of this.model.historyWarnings) this.page.notice('warning', warning);
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

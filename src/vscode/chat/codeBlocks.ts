@@ -4,6 +4,7 @@
  */
 import type { Logger } from '../../core/common/logger';
 import { assertNever } from '../../core/common/protocol';
+import { messageOf } from '../errorMessage';
 import type { ChatCodeActions, CodeActionOutcome, ConfirmApply } from './codeActions';
 import type { NoticeLevel } from './chatPage';
 
@@ -29,7 +30,7 @@ export class CodeBlocks {
     try {
       outcome = await this.perform(kind, code, languageId, confirm);
     } catch (error) {
-      this.log.error(`Chat: ${kind} failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.log.error(`Chat: ${kind} failed: ${messageOf(error)}`);
       outcome = 'failed';
     }
     const problem = PROBLEMS[outcome];

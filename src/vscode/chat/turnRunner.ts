@@ -14,6 +14,8 @@ import { isApiError } from '../../core/common/errors';
 import type { Logger } from '../../core/common/logger';
 import { applyStreamEvent, restartTurn, settleTurn } from '../../core/common/turnReducer';
 import type { CodeContext, ReasoningEffort, StreamEvent } from '../../core/common/types';
+import { messageOf } from '../errorMessage';
+import { Disposable } from '../lifecycle';
 import type { RequestRunner, RunResult } from '../runner';
 import type { ActiveRun, ChatModel } from './chatModel';
 
@@ -51,15 +53,14 @@ class Run implements ActiveRun {
   }
 }
 
-export class TurnRunner {
-  private readonly subscription: { dispose(): void };
-
+export class TurnRunner extends Disposable {
   constructor(private readonly options: TurnRunnerOptions) {
+    super();
     // A conversation shown anew carries all its text so far: deltas still waiting would repeat it.
-    this.subscription = options.model.onDidChange((change) => {
+    this.register(options.model.onDidChange((change) => {
       const active = options.model.getActiveConversation();
       if (change.kind === 'active' && active) this.discardPendingDeltas(active.id);
-    });
+    }));
   }
 
   /** A new prompt and its answer in the conversation; resolves with the answer once it ends (complete, stopped or failed). */
@@ -117,9 +118,10 @@ export class TurnRunner {
     }
   }
 
-  dispose(): void {
-    this.subscription.dispose();
+  /** Stops every answer still running (each is kept as stopped and saved). */
+  override dispose(): void {
     for (const run of this.runs()) this.stop(run.conversation.id);
+    super.dispose();
   }
 
   // --- internals
@@ -209,15 +211,11 @@ export class TurnRunner {
       } : {}),
     });
     if (turn.status === 'error') {
-      this.options.log.warn(`Chat: the answer in ${conversation.id} failed: ${isApiError(error) ? error.toLogString() : describe(error)}`);
+      this.options.log.warn(`Chat: the answer in ${conversation.id} failed: ${isApiError(error) ? error.toLogString() : messageOf(error)}`);
     }
     model.turnChanged(conversation, turn);
     model.runEnded(run);
     void model.save(conversation);
     run.resolve(turn);
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -14,6 +14,7 @@
  */
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/common/logger';
+import { messageOf } from '../errorMessage';
 import { Disposable, DisposableStore } from '../lifecycle';
 
 export interface Message {
@@ -140,7 +141,7 @@ export class WebviewHost<ToPage extends Message, FromPage extends Message> exten
     const surface = this.surface;
     if (!surface) return Promise.resolve(false);
     return Promise.resolve(surface.webview.postMessage(message)).then(undefined, (error: unknown) => {
-      this.options.log.warn(`${this.options.name}: could not post ${message.type} to the view: ${describe(error)}`);
+      this.options.log.warn(`${this.options.name}: could not post ${message.type} to the view: ${messageOf(error)}`);
       return false;
     });
   }
@@ -156,12 +157,8 @@ export class WebviewHost<ToPage extends Message, FromPage extends Message> exten
     try {
       await handler(message);
     } catch (error) {
-      this.options.log.error(`${this.options.name}: handling ${message.type} failed: ${describe(error)}`);
+      this.options.log.error(`${this.options.name}: handling ${message.type} failed: ${messageOf(error)}`);
       this.options.onHandlerError?.(message, error);
     }
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
