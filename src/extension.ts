@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { ChatModel } from './vscode/chat/chatModel';
 import { ChatViewProvider } from './vscode/chat/chatViewProvider';
 import { onDidChangeSettings, readSettings } from './vscode/config';
 import { DiffPreview } from './vscode/diff/diffPreview';
@@ -40,7 +41,8 @@ import { registerThreadHideReasoning } from './vscode/commands/inline/threadHide
 export interface ReasonerApi {
   readonly services: Services;
   readonly statusBar: ModelStatusBar;
-  readonly chat: ChatViewProvider;
+  /** The chat's state: its conversations, the one open, what runs. */
+  readonly chat: ChatModel;
 }
 
 /** The running extension's runner, for deactivate(). */
@@ -93,12 +95,12 @@ export function activate(context: vscode.ExtensionContext): ReasonerApi {
   services.chat = chat;
   context.subscriptions.push(
     chat,
-    vscode.window.registerWebviewViewProvider('reasoner.chat', chat, { webviewOptions: { retainContextWhenHidden: false } }),
+    vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, chat, { webviewOptions: { retainContextWhenHidden: false } }),
     registerOpenChat(chat),
     registerNewChat(chat),
     registerAddSelectionToChat(chat),
   );
-  return { services, statusBar, chat };
+  return { services, statusBar, chat: chat.model };
 }
 
 /**

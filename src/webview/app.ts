@@ -346,12 +346,13 @@ export class App {
       return;
     }
     const turnButton = target.closest<HTMLButtonElement>('button[data-turn-action]');
-    if (turnButton) {
+    const conversationId = this.conversation?.id;
+    if (turnButton && conversationId) {
       const action = turnButton.dataset.turnAction ?? '';
       const turnId = turnButton.dataset.turnId ?? '';
       if (isErrorActionId(action)) {
-        if (action === 'retry') this.host.post({ type: 'retry', turnId });
-        else this.host.post({ type: 'action', action, turnId });
+        if (action === 'retry') this.host.post({ type: 'retry', conversationId, turnId });
+        else this.host.post({ type: 'action', action, conversationId, turnId });
       }
     }
   }

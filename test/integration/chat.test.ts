@@ -1,33 +1,60 @@
 /**
  * The chat sidebar's host side inside a real extension host, against the
  * gateway simulator through the extension's own request runner. Each test
- * builds its own ChatViewProvider on a fresh storage folder; the page, when a
- * test needs it, is the real bundle in a WebviewPanel.
+ * builds its own ChatViewProvider on a fresh storage folder and reads the
+ * chat's state from its model; the page, when a test needs it, is the real
+ * bundle in a WebviewPanel.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { AssistantTurn } from '../../src/core/common/conversation';
+import type { AssistantTurn, Conversation } from '../../src/core/common/conversation';
+import { actionIdsFor } from '../../src/core/common/errorPresenter';
+import type { Logger } from '../../src/core/common/logger';
 import { listModels } from '../../src/core/common/models';
-import type { HostMessage } from '../../src/core/common/protocol';
 import type { ReasoningEffort } from '../../src/core/common/types';
-import { type ChatSurface, ChatViewProvider } from '../../src/vscode/chat/chatViewProvider';
+import { writeConversationMarkdown } from '../../src/vscode/chat/chatExport';
+import { ChatViewProvider } from '../../src/vscode/chat/chatViewProvider';
+import type { RequestRunner } from '../../src/vscode/runner';
 import type { Simulator } from '../simulator/simulator';
-import { EXTENSION_ID, closeAllEditors, connectSimulator, reasoner, requestText, resetUserSettings, waitFor } from './helpers';
+import { type TestPage, panelPage, waitForIndexed, waitForSaved } from './chatPage';
+import { EXTENSION_ID, TEST_KEY, closeAllEditors, connectSimulator, reasoner, requestText, resetUserSettings, waitFor } from './helpers';
 
-class MemoryLog {
+class MemoryLog implements Logger {
   readonly lines: string[] = [];
   info(message: string): void { this.lines.push(`info ${message}`); }
   warn(message: string): void { this.lines.push(`warn ${message}`); }
   error(message: string): void { this.lines.push(`error ${message}`); }
+  debug(message: string): void { this.lines.push(`debug ${message}`); }
 }
 
 interface Harness {
   readonly provider: ChatViewProvider;
   readonly log: MemoryLog;
-  readonly delivered: HostMessage[];
+}
+
+function active(provider: ChatViewProvider): Conversation {
+  const conversation = provider.model.getActiveConversation();
+  assert.ok(conversation, 'a conversation is open');
+  return conversation;
+}
+
+/** The extension's own request runner, remembering the retry each request offers (what "Set API Key" runs). */
+function rememberingRetries(runner: RequestRunner): { readonly runner: RequestRunner; readonly retries: (() => unknown)[] } {
+  const retries: (() => unknown)[] = [];
+  return {
+    retries,
+    runner: {
+      run: (request) => {
+        if (request.retry) retries.push(request.retry);
+        return runner.run(request);
+      },
+      cancelAll: () => runner.cancelAll(),
+      get activeCount() { return runner.activeCount; },
+    },
+  };
 }
 
 function messagesOf(body: unknown): { role: string; content: unknown }[] {
@@ -41,48 +68,35 @@ function contentText(content: unknown): string {
   return JSON.stringify(content);
 }
 
-function panelSurface(panel: vscode.WebviewPanel): ChatSurface & vscode.Disposable {
-  const visibility = new vscode.EventEmitter<void>();
-  const subscription = panel.onDidChangeViewState(() => visibility.fire());
-  return {
-    webview: panel.webview,
-    get visible() { return panel.visible; },
-    onDidDispose: panel.onDidDispose,
-    onDidChangeVisibility: visibility.event,
-    show: (preserveFocus) => panel.reveal(undefined, preserveFocus),
-    dispose: () => { subscription.dispose(); visibility.dispose(); },
-  };
-}
-
 suite('Chat sidebar (host side, real extension host, simulated gateway)', () => {
   let sim: Simulator;
   let storageRoot: string;
   let extensionUri: vscode.Uri;
   const cleanup: vscode.Disposable[] = [];
 
-  async function makeProvider(storageDir = path.join(storageRoot, 'chat'), current: { modelId: string; effort: ReasoningEffort } = { modelId: 'o3-mini', effort: 'medium' }): Promise<Harness> {
+  async function makeProvider(storageDir = path.join(storageRoot, 'chat'), current: { modelId: string; effort: ReasoningEffort } = { modelId: 'o3-mini', effort: 'medium' }, runner?: RequestRunner): Promise<Harness> {
     const api = await reasoner();
     const log = new MemoryLog();
     const provider = new ChatViewProvider({
       extensionUri,
       storageDir,
-      runner: api.services.runner,
+      runner: runner ?? api.services.runner,
       getModels: () => listModels(),
       getCurrent: () => current,
       log,
     });
-    const delivered: HostMessage[] = [];
-    cleanup.push(provider, provider.onDidPostMessage((message) => delivered.push(message)));
-    await provider.ready;
-    return { provider, log, delivered };
+    cleanup.push(provider);
+    await provider.model.ready;
+    return { provider, log };
   }
 
-  async function openPage(provider: ChatViewProvider): Promise<vscode.WebviewPanel> {
+  async function openPage(provider: ChatViewProvider): Promise<TestPage> {
     const panel = vscode.window.createWebviewPanel('reasoner.chatTest', 'Reasoner Chat (test)', vscode.ViewColumn.One, {});
-    const surface = panelSurface(panel);
-    cleanup.push(surface, provider.attach(surface), panel);
-    await waitFor('the chat page to say ready', () => provider.isPageReady, 30_000);
-    return panel;
+    const page = panelPage(panel);
+    cleanup.push(page, panel);
+    provider.resolveWebviewView(page);
+    await page.state();
+    return page;
   }
 
   suiteSetup(async () => {
@@ -133,9 +147,9 @@ suite('Chat sidebar (host side, real extension host, simulated gateway)', () => 
     assert.equal(body.reasoning_effort, 'high');
     assert.notEqual(body.model, (sim.requests[0]!.body as { model: string }).model, 'the second turn went to the other model');
 
-    const turns = provider.getActiveConversation()!.turns.filter((t): t is AssistantTurn => t.role === 'assistant');
+    const turns = active(provider).turns.filter((t): t is AssistantTurn => t.role === 'assistant');
     assert.deepEqual(turns.map((t) => `${t.modelId}/${t.effort}`), ['o3-mini/medium', 'o3/high']);
-    assert.equal(provider.getConversations()[0]!.title, 'Why does my loop hang?');
+    assert.equal(provider.model.getConversations()[0]!.title, 'Why does my loop hang?');
   });
 
   test('attached code travels as a fenced block with its file name and language', async () => {
@@ -156,14 +170,15 @@ suite('Chat sidebar (host side, real extension host, simulated gateway)', () => 
     sim.script({ text: 'First answer.' }, { text: 'Second answer.' });
     await provider.send('first question');
     await provider.send('second question');
-    await provider.rename(provider.getActiveConversation()!.id, 'Renamed chat');
-    await provider.flushHistory();
-    const id = provider.getActiveConversation()!.id;
+    const id = active(provider).id;
+    await provider.model.rename(id, 'Renamed chat');
+    await waitForSaved(storageDir, id, 'both answers', (saved) => saved.turns.length === 4 && saved.turns.at(-1)?.text === 'Second answer.');
+    await waitForIndexed(storageDir, id, 'Renamed chat');
     provider.dispose();
 
     const { provider: reloaded } = await makeProvider(storageDir);
-    assert.deepEqual(reloaded.getConversations().map((c) => [c.id, c.title]), [[id, 'Renamed chat']]);
-    const conversation = reloaded.getActiveConversation()!;
+    assert.deepEqual(reloaded.model.getConversations().map((c) => [c.id, c.title]), [[id, 'Renamed chat']]);
+    const conversation = active(reloaded);
     assert.equal(conversation.id, id);
     assert.deepEqual(conversation.turns.map((t) => `${t.role}:${t.text}`), [
       'user:first question', 'assistant:First answer.', 'user:second question', 'assistant:Second answer.',
@@ -184,49 +199,50 @@ suite('Chat sidebar (host side, real extension host, simulated gateway)', () => 
     await provider.newChat();
     sim.script({ text: 'doomed answer' });
     await provider.send('doomed question');
-    await provider.flushHistory();
-    const [doomed, good] = provider.getConversations();
+    const [doomed, good] = provider.model.getConversations();
     assert.ok(doomed && good);
+    for (const { id } of [doomed, good]) {
+      await waitForSaved(storageDir, id, 'the finished answer', (saved) => (saved.turns.at(-1) as AssistantTurn | undefined)?.status === 'complete');
+    }
     provider.dispose();
     fs.writeFileSync(path.join(storageDir, `${doomed.id}.json`), '{"version":1,"turns":[{"role":"us');
 
-    const { provider: reloaded, delivered } = await makeProvider(storageDir);
-    assert.equal(reloaded.getActiveConversation()!.id, good.id, 'the damaged one is skipped, the next one opens');
-    assert.deepEqual(reloaded.getConversations().map((c) => c.id), [good.id]);
-    assert.equal(reloaded.historyWarnings.length, 1);
-    assert.match(reloaded.historyWarnings[0]!, /moved aside/);
+    const { provider: reloaded } = await makeProvider(storageDir);
+    assert.equal(active(reloaded).id, good.id, 'the damaged one is skipped, the next one opens');
+    assert.deepEqual(reloaded.model.getConversations().map((c) => c.id), [good.id]);
+    assert.equal(reloaded.model.historyWarnings.length, 1);
+    assert.match(reloaded.model.historyWarnings[0]!, /moved aside/);
     const aside = fs.readdirSync(storageDir).filter((name) => name.startsWith(`${doomed.id}.json.corrupt-`));
     assert.equal(aside.length, 1);
 
-    await openPage(reloaded);
-    const state = delivered.find((m): m is Extract<HostMessage, { type: 'state' }> => m.type === 'state');
-    assert.ok(state, 'the page received the state');
+    const page = await openPage(reloaded);
+    const state = await page.state();
     assert.equal(state.state.active.id, good.id);
-    assert.ok(delivered.some((m) => m.type === 'notice' && m.level === 'warning' && /moved aside/.test(m.message)), 'the warning reaches the page');
+    await waitFor('the warning to reach the page', () => page.delivered.some((m) => m.type === 'notice' && m.level === 'warning' && /moved aside/.test(m.message)));
   });
 
   test('Stop aborts the request at once, the gateway sees the connection close, and the partial answer is kept as stopped', async () => {
     const { provider } = await makeProvider();
     sim.script({ text: 'word '.repeat(2000), deltaSize: 5, chunkDelayMs: 40 });
     const pending = provider.send('Write a very long essay');
-    await waitFor('the first words', () => (provider.getActiveConversation()!.turns.at(-1)?.text.length ?? 0) > 20);
-    assert.equal(provider.isRunning(), true);
+    await waitFor('the first words', () => (active(provider).turns.at(-1)?.text.length ?? 0) > 20);
+    assert.equal(provider.model.isRunning(), true);
 
     const stoppedAt = Date.now();
-    assert.equal(provider.stop(), true);
+    assert.equal(provider.turns.stop(active(provider).id), true);
     const turn = await pending;
     assert.ok(Date.now() - stoppedAt < 100, `stop resolved the answer within 100 ms (took ${Date.now() - stoppedAt} ms)`);
     assert.equal(turn.status, 'stopped');
     assert.ok(turn.text.length > 20, 'the partial answer is kept');
-    assert.equal(provider.isRunning(), false);
+    assert.equal(provider.model.isRunning(), false);
 
     const close = await sim.waitForClose(0, 2_000);
     assert.equal(close.completed, false, 'the client went away before the end');
     assert.ok(close.at - stoppedAt < 500, `the connection closed ${close.at - stoppedAt} ms after Stop`);
 
-    await provider.flushHistory();
-    const saved = JSON.parse(fs.readFileSync(path.join(storageRoot, 'chat', `${provider.getActiveConversation()!.id}.json`), 'utf8')) as { turns: AssistantTurn[] };
-    assert.equal(saved.turns.at(-1)!.status, 'stopped');
+    const saved = await waitForSaved(path.join(storageRoot, 'chat'), active(provider).id, 'the stopped answer',
+      (conversation) => (conversation.turns.at(-1) as AssistantTurn | undefined)?.status === 'stopped');
+    assert.ok(saved.turns.at(-1)!.text.length > 20, 'the partial answer is saved');
   });
 
   test('an error stays in the conversation with the server message and Retry; the prompt is not lost', async () => {
@@ -236,30 +252,89 @@ suite('Chat sidebar (host side, real extension host, simulated gateway)', () => 
     assert.equal(failed.status, 'error');
     assert.ok(failed.error);
     assert.match(`${failed.error.message} ${failed.error.serverMessage ?? ''}`, /does not support 'extreme'/);
-    assert.ok(failed.error.actions.includes('retry'));
-    assert.equal(provider.getActiveConversation()!.turns[0]!.text, 'Please answer this');
+    assert.ok(actionIdsFor(failed.error, true).includes('retry'), 'the page offers Retry');
+    assert.equal(active(provider).turns[0]!.text, 'Please answer this');
 
     sim.script({ text: 'Now it works.' });
-    const retried = await provider.retry(failed.id);
+    const retried = await provider.turns.retry(active(provider).id, failed.id);
     assert.equal(retried?.status, 'complete');
-    assert.deepEqual(provider.getActiveConversation()!.turns.map((t) => `${t.role}:${t.text}`), ['user:Please answer this', 'assistant:Now it works.']);
+    assert.deepEqual(active(provider).turns.map((t) => `${t.role}:${t.text}`), ['user:Please answer this', 'assistant:Now it works.']);
     assert.match(requestText(sim.requests[1]!.body), /Please answer this/);
   });
 
+  test('Retry after Set API Key runs the failed turn in its own conversation, also after switching to another one', async () => {
+    const api = await reasoner();
+    const remembering = rememberingRetries(api.services.runner);
+    const { provider } = await makeProvider(undefined, undefined, remembering.runner);
+    assert.equal(await vscode.commands.executeCommand('reasoner.clearApiKey', { confirm: false }), 'cleared');
+    let first: Conversation;
+    try {
+      const failed = await provider.send('What does this regex match?');
+      assert.equal(failed.status, 'error');
+      assert.match(failed.error?.message ?? '', /API key/);
+      first = active(provider);
+      await provider.newChat();
+      assert.notEqual(active(provider).id, first.id, 'another conversation is open');
+    } finally {
+      assert.equal(await vscode.commands.executeCommand('reasoner.setApiKey', TEST_KEY), 'set');
+    }
+    const second = active(provider);
+    sim.script({ text: 'It matches ISO dates.' });
+    assert.equal(remembering.retries.length, 1, 'the request offered a retry');
+    await remembering.retries[0]!();
+    const answer = await waitFor('the retried answer', () => {
+      const last = first.turns.at(-1);
+      return last?.role === 'assistant' && last.status === 'complete' ? last : undefined;
+    });
+    assert.equal(answer.text, 'It matches ISO dates.');
+    assert.deepEqual(first.turns.map((t) => t.role), ['user', 'assistant']);
+    assert.match(requestText(sim.requests[0]!.body), /What does this regex match\?/);
+    assert.equal(active(provider), second, 'the conversation on screen stays open');
+    assert.equal(second.turns.length, 0);
+
+    assert.equal(await provider.model.switchTo(first.id), true);
+    assert.equal(active(provider).turns.at(-1)!.text, 'It matches ISO dates.');
+  });
+
+  test('Retry on the page runs in the conversation the page showed, even if another one opened meanwhile', async () => {
+    const { provider } = await makeProvider();
+    const page = await openPage(provider);
+    sim.script({ status: 400, message: 'Unsupported parameter for this model.' });
+    const failed = await provider.send('Explain the cache');
+    assert.equal(failed.status, 'error');
+    const first = active(provider);
+    await provider.newChat();
+    sim.script({ text: 'The cache is write-through.' });
+    page.fromPage({ type: 'retry', conversationId: first.id, turnId: failed.id });
+    await waitFor('the retried answer', () => first.turns.at(-1)?.text === 'The cache is write-through.');
+    assert.equal((first.turns.at(-1) as AssistantTurn).status, 'complete');
+    assert.notEqual(active(provider), first, 'the other conversation stays open');
+  });
+
+  test('a message the protocol does not allow is ignored and logged, never run', async () => {
+    const { provider, log } = await makeProvider();
+    const page = await openPage(provider);
+    const before = sim.requests.length;
+    page.fromPage({ type: 'action', action: 'workbench.action.reloadWindow', conversationId: active(provider).id, turnId: 'a-1' });
+    page.fromPage({ type: 'send', text: 42, modelId: 'o3-mini', effort: 'low' });
+    await waitFor('both to be logged', () => log.lines.filter((line) => /ignored a malformed message/.test(line)).length === 2);
+    assert.equal(sim.requests.length, before, 'nothing was sent');
+    assert.equal(active(provider).turns.length, 0);
+  });
+
   test('a request keeps running while no view is shown, and the view shows it on return', async () => {
-    const { provider, delivered } = await makeProvider();
+    const { provider } = await makeProvider();
     sim.script({ text: 'slowly '.repeat(200), deltaSize: 7, chunkDelayMs: 30 });
     const pending = provider.send('Take your time');
-    await waitFor('some text', () => (provider.getActiveConversation()!.turns.at(-1)?.text.length ?? 0) > 0);
-    await openPage(provider);
-    const state = delivered.find((m): m is Extract<HostMessage, { type: 'state' }> => m.type === 'state');
-    assert.ok(state);
+    await waitFor('some text', () => (active(provider).turns.at(-1)?.text.length ?? 0) > 0);
+    const page = await openPage(provider);
+    const state = await page.state();
     assert.equal(state.state.running, true);
     assert.equal(state.state.active.turns.at(-1)!.role, 'assistant');
-    await waitFor('deltas to reach the page', () => delivered.some((m) => m.type === 'turnDelta'));
+    await waitFor('deltas to reach the page', () => page.delivered.some((m) => m.type === 'turnDelta'));
     const turn = await pending;
     assert.equal(turn.status, 'complete');
-    assert.ok(delivered.some((m) => m.type === 'turnUpdated' && m.turn.status === 'complete'));
+    assert.ok(page.delivered.some((m) => m.type === 'turnUpdated' && m.turn.status === 'complete'));
   });
 
   test('export writes the conversation as Markdown to the given file', async () => {
@@ -267,8 +342,7 @@ suite('Chat sidebar (host side, real extension host, simulated gateway)', () => 
     sim.script({ text: 'Here:\n\n```ts\nlet x = 1;\n```' });
     await provider.send('Show code');
     const target = vscode.Uri.file(path.join(storageRoot, 'export.md'));
-    const written = await provider.exportMarkdown(provider.getActiveConversation()!.id, target);
-    assert.equal(written?.toString(), target.toString());
+    await writeConversationMarkdown(active(provider), target, provider.log);
     const markdown = fs.readFileSync(target.fsPath, 'utf8');
     assert.match(markdown, /^# Show code\n/);
     assert.match(markdown, /## You\n\nShow code/);
@@ -280,19 +354,20 @@ suite('Chat sidebar (host side, real extension host, simulated gateway)', () => 
     const { provider } = await makeProvider();
     sim.script({ text: 'a1' }, { text: 'b1' });
     await provider.send('first chat');
-    const first = provider.getActiveConversation()!.id;
+    const first = active(provider).id;
     await provider.newChat();
     await provider.send('second chat');
-    const second = provider.getActiveConversation()!.id;
+    const second = active(provider).id;
     assert.notEqual(first, second);
-    assert.deepEqual(provider.getConversations().map((c) => c.id), [second, first]);
-    assert.equal(await provider.switchTo(first), true);
-    assert.equal(provider.getActiveConversation()!.turns[0]!.text, 'first chat');
-    assert.equal(await provider.rename(second, 'Second, renamed'), true);
-    assert.equal(provider.getConversations().find((c) => c.id === second)?.title, 'Second, renamed');
-    assert.equal(await provider.delete(first, { confirm: false }), true);
-    assert.deepEqual(provider.getConversations().map((c) => c.id), [second]);
-    assert.equal(provider.getActiveConversation()!.id, second, 'deleting the open chat opens the next one');
+    const { model } = provider;
+    assert.deepEqual(model.getConversations().map((c) => c.id), [second, first]);
+    assert.equal(await model.switchTo(first), true);
+    assert.equal(active(provider).turns[0]!.text, 'first chat');
+    assert.equal(await model.rename(second, 'Second, renamed'), true);
+    assert.equal(model.getConversations().find((c) => c.id === second)?.title, 'Second, renamed');
+    assert.equal(await model.delete(first), true);
+    assert.deepEqual(model.getConversations().map((c) => c.id), [second]);
+    assert.equal(active(provider).id, second, 'deleting the open chat opens the next one');
   });
 
   test('code-block actions: insert at the cursor and apply to the selection are each one undoable edit', async () => {
@@ -300,26 +375,25 @@ suite('Chat sidebar (host side, real extension host, simulated gateway)', () => 
     const document = await vscode.workspace.openTextDocument({ content: 'line one\nline two\nline three\n', language: 'plaintext' });
     const editor = await vscode.window.showTextDocument(document);
     editor.selection = new vscode.Selection(1, 0, 1, 8);
-    assert.equal(await provider.runCodeAction('apply', 'LINE TWO', 'plaintext', async () => true), 'done');
+    assert.equal(await provider.codeBlocks.run('apply', 'LINE TWO', 'plaintext', async () => true), 'done');
     assert.equal(document.getText(), 'line one\nLINE TWO\nline three\n');
     const again = await vscode.window.showTextDocument(document);
     await vscode.commands.executeCommand('undo');
     assert.equal(document.getText(), 'line one\nline two\nline three\n');
 
     again.selection = new vscode.Selection(0, 0, 0, 0);
-    assert.equal(await provider.runCodeAction('insert', '// inserted\n'), 'done');
+    assert.equal(await provider.codeBlocks.run('insert', '// inserted\n'), 'done');
     assert.equal(document.getText(), '// inserted\nline one\nline two\nline three\n');
     await vscode.commands.executeCommand('undo');
     assert.equal(document.getText(), 'line one\nline two\nline three\n');
 
     again.selection = new vscode.Selection(2, 0, 2, 10);
-    assert.equal(await provider.runCodeAction('apply', 'nope', 'plaintext', async () => false), 'discarded');
+    assert.equal(await provider.codeBlocks.run('apply', 'nope', 'plaintext', async () => false), 'discarded');
     assert.equal(document.getText(), 'line one\nline two\nline three\n');
   });
 
-  test('the registered sidebar view opens and answers ready', async () => {
-    const api = await reasoner();
-    await vscode.commands.executeCommand('reasoner.openChat');
-    await waitFor('the sidebar chat page to say ready', () => api.chat.isPageReady, 30_000);
+  test('the registered sidebar view opens, answers ready, and its composer gets the focus', async () => {
+    await reasoner();
+    assert.equal(await vscode.commands.executeCommand('reasoner.openChat'), true);
   });
 });

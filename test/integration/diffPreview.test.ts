@@ -6,6 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { COMMANDS } from '../../src/core/common/commands';
+import type { ChatViewProvider } from '../../src/vscode/chat/chatViewProvider';
 import type { Simulator } from '../simulator/simulator';
 import { closeAllEditors, connectSimulator, openFixture, reasoner, resetUserSettings, selectLines, waitFor } from './helpers';
 
@@ -88,7 +89,7 @@ suite('Diff preview of proposed changes', () => {
       const api = await reasoner();
       const document = await selectLineTwo();
       const asking = question();
-      const outcome = api.chat.runCodeAction('apply', 'LINE TWO', 'plaintext', asking.confirm);
+      const outcome = (api.services.chat as ChatViewProvider).codeBlocks.run('apply', 'LINE TWO', 'plaintext', asking.confirm);
       assert.match(await asking.asked, /^Apply the code block to line 2 of Untitled-\d+\?$/);
 
       const [tab] = diffTabs();
@@ -112,7 +113,7 @@ suite('Diff preview of proposed changes', () => {
       const api = await reasoner();
       const document = await selectLineTwo();
       const changedFirst = question();
-      const refused = api.chat.runCodeAction('apply', 'LINE TWO', 'plaintext', changedFirst.confirm);
+      const refused = (api.services.chat as ChatViewProvider).codeBlocks.run('apply', 'LINE TWO', 'plaintext', changedFirst.confirm);
       await changedFirst.asked;
       const edit = new vscode.WorkspaceEdit();
       edit.insert(document.uri, new vscode.Position(1, 0), '// edited ');
@@ -125,7 +126,7 @@ suite('Diff preview of proposed changes', () => {
       const editor = await vscode.window.showTextDocument(document);
       editor.selection = new vscode.Selection(2, 0, 2, 10);
       const closedFirst = question();
-      const applied = api.chat.runCodeAction('apply', 'LINE THREE', 'plaintext', closedFirst.confirm);
+      const applied = (api.services.chat as ChatViewProvider).codeBlocks.run('apply', 'LINE THREE', 'plaintext', closedFirst.confirm);
       await closedFirst.asked;
       await vscode.window.tabGroups.close(diffTabs());
       await waitFor('the proposal to be dropped', () => api.services.proposals.all.length === 0);

@@ -232,9 +232,10 @@ describe('chat webview page (bundled script in jsdom)', function () {
     // The error presenter's order, the same as in notifications and inline threads: the fix first, Retry last.
     assert.deepEqual(buttons.map((b) => b.textContent?.trim()), ['Set API Key', 'Switch Model', 'Retry']);
     buttons[0]!.click();
-    assert.deepEqual(page.posted.at(-1), { type: 'action', action: 'setApiKey', turnId: 'a-2' });
+    // The turn is named with its conversation: the host acts there even if another one opened meanwhile.
+    assert.deepEqual(page.posted.at(-1), { type: 'action', action: 'setApiKey', conversationId: 'c-1', turnId: 'a-2' });
     buttons[2]!.click();
-    assert.deepEqual(page.posted.at(-1), { type: 'retry', turnId: 'a-2' });
+    assert.deepEqual(page.posted.at(-1), { type: 'retry', conversationId: 'c-1', turnId: 'a-2' });
   });
 
   it('shows and removes context chips, switches and renames conversations', () => {

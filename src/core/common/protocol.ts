@@ -92,8 +92,9 @@ export type WebviewMessage =
   | { readonly type: 'ready' }
   | { readonly type: 'send'; readonly text: string; readonly modelId: string; readonly effort: ReasoningEffort }
   | { readonly type: 'stop' }
-  | { readonly type: 'retry'; readonly turnId: string }
-  | { readonly type: 'action'; readonly action: ActionCommand; readonly turnId: string }
+  /** Turns are named with their conversation: the page may show another one by the time the host acts. */
+  | { readonly type: 'retry'; readonly conversationId: string; readonly turnId: string }
+  | { readonly type: 'action'; readonly action: ActionCommand; readonly conversationId: string; readonly turnId: string }
   | { readonly type: 'setComposer'; readonly modelId: string; readonly effort: ReasoningEffort }
   | { readonly type: 'addContext'; readonly kind: ContextKind }
   | { readonly type: 'removeContext'; readonly id: string }
@@ -147,8 +148,8 @@ const WEBVIEW_FIELDS: { readonly [K in WebviewMessageType]: readonly FieldCheck[
   ready: [],
   send: [str('text', LIMITS.promptChars), str('modelId', LIMITS.modelIdChars, { nonEmpty: true }), oneOf('effort', EFFORTS)],
   stop: [],
-  retry: [id('turnId')],
-  action: [oneOf('action', ACTIONS), id('turnId')],
+  retry: [id('conversationId'), id('turnId')],
+  action: [oneOf('action', ACTIONS), id('conversationId'), id('turnId')],
   setComposer: [str('modelId', LIMITS.modelIdChars, { nonEmpty: true }), oneOf('effort', EFFORTS)],
   addContext: [oneOf('kind', ['selection', 'file'])],
   removeContext: [id('id')],

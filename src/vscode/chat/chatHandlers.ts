@@ -1,0 +1,109 @@
+/**
+ * What each message from the chat page does: one handler per message type,
+ * each receiving its own kind of message (the page's input has already been
+ * checked by the protocol's guard in the webview host).
+ */
+import * as vscode from 'vscode';
+import { bindAction } from '../../core/common/errorPresenter';
+import type { Logger } from '../../core/common/logger';
+import type { WebviewMessage } from '../../core/common/protocol';
+import { runPresentedAction } from '../notify';
+import type { MessageHandlers } from '../webview/webviewHost';
+import { exportConversation } from './chatExport';
+import type { ChatModel } from './chatModel';
+import type { ChatPage } from './chatPage';
+import type { CodeBlocks } from './codeBlocks';
+import type { TurnRunner } from './turnRunner';
+
+export type ChatHandlers = MessageHandlers<WebviewMessage>;
+
+/** What the handlers act on; read when a message arrives, so it may be filled in after the table is made. */
+export interface ChatParts {
+  readonly model: ChatModel;
+  readonly page: ChatPage;
+  readonly turns: TurnRunner;
+  readonly codeBlocks: CodeBlocks;
+  readonly log: Logger;
+  send(text: string): Promise<unknown>;
+  newChat(): Promise<unknown>;
+  addSelection(): Promise<unknown>;
+  addFile(): Promise<unknown>;
+}
+
+export function createChatHandlers(chat: ChatParts): ChatHandlers {
+  return {
+    ready: async () => {
+      await chat.model.ready;
+      // The state about to be sent holds all text so far.
+      chat.turns.discardPendingDeltas();
+      chat.page.sendState();
+    },
+    send: async (message) => {
+      chat.model.setComposer(message.modelId, message.effort);
+      if (chat.model.isRunning()) {
+        chat.page.setDraft(message.text);
+        chat.page.notice('info', 'An answer is still running: stop it (Esc) or wait, then send again.');
+        return;
+      }
+      if (message.text.trim().length === 0 && chat.model.getContexts().length === 0) return;
+      await chat.send(message.text);
+    },
+    stop: () => {
+      const active = chat.model.getActiveConversation();
+      if (active && chat.turns.stop(active.id)) void chat.page.focusComposer();
+    },
+    retry: (message) => chat.turns.retry(message.conversationId, message.turnId),
+    action: async (message) => {
+      const retry = () => chat.turns.retry(message.conversationId, message.turnId);
+      if (message.action === 'retry') {
+        await retry();
+        return;
+      }
+      // A new model or effort reaches the composer before the answer runs again with it.
+      await runPresentedAction(bindAction(message.action), () => {
+        chat.model.settingsChanged();
+        return retry();
+      });
+    },
+    setComposer: (message) => chat.model.setComposer(message.modelId, message.effort),
+    addContext: (message) => (message.kind === 'selection' ? chat.addSelection() : chat.addFile()),
+    removeContext: (message) => chat.model.removeContext(message.id),
+    newChat: () => chat.newChat(),
+    switchConversation: async (message) => {
+      if (!(await chat.model.switchTo(message.id))) {
+        chat.page.notice('warning', 'That chat could not be opened (its file is missing or damaged); it was removed from the list.');
+      }
+    },
+    renameConversation: (message) => chat.model.rename(message.id, message.title),
+    deleteConversation: async (message) => {
+      const summary = chat.model.getConversations().find((s) => s.id === message.id);
+      if (!summary) return;
+      const choice = await vscode.window.showWarningMessage(`Delete the chat "${summary.title}"?`, { modal: true, detail: 'This cannot be undone.' }, 'Delete');
+      if (choice === 'Delete') await chat.model.delete(message.id);
+    },
+    exportConversation: async (message) => {
+      const conversation = await chat.model.find(message.id);
+      if (conversation) await exportConversation(conversation, chat.page, chat.log);
+    },
+    copyCode: (message) => chat.codeBlocks.run('copy', message.code),
+    insertCode: (message) => chat.codeBlocks.run('insert', message.code),
+    applyCode: (message) => chat.codeBlocks.run('apply', message.code, message.languageId),
+    newFile: (message) => chat.codeBlocks.run('newFile', message.code, message.languageId),
+    openLink: (message) => openLink(message.href, chat.log),
+  };
+}
+
+/** Links in answers open in the browser, and only http(s) ones. */
+async function openLink(href: string, log: Logger): Promise<boolean> {
+  let uri: vscode.Uri;
+  try {
+    uri = vscode.Uri.parse(href, true);
+  } catch {
+    return false;
+  }
+  if (uri.scheme !== 'http' && uri.scheme !== 'https') {
+    log.warn(`Chat: refused to open a ${uri.scheme}: link from an answer.`);
+    return false;
+  }
+  return vscode.env.openExternal(uri);
+}

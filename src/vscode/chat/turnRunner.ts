@@ -1,0 +1,221 @@
+/**
+ * Runs the chat's answers: each through the shared RequestRunner (the one
+ * request pipeline), one AbortController per answer, at most one answer per
+ * conversation. Stream events are folded into the turn by the one reducer
+ * (`applyStreamEvent`), the turn is ended by `settleTurn`, text is sent to the
+ * page in batches, and a long answer is saved now and then while it streams.
+ *
+ * Everything is addressed by conversation id and turn id, so a retry (from the
+ * page, or from "Set API Key" in a notification) runs in the conversation the
+ * turn belongs to, whichever one is open by then.
+ */
+import { type AssistantTurn, type Conversation, type UserTurn, findTurn, promptFor, toRequestTurns } from '../../core/common/conversation';
+import { isApiError } from '../../core/common/errors';
+import type { Logger } from '../../core/common/logger';
+import { applyStreamEvent, restartTurn, settleTurn } from '../../core/common/turnReducer';
+import type { CodeContext, ReasoningEffort, StreamEvent } from '../../core/common/types';
+import { messageOf } from '../errorMessage';
+import { Disposable } from '../lifecycle';
+import type { RequestRunner, RunResult } from '../runner';
+import type { ActiveRun, ChatModel } from './chatModel';
+
+/** Where streamed text and progress go between the turn's updates (the page, for the active conversation). */
+export interface TurnStream {
+  delta(conversation: Conversation, turnId: string, text: string, reasoning: string): void;
+  progress(conversation: Conversation, turnId: string, status: string): void;
+}
+
+export interface TurnRunnerOptions {
+  readonly runner: RequestRunner;
+  readonly model: ChatModel;
+  readonly stream: TurnStream;
+  readonly instructions: string;
+  readonly log: Logger;
+}
+
+const DELTA_INTERVAL_MS = 40;
+const STREAM_SAVE_INTERVAL_MS = 5_000;
+
+class Run implements ActiveRun {
+  readonly controller = new AbortController();
+  readonly startedAt: number;
+  stopped = false;
+  pendingText = '';
+  pendingReasoning = '';
+  flushTimer: ReturnType<typeof setTimeout> | undefined;
+  lastSave = Date.now();
+  readonly done: Promise<AssistantTurn>;
+  resolve!: (turn: AssistantTurn) => void;
+
+  constructor(readonly conversation: Conversation, readonly turn: AssistantTurn, readonly stop: () => void) {
+    this.startedAt = turn.createdAt;
+    this.done = new Promise((resolve) => { this.resolve = resolve; });
+  }
+}
+
+export class TurnRunner extends Disposable {
+  constructor(private readonly options: TurnRunnerOptions) {
+    super();
+    // A conversation shown anew carries all its text so far: deltas still waiting would repeat it.
+    this.register(options.model.onDidChange((change) => {
+      const active = options.model.getActiveConversation();
+      if (change.kind === 'active' && active) this.discardPendingDeltas(active.id);
+    }));
+  }
+
+  /** A new prompt and its answer in the conversation; resolves with the answer once it ends (complete, stopped or failed). */
+  send(conversation: Conversation, text: string, context: readonly CodeContext[], modelId: string, effort: ReasoningEffort): Promise<AssistantTurn> {
+    if (this.options.model.isRunning(conversation.id)) {
+      return Promise.reject(new Error('A request is already running in this conversation; stop it first.'));
+    }
+    const prompt = this.options.model.addPrompt(conversation, text, context);
+    return this.answer(conversation, prompt, this.options.model.startAnswer(conversation, modelId, effort));
+  }
+
+  /**
+   * Runs the prompt of a failed or stopped answer again, with the composer's
+   * model and effort: in place when it is the conversation's last answer,
+   * otherwise as a new prompt at the end. Undefined when there is nothing to retry.
+   */
+  async retry(conversationId: string, turnId: string): Promise<AssistantTurn | undefined> {
+    const model = this.options.model;
+    const conversation = await model.find(conversationId);
+    if (!conversation || model.isRunning(conversation.id)) return undefined;
+    const turn = findTurn(conversation, turnId);
+    const prompt = promptFor(conversation, turnId);
+    if (!turn || turn.role !== 'assistant' || turn.status === 'streaming' || !prompt) return undefined;
+    const { modelId, effort } = model.getComposer();
+    if (conversation.turns.at(-1) === turn) {
+      restartTurn(turn, model.modelRef(modelId), effort);
+      model.conversationChanged(conversation);
+      return this.answer(conversation, prompt, turn);
+    }
+    return this.send(conversation, prompt.text, prompt.context ?? [], modelId, effort);
+  }
+
+  /** Stops the answer running in the conversation, keeping what arrived. True if one was running. */
+  stop(conversationId: string): boolean {
+    const run = this.runIn(conversationId);
+    if (!run) return false;
+    run.stopped = true;
+    run.controller.abort();
+    this.flushDeltas(run);
+    settleTurn(run.turn, { stopped: true, elapsedMs: Date.now() - run.startedAt });
+    this.options.model.turnChanged(run.conversation, run.turn);
+    this.options.model.runEnded(run);
+    void this.options.model.save(run.conversation);
+    this.options.log.info(`Chat: stopped the answer in ${conversationId} after ${run.turn.elapsedMs} ms.`);
+    run.resolve(run.turn);
+    return true;
+  }
+
+  /** Drops text waiting to be sent because the page is about to receive it whole (default: of every answer). */
+  discardPendingDeltas(conversationId?: string): void {
+    for (const run of this.runs()) {
+      if (conversationId !== undefined && run.conversation.id !== conversationId) continue;
+      run.pendingText = '';
+      run.pendingReasoning = '';
+    }
+  }
+
+  /** Stops every answer still running (each is kept as stopped and saved). */
+  override dispose(): void {
+    for (const run of this.runs()) this.stop(run.conversation.id);
+    super.dispose();
+  }
+
+  // --- internals
+
+  private runs(): Run[] {
+    return this.options.model.runs().filter((run): run is Run => run instanceof Run);
+  }
+
+  private runIn(conversationId: string): Run | undefined {
+    const run = this.options.model.runningIn(conversationId);
+    return run instanceof Run ? run : undefined;
+  }
+
+  private answer(conversation: Conversation, prompt: UserTurn, turn: AssistantTurn): Promise<AssistantTurn> {
+    const run = new Run(conversation, turn, () => this.stop(conversation.id));
+    this.options.model.runStarted(run);
+    void this.options.model.save(conversation);
+    // Through a promise, so that even a runner throwing synchronously ends the turn as failed.
+    void Promise.resolve().then(() => this.options.runner.run({
+      source: 'chat',
+      modelId: turn.modelId,
+      effort: turn.effort,
+      instructions: this.options.instructions,
+      turns: toRequestTurns(conversation, prompt.id),
+      signal: run.controller.signal,
+      // After "Set API Key" on a missing or rejected key, the same prompt goes on, in its own conversation.
+      retry: () => this.retry(conversation.id, turn.id),
+      onEvent: (event) => this.onEvent(run, event),
+    })).then(
+      (result) => this.finish(run, result, undefined),
+      (error: unknown) => this.finish(run, undefined, error),
+    );
+    return run.done;
+  }
+
+  private onEvent(run: Run, event: StreamEvent): void {
+    const { turn, conversation } = run;
+    if (run.stopped || turn.status !== 'streaming') return;
+    const change = applyStreamEvent(turn, event);
+    if (event.type === 'text' || event.type === 'reasoning') {
+      if (event.type === 'text') run.pendingText += event.delta;
+      else run.pendingReasoning += event.delta;
+      run.flushTimer ??= setTimeout(() => this.flushDeltas(run), DELTA_INTERVAL_MS);
+    } else if (change === 'usage') {
+      this.flushDeltas(run);
+      this.options.model.turnChanged(conversation, turn);
+    } else if (change === 'progress' && turn.progress !== undefined) {
+      this.options.stream.progress(conversation, turn.id, turn.progress);
+    }
+    if (Date.now() - run.lastSave > STREAM_SAVE_INTERVAL_MS) {
+      run.lastSave = Date.now();
+      void this.options.model.save(conversation);
+    }
+  }
+
+  private flushDeltas(run: Run): void {
+    if (run.flushTimer) {
+      clearTimeout(run.flushTimer);
+      run.flushTimer = undefined;
+    }
+    if (!run.pendingText && !run.pendingReasoning) return;
+    const { pendingText, pendingReasoning } = run;
+    run.pendingText = '';
+    run.pendingReasoning = '';
+    this.options.stream.delta(run.conversation, run.turn.id, pendingText, pendingReasoning);
+  }
+
+  private finish(run: Run, result: RunResult | undefined, thrown: unknown): void {
+    const { turn, conversation } = run;
+    const model = this.options.model;
+    if (run.stopped) {
+      // Settled (and resolved) by stop(); keep what arrived late.
+      if (result?.usage) turn.usage = result.usage;
+      if (result?.requestId) turn.requestId = result.requestId;
+      if (result?.usage) model.turnChanged(conversation, turn);
+      void model.save(conversation);
+      return;
+    }
+    this.flushDeltas(run);
+    const error = result ? result.error : thrown;
+    settleTurn(turn, {
+      error,
+      elapsedMs: result?.elapsedMs ?? Date.now() - run.startedAt,
+      ...(result ? {
+        text: result.text, reasoning: result.reasoning, usage: result.usage, finish: result.finish,
+        requestId: result.requestId, notice: result.notice, modelLabel: result.model?.label,
+      } : {}),
+    });
+    if (turn.status === 'error') {
+      this.options.log.warn(`Chat: the answer in ${conversation.id} failed: ${isApiError(error) ? error.toLogString() : messageOf(error)}`);
+    }
+    model.turnChanged(conversation, turn);
+    model.runEnded(run);
+    void model.save(conversation);
+    run.resolve(turn);
+  }
+}
