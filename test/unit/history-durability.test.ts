@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { promises as fs, watch } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { addUserTurn, createConversation, startAssistantTurn, summarize, type Conversation } from '../../src/core/common/conversation';
@@ -12,26 +12,42 @@ async function tempDir(): Promise<string> {
   return fs.mkdtemp(path.join(os.tmpdir(), 'reasoner-durability-'));
 }
 
-/** Starts the writer, lets it finish `saves` versions, kills it with SIGKILL `extraMs` later; resolves to the last version it reported. */
-function writeThenKill(dir: string, id: string, saves: number, extraMs: number): Promise<number> {
+/**
+ * Starts the writer and kills it with SIGKILL the moment the temp file of version `target` appears
+ * in the directory (the write is under way); resolves to the last version it finished.
+ */
+function killDuringWrite(dir: string, id: string, target: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [WRITER, dir, id], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let reported = 0;
+    let done = 0;
+    let armed = false;
     let stderr = '';
-    let killing = false;
+    let buffered = '';
+    const kill = () => child.kill('SIGKILL');
+    const watcher = watch(dir, (_event, name) => {
+      if (armed && typeof name === 'string' && name.endsWith('.tmp')) kill();
+    });
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => {
-      for (const line of chunk.split('\n')) if (line.trim()) reported = Number(line);
-      if (reported >= saves && !killing) {
-        killing = true;
-        setTimeout(() => child.kill('SIGKILL'), extraMs);
+      buffered += chunk;
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) {
+        const [what, version] = line.split(' ');
+        if (what === 'start' && Number(version) >= target) armed = true;
+        if (what === 'done') {
+          done = Number(version);
+          // The watcher missed the write: stop at the next one rather than run on.
+          if (done >= target) kill();
+        }
       }
     });
     child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
     child.on('error', reject);
     // 'close', not 'exit': every line the writer printed before it died has been read by then.
     child.on('close', (code, signal) => {
-      if (signal === 'SIGKILL') resolve(reported);
+      watcher.close();
+      if (signal === 'SIGKILL') resolve(done);
       else reject(new Error(`writer exited with ${code}: ${stderr}`));
     });
   });
@@ -57,14 +73,14 @@ describe('chat history durability', function () {
     const id = 'c-durability-test';
     let killedInsideAWrite = 0;
     for (let round = 0; round < 5; round++) {
-      const reported = await writeThenKill(dir, id, 2 + round, round * 3);
+      const reported = await killDuringWrite(dir, id, 2 + round);
       if ((await fs.readdir(dir)).some((name) => name.endsWith('.tmp'))) killedInsideAWrite++;
       const store = new ConversationStore(dir);
       await store.open();
       const conversation = await store.load(id);
       assert.ok(conversation, `round ${round}: the conversation is readable after the kill`);
       const version = Number(/^version (\d+)$/.exec(conversation.title)?.[1]);
-      // The version on disk is the last one reported, or the one whose rename landed just before the kill.
+      // The version on disk is the last one finished, or the one whose rename landed just before the kill.
       assert.ok(version === reported || version === reported + 1, `round ${round}: version ${version} on disk, ${reported} reported`);
       assert.equal(conversation.turns.length, version, 'every turn of that version is there');
       assert.equal(store.warnings.length, 0, `no corruption reported: ${store.warnings.join('; ')}`);
