@@ -45,7 +45,7 @@ suite('Workbench: model picker, reasoning summary, clearing the key, themes', ()
     await page.locator('.statusbar-item').filter({ hasText: 'o3-pro · high' }).waitFor({ timeout: 10_000 });
   });
 
-  test('o3-pro streams its reasoning summary, shown collapsed above the answer in the thread', async () => {
+  test('o3-pro streams its reasoning summary, hidden above the answer until the answer\'s toolbar shows it', async () => {
     const { page } = workbench;
     sim.script({ text: 'The **answer** after deep thought.', reasoning: ['Compared the two points.', 'Checked the square root.'], chunkDelayMs: 20 });
     await openFile(page, 'sample.ts');
@@ -59,14 +59,20 @@ suite('Workbench: model picker, reasoning summary, clearing the key, themes', ()
     const request = sim.requests.at(-1)!;
     assert.equal(request.path, '/v1/responses');
     assert.deepEqual((request.body as { reasoning: unknown }).reasoning, { effort: 'high', summary: 'auto' });
-    const details = widget.locator('details');
-    assert.equal(await details.count(), 1, 'the summary is a collapsible section');
-    assert.equal(await details.getAttribute('open'), null, 'collapsed');
-    assert.match(await details.locator('summary').textContent() ?? '', /Reasoning summary/);
+    assert.equal(await widget.locator('details').count(), 0, 'no HTML in a model answer');
+    assert.doesNotMatch(await widget.innerText(), /Checked the square root/, 'the summary starts hidden');
+    assert.match(await widget.innerText(), /Reasoning summary hidden/);
     assert.match(await widget.textContent() ?? '', /o3-pro · high/);
-    await details.locator('summary').click();
-    await eventually('the summary to open', async () => /Checked the square root/.test(await details.innerText()));
+    // The answer's toolbar shows it (an action of the comment, not a link in model text).
+    const show = widget.locator('[aria-label="Show Reasoning Summary"]').first();
+    await widget.locator('.review-comment').filter({ hasText: 'deep thought' }).hover();
+    await show.click();
+    await eventually('the summary to show', async () => /Compared the two points\.\s*Checked the square root/.test(await widget.innerText()));
     await workbench.screenshot('o3-pro-reasoning-summary');
+    const hide = widget.locator('[aria-label="Hide Reasoning Summary"]').first();
+    await widget.locator('.review-comment').filter({ hasText: 'deep thought' }).hover();
+    await hide.click();
+    await eventually('the summary to hide again', async () => !/Checked the square root/.test(await widget.innerText()));
   });
 
   test('Clear API Key asks first; after it, requests ask for a key again', async () => {

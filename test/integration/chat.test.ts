@@ -12,34 +12,13 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AssistantTurn, Conversation } from '../../src/core/common/conversation';
 import { actionIdsFor } from '../../src/core/common/errorPresenter';
-import type { Logger } from '../../src/core/common/logger';
-import { listModels } from '../../src/core/common/models';
 import type { ReasoningEffort } from '../../src/core/common/types';
 import { writeConversationMarkdown } from '../../src/vscode/chat/chatExport';
 import { ChatViewProvider } from '../../src/vscode/chat/chatViewProvider';
 import type { RequestRunner } from '../../src/vscode/runner';
 import type { Simulator } from '../simulator/simulator';
-import { type TestPage, panelPage, waitForIndexed, waitForSaved } from './chatPage';
+import { type ChatHarness, type TestPage, active, makeChatProvider, openChatPage, waitForIndexed, waitForSaved } from './chatPage';
 import { EXTENSION_ID, TEST_KEY, closeAllEditors, connectSimulator, reasoner, requestText, resetUserSettings, waitFor } from './helpers';
-
-class MemoryLog implements Logger {
-  readonly lines: string[] = [];
-  info(message: string): void { this.lines.push(`info ${message}`); }
-  warn(message: string): void { this.lines.push(`warn ${message}`); }
-  error(message: string): void { this.lines.push(`error ${message}`); }
-  debug(message: string): void { this.lines.push(`debug ${message}`); }
-}
-
-interface Harness {
-  readonly provider: ChatViewProvider;
-  readonly log: MemoryLog;
-}
-
-function active(provider: ChatViewProvider): Conversation {
-  const conversation = provider.model.getActiveConversation();
-  assert.ok(conversation, 'a conversation is open');
-  return conversation;
-}
 
 /** The extension's own request runner, remembering the retry each request offers (what "Set API Key" runs). */
 function rememberingRetries(runner: RequestRunner): { readonly runner: RequestRunner; readonly retries: (() => unknown)[] } {
@@ -74,30 +53,9 @@ suite('Chat sidebar (host side, real extension host, simulated gateway)', () => 
   let extensionUri: vscode.Uri;
   const cleanup: vscode.Disposable[] = [];
 
-  async function makeProvider(storageDir = path.join(storageRoot, 'chat'), current: { modelId: string; effort: ReasoningEffort } = { modelId: 'o3-mini', effort: 'medium' }, runner?: RequestRunner): Promise<Harness> {
-    const api = await reasoner();
-    const log = new MemoryLog();
-    const provider = new ChatViewProvider({
-      extensionUri,
-      storageDir,
-      runner: runner ?? api.services.runner,
-      getModels: () => listModels(),
-      getCurrent: () => current,
-      log,
-    });
-    cleanup.push(provider);
-    await provider.model.ready;
-    return { provider, log };
-  }
-
-  async function openPage(provider: ChatViewProvider): Promise<TestPage> {
-    const panel = vscode.window.createWebviewPanel('reasoner.chatTest', 'Reasoner Chat (test)', vscode.ViewColumn.One, {});
-    const page = panelPage(panel);
-    cleanup.push(page, panel);
-    provider.resolveWebviewView(page);
-    await page.state();
-    return page;
-  }
+  const makeProvider = (storageDir = path.join(storageRoot, 'chat'), current: { modelId: string; effort: ReasoningEffort } = { modelId: 'o3-mini', effort: 'medium' }, runner?: RequestRunner): Promise<ChatHarness> =>
+    makeChatProvider(cleanup, { extensionUri, storageDir, current, ...(runner ? { runner } : {}) });
+  const openPage = (provider: ChatViewProvider): Promise<TestPage> => openChatPage(cleanup, provider);
 
   suiteSetup(async () => {
     const extension = vscode.extensions.getExtension(EXTENSION_ID);
@@ -320,6 +278,21 @@ suite('Chat sidebar (host side, real extension host, simulated gateway)', () => 
     await waitFor('both to be logged', () => log.lines.filter((line) => /ignored a malformed message/.test(line)).length === 2);
     assert.equal(sim.requests.length, before, 'nothing was sent');
     assert.equal(active(provider).turns.length, 0);
+  });
+
+  test('a model id the page sends that is not in the model list is refused: nothing is sent, the prompt goes back to the composer', async () => {
+    const { provider, log } = await makeProvider();
+    const page = await openPage(provider);
+    const before = sim.requests.length;
+    page.fromPage({ type: 'send', text: 'Explain this', modelId: 'openai/gpt-attacker', effort: 'low' });
+    await waitFor('the refusal to be logged', () => log.lines.some((line) => /not in the list/.test(line)));
+    assert.equal(sim.requests.length, before, 'nothing was sent');
+    assert.equal(active(provider).turns.length, 0);
+    assert.equal(provider.model.getComposer().modelId, 'o3-mini', 'the composer keeps a listed model');
+    assert.ok(page.delivered.some((m) => m.type === 'setDraft' && m.text === 'Explain this'), 'the prompt is not lost');
+    page.fromPage({ type: 'setComposer', modelId: 'not-a-model', effort: 'high' });
+    await waitFor('the second refusal', () => log.lines.filter((line) => /not in the list/.test(line)).length === 2);
+    assert.equal(provider.model.getComposer().modelId, 'o3-mini');
   });
 
   test('a request keeps running while no view is shown, and the view shows it on return', async () => {

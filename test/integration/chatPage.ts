@@ -9,7 +9,13 @@ import * as vscode from 'vscode';
 import type { Conversation } from '../../src/core/common/conversation';
 import type { HostMessage } from '../../src/core/common/protocol';
 import type { WebviewSurface } from '../../src/vscode/webview/webviewHost';
-import { waitFor } from './helpers';
+import * as assert from 'node:assert/strict';
+import type { Logger } from '../../src/core/common/logger';
+import { listModels } from '../../src/core/common/models';
+import type { ReasoningEffort } from '../../src/core/common/types';
+import { ChatViewProvider } from '../../src/vscode/chat/chatViewProvider';
+import type { RequestRunner } from '../../src/vscode/runner';
+import { reasoner, waitFor } from './helpers';
 
 export interface TestPage extends WebviewSurface, vscode.Disposable {
   /** Every message the host delivered to the page, in order. */
@@ -84,4 +90,56 @@ export async function waitForIndexed(storageDir: string, id: string, title: stri
       return false;
     }
   });
+}
+
+export class MemoryLog implements Logger {
+  readonly lines: string[] = [];
+  info(message: string): void { this.lines.push(`info ${message}`); }
+  warn(message: string): void { this.lines.push(`warn ${message}`); }
+  error(message: string): void { this.lines.push(`error ${message}`); }
+  debug(message: string): void { this.lines.push(`debug ${message}`); }
+}
+
+export interface ChatHarness {
+  readonly provider: ChatViewProvider;
+  readonly log: MemoryLog;
+}
+
+/** A chat of its own on `storageDir`, through the extension's request runner unless another is given. */
+export async function makeChatProvider(cleanup: vscode.Disposable[], options: {
+  readonly extensionUri: vscode.Uri;
+  readonly storageDir: string;
+  readonly current?: { modelId: string; effort: ReasoningEffort };
+  readonly runner?: RequestRunner;
+}): Promise<ChatHarness> {
+  const api = await reasoner();
+  const log = new MemoryLog();
+  const current = options.current ?? { modelId: 'o3-mini', effort: 'medium' };
+  const provider = new ChatViewProvider({
+    extensionUri: options.extensionUri,
+    storageDir: options.storageDir,
+    runner: options.runner ?? api.services.runner,
+    getModels: () => listModels(),
+    getCurrent: () => current,
+    log,
+  });
+  cleanup.push(provider);
+  await provider.model.ready;
+  return { provider, log };
+}
+
+/** The real page bundle in a WebviewPanel, attached to the provider, once it has the state. */
+export async function openChatPage(cleanup: vscode.Disposable[], provider: ChatViewProvider): Promise<TestPage> {
+  const panel = vscode.window.createWebviewPanel('reasoner.chatTest', 'Reasoner Chat (test)', vscode.ViewColumn.One, {});
+  const page = panelPage(panel);
+  cleanup.push(page, panel);
+  provider.resolveWebviewView(page);
+  await page.state();
+  return page;
+}
+
+export function active(provider: ChatViewProvider): Conversation {
+  const conversation = provider.model.getActiveConversation();
+  assert.ok(conversation, 'a conversation is open');
+  return conversation;
 }

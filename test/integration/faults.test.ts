@@ -1,15 +1,22 @@
 /**
  * The fault matrix through the UI (docs/fault-matrix.md): failures as the
- * person sees them in an inline thread, each ending with a message, a way
- * forward, the partial answer kept and marked, no unhandled rejection, and the
- * same thread answering again once the gateway behaves.
+ * person sees them in an inline thread and in the chat, each ending with a
+ * message, a way forward, the partial answer kept and marked, no unhandled
+ * rejection, and the same thread or conversation answering again once the
+ * gateway behaves.
  */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { COMMANDS } from '../../src/core/common/commands';
+import type { AssistantTurn } from '../../src/core/common/conversation';
+import { actionIdsFor } from '../../src/core/common/errorPresenter';
 import type { Simulator } from '../simulator/simulator';
 import type { SimScript } from '../simulator/types';
-import { connectSimulator, markdownOf, openFixture, reasoner, selectLines, setUserSetting, waitFor } from './helpers';
+import { active, makeChatProvider, openChatPage } from './chatPage';
+import { connectSimulator, EXTENSION_ID, markdownOf, openFixture, reasoner, selectLines, setUserSetting, waitFor } from './helpers';
 import { cleanUpInline, onlySession } from './inlineHelpers';
 
 interface UiFault {
@@ -98,6 +105,73 @@ suite('Fault matrix in the UI: an inline thread', () => {
       const again = await vscode.commands.executeCommand(COMMANDS.threadRetry, session.id);
       assert.equal(again, 'Now it works.');
       assert.match(markdownOf(session.thread.comments.at(-1)!), /Now it works\./);
+      assert.deepEqual(unhandled, [], 'no unhandled rejection');
+    });
+  }
+});
+
+interface ChatFault {
+  readonly name: string;
+  readonly scripts: readonly SimScript[];
+  readonly says: RegExp;
+  /** Buttons the failed answer offers (the presenter's ids). */
+  readonly offers: readonly string[];
+  readonly keeps?: string;
+}
+
+const CHAT_FAULTS: readonly ChatFault[] = [
+  { name: 'a rejected key (401)', scripts: [{ status: 401, message: 'Invalid API key provided' }], says: /rejected your API key/, offers: ['setApiKey', 'retry'] },
+  { name: 'the connection reset mid-answer', scripts: [{ text: 'The cache is write-through and more', fault: 'reset' }], says: /Could not talk to the gateway/, offers: ['retry', 'openLog'], keeps: 'The ca' },
+  { name: 'no credits (403)', scripts: [{ status: 403, message: 'Insufficient credits' }], says: /lack of credits/, offers: ['retry', 'openBilling', 'openLog'] },
+  { name: 'a 200 that is not JSON nor a stream', scripts: [{ raw: 'this is not json', contentType: 'application/json' }], says: /could not read/, offers: ['retry', 'openLog'] },
+];
+
+suite('Fault matrix in the UI: the chat', () => {
+  let sim: Simulator;
+  let extensionUri: vscode.Uri;
+  const cleanup: vscode.Disposable[] = [];
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+
+  suiteSetup(async () => {
+    process.on('unhandledRejection', onUnhandled);
+    extensionUri = vscode.extensions.getExtension(EXTENSION_ID)!.extensionUri;
+    sim = await connectSimulator();
+  });
+  suiteTeardown(async () => {
+    process.off('unhandledRejection', onUnhandled);
+    await sim.close();
+  });
+  setup(() => {
+    sim.reset();
+    unhandled.length = 0;
+  });
+  teardown(() => {
+    for (const disposable of cleanup.splice(0).reverse()) disposable.dispose();
+  });
+
+  for (const fault of CHAT_FAULTS) {
+    test(`${fault.name}: the answer shows the message and its buttons, keeps the prompt and the partial text, and Retry answers`, async () => {
+      const storageDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reasoner-chat-faults-'));
+      const { provider } = await makeChatProvider(cleanup, { extensionUri, storageDir });
+      const page = await openChatPage(cleanup, provider);
+      sim.script(...fault.scripts);
+      const failed = await provider.send('Explain the cache');
+      assert.equal(failed.status, 'error');
+      assert.match(failed.error?.message ?? '', fault.says);
+      const offered = actionIdsFor(failed.error!, true);
+      for (const id of fault.offers) assert.ok(offered.includes(id as never), `offers ${id}: ${offered.join(', ')}`);
+      const conversation = active(provider);
+      assert.equal(conversation.turns[0]?.role, 'user');
+      assert.equal((conversation.turns[0] as { text: string }).text, 'Explain the cache', 'the prompt is kept');
+      if (fault.keeps) assert.ok(failed.text.startsWith(fault.keeps), `keeps "${fault.keeps}": ${failed.text}`);
+      await waitFor('the failure on the page', () => page.delivered.some((m) => m.type === 'turnUpdated' && m.turn.id === failed.id && m.turn.status === 'error'));
+
+      sim.reset();
+      sim.script({ text: 'The cache is write-through.' });
+      page.fromPage({ type: 'retry', conversationId: conversation.id, turnId: failed.id });
+      await waitFor('the retried answer', () => (conversation.turns.at(-1) as AssistantTurn | undefined)?.status === 'complete');
+      assert.equal(conversation.turns.at(-1)?.text, 'The cache is write-through.');
       assert.deepEqual(unhandled, [], 'no unhandled rejection');
     });
   }

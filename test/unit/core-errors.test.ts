@@ -1,9 +1,19 @@
 import * as assert from 'node:assert/strict';
 import { emptyAnswerMessage, truncatedAnswerMessage } from '../../src/core/common/answerNotices';
-import { ApiError, kindForStatus } from '../../src/core/common/errors';
+import { ApiError, isApiError, kindForStatus } from '../../src/core/common/errors';
 import { redact } from '../../src/core/common/redact';
 import { errorFromHttp, extractServerError, isStreamRefusal, parseRetryAfter } from '../../src/core/node/httpErrors';
 import { errorFromTransport } from '../../src/core/node/transportErrors';
+
+describe('core/errors: ApiError across copies of the module', () => {
+  it('recognises an ApiError made by another copy of the class (another bundle), and nothing else', () => {
+    const fromAnotherCopy = Object.assign(new Error('rejected'), { [Symbol.for('reasoner.ApiError')]: true, kind: 'auth' });
+    assert.equal(isApiError(new ApiError({ kind: 'auth' })), true);
+    assert.equal(isApiError(fromAnotherCopy), true);
+    assert.equal(isApiError(Object.assign(new Error('x'), { kind: 'auth', name: 'ApiError' })), false);
+    assert.equal(isApiError(undefined), false);
+  });
+});
 
 describe('core/errors: server messages from every body shape', () => {
   it('reads OpenAI, gateway and title shapes', () => {

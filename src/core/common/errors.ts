@@ -49,7 +49,15 @@ export interface ApiErrorInit {
   readonly attempts?: number;
 }
 
+/**
+ * Marks ApiErrors across copies of this module: the extension bundle and a test
+ * bundle (or another extension) each have their own class, and `instanceof`
+ * would tell a real ApiError from another copy apart.
+ */
+const API_ERROR_BRAND = Symbol.for('reasoner.ApiError');
+
 export class ApiError extends Error {
+  readonly [API_ERROR_BRAND] = true;
   readonly kind: ApiErrorKind;
   readonly status?: number;
   readonly serverMessage?: string;
@@ -116,7 +124,7 @@ export class ApiError extends Error {
 }
 
 export function isApiError(value: unknown): value is ApiError {
-  return value instanceof ApiError;
+  return value instanceof ApiError || (typeof value === 'object' && value !== null && (value as { [API_ERROR_BRAND]?: unknown })[API_ERROR_BRAND] === true);
 }
 
 /** 429 is `rate-limit`; these are the `server` statuses that are retried. */

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { bindAction } from '../../core/common/errorPresenter';
 import type { Logger } from '../../core/common/logger';
 import type { WebviewMessage } from '../../core/common/protocol';
+import type { ReasoningEffort } from '../../core/common/types';
 import { runPresentedAction } from '../notify';
 import type { MessageHandlers } from '../webview/webviewHost';
 import { exportConversation } from './chatExport';
@@ -31,6 +32,14 @@ export interface ChatParts {
 }
 
 export function createChatHandlers(chat: ChatParts): ChatHandlers {
+  /** The page's model choice, checked against the model list; an unknown id is refused and logged, the composer reset. */
+  const acceptComposer = (modelId: string, effort: ReasoningEffort): boolean => {
+    if (chat.model.setComposer(modelId, effort)) return true;
+    chat.log.warn(`Chat: the page asked for a model that is not in the list (${JSON.stringify(modelId.slice(0, 80))}); ignored.`);
+    chat.page.sendState();
+    chat.page.notice('warning', 'That model is not available. Pick one from the list.');
+    return false;
+  };
   return {
     ready: async () => {
       await chat.model.ready;
@@ -39,7 +48,10 @@ export function createChatHandlers(chat: ChatParts): ChatHandlers {
       chat.page.sendState();
     },
     send: async (message) => {
-      chat.model.setComposer(message.modelId, message.effort);
+      if (!acceptComposer(message.modelId, message.effort)) {
+        chat.page.setDraft(message.text);
+        return;
+      }
       if (chat.model.isRunning()) {
         chat.page.setDraft(message.text);
         chat.page.notice('info', 'An answer is still running: stop it (Esc) or wait, then send again.');
@@ -65,7 +77,7 @@ export function createChatHandlers(chat: ChatParts): ChatHandlers {
         return retry();
       });
     },
-    setComposer: (message) => chat.model.setComposer(message.modelId, message.effort),
+    setComposer: (message) => { acceptComposer(message.modelId, message.effort); },
     addContext: (message) => (message.kind === 'selection' ? chat.addSelection() : chat.addFile()),
     removeContext: (message) => chat.model.removeContext(message.id),
     newChat: () => chat.newChat(),

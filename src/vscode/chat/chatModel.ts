@@ -275,8 +275,14 @@ export class ChatModel {
   // --- composer and context chips
 
   /** The page chose them: nothing to tell it. */
-  setComposer(modelId: string, effort: ReasoningEffort): void {
+  /**
+   * The page's choice of model and effort. The page is not trusted: a model id
+   * that is not in the list is refused (false) and the composer stays as it was.
+   */
+  setComposer(modelId: string, effort: ReasoningEffort): boolean {
+    if (!this.options.getModels().some((model) => model.id === modelId)) return false;
     this.composer = { modelId, effort };
+    return true;
   }
 
   /** Settings changed: the composer follows a new current model or effort; the model list is refreshed either way. */

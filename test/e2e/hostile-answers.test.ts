@@ -1,0 +1,134 @@
+/**
+ * Hostile answers in the real workbench: every answer of the corpus streams
+ * into the chat and into inline threads, as a model steered by a comment in a
+ * cloned repository (or a hostile gateway) could send it. Proven three ways:
+ * no script ran (a canary in every frame), no request left for any host but
+ * the gateway and the workbench itself (Playwright's request log), and no
+ * command link was made (the rendered DOM).
+ */
+import * as assert from 'node:assert/strict';
+import type { Frame, Request } from 'playwright-core';
+import { ATTACKER_HOST, HOSTILE_ANSWERS } from '../fixtures/hostile-answers';
+import { start, type Simulator } from '../simulator/simulator';
+import {
+  answerQuickInput, eventually, findFrame, launchWorkbench, openFile, runCommand, waitForQuickInput, type Workbench,
+} from '../harness/workbench';
+
+const COMPOSER = '[aria-label="Message Reasoner"]';
+/** Answers per request: several batches, so one entry that swallows what follows cannot hide the rest. */
+const BATCH = 11;
+const batches: string[][] = [];
+for (let i = 0; i < HOSTILE_ANSWERS.length; i += BATCH) {
+  batches.push(HOSTILE_ANSWERS.slice(i, i + BATCH).map((entry, j) => `Part ${i + j}: ${entry.name}\n\n${entry.markdown}`));
+}
+
+function isLoopback(url: string): boolean {
+  try {
+    const { hostname, protocol } = new URL(url);
+    if (protocol === 'data:' || protocol === 'blob:' || protocol === 'vscode-webview:') return true;
+    return hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]';
+  } catch {
+    return false;
+  }
+}
+
+suite('Workbench: hostile answers run nothing, fetch nothing, link no command', () => {
+  let sim: Simulator;
+  let workbench: Workbench;
+  const external: string[] = [];
+  const onRequest = (request: Request) => {
+    if (!isLoopback(request.url())) external.push(request.url());
+  };
+
+  suiteSetup(async () => {
+    sim = await start();
+    workbench = await launchWorkbench({ userSettings: { 'reasoner.baseUrl': sim.baseUrl } });
+    workbench.session.context.on('request', onRequest);
+    const { page } = workbench;
+    await runCommand(page, 'Reasoner: Set API Key');
+    await waitForQuickInput(page, 'Set API Key');
+    await answerQuickInput(page, 'sk-e2e-hostile-7d2c4b19');
+  });
+
+  teardown(async function () {
+    if (this.currentTest?.state === 'failed') await workbench?.screenshot(`failed-hostile-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`);
+  });
+
+  suiteTeardown(async () => {
+    workbench?.session.context.off('request', onRequest);
+    await workbench?.close();
+    await sim?.close();
+  });
+
+  /** The canary in every frame of the page: set by any script a hostile answer managed to run. */
+  async function canaries(): Promise<string[]> {
+    const found: string[] = [];
+    for (const frame of workbench.page.frames()) {
+      try {
+        const value = await frame.evaluate(() => (window as unknown as { __reasonerPwned?: string }).__reasonerPwned);
+        if (value) found.push(`${frame.url()}: ${value}`);
+      } catch {
+        // a frame that went away while we looked
+      }
+    }
+    return found;
+  }
+
+  /** Links to anything but the web, in a frame or the workbench: what a click could run. */
+  async function dangerousLinks(frame: Frame | typeof workbench.page, scope: string): Promise<string[]> {
+    return frame.locator(`${scope} a`).evaluateAll((anchors) => anchors
+      .map((a) => a.getAttribute('href') ?? a.getAttribute('data-href') ?? '')
+      .filter((href) => href !== '' && !/^(https?:|mailto:|#)/i.test(href)));
+  }
+
+  function assertNothingLeft(where: string): void {
+    const attacker = external.filter((url) => url.includes(ATTACKER_HOST));
+    assert.deepEqual(attacker, [], `${where}: requests to the attacker's host`);
+    assert.deepEqual(external, [], `${where}: requests to any host but the gateway and the workbench`);
+  }
+
+  test(`the chat: ${HOSTILE_ANSWERS.length} hostile answers in ${batches.length} replies`, async () => {
+    const { page } = workbench;
+    await runCommand(page, 'Reasoner: Open Chat');
+    const frame = await findFrame(page, COMPOSER);
+    for (const [index, batch] of batches.entries()) {
+      sim.script({ text: batch.join('\n\n---\n\n'), deltaSize: 97 });
+      await frame.locator(COMPOSER).click();
+      await page.keyboard.type(`Hostile batch ${index}`);
+      await page.keyboard.press('Enter');
+      const answer = frame.locator('[data-role="answer"]').last();
+      await eventually(`batch ${index} to finish`, async () => (await answer.getAttribute('data-state')) === 'complete', 60_000);
+      assert.match(await answer.textContent() ?? '', new RegExp(`Part ${index * BATCH}:`), 'the answer was rendered');
+    }
+    await page.waitForTimeout(1000);
+    assert.deepEqual(await canaries(), [], 'no script ran');
+    assert.deepEqual(await dangerousLinks(frame, '[data-role="answer"]'), [], 'no link but web links in the answers');
+    assert.equal(await frame.locator('[data-role="answer"] img, [data-role="answer"] iframe, [data-role="answer"] svg image').count(), 0);
+    assertNothingLeft('chat');
+    await workbench.screenshot('hostile-chat');
+  });
+
+  test(`inline threads: the same ${HOSTILE_ANSWERS.length} answers next to the code`, async () => {
+    const { page } = workbench;
+    await openFile(page, 'sample.ts');
+    for (const [index, batch] of batches.entries()) {
+      sim.script({ text: batch.join('\n\n---\n\n'), deltaSize: 97 });
+      await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+      await page.keyboard.press('Control+G');
+      await answerQuickInput(page, ':6');
+      for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+ArrowDown');
+      await page.keyboard.press('Control+Alt+E');
+      const widget = page.locator('.review-widget').filter({ hasText: `Part ${index * BATCH}:` });
+      await widget.first().waitFor({ timeout: 60_000 });
+      await eventually(`thread ${index} to finish`, async () => /· done/.test(await widget.first().textContent() ?? ''), 60_000);
+      // Leave room for the next thread: dismiss this one once checked.
+      assert.deepEqual(await dangerousLinks(page, '.review-widget'), [], `no command or script link in thread ${index}`);
+      assert.equal(await widget.first().locator('.comment-body img, .comment-body iframe, .comment-body script, .comment-body svg').count(), 0, `no image, frame, script or svg in thread ${index}`);
+      await runCommand(page, 'Comments: Collapse All Comments');
+    }
+    await page.waitForTimeout(1000);
+    assert.deepEqual(await canaries(), [], 'no script ran');
+    assertNothingLeft('inline');
+    await workbench.screenshot('hostile-inline');
+  });
+});
