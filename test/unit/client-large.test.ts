@@ -1,20 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { ReasoningClient } from '../../src/core/node/client';
 import { start, type Simulator } from '../simulator/simulator';
 import { makeClient, request } from './support-core/harness';
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-
-/** Live memory after a full collection: heap plus Buffer/ArrayBuffer memory. */
-function liveBytes(): number {
-  gc();
-  gc();
-  const m = process.memoryUsage();
-  return m.heapUsed + m.arrayBuffers;
-}
+import { liveBytes } from './support-core/memory';
 
 const SIZE = 10_000_000;
 

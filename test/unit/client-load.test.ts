@@ -1,20 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import type { ReasoningClient } from '../../src/core/node/client';
 import type { StreamEvent } from '../../src/core/common/types';
 import { start, type SimScript, type Simulator } from '../simulator/simulator';
 import { makeClient, request } from './support-core/harness';
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-
-function liveBytes(): number {
-  gc();
-  gc();
-  const m = process.memoryUsage();
-  return m.heapUsed + m.arrayBuffers;
-}
+import { liveBytes } from './support-core/memory';
 
 /** A mix of what a busy gateway does: answers, retried rate limits, failures, resets, stalls, and users cancelling. */
 function scriptFor(index: number): SimScript {
