@@ -13,6 +13,7 @@ import { ModelStatusBar } from './vscode/statusBar';
 import { registerAddSelectionToChat } from './vscode/commands/addSelectionToChat';
 import { registerAsk } from './vscode/commands/ask';
 import { registerCancelAll } from './vscode/commands/cancelAll';
+import { registerCheckConnection } from './vscode/commands/checkConnection';
 import { registerClearApiKey } from './vscode/commands/clearApiKey';
 import { registerExplainSelection } from './vscode/commands/explainSelection';
 import { registerFindBugs } from './vscode/commands/findBugs';
@@ -70,7 +71,7 @@ export function activate(context: vscode.ExtensionContext): ReasonerApi {
   context.subscriptions.push(onDidChangeSettings(reportSettingProblems));
 
   for (const register of [
-    registerSetApiKey, registerClearApiKey, registerSelectModel, registerSelectReasoningEffort, registerShowLog, registerCancelAll,
+    registerSetApiKey, registerClearApiKey, registerSelectModel, registerSelectReasoningEffort, registerShowLog, registerCancelAll, registerCheckConnection,
     registerExplainSelection, registerAsk, registerFindBugs, registerWriteTests, registerRefactor, registerRefactorApply,
     registerRefactorDiscard, registerRunPrompt,
     registerThreadReply, registerThreadCancel, registerThreadRetry, registerThreadAskAnotherModel, registerThreadOpenInChat,

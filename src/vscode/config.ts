@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { checkBaseUrl, DEFAULT_BASE_URL, type BaseUrlCheck } from '../core/common/endpoint';
 import { BUILT_IN_MODELS, DEFAULT_MODEL_ID, parseUserModels, type ModelInfo } from '../core/common/models';
 import { REASONING_EFFORTS, type ReasoningEffort } from '../core/common/types';
+import type { NetworkSettings } from '../core/node/network';
 
 export const SECTION = 'reasoner';
 export const Setting = {
@@ -53,6 +54,37 @@ function integerIn(value: unknown, min: number, max: number, fallback: number): 
 function userBaseUrl(config: vscode.WorkspaceConfiguration): string {
   const inspected = config.inspect<string>(Setting.baseUrl);
   return inspected?.globalValue ?? inspected?.defaultValue ?? DEFAULT_BASE_URL;
+}
+
+const PROXY_ENV = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy', 'NODE_EXTRA_CA_CERTS'] as const;
+
+/**
+ * The editor's network settings that decide where the key goes. Like the base
+ * URL, they are read from user (and machine) settings only: a workspace that
+ * could set `http.proxy` could send every request through a proxy of its choice.
+ */
+export function readNetworkSettings(env: NodeJS.ProcessEnv = process.env): NetworkSettings {
+  const http = vscode.workspace.getConfiguration('http');
+  const user = <T>(key: string): T | undefined => {
+    const inspected = http.inspect<T>(key);
+    return inspected?.globalValue ?? inspected?.defaultValue;
+  };
+  const proxySupport = user<string>('proxySupport');
+  const noProxy = user<unknown>('noProxy');
+  const proxyEnv: Record<string, string> = {};
+  for (const name of PROXY_ENV) {
+    const value = env[name];
+    if (value) proxyEnv[name] = value;
+  }
+  return {
+    proxy: user<string>('proxy')?.trim() ?? '',
+    proxyAuthorization: user<string | null>('proxyAuthorization')?.trim() ?? '',
+    noProxy: Array.isArray(noProxy) ? noProxy.filter((entry): entry is string => typeof entry === 'string') : [],
+    proxySupport: proxySupport === 'off' || proxySupport === 'on' || proxySupport === 'fallback' ? proxySupport : 'override',
+    proxyStrictSSL: user<boolean>('proxyStrictSSL') !== false,
+    systemCertificates: user<boolean>('systemCertificates') !== false,
+    env: proxyEnv,
+  };
 }
 
 export function readPrompts(raw: unknown): PromptTemplate[] {

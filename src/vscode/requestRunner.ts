@@ -6,7 +6,8 @@ import { NO_KEY_NOTIFICATION } from '../core/common/errorPresenter';
 import type { Logger } from '../core/common/logger';
 import type { ModelInfo } from '../core/common/models';
 import type { FinishReason, ReasoningRequest, Usage } from '../core/common/types';
-import { findModel, readSettings } from './config';
+import type { NetworkSettings } from '../core/node/network';
+import { findModel, readNetworkSettings, readSettings } from './config';
 import { Disposable } from './lifecycle';
 import { errorActions, type Notifier } from './notify';
 import type { RequestRunner, RunRequest, RunResult } from './runner';
@@ -15,7 +16,8 @@ import type { ApiKeyStore } from './secrets';
 /** The longest shutdown waits for cancelled runs to end before closing the clients (which wait for cancel calls). */
 const RUNS_END_WAIT_MS = 5000;
 
-interface ClientKey { readonly baseUrl: string; readonly timeoutSeconds: number }
+/** What a client is built for: a change to any of it means a new client for the next request. */
+interface ClientKey { readonly baseUrl: string; readonly timeoutSeconds: number; readonly network: string }
 
 type KeyRead =
   | { readonly status: 'read'; readonly key: string }
@@ -116,7 +118,7 @@ export class ReasonerRequestRunner extends Disposable implements RequestRunner {
         this.announceKeyProblem(request, read);
         return fail(read.error, read.status !== 'cancelled');
       }
-      const client = this.clientFor(settings.baseUrl.url, settings.timeoutSeconds);
+      const client = this.clientFor(settings.baseUrl.url, settings.timeoutSeconds, readNetworkSettings());
       const reasoningRequest: ReasoningRequest = {
         model,
         turns: request.turns,
@@ -200,8 +202,9 @@ export class ReasonerRequestRunner extends Disposable implements RequestRunner {
     return { ...answer, model, effort, elapsedMs, ...(accountProblem ? { errorNotified: true } : {}) };
   }
 
-  private clientFor(baseUrl: string, timeoutSeconds: number): ReasoningClient {
-    if (!this.client || this.clientKey?.baseUrl !== baseUrl || this.clientKey.timeoutSeconds !== timeoutSeconds) {
+  private clientFor(baseUrl: string, timeoutSeconds: number, network: NetworkSettings): ReasoningClient {
+    const networkKey = JSON.stringify(network);
+    if (!this.client || this.clientKey?.baseUrl !== baseUrl || this.clientKey.timeoutSeconds !== timeoutSeconds || this.clientKey.network !== networkKey) {
       const previous = this.client;
       if (previous) {
         // Requests still running on the old client finish there; it is closed once they are done.
@@ -210,8 +213,11 @@ export class ReasonerRequestRunner extends Disposable implements RequestRunner {
           if (this.retired.delete(previous)) void this.close(previous);
         });
       }
-      this.client = new ReasoningClient({ baseUrl, timeoutSeconds, logger: this.log });
-      this.clientKey = { baseUrl, timeoutSeconds };
+      this.client = new ReasoningClient({ baseUrl, timeoutSeconds, logger: this.log, network });
+      this.clientKey = { baseUrl, timeoutSeconds, network: networkKey };
+      const route = this.client.route;
+      if (route?.proxy) this.log.info(`Requests to ${route.target.host} go through the proxy ${route.proxy.display} (from ${route.proxy.source}); certificates: ${route.certificates.description}`);
+      else if (route) this.log.debug(`Requests to ${route.target.host} go direct (${route.direct ?? 'no proxy'}); certificates: ${route.certificates.description}`);
     }
     return this.client;
   }

@@ -39,6 +39,9 @@ const ACTION_ICONS: Record<ErrorActionId, string> = {
   openLog: 'output',
   openBilling: 'credit-card',
   openSettings: 'settings-gear',
+  proxySettings: 'globe',
+  certificateSettings: 'shield',
+  checkConnection: 'pulse',
 };
 
 const STATUS_TEXT: Record<TurnStatus, string> = {

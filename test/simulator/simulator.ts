@@ -25,6 +25,7 @@
  */
 
 import * as http from 'node:http';
+import * as https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import {
   chatCompletionJson, chatStream, errorBody, finalResponseStatus, resolveAnswer, responseJson, responsesStream,
@@ -49,6 +50,10 @@ export interface SimulatorOptions {
   readonly strict?: boolean;
   /** One line per request, for the CLI. */
   readonly log?: (line: string) => void;
+  /** Serve https with this key and certificate (PEM) instead of plain http. */
+  readonly tls?: { readonly key: string; readonly cert: string };
+  /** The host name in `url`/`baseUrl` (e.g. one only a proxy resolves). Default: the listening host. */
+  readonly publicHost?: string;
 }
 
 export interface Simulator {
@@ -152,7 +157,7 @@ export async function start(opts: SimulatorOptions = {}): Promise<Simulator> {
     strict = opts.strict ?? true;
   }
 
-  const server = http.createServer((req, res) => {
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     void handle(req, res).catch((error: unknown) => {
       log(`simulator error: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
       if (!res.headersSent && !res.destroyed) {
@@ -162,7 +167,8 @@ export async function start(opts: SimulatorOptions = {}): Promise<Simulator> {
         res.destroy();
       }
     });
-  });
+  };
+  const server = opts.tls ? https.createServer({ key: opts.tls.key, cert: opts.tls.cert }, onRequest) : http.createServer(onRequest);
   server.keepAliveTimeout = 5000;
   server.on('connection', (socket) => {
     sockets.add(socket);
@@ -492,8 +498,9 @@ export async function start(opts: SimulatorOptions = {}): Promise<Simulator> {
     });
   });
   const port = (server.address() as AddressInfo).port;
-  const hostPart = host.includes(':') ? `[${host}]` : host;
-  const url = `http://${hostPart}:${port}`;
+  const shownHost = opts.publicHost ?? host;
+  const hostPart = shownHost.includes(':') ? `[${shownHost}]` : shownHost;
+  const url = `${opts.tls ? 'https' : 'http'}://${hostPart}:${port}`;
 
   const sim: Simulator = {
     url,

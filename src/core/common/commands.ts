@@ -19,6 +19,7 @@ export const COMMANDS = {
   clearApiKey: 'reasoner.clearApiKey',
   cancelAll: 'reasoner.cancelAll',
   showLog: 'reasoner.showLog',
+  checkConnection: 'reasoner.checkConnection',
   threadReply: 'reasoner.inline.reply',
   threadCancel: 'reasoner.inline.cancel',
   threadRetry: 'reasoner.inline.retry',

@@ -8,7 +8,7 @@
  */
 import { COMMANDS, EXTENSION_ID, VSCODE_COMMANDS } from './commands';
 import { GATEWAY_BILLING_PAGE, GATEWAY_KEYS_PAGE } from './endpoint';
-import type { ApiErrorKind } from './errors';
+import type { ApiErrorKind, NetworkProblem } from './errors';
 
 export type ErrorActionId =
   | 'setApiKey'
@@ -18,10 +18,14 @@ export type ErrorActionId =
   | 'lowerEffort'
   | 'openLog'
   | 'openBilling'
-  | 'openSettings';
+  | 'openSettings'
+  | 'proxySettings'
+  | 'certificateSettings'
+  | 'checkConnection';
 
 export const ERROR_ACTION_IDS: readonly ErrorActionId[] = [
   'setApiKey', 'getApiKey', 'retry', 'switchModel', 'lowerEffort', 'openLog', 'openBilling', 'openSettings',
+  'proxySettings', 'certificateSettings', 'checkConnection',
 ];
 
 export const ERROR_ACTION_TITLES: Readonly<Record<ErrorActionId, string>> = {
@@ -33,6 +37,9 @@ export const ERROR_ACTION_TITLES: Readonly<Record<ErrorActionId, string>> = {
   openLog: 'Open Log',
   openBilling: 'Open Billing',
   openSettings: 'Open Settings',
+  proxySettings: 'Proxy Settings',
+  certificateSettings: 'Certificate Settings',
+  checkConnection: 'Check Connection',
 };
 
 export function isErrorActionId(value: unknown): value is ErrorActionId {
@@ -55,6 +62,20 @@ export const DEFAULT_ACTIONS: Readonly<Record<ApiErrorKind, readonly ErrorAction
   'protocol': ['retry', 'openLog'],
   'config': ['openSettings'],
 };
+
+/** Each way a connection fails on the way to the gateway has its own way forward. */
+export const NETWORK_ACTIONS: Readonly<Record<NetworkProblem['problem'], readonly ErrorActionId[]>> = {
+  'proxy-unreachable': ['proxySettings', 'checkConnection', 'retry'],
+  'proxy-auth': ['proxySettings', 'checkConnection'],
+  'tunnel-refused': ['checkConnection', 'proxySettings'],
+  'certificate': ['checkConnection', 'certificateSettings'],
+  'dns': ['openSettings', 'checkConnection', 'retry'],
+};
+
+/** The actions of an error that names none itself. */
+export function defaultActions(kind: ApiErrorKind, network?: NetworkProblem): readonly ErrorActionId[] {
+  return network ? NETWORK_ACTIONS[network.problem] : DEFAULT_ACTIONS[kind];
+}
 
 export interface CommandRef {
   readonly command: string;
@@ -135,6 +156,9 @@ export function bindAction(id: ErrorActionId, target: ActionTarget = {}): Presen
     case 'openLog': return action(COMMANDS.showLog);
     case 'openBilling': return action(VSCODE_COMMANDS.open, [GATEWAY_BILLING_PAGE]);
     case 'openSettings': return action(VSCODE_COMMANDS.openSettings, [`@ext:${EXTENSION_ID}`]);
+    case 'proxySettings': return action(VSCODE_COMMANDS.openSettings, ['http.proxy']);
+    case 'certificateSettings': return action(VSCODE_COMMANDS.openSettings, ['http.systemCertificates']);
+    case 'checkConnection': return action(COMMANDS.checkConnection, []);
   }
 }
 
@@ -148,6 +172,7 @@ export interface ErrorFacts {
   readonly detail?: string;
   readonly model?: string;
   readonly attempts?: number;
+  readonly network?: NetworkProblem;
 }
 
 function quoted(serverMessage: string | undefined): string {
@@ -187,6 +212,7 @@ export function describeError(facts: ErrorFacts): string {
     case 'timeout':
       return `No data from the gateway for too long${facts.detail ? ` (${facts.detail})` : ''}. Try again, lower the reasoning effort, or raise reasoner.requestTimeoutSeconds.`;
     case 'network':
+      if (facts.network) return describeNetworkProblem(facts.network, facts.detail);
       return `Could not talk to the gateway${facts.detail ? ` (${facts.detail})` : ''}. Check your connection and reasoner.baseUrl, then try again.`;
     case 'cancelled':
       return 'Cancelled.';
@@ -194,6 +220,31 @@ export function describeError(facts: ErrorFacts): string {
       return `The gateway sent an answer Reasoner could not read${facts.detail ? ` (${facts.detail})` : ''}${said}. See the log for details.`;
     case 'config':
       return facts.serverMessage ?? facts.detail ?? 'Reasoner is not configured correctly. Check the settings.';
+  }
+}
+
+function describeNetworkProblem(network: NetworkProblem, detail: string | undefined): string {
+  const host = network.host ? ` ${network.host}` : ' the gateway';
+  const proxy = network.proxy ? ` ${network.proxy}` : '';
+  switch (network.problem) {
+    case 'proxy-unreachable':
+      return `Could not reach the proxy${proxy}${detail ? ` (${detail})` : ''}. Check http.proxy (or HTTPS_PROXY) and that the proxy is running, then try again.`;
+    case 'proxy-auth':
+      return `The proxy${proxy} needs credentials, or refused the ones given (HTTP 407). Put them in http.proxy as http://user:password@host:port, or set http.proxyAuthorization.`;
+    case 'tunnel-refused': {
+      const status = network.proxyStatus !== undefined ? ` (HTTP ${network.proxyStatus})` : '';
+      const unreachable = network.proxyStatus === 502 || network.proxyStatus === 504;
+      return unreachable
+        ? `The proxy${proxy} could not reach${host}${status}. Check reasoner.baseUrl; if the gateway is reachable without the proxy, add it to http.noProxy.`
+        : `The proxy${proxy} refused to open a connection to${host}${status}. Ask your network administrators to allow${host}, or add it to http.noProxy if it is reachable directly.`;
+    }
+    case 'certificate': {
+      const issuer = network.issuer ? `, issued by “${network.issuer}”` : '';
+      const reason = network.reason ? ` (${network.reason})` : '';
+      return `The certificate of${host} is not trusted${reason}${issuer}. If your company inspects TLS, install its CA certificate in the system store with http.systemCertificates on, or point NODE_EXTRA_CA_CERTS at it, and restart VS Code.`;
+    }
+    case 'dns':
+      return `The host name${host} does not resolve${detail ? ` (${detail})` : ''}. Check reasoner.baseUrl, your network or VPN, and whether you need a proxy (http.proxy).`;
   }
 }
 

@@ -8,7 +8,7 @@
  * logs get `toLogString()`.
  */
 
-import { DEFAULT_ACTIONS, describeError, type ErrorActionId } from './errorPresenter';
+import { defaultActions, describeError, type ErrorActionId } from './errorPresenter';
 
 export type ApiErrorKind =
   | 'auth' // 401: key missing, wrong or expired
@@ -47,6 +47,23 @@ export interface ApiErrorInit {
   readonly model?: string;
   /** Number of attempts made, when retries happened. */
   readonly attempts?: number;
+  /** For `network` failures: what on the way failed (proxy, certificate, name lookup). */
+  readonly network?: NetworkProblem;
+}
+
+/** Where on the way to the gateway a connection failed, with the facts the fix depends on. */
+export interface NetworkProblem {
+  readonly problem: 'proxy-unreachable' | 'proxy-auth' | 'tunnel-refused' | 'certificate' | 'dns';
+  /** The gateway's host (and port when not the default). */
+  readonly host?: string;
+  /** The proxy as scheme://host:port, never with credentials. */
+  readonly proxy?: string;
+  /** The proxy's answer to CONNECT, when it refused. */
+  readonly proxyStatus?: number;
+  /** The certificate's issuer as the server presented it (foreign text). */
+  readonly issuer?: string;
+  /** The TLS verification code, e.g. SELF_SIGNED_CERT_IN_CHAIN. */
+  readonly reason?: string;
 }
 
 /**
@@ -71,6 +88,7 @@ export class ApiError extends Error {
   readonly detail?: string;
   readonly attempts?: number;
   readonly model?: string;
+  readonly network?: NetworkProblem;
 
   constructor(init: ApiErrorInit) {
     const userMessage = init.userMessage ?? describeError(init);
@@ -85,10 +103,11 @@ export class ApiError extends Error {
     this.requestId = init.requestId;
     this.retryAfterMs = init.retryAfterMs;
     this.userMessage = userMessage;
-    this.actions = init.actions ?? DEFAULT_ACTIONS[init.kind];
+    this.actions = init.actions ?? defaultActions(init.kind, init.network);
     this.detail = init.detail;
     this.attempts = init.attempts;
     this.model = init.model;
+    this.network = init.network;
   }
 
   /** Statuses/kinds worth an automatic retry (before any byte reached the caller). */
@@ -101,7 +120,7 @@ export class ApiError extends Error {
     const init: ApiErrorInit = {
       kind: this.kind, status: this.status, serverMessage: this.serverMessage, code: this.code, type: this.type,
       param: this.param, requestId: this.requestId, retryAfterMs: this.retryAfterMs, actions: this.actions,
-      detail: this.detail, cause: this.cause, attempts: this.attempts, model: this.model, ...changes,
+      detail: this.detail, cause: this.cause, attempts: this.attempts, model: this.model, network: this.network, ...changes,
     };
     return new ApiError(init);
   }
@@ -115,6 +134,7 @@ export class ApiError extends Error {
     if (this.attempts !== undefined && this.attempts > 1) parts.push(`attempts=${this.attempts}`);
     if (this.serverMessage) parts.push(`server="${this.serverMessage}"`);
     if (this.detail) parts.push(`detail="${this.detail}"`);
+    if (this.network) parts.push(`network=${this.network.problem}${this.network.proxy ? ` proxy=${this.network.proxy}` : ''}${this.network.issuer ? ` issuer="${this.network.issuer}"` : ''}`);
     return parts.join(' ');
   }
 

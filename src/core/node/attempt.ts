@@ -38,7 +38,8 @@ export async function* attempt(
     response = yield* call.waitFor(transport.send(call, url, 'POST', payload, built.stream ? 'text/event-stream' : 'application/json'),
       () => `Waiting for ${call.label}…`);
   } catch (caught) {
-    return { kind: 'error', error: transport.failure(caught, call, url, 'before the answer started'), beforeResponse: true };
+    const error = await transport.explainCertificate(transport.failure(caught, call, url, 'before the answer started'), url);
+    return { kind: 'error', error, beforeResponse: true };
   }
   const headers = response.headers as HeaderBag;
   const requestId = headerValue(headers, 'x-request-id');

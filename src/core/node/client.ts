@@ -31,7 +31,9 @@ import { attempt } from './attempt';
 import { BackgroundResponses, DEFAULT_BACKGROUND_POLICY, type BackgroundPolicy } from './background';
 import { Call, defaultSleep, type CallPacing, type Sleep } from './call';
 import { isBackgroundRefusal, isStreamRefusal } from './httpErrors';
+import { InvalidProxyError, routeFor, type NetworkSettings, type Route } from './network';
 import { Transport } from './transport';
+import { needsUserFix } from './transportErrors';
 
 export { DEFAULT_BACKGROUND_POLICY, type BackgroundPolicy };
 
@@ -67,6 +69,8 @@ export interface ReasoningClientOptions {
   readonly logger?: Logger;
   /** An undici dispatcher to use instead of the client's own Agent (not closed by `dispose`). */
   readonly dispatcher?: Dispatcher;
+  /** Proxy and certificate settings (the editor's `http.*` and the environment). Default: direct, Node's CAs. */
+  readonly network?: NetworkSettings;
   /** Interval of `progress` events while nothing arrives. Default 1000 ms. */
   readonly progressIntervalMs?: number;
   readonly userAgent?: string;
@@ -86,6 +90,9 @@ export class ReasoningClient {
   private readonly random: () => number;
   private readonly transport: Transport;
   private readonly background: BackgroundResponses;
+  /** Where requests go; undefined when the base URL or the proxy setting is unusable. */
+  readonly route: Route | undefined;
+  private readonly routeError: ApiError | undefined;
   /** Base URLs whose gateway lacks GET /responses/{id} (or refuses `background`). */
   private readonly backgroundUnsupported = new Set<string>();
   /** `${baseUrl} ${model}` pairs that refused `stream: true`. */
@@ -102,7 +109,18 @@ export class ReasoningClient {
     this.logger = opts.logger ?? NULL_LOGGER;
     this.pacing = { progressIntervalMs: opts.progressIntervalMs ?? 1000, sleep: opts.sleep ?? defaultSleep };
     this.random = opts.random ?? Math.random;
-    this.transport = new Transport({ timeoutMs: Math.round(seconds * 1000), userAgent: opts.userAgent, dispatcher: opts.dispatcher, maxAnswerBytes: opts.maxAnswerBytes });
+    let route: Route | undefined;
+    try {
+      route = this.baseUrlCheck.ok ? routeFor(new URL(this.baseUrlCheck.url), opts.network ?? {}) : undefined;
+    } catch (caught) {
+      if (!(caught instanceof InvalidProxyError)) throw caught;
+      this.routeError = new ApiError({ kind: 'config', userMessage: `The proxy setting cannot be used: ${caught.message}. Fix http.proxy (or HTTPS_PROXY).`, actions: ['proxySettings'] });
+    }
+    this.route = route;
+    this.transport = new Transport({
+      timeoutMs: Math.round(seconds * 1000), userAgent: opts.userAgent, dispatcher: opts.dispatcher, maxAnswerBytes: opts.maxAnswerBytes,
+      ...(route ? { route } : {}), ...(opts.network ? { network: opts.network } : {}),
+    });
     this.background = new BackgroundResponses(this.transport, { ...DEFAULT_BACKGROUND_POLICY, ...opts.background }, this.retry.maxRetries, this.logger);
   }
 
@@ -159,6 +177,7 @@ export class ReasoningClient {
     try {
       if (this.disposed) throw new ApiError({ kind: 'config', userMessage: 'The Reasoner client was shut down; try again.' });
       if (!this.baseUrlCheck.ok) throw new ApiError({ kind: 'config', userMessage: this.baseUrlCheck.message, actions: ['openSettings'] });
+      if (this.routeError) throw this.routeError;
       const baseUrl = this.baseUrlCheck.url;
       if (call.aborted) throw ApiError.cancelled();
       const provider = this.opts.apiKey;
@@ -215,7 +234,7 @@ export class ReasoningClient {
           built = buildRequest(request, { background: false });
           continue;
         }
-        const retryable = outcome.beforeResponse && (error.retryable || error.kind === 'network');
+        const retryable = outcome.beforeResponse && (error.retryable || (error.kind === 'network' && !needsUserFix(error)));
         if (retryable && retries < this.retry.maxRetries) {
           const delay = this.retryDelay(error, retries);
           if (waited + delay <= this.retry.maxTotalWaitMs) {

@@ -7,12 +7,14 @@
  * and redirects are never followed (undici's `request` does not follow them).
  */
 
-import { Agent, type Dispatcher } from 'undici';
+import { type Dispatcher } from 'undici';
 import { ApiError } from '../common/errors';
 import { redact } from '../common/redact';
 import type { StreamEvent } from '../common/types';
 import type { Call } from './call';
 import { errorFromHttp, type HeaderBag } from './httpErrors';
+import { createDispatcher, type NetworkSettings, type Route } from './network';
+import { probeCertificate } from './tlsProbe';
 import { errorFromTransport } from './transportErrors';
 
 export type Response = Dispatcher.ResponseData;
@@ -24,6 +26,9 @@ export interface TransportOptions {
   readonly userAgent?: string;
   /** A dispatcher to use instead of an own Agent (then not closed by `close`). */
   readonly dispatcher?: Dispatcher;
+  /** Where requests go (direct or through a proxy) and what they trust; default: direct. */
+  readonly route?: Route;
+  readonly network?: NetworkSettings;
   /** The most answer text (and reasoning) one call may bring; see DEFAULT_MAX_ANSWER_BYTES. */
   readonly maxAnswerBytes?: number;
 }
@@ -69,21 +74,18 @@ export class Transport {
   readonly maxAnswerBytes: number;
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
+  readonly route: Route | undefined;
 
   constructor(private readonly opts: TransportOptions) {
     this.timeoutMs = opts.timeoutMs;
     this.maxAnswerBytes = opts.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
+    this.route = opts.route;
     if (opts.dispatcher) {
       this.dispatcher = opts.dispatcher;
       this.ownsDispatcher = false;
     } else {
-      this.dispatcher = new Agent({
-        headersTimeout: this.timeoutMs,
-        bodyTimeout: this.timeoutMs,
-        keepAliveTimeout: 30_000,
-        keepAliveMaxTimeout: 600_000,
-        connect: { timeout: Math.min(this.timeoutMs, 30_000) },
-      });
+      const timeouts = { timeoutMs: this.timeoutMs, connectTimeoutMs: Math.min(this.timeoutMs, 30_000) };
+      this.dispatcher = createDispatcher(opts.route, opts.network ?? {}, timeouts);
       this.ownsDispatcher = true;
     }
   }
@@ -103,7 +105,18 @@ export class Transport {
     return errorFromTransport(caught, {
       aborted: call.aborted, timeoutSeconds: this.timeoutMs / 1000,
       ...(url ? { url: url.href } : {}), ...(phase ? { phase } : {}),
+      ...(this.route?.proxy ? { proxy: this.route.proxy.display } : {}),
     });
+  }
+
+  /**
+   * A certificate failure with the issuer named: a second handshake that sends nothing
+   * (no request, no key) reads the chain the server presented. Other errors pass through.
+   */
+  async explainCertificate(error: ApiError, url: URL): Promise<ApiError> {
+    if (error.network?.problem !== 'certificate' || error.network.issuer || !this.route) return error;
+    const seen = await probeCertificate({ ...this.route, target: url }, this.opts.network ?? {}, 5000).catch(() => undefined);
+    return seen?.issuer ? error.with({ network: { ...error.network, issuer: seen.issuer } }) : error;
   }
 
   /** Read a whole (small) body as text, bounded, with progress. Always consumes or destroys it. */

@@ -1,0 +1,46 @@
+import * as vscode from 'vscode';
+import { COMMANDS } from '../../core/common/commands';
+import { checkConnection, type AuthOutcome } from '../../core/node/connectionCheck';
+import { readNetworkSettings, readSettings } from '../config';
+import type { Services } from '../services';
+
+/** The cheapest way to prove the key: the smallest model, low effort, a one-word answer. */
+const CHECK_MODEL_ID = 'o3-mini';
+const CHECK_PROMPT = 'Reply with the single word OK.';
+
+/**
+ * reasoner.checkConnection: the way to the gateway stage by stage, as a report in a
+ * new plain-text document and in the log. Resolves to the report text. The key is
+ * never part of it; the last stage is one small real request through the one pipeline.
+ */
+export function registerCheckConnection(services: Services): vscode.Disposable {
+  return vscode.commands.registerCommand(COMMANDS.checkConnection, async (options?: { show?: boolean }) => {
+    const settings = readSettings();
+    const report = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Reasoner: checking the connection…', cancellable: true },
+      (_progress, token) => {
+        const controller = new AbortController();
+        const cancelled = token.onCancellationRequested(() => controller.abort());
+        const authenticate = async (): Promise<AuthOutcome> => {
+          const result = await services.runner.run({
+            source: 'check-connection', modelId: CHECK_MODEL_ID, effort: 'low', signal: controller.signal,
+            turns: [{ role: 'user', text: CHECK_PROMPT }],
+          });
+          if (result.error) return { ok: false, detail: result.error.detail ?? result.error.kind, error: result.error };
+          const usage = result.usage;
+          const spent = usage ? `, ${usage.inputTokens + usage.outputTokens} tokens${usage.costUsd !== undefined ? `, $${usage.costUsd}` : ''}` : '';
+          return { ok: true, detail: `the gateway accepted the key; ${result.model?.label ?? CHECK_MODEL_ID} answered in ${result.elapsedMs} ms${spent}` };
+        };
+        return checkConnection({ baseUrl: settings.baseUrl, network: readNetworkSettings(), authenticate })
+          .finally(() => cancelled.dispose());
+      });
+    services.log.info(`Connection check:\n${report.text}`);
+    if (options?.show !== false) {
+      const document = await vscode.workspace.openTextDocument({ language: 'plaintext', content: report.text });
+      await vscode.window.showTextDocument(document, { preview: true });
+    }
+    const failed = report.stages.find((stage) => stage.outcome === 'failed');
+    void vscode.window.setStatusBarMessage(failed ? `Reasoner: connection check failed at ${failed.name}` : 'Reasoner: connection OK', 5000);
+    return report.text;
+  });
+}
