@@ -7,6 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { createTestPki } from '../network/pki';
 import { REPO_ROOT, makeTempDir, makeWorkspace, openBrowser, startCodeServer, workbenchUrl } from './codeServer';
 
 const SUITE_TIMEOUT_MS = 20 * 60_000;
@@ -16,6 +17,8 @@ async function main(): Promise<number> {
   const reportFile = path.join(reportDir, 'integration.log');
   fs.writeFileSync(reportFile, '');
   const folder = makeWorkspace();
+  // The company CA, given the way a company gives it: NODE_EXTRA_CA_CERTS in the editor's environment.
+  const pki = createTestPki(makeTempDir('pki'));
   const server = await startCodeServer({
     folder,
     logLevel: 'debug',
@@ -23,6 +26,8 @@ async function main(): Promise<number> {
       REASONER_TEST_REPORT: reportFile,
       REASONER_TEST_GREP: process.env.REASONER_TEST_GREP ?? '',
       REASONER_TEST_WORKSPACE: folder,
+      REASONER_TEST_PKI: pki.dir,
+      NODE_EXTRA_CA_CERTS: pki.caFile,
     },
   });
   const session = await openBrowser();

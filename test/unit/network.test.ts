@@ -231,3 +231,31 @@ describe('network: through a real authenticating CONNECT proxy to an https gatew
     });
   });
 });
+
+describe('network: the operating system\'s certificate store', function () {
+  this.timeout(30_000);
+
+  it('a CA only the system store holds (SSL_CERT_FILE on Linux) is trusted with http.systemCertificates on, and not with it off', async function () {
+    const tls = await import('node:tls');
+    if (typeof (tls as { getCACertificates?: unknown }).getCACertificates !== 'function') this.skip();
+    const { execFile } = await import('node:child_process');
+    const pki = createTestPki(path.join(os.tmpdir(), 'reasoner-test-pki'));
+    const sim = await start({ tls: pki.gateway, publicHost: 'localhost' });
+    sim.setDefault({ text: 'trusted by the system store' });
+    const script = path.join(__dirname, '..', 'harness', 'system-ca-client.js');
+    const run = (system: boolean) => new Promise<{ text: string; problem?: string; message?: string }>((resolve, reject) => {
+      execFile(process.execPath, [script], {
+        env: { ...process.env, SSL_CERT_FILE: pki.caFile, NODE_EXTRA_CA_CERTS: '', REASONER_BASE_URL: sim.baseUrl, REASONER_SYSTEM_CERTIFICATES: system ? '1' : '0' },
+      }, (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout))));
+    });
+    try {
+      const on = await run(true);
+      assert.equal(on.text, 'trusted by the system store', on.message);
+      const off = await run(false);
+      assert.equal(off.problem, 'certificate', off.message);
+      assert.match(off.message ?? '', /Reasoner Test Company CA/);
+    } finally {
+      await sim.close();
+    }
+  });
+});
