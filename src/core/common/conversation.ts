@@ -7,6 +7,7 @@
 import type { CodeContext, FinishReason, ReasoningEffort, Turn, Usage } from './types';
 import { REASONING_EFFORTS } from './types';
 import { isErrorActionId, type ErrorActionId } from './errorPresenter';
+import { type ImageAttachment, describeImage, isImageList } from './images';
 import { fencedBlock } from './requests';
 
 export const CONVERSATION_VERSION = 1;
@@ -34,6 +35,8 @@ export interface UserTurn {
   readonly id: string;
   readonly text: string;
   readonly context?: readonly CodeContext[];
+  /** Sent as the API's image parts with this turn (and with every later one, to models that take images). */
+  readonly images?: readonly ImageAttachment[];
   readonly createdAt: number;
 }
 
@@ -126,17 +129,20 @@ export function normalizeTitle(title: string): string {
   return title.replace(/\s+/g, ' ').trim().slice(0, 200);
 }
 
-export function addUserTurn(conversation: Conversation, text: string, context: readonly CodeContext[] = [], now = Date.now()): UserTurn {
+export function addUserTurn(
+  conversation: Conversation, text: string, context: readonly CodeContext[] = [], now = Date.now(), images: readonly ImageAttachment[] = [],
+): UserTurn {
   const turn: UserTurn = {
     role: 'user',
     id: newId('u', now),
     text,
     ...(context.length > 0 ? { context: [...context] } : {}),
+    ...(images.length > 0 ? { images: [...images] } : {}),
     createdAt: now,
   };
   conversation.turns.push(turn);
   if (conversation.titleSource === 'auto' && conversation.turns.filter((t) => t.role === 'user').length === 1) {
-    conversation.title = autoTitle(text || context[0]?.fileName || '');
+    conversation.title = autoTitle(text || context[0]?.fileName || (images[0] ? `Image: ${images[0].name}` : ''));
   }
   conversation.updatedAt = now;
   return turn;
@@ -209,17 +215,46 @@ export function statusFor(outcome: { readonly stopped: boolean; readonly failed:
   return 'complete';
 }
 
+export interface RequestTurnOptions {
+  /**
+   * False when the model cannot take images: images of earlier prompts are then
+   * left out, each replaced by a line saying so, so that a conversation can go on
+   * with a text-only model. The prompt's own images are always kept (sending
+   * them to such a model is refused before anything is sent).
+   */
+  readonly imageInput?: boolean;
+}
+
+/** What stands in for images a text-only model is not sent. */
+export function omittedImagesNote(images: readonly ImageAttachment[]): string {
+  const names = images.map((image) => image.name).join(', ');
+  return `[${images.length === 1 ? 'An image' : `${images.length} images`} (${names}) attached here ${images.length === 1 ? 'is' : 'are'} not included: this model does not take images.]`;
+}
+
 /**
  * The turns sent to the model for a request whose prompt is the last user turn
  * up to `uptoTurnId` (inclusive; default: the whole conversation). Answers
  * without text (failed, or stopped before the first token) are left out: the
  * model needs no empty assistant messages, and the prompts stay in.
  */
-export function toRequestTurns(conversation: Conversation, uptoTurnId?: string): Turn[] {
+export function toRequestTurns(conversation: Conversation, uptoTurnId?: string, options: RequestTurnOptions = {}): Turn[] {
   const turns: Turn[] = [];
-  for (const turn of conversation.turns) {
+  const end = uptoTurnId === undefined ? -1 : conversation.turns.findIndex((t) => t.id === uptoTurnId);
+  const last = end >= 0 ? end : conversation.turns.length - 1;
+  let prompt = -1;
+  for (let i = last; i >= 0; i--) {
+    if (conversation.turns[i]?.role === 'user') { prompt = i; break; }
+  }
+  for (const [index, turn] of conversation.turns.entries()) {
     if (turn.role === 'user') {
-      turns.push({ role: 'user', text: turn.text, ...(turn.context && turn.context.length > 0 ? { context: turn.context } : {}) });
+      const images = turn.images ?? [];
+      const keepImages = images.length > 0 && (options.imageInput !== false || index === prompt);
+      const text = images.length > 0 && !keepImages ? `${turn.text}${turn.text ? '\n\n' : ''}${omittedImagesNote(images)}` : turn.text;
+      turns.push({
+        role: 'user', text,
+        ...(turn.context && turn.context.length > 0 ? { context: turn.context } : {}),
+        ...(keepImages ? { images } : {}),
+      });
     } else if (turn.text.trim().length > 0 && turn.status !== 'streaming') {
       turns.push({ role: 'assistant', text: turn.text });
     }
@@ -288,6 +323,11 @@ export function formatElapsed(ms: number): string {
   return `${minutes}m ${String(seconds % 60).padStart(2, '0')}s`;
 }
 
+/** A file name as literal Markdown text: no link, emphasis or tag can come of it. */
+function escapeMarkdownText(text: string): string {
+  return text.replace(/[\\`*_{}[\]()<>#+!|~-]/g, (c) => `\\${c}`);
+}
+
 const STATUS_NOTE: Record<TurnStatus, string | undefined> = {
   streaming: 'still running when exported',
   complete: undefined,
@@ -304,6 +344,8 @@ export function conversationToMarkdown(conversation: Conversation): string {
       for (const context of turn.context ?? []) {
         out.push(`\`${contextLabel(context)}\``, '', fencedBlock(context.code, context.languageId), '');
       }
+      // Named only: the export stays a small text file that fetches and embeds nothing.
+      for (const image of turn.images ?? []) out.push(`_Image: ${escapeMarkdownText(describeImage(image))}_`, '');
       if (turn.text.trim()) out.push(turn.text.trim(), '');
       continue;
     }
@@ -361,7 +403,8 @@ function isTurnError(v: unknown): v is TurnError {
 export function isChatTurn(v: unknown): v is ChatTurn {
   if (!isObject(v) || !isString(v.id) || !isString(v.text) || !isFiniteNumber(v.createdAt)) return false;
   if (v.role === 'user') {
-    return v.context === undefined || (Array.isArray(v.context) && v.context.every(isCodeContext));
+    return (v.context === undefined || (Array.isArray(v.context) && v.context.every(isCodeContext)))
+      && (v.images === undefined || isImageList(v.images));
   }
   if (v.role !== 'assistant') return false;
   return isString(v.modelId) && optional(v.modelLabel, isString) && isEffort(v.effort)
