@@ -7,10 +7,19 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { type ImageAttachment, checkImageData, imageAttachment } from '../../src/core/common/images';
 import { NULL_LOGGER } from '../../src/core/common/logger';
 import { listModels } from '../../src/core/common/models';
 import type { ReasoningEffort } from '../../src/core/common/types';
 import { type ActiveRun, type ChatChange, ChatModel } from '../../src/vscode/chat/chatModel';
+import { GIF_1X1, pngImage } from '../fixtures/images';
+
+function image(name: string, bytes: Buffer): ImageAttachment {
+  const base64 = bytes.toString('base64');
+  const check = checkImageData(name, base64);
+  assert.ok(check.ok);
+  return imageAttachment(name, base64, check);
+}
 
 const SAMPLE = { fileName: 'src/loop.ts', languageId: 'typescript', code: 'while (i < 10) work();', startLine: 3, endLine: 3 };
 
@@ -105,6 +114,39 @@ describe('chat state (plain Node, no vscode)', () => {
     assert.deepEqual(model.getContexts(), []);
     assert.deepEqual(model.takeContexts(), []);
     assert.deepEqual(changes, ['contexts', 'contexts', 'contexts', 'contexts']);
+  });
+
+  it('image chips: the same image once, at most four, removable, and taken by the prompt', async () => {
+    const { model, changes } = await makeModel();
+    const first = model.addImage(image('a.png', pngImage(4, 4)));
+    assert.ok('chip' in first);
+    assert.deepEqual(model.addImage(image('again.png', pngImage(4, 4))), first, 'the same image is one chip');
+    for (const [i, colour] of ([[1, 2, 3], [4, 5, 6], [7, 8, 9]] as const).entries()) {
+      assert.ok('chip' in model.addImage(image(`${i}.png`, pngImage(4, 4, colour))));
+    }
+    const fifth = model.addImage(image('fifth.gif', GIF_1X1));
+    assert.deepEqual(fifth, { refused: 'One image was not attached: a message can carry at most 4 images. Send these first, or remove one.' });
+    assert.equal(model.getImages().length, 4);
+    assert.equal(model.snapshot().images, model.getImages());
+    model.removeImage(first.chip.id);
+    model.removeImage('img-not-there');
+    const taken = model.takeImages();
+    assert.deepEqual(taken.map((i) => i.name), ['0.png', '1.png', '2.png']);
+    assert.ok(taken.every((i) => !('id' in i)), 'the prompt keeps the images, not the chips');
+    assert.deepEqual(model.getImages(), []);
+    assert.deepEqual(model.takeImages(), []);
+    assert.deepEqual(changes, ['images', 'images', 'images', 'images', 'images', 'images']);
+  });
+
+  it('says which models take images, and what to do when the composer\'s model does not', async () => {
+    const { model } = await makeModel();
+    assert.deepEqual(model.modelOptions().map((m) => `${m.id}:${m.imageInput}`), ['o1:true', 'o3:true', 'o3-mini:false', 'o3-pro:true']);
+    assert.equal(model.imageRefusal('o3-mini'), undefined, 'nothing waits, nothing to refuse');
+    model.addImage(image('a.png', pngImage()));
+    assert.equal(model.imageRefusal('o3-mini'), 'o3-mini cannot take images, so nothing was sent. Remove the image, or switch to o1, o3 or o3-pro, and send again.');
+    assert.equal(model.imageRefusal('o3'), undefined);
+    assert.equal(model.imageRefusal('o3-pro'), undefined);
+    assert.equal(model.imageRefusal('o3-mini', []), undefined);
   });
 
   it('the composer follows the settings only when the current model or effort changes', async () => {

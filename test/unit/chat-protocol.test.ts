@@ -1,6 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { createConversation } from '../../src/core/common/conversation';
-import { type WebviewMessage, isHostMessage, isWebviewMessage, parseWebviewMessage } from '../../src/core/common/protocol';
+import { checkImageData, imageAttachment } from '../../src/core/common/images';
+import { type ImageChip, LIMITS, type WebviewMessage, isHostMessage, isWebviewMessage, parseWebviewMessage } from '../../src/core/common/protocol';
+import { SVG_IMAGE, dataUrl, pngImage } from '../fixtures/images';
+
+const PNG_BASE64 = pngImage().toString('base64');
 
 describe('chat protocol: messages from the webview', () => {
   const valid: WebviewMessage[] = [
@@ -23,6 +27,12 @@ describe('chat protocol: messages from the webview', () => {
     { type: 'applyCode', code: 'let x = 1;', languageId: 'typescript' },
     { type: 'newFile', code: 'print(1)', languageId: '' },
     { type: 'openLink', href: 'https://example.com' },
+    { type: 'addImage', name: 'screenshot.png', data: PNG_BASE64 },
+    { type: 'addImage', name: '', data: PNG_BASE64 },
+    // Larger than an image may be, but still a message: the host refuses it with its size.
+    { type: 'addImage', name: 'big.png', data: 'A'.repeat(LIMITS.imageDataChars) },
+    { type: 'removeImage', id: 'img-lz3-0011aabb' },
+    { type: 'pickImages' },
   ];
 
   for (const message of valid) {
@@ -58,6 +68,14 @@ describe('chat protocol: messages from the webview', () => {
     ['openLink with a number', { type: 'openLink', href: 1 }],
     ['openLink with an empty href', { type: 'openLink', href: '' }],
     ['addContext of an unknown kind', { type: 'addContext', kind: 'workspace' }],
+    ['addImage without data', { type: 'addImage', name: 'a.png' }],
+    ['addImage with empty data', { type: 'addImage', name: 'a.png', data: '' }],
+    ['addImage with data as an array of bytes', { type: 'addImage', name: 'a.png', data: [137, 80, 78, 71] }],
+    ['addImage with data beyond any image', { type: 'addImage', name: 'a.png', data: 'A'.repeat(LIMITS.imageDataChars + 1) }],
+    ['addImage without a name', { type: 'addImage', data: PNG_BASE64 }],
+    ['addImage with a name too long', { type: 'addImage', name: 'x'.repeat(LIMITS.imageNameChars + 1), data: PNG_BASE64 }],
+    ['removeImage with a path as id', { type: 'removeImage', id: '../index' }],
+    ['removeImage without id', { type: 'removeImage' }],
   ];
 
   for (const [name, value] of malformed) {
@@ -84,8 +102,30 @@ describe('chat protocol: messages from the host', () => {
     assert.equal(isHostMessage({ type: 'turnDelta', conversationId: conversation.id, turnId: 'a-1', text: 'x', reasoning: '' }), true);
     assert.equal(isHostMessage({
       type: 'state',
-      state: { conversations: [], active: conversation, running: false, models: [], efforts: ['low'], composer: { modelId: 'o3', effort: 'low' }, contexts: [] },
+      state: { conversations: [], active: conversation, running: false, models: [], efforts: ['low'], composer: { modelId: 'o3', effort: 'low' }, contexts: [], images: [] },
     }), true);
+  });
+
+  function chip(url = dataUrl('image/png', pngImage())): ImageChip {
+    const check = checkImageData('shot.png', PNG_BASE64);
+    assert.ok(check.ok);
+    return { id: 'img-1', ...imageAttachment('shot.png', PNG_BASE64, check), url };
+  }
+
+  it('accepts image chips the page can make thumbnails of, and nothing else as image data', () => {
+    assert.equal(isHostMessage({ type: 'images', images: [] }), true);
+    assert.equal(isHostMessage({ type: 'images', images: [chip()] }), true);
+    for (const url of ['https://evil.test/pixel.png', dataUrl('image/svg+xml', SVG_IMAGE), dataUrl('image/png', SVG_IMAGE), 'javascript:alert(1)']) {
+      assert.equal(isHostMessage({ type: 'images', images: [chip(url)] }), false, url);
+    }
+    assert.equal(isHostMessage({ type: 'images', images: Array.from({ length: LIMITS.imagesPerMessage + 1 }, () => chip()) }), false);
+    assert.equal(isHostMessage({ type: 'images', images: [{ ...chip(), id: 7 }] }), false);
+    assert.equal(isHostMessage({ type: 'images' }), false);
+    const conversation = createConversation();
+    const state = { conversations: [], active: conversation, running: false, models: [], efforts: ['low'], composer: { modelId: 'o3', effort: 'low' }, contexts: [] };
+    assert.equal(isHostMessage({ type: 'state', state: { ...state, images: [chip()] } }), true);
+    assert.equal(isHostMessage({ type: 'state', state }), false, 'the state always says which images wait');
+    assert.equal(isHostMessage({ type: 'state', state: { ...state, images: [chip('https://evil.test/x.png')] } }), false);
   });
 
   it('rejects malformed or unknown host messages', () => {

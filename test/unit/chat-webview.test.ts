@@ -82,6 +82,7 @@ function state(active: Conversation, extra: Partial<ChatState> = {}): ChatState 
     efforts: ['low', 'medium', 'high'],
     composer: { modelId: 'o3-mini', effort: 'medium' },
     contexts: [],
+    images: [],
     ...extra,
   };
 }

@@ -12,6 +12,7 @@
  */
 import type { AssistantTurn, ChatTurn, Conversation, ConversationSummary } from './conversation';
 import { ERROR_ACTION_IDS, type ErrorActionId } from './errorPresenter';
+import { IMAGE_LIMITS, type ImageAttachment, isImageAttachment } from './images';
 import type { CodeContext, ModelApi, ReasoningEffort } from './types';
 
 export interface ModelOption {
@@ -19,6 +20,8 @@ export interface ModelOption {
   readonly label: string;
   readonly description: string;
   readonly api: ModelApi;
+  /** The model takes images (absent: it does not). */
+  readonly imageInput?: boolean;
 }
 
 export type ContextKind = 'selection' | 'file';
@@ -30,6 +33,11 @@ export interface ContextChip {
   /** `file.ts:10-20` */
   readonly label: string;
   readonly context: CodeContext;
+}
+
+/** An image waiting for the next prompt, shown as a removable chip with a thumbnail. */
+export interface ImageChip extends ImageAttachment {
+  readonly id: string;
 }
 
 export interface ComposerSettings {
@@ -47,6 +55,7 @@ export interface ChatState {
   readonly efforts: readonly ReasoningEffort[];
   readonly composer: ComposerSettings;
   readonly contexts: readonly ContextChip[];
+  readonly images: readonly ImageChip[];
 }
 
 // ---------------------------------------------------------------------------
@@ -66,6 +75,7 @@ export type HostMessage =
   | { readonly type: 'turnUpdated'; readonly conversationId: string; readonly turn: AssistantTurn }
   | { readonly type: 'running'; readonly conversationId: string; readonly running: boolean }
   | { readonly type: 'contexts'; readonly contexts: readonly ContextChip[] }
+  | { readonly type: 'images'; readonly images: readonly ImageChip[] }
   | { readonly type: 'models'; readonly models: readonly ModelOption[]; readonly composer: ComposerSettings }
   /** Put text in the composer (a prompt that could not be sent is never lost). */
   | { readonly type: 'setDraft'; readonly text: string }
@@ -79,7 +89,7 @@ export type HostMessageType = HostMessage['type'];
  * are dropped, not queued: the full `state` sent on `ready` already contains them.
  */
 export const STATE_MESSAGE_TYPES: ReadonlySet<HostMessageType> = new Set<HostMessageType>([
-  'state', 'conversations', 'conversation', 'turnAdded', 'turnDelta', 'turnProgress', 'turnUpdated', 'running', 'contexts', 'models',
+  'state', 'conversations', 'conversation', 'turnAdded', 'turnDelta', 'turnProgress', 'turnUpdated', 'running', 'contexts', 'images', 'models',
 ]);
 
 // ---------------------------------------------------------------------------
@@ -98,6 +108,14 @@ export type WebviewMessage =
   | { readonly type: 'setComposer'; readonly modelId: string; readonly effort: ReasoningEffort }
   | { readonly type: 'addContext'; readonly kind: ContextKind }
   | { readonly type: 'removeContext'; readonly id: string }
+  /**
+   * A pasted or dropped image: its file name and its bytes as base64 (no `data:` prefix).
+   * No type is declared: the host reads it from the data itself.
+   */
+  | { readonly type: 'addImage'; readonly name: string; readonly data: string }
+  | { readonly type: 'removeImage'; readonly id: string }
+  /** Asks the host to open its file picker for images. */
+  | { readonly type: 'pickImages' }
   | { readonly type: 'newChat' }
   | { readonly type: 'switchConversation'; readonly id: string }
   | { readonly type: 'renameConversation'; readonly id: string; readonly title: string }
@@ -119,6 +137,16 @@ export const LIMITS = {
   idChars: 80,
   modelIdChars: 200,
   languageIdChars: 100,
+  /** Decoded size of one image and images per prompt (the host refuses more, with a message). */
+  imageBytes: IMAGE_LIMITS.maxBytes,
+  imagesPerMessage: IMAGE_LIMITS.maxPerMessage,
+  imageNameChars: IMAGE_LIMITS.nameChars,
+  /**
+   * Base64 text of an `addImage`: twice the image limit, so that an image a little
+   * too large still reaches the host and is refused with a message saying its size;
+   * anything larger is not a message our page would send.
+   */
+  imageDataChars: Math.ceil((2 * IMAGE_LIMITS.maxBytes) / 3) * 4,
 } as const;
 
 type Json = Record<string, unknown>;
@@ -153,6 +181,9 @@ const WEBVIEW_FIELDS: { readonly [K in WebviewMessageType]: readonly FieldCheck[
   setComposer: [str('modelId', LIMITS.modelIdChars, { nonEmpty: true }), oneOf('effort', EFFORTS)],
   addContext: [oneOf('kind', ['selection', 'file'])],
   removeContext: [id('id')],
+  addImage: [str('name', LIMITS.imageNameChars), str('data', LIMITS.imageDataChars, { nonEmpty: true })],
+  removeImage: [id('id')],
+  pickImages: [],
   newChat: [],
   switchConversation: [id('id')],
   renameConversation: [id('id'), str('title', LIMITS.titleChars, { nonEmpty: true })],
@@ -193,10 +224,13 @@ const isArray = (v: unknown): boolean => Array.isArray(v);
 const isConversationLike = (v: unknown): boolean => isObject(v) && isString(v.id) && isString(v.title) && Array.isArray(v.turns);
 const isTurnLike = (v: unknown): boolean => isObject(v) && isString(v.id) && (v.role === 'user' || v.role === 'assistant') && isString(v.text);
 const isAssistantLike = (v: unknown): boolean => isTurnLike(v) && (v as Json).role === 'assistant' && isString((v as Json).status);
+/** Image data the page turns into thumbnails: only image `data:` URLs of the types we take, checked in full. */
+const isImageChipLike = (v: unknown): boolean => isObject(v) && isString(v.id) && isImageAttachment(v);
+const isImageChips = (v: unknown): boolean => Array.isArray(v) && v.length <= LIMITS.imagesPerMessage && v.every(isImageChipLike);
 
 const HOST_FIELDS: { readonly [K in HostMessageType]: (m: Json) => boolean } = {
   state: (m) => isObject(m.state) && isConversationLike(m.state.active) && isArray(m.state.conversations)
-    && isArray(m.state.models) && isArray(m.state.contexts) && isObject(m.state.composer) && isBool(m.state.running),
+    && isArray(m.state.models) && isArray(m.state.contexts) && isImageChips(m.state.images) && isObject(m.state.composer) && isBool(m.state.running),
   conversations: (m) => isArray(m.conversations),
   conversation: (m) => isConversationLike(m.conversation) && isBool(m.running),
   turnAdded: (m) => isString(m.conversationId) && isTurnLike(m.turn),
@@ -205,6 +239,7 @@ const HOST_FIELDS: { readonly [K in HostMessageType]: (m: Json) => boolean } = {
   turnUpdated: (m) => isString(m.conversationId) && isAssistantLike(m.turn),
   running: (m) => isString(m.conversationId) && isBool(m.running),
   contexts: (m) => isArray(m.contexts),
+  images: (m) => isImageChips(m.images),
   models: (m) => isArray(m.models) && isObject(m.composer),
   setDraft: (m) => isString(m.text),
   focusComposer: () => true,

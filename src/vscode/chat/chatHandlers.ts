@@ -11,6 +11,7 @@ import type { ReasoningEffort } from '../../core/common/types';
 import { runPresentedAction } from '../notify';
 import type { MessageHandlers } from '../webview/webviewHost';
 import { exportConversation } from './chatExport';
+import type { ChatImages } from './chatImages';
 import type { ChatModel } from './chatModel';
 import type { ChatPage } from './chatPage';
 import type { CodeBlocks } from './codeBlocks';
@@ -24,6 +25,7 @@ export interface ChatParts {
   readonly page: ChatPage;
   readonly turns: TurnRunner;
   readonly codeBlocks: CodeBlocks;
+  readonly images: ChatImages;
   readonly log: Logger;
   send(text: string): Promise<unknown>;
   newChat(): Promise<unknown>;
@@ -57,7 +59,19 @@ export function createChatHandlers(chat: ChatParts): ChatHandlers {
         chat.page.notice('info', 'An answer is still running: stop it (Esc) or wait, then send again.');
         return;
       }
-      if (message.text.trim().length === 0 && chat.model.getContexts().length === 0) return;
+      if (message.text.trim().length === 0 && chat.model.getContexts().length === 0 && chat.model.getImages().length === 0) return;
+      // Refused before anything is sent or changed: the images stay in the composer, the prompt goes back to it.
+      const refusal = chat.model.imageRefusal(message.modelId);
+      if (refusal) {
+        chat.page.setDraft(message.text);
+        chat.page.notice('warning', refusal);
+        return;
+      }
+      const earlierImages = chat.model.getActiveConversation()?.turns.some((t) => t.role === 'user' && (t.images?.length ?? 0) > 0);
+      if (earlierImages && !chat.model.takesImages(message.modelId)) {
+        const label = chat.model.findModel(message.modelId)?.label ?? message.modelId;
+        chat.page.notice('info', `${label} cannot take images: the images earlier in this chat are not sent with this message.`);
+      }
       await chat.send(message.text);
     },
     stop: () => {
@@ -80,6 +94,9 @@ export function createChatHandlers(chat: ChatParts): ChatHandlers {
     setComposer: (message) => { acceptComposer(message.modelId, message.effort); },
     addContext: (message) => (message.kind === 'selection' ? chat.addSelection() : chat.addFile()),
     removeContext: (message) => chat.model.removeContext(message.id),
+    addImage: (message) => { chat.images.attachData(message.name, message.data); },
+    removeImage: (message) => chat.model.removeImage(message.id),
+    pickImages: () => chat.images.attachFiles(),
     newChat: () => chat.newChat(),
     switchConversation: async (message) => {
       if (!(await chat.model.switchTo(message.id))) {

@@ -21,9 +21,10 @@ import {
   startAssistantTurn,
   summarize,
 } from '../../core/common/conversation';
+import { IMAGE_LIMITS, type ImageAttachment, imageCountRefusal, imageModelRefusal } from '../../core/common/images';
 import type { Logger } from '../../core/common/logger';
 import type { ModelInfo } from '../../core/common/models';
-import type { ChatState, ComposerSettings, ContextChip, ContextKind, ModelOption } from '../../core/common/protocol';
+import type { ChatState, ComposerSettings, ContextChip, ContextKind, ImageChip, ModelOption } from '../../core/common/protocol';
 import { type CodeContext, REASONING_EFFORTS, type ReasoningEffort } from '../../core/common/types';
 import { ConversationStore } from '../../core/node/history';
 import { messageOf } from '../errorMessage';
@@ -50,6 +51,7 @@ export type ChatChange =
   /** The composer's model or effort was chosen by the host, or the model list changed. */
   | { readonly kind: 'composer' }
   | { readonly kind: 'contexts' }
+  | { readonly kind: 'images' }
   | { readonly kind: 'running'; readonly conversationId: string; readonly running: boolean }
   | { readonly kind: 'turnAdded'; readonly conversation: Conversation; readonly turn: ChatTurn }
   | { readonly kind: 'turnUpdated'; readonly conversation: Conversation; readonly turn: AssistantTurn };
@@ -71,6 +73,7 @@ export class ChatModel {
   private composer: ComposerSettings;
   private lastCurrent: CurrentModel;
   private contexts: ContextChip[] = [];
+  private images: ImageChip[] = [];
   private openError: string | undefined;
 
   constructor(private readonly options: ChatModelOptions) {
@@ -108,6 +111,10 @@ export class ChatModel {
     return this.contexts;
   }
 
+  getImages(): readonly ImageChip[] {
+    return this.images;
+  }
+
   /** Files of the history moved aside (corrupt) or an index rebuilt, since the start. */
   get historyWarnings(): readonly string[] {
     return this.store.warnings;
@@ -143,7 +150,9 @@ export class ChatModel {
   }
 
   modelOptions(): ModelOption[] {
-    return this.options.getModels().map((m) => ({ id: m.id, label: m.label, description: m.description, api: m.api }));
+    return this.options.getModels().map((m) => ({
+      id: m.id, label: m.label, description: m.description, api: m.api, imageInput: m.capabilities.imageInput,
+    }));
   }
 
   /** Everything the page shows. */
@@ -157,6 +166,7 @@ export class ChatModel {
       efforts: REASONING_EFFORTS,
       composer: this.composer,
       contexts: this.contexts,
+      images: this.images,
     };
   }
 
@@ -234,8 +244,8 @@ export class ChatModel {
 
   // --- turns
 
-  addPrompt(conversation: Conversation, text: string, context: readonly CodeContext[]): UserTurn {
-    const turn = addUserTurn(conversation, text, context);
+  addPrompt(conversation: Conversation, text: string, context: readonly CodeContext[], images: readonly ImageAttachment[] = []): UserTurn {
+    const turn = addUserTurn(conversation, text, context, Date.now(), images);
     this.emit({ kind: 'turnAdded', conversation, turn });
     return turn;
   }
@@ -323,6 +333,49 @@ export class ChatModel {
       this.emit({ kind: 'contexts' });
     }
     return taken;
+  }
+
+  /**
+   * Attaches an image (already checked) to the next prompt; the same image twice
+   * is one chip. A refusal (the prompt has all the images it may carry) is returned as the words to show.
+   */
+  addImage(image: ImageAttachment): { readonly chip: ImageChip } | { readonly refused: string } {
+    const existing = this.images.find((chip) => chip.url === image.url);
+    if (existing) return { chip: existing };
+    if (this.images.length >= IMAGE_LIMITS.maxPerMessage) return { refused: imageCountRefusal(1) };
+    const chip: ImageChip = { id: newId('img'), ...image };
+    this.images = [...this.images, chip];
+    this.emit({ kind: 'images' });
+    return { chip };
+  }
+
+  removeImage(id: string): void {
+    const before = this.images.length;
+    this.images = this.images.filter((chip) => chip.id !== id);
+    if (this.images.length !== before) this.emit({ kind: 'images' });
+  }
+
+  /** The images for the prompt being sent; the composer is left without them. */
+  takeImages(): ImageAttachment[] {
+    const taken = this.images.map((chip): ImageAttachment => ({ name: chip.name, mimeType: chip.mimeType, bytes: chip.bytes, url: chip.url }));
+    if (taken.length > 0) {
+      this.images = [];
+      this.emit({ kind: 'images' });
+    }
+    return taken;
+  }
+
+  /** Whether the model takes images (unknown models are left to the request runner, which names them). */
+  takesImages(modelId: string): boolean {
+    return this.findModel(modelId)?.capabilities.imageInput ?? true;
+  }
+
+  /** What to say when `images` (default: the composer's) would go to a model that cannot take them; undefined when they can go. */
+  imageRefusal(modelId: string, images: readonly ImageAttachment[] = this.images): string | undefined {
+    if (images.length === 0 || this.takesImages(modelId)) return undefined;
+    const label = this.findModel(modelId)?.label ?? modelId;
+    const alternatives = this.options.getModels().filter((m) => m.capabilities.imageInput).map((m) => m.label);
+    return imageModelRefusal(label, alternatives);
   }
 
   dispose(): void {

@@ -69,6 +69,9 @@ export class ChatPage extends Disposable implements TurnStream {
       case 'contexts':
         void this.host.post({ type: 'contexts', contexts: model.getContexts() });
         return;
+      case 'images':
+        void this.host.post({ type: 'images', images: model.getImages() });
+        return;
       case 'running':
         void this.host.post({ type: 'running', conversationId: change.conversationId, running: change.running });
         return;

@@ -13,6 +13,7 @@
  */
 import * as vscode from 'vscode';
 import { type AssistantTurn, type Conversation, contextLabel, copyConversation } from '../../core/common/conversation';
+import type { ImageAttachment } from '../../core/common/images';
 import type { Logger } from '../../core/common/logger';
 import type { ModelInfo } from '../../core/common/models';
 import { INSTRUCTIONS } from '../../core/common/prompts';
@@ -27,6 +28,7 @@ import type { RequestRunner } from '../runner';
 import type { ChatBridge } from '../services';
 import { WebviewHost, type WebviewSurface } from '../webview/webviewHost';
 import { createChatHandlers } from './chatHandlers';
+import { ChatImages } from './chatImages';
 import { ChatModel, type CurrentModel } from './chatModel';
 import { ChatPage, type ChatWebviewHost } from './chatPage';
 import type { DiffPreview } from '../diff/diffPreview';
@@ -61,6 +63,8 @@ export interface ChatViewProviderOptions {
 export interface SendOptions {
   /** Code to attach; defaults to (and then clears) the chips in the composer. */
   readonly context?: readonly CodeContext[];
+  /** Images to attach; defaults to (and then clears) the images in the composer. */
+  readonly images?: readonly ImageAttachment[];
   readonly modelId?: string;
   readonly effort?: ReasoningEffort;
 }
@@ -72,6 +76,7 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
   readonly page: ChatPage;
   readonly turns: TurnRunner;
   readonly codeBlocks: CodeBlocks;
+  readonly images: ChatImages;
   readonly log: Logger;
   private readonly host: ChatWebviewHost;
   private readonly codeActions: ChatCodeActions;
@@ -97,6 +102,7 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
       runner: options.runner, model: this.model, stream: this.page, instructions: options.instructions ?? INSTRUCTIONS.chat, log,
     }));
     this.codeBlocks = new CodeBlocks(this.codeActions, this.page, log);
+    this.images = new ChatImages(this);
     if (options.onDidChangeModels) this.register(options.onDidChangeModels(() => this.model.settingsChanged()));
     void this.model.ready.then(() => this.reportHistoryProblems());
   }
@@ -153,7 +159,8 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
     await this.model.ready;
     if (this.model.isRunning()) this.model.startNew();
     void this.reveal();
-    const turn = await this.send(text, { context, ...(modelId ? { modelId } : {}) });
+    // Images waiting in the composer stay there: they were meant for the user's own next message.
+    const turn = await this.send(text, { context, images: [], ...(modelId ? { modelId } : {}) });
     return turn.status === 'error' || turn.text.length === 0 ? undefined : turn.text;
   }
 
@@ -167,15 +174,22 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
     return conversation.id;
   }
 
-  /** Sends a prompt in the active conversation; resolves with the answer once it ends (complete, stopped or failed). */
+  /**
+   * Sends a prompt in the active conversation; resolves with the answer once it ends (complete, stopped or failed).
+   * Images for a model that cannot take them are refused (thrown) before anything changes.
+   */
   async send(text: string, options: SendOptions = {}): Promise<AssistantTurn> {
     await this.model.ready;
     const conversation = this.activeConversation();
     if (this.model.isRunning(conversation.id)) throw new Error('A request is already running in this conversation; stop it first.');
-    const context = options.context ?? this.model.takeContexts();
-    if (text.trim().length === 0 && context.length === 0) throw new Error('Nothing to send: the prompt is empty.');
     const composer = this.model.getComposer();
-    return this.turns.send(conversation, text, context, options.modelId ?? composer.modelId, options.effort ?? composer.effort);
+    const modelId = options.modelId ?? composer.modelId;
+    const refusal = this.model.imageRefusal(modelId, options.images ?? this.model.getImages());
+    if (refusal) throw new Error(refusal);
+    const context = options.context ?? this.model.takeContexts();
+    const images = options.images ?? this.model.takeImages();
+    if (text.trim().length === 0 && context.length === 0 && images.length === 0) throw new Error('Nothing to send: the prompt is empty.');
+    return this.turns.send(conversation, text, context, modelId, options.effort ?? composer.effort, images);
   }
 
   // --- internals

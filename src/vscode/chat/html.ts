@@ -26,7 +26,8 @@ export function contentSecurityPolicy(webview: vscode.Webview, nonce: string): s
     `script-src 'nonce-${nonce}'`,
     `style-src ${webview.cspSource}`,
     `font-src ${webview.cspSource}`,
-    "img-src 'none'",
+    // Thumbnails of the user's own images, as blob: URLs the page makes from the data it holds; nothing else loads.
+    'img-src blob:',
     "connect-src 'none'",
     "frame-src 'none'",
     "form-action 'none'",

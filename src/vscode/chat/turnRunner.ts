@@ -11,6 +11,7 @@
  */
 import { type AssistantTurn, type Conversation, type UserTurn, findTurn, promptFor, toRequestTurns } from '../../core/common/conversation';
 import { isApiError } from '../../core/common/errors';
+import type { ImageAttachment } from '../../core/common/images';
 import type { Logger } from '../../core/common/logger';
 import { applyStreamEvent, restartTurn, settleTurn } from '../../core/common/turnReducer';
 import type { CodeContext, ReasoningEffort, StreamEvent } from '../../core/common/types';
@@ -64,11 +65,14 @@ export class TurnRunner extends Disposable {
   }
 
   /** A new prompt and its answer in the conversation; resolves with the answer once it ends (complete, stopped or failed). */
-  send(conversation: Conversation, text: string, context: readonly CodeContext[], modelId: string, effort: ReasoningEffort): Promise<AssistantTurn> {
+  send(
+    conversation: Conversation, text: string, context: readonly CodeContext[], modelId: string, effort: ReasoningEffort,
+    images: readonly ImageAttachment[] = [],
+  ): Promise<AssistantTurn> {
     if (this.options.model.isRunning(conversation.id)) {
       return Promise.reject(new Error('A request is already running in this conversation; stop it first.'));
     }
-    const prompt = this.options.model.addPrompt(conversation, text, context);
+    const prompt = this.options.model.addPrompt(conversation, text, context, images);
     return this.answer(conversation, prompt, this.options.model.startAnswer(conversation, modelId, effort));
   }
 
@@ -90,7 +94,7 @@ export class TurnRunner extends Disposable {
       model.conversationChanged(conversation);
       return this.answer(conversation, prompt, turn);
     }
-    return this.send(conversation, prompt.text, prompt.context ?? [], modelId, effort);
+    return this.send(conversation, prompt.text, prompt.context ?? [], modelId, effort, prompt.images ?? []);
   }
 
   /** Stops the answer running in the conversation, keeping what arrived. True if one was running. */
@@ -145,7 +149,7 @@ export class TurnRunner extends Disposable {
       modelId: turn.modelId,
       effort: turn.effort,
       instructions: this.options.instructions,
-      turns: toRequestTurns(conversation, prompt.id),
+      turns: toRequestTurns(conversation, prompt.id, { imageInput: this.options.model.takesImages(turn.modelId) }),
       signal: run.controller.signal,
       // After "Set API Key" on a missing or rejected key, the same prompt goes on, in its own conversation.
       retry: () => this.retry(conversation.id, turn.id),
