@@ -13,6 +13,7 @@ import {
   formatElapsed,
 } from '../core/common/conversation';
 import { ERROR_ACTION_TITLES, actionIdsFor, type ErrorActionId } from '../core/common/errorPresenter';
+import { describeImage, isImageAttachment } from '../core/common/images';
 import { IncrementalMarkdown, type RenderUpdate, highlightCode } from './markdown';
 import type { WebviewMessage } from '../core/common/protocol';
 import { h, icon, iconButton } from './dom';
@@ -27,6 +28,8 @@ export interface TurnViewContext {
   /** Called after content grew, so the list can keep following the bottom. */
   didGrow(): void;
   modelLabel(id: string): string;
+  /** A blob: URL for a prompt's image (by a key unique on the page), or undefined when it is not one we show. */
+  thumbnail(key: string, dataUrl: string): string | undefined;
 }
 
 /** Titles come from the error presenter (the same on every surface); the page adds only icons. */
@@ -60,9 +63,16 @@ export function renderPrompt(turn: UserTurn, context: TurnViewContext): HTMLElem
       h('summary', {}, icon(code.startLine === undefined ? 'file-code' : 'selection'), ` ${contextLabel(code)}`),
       h('pre', {}, body));
   });
+  const images = (Array.isArray(turn.images) ? turn.images : []).filter(isImageAttachment).map((image, index) => {
+    const src = context.thumbnail(`${turn.id}/${index}`, image.url);
+    return h('span', { class: 'prompt-image', role: 'listitem', 'data-role': 'prompt-image', title: describeImage(image) },
+      src ? h('img', { class: 'prompt-thumbnail', 'data-role': 'image-thumbnail', src, alt: `Image: ${image.name}` }) : icon('file-media'),
+      h('span', { class: 'prompt-image-name' }, image.name));
+  });
   return h('article', { class: 'turn prompt', 'data-role': 'prompt', 'data-turn-id': turn.id, 'aria-label': 'You said' },
     h('div', { class: 'turn-header' }, icon('account'), h('span', { class: 'turn-author' }, 'You')),
     ...attachments,
+    images.length > 0 ? h('div', { class: 'prompt-images', role: 'list', 'aria-label': 'Images sent with this message' }, ...images) : null,
     h('div', { class: 'prompt-text' }, turn.text));
 }
 

@@ -10,6 +10,7 @@ import { type ChatState, type HostMessage, type ModelOption, assertNever, isHost
 import type { ReasoningEffort } from '../core/common/types';
 import { AnswerView, type TurnViewContext, renderPrompt } from './answer';
 import { Composer } from './composer';
+import { Thumbnails } from './images';
 import { h, icon, iconButton, isNearBottom, relativeTime } from './dom';
 import type { Sanitizer } from './sanitize';
 import type { HostChannel } from './vscodeApi';
@@ -38,6 +39,8 @@ export class App {
   private readonly liveStatus: HTMLElement;
   private readonly liveAnswer: HTMLElement;
   private readonly turnContext: TurnViewContext;
+  /** Thumbnails of the images in the conversation shown; revoked when another one is shown. */
+  private readonly promptThumbnails = new Thumbnails();
 
   constructor(root: HTMLElement, private readonly host: HostChannel, sanitizer: Sanitizer) {
     const saved = host.loadState();
@@ -68,11 +71,13 @@ export class App {
       announceStatus: (text) => this.announceStatus(text),
       didGrow: () => this.keepBottom(),
       modelLabel: (id) => this.models.find((m) => m.id === id)?.label ?? id,
+      thumbnail: (key, dataUrl) => this.promptThumbnails.urlFor(key, dataUrl),
     };
     this.composer = new Composer(host, {
       lastPrompt: () => this.lastPrompt(),
       onDraftChanged: () => this.saveState(),
       announceStatus: (text) => this.announceStatus(text),
+      notice: (level, message) => this.showNotice(level, message),
     }, saved.draft);
 
     root.replaceChildren(header, this.list, this.notices, this.messages, this.composer.element, this.liveStatus, this.liveAnswer);
@@ -143,6 +148,9 @@ export class App {
       case 'contexts':
         this.composer.setContexts(message.contexts);
         return;
+      case 'images':
+        this.composer.setImages(message.images);
+        return;
       case 'models':
         this.models = message.models;
         this.composer.setModels(message.models, this.efforts, message.composer);
@@ -168,6 +176,7 @@ export class App {
     this.running = state.running;
     this.composer.setModels(state.models, state.efforts, state.composer);
     this.composer.setContexts(state.contexts);
+    this.composer.setImages(state.images);
     this.composer.setRunning(state.running);
     this.showConversation(state.active);
     this.renderList();
@@ -179,6 +188,7 @@ export class App {
     const same = this.conversation?.id === conversation.id;
     this.conversation = { ...conversation, turns: [...conversation.turns] };
     this.answers.clear();
+    this.promptThumbnails.release();
     this.messages.replaceChildren();
     if (conversation.turns.length === 0) this.renderEmpty();
     for (const turn of conversation.turns) this.addTurn(turn, false);

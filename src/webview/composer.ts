@@ -1,11 +1,16 @@
 /**
- * The composer: attached code chips, the prompt box, the model and effort
- * pickers, and Send / Stop. Enter sends, Shift+Enter adds a line, Escape stops
- * a running answer, Up in an empty box brings back the last prompt.
+ * The composer: attached code and image chips, the prompt box, the model and
+ * effort pickers, and Send / Stop. Enter sends, Shift+Enter adds a line, Escape
+ * stops a running answer, Up in an empty box brings back the last prompt. An
+ * image is pasted into the box, dropped on the composer, or chosen with Attach
+ * Image (the host's file picker).
  */
-import type { ComposerSettings, ContextChip, ModelOption } from '../core/common/protocol';
+import { IMAGE_LIMITS, displayName, formatBytes, imageCountRefusal, imageModelRefusal } from '../core/common/images';
+import type { ComposerSettings, ContextChip, ImageChip, ModelOption } from '../core/common/protocol';
 import type { ReasoningEffort } from '../core/common/types';
 import { h, icon, iconButton } from './dom';
+import { ImageChips } from './imageChips';
+import { imageFiles, pageRefusal, readBase64 } from './images';
 import type { HostChannel } from './vscodeApi';
 
 const EFFORT_LABELS: Record<ReasoningEffort, string> = { low: 'Low', medium: 'Medium', high: 'High' };
@@ -16,6 +21,8 @@ export interface ComposerHooks {
   lastPrompt(): string | undefined;
   onDraftChanged(draft: string): void;
   announceStatus(text: string): void;
+  /** A refusal or problem to show (and announce) above the conversation. */
+  notice(level: 'info' | 'warning' | 'error', message: string): void;
 }
 
 export class Composer {
@@ -28,6 +35,8 @@ export class Composer {
   private readonly stopButton: HTMLButtonElement;
   private running = false;
   private contexts: readonly ContextChip[] = [];
+  private readonly imageChips: ImageChips;
+  private models: readonly ModelOption[] = [];
   private efforts: readonly ReasoningEffort[] = ['low', 'medium', 'high'];
 
   constructor(private readonly host: HostChannel, private readonly hooks: ComposerHooks, draft: string) {
@@ -47,12 +56,22 @@ export class Composer {
     this.stopButton = h('button', { id: 'stop', type: 'button', class: 'button stop', 'aria-label': 'Stop', title: 'Stop (Escape)', hidden: true }, icon('debug-stop'));
     const addSelection = iconButton('Add Selection', 'selection', { id: 'add-selection', title: 'Attach the editor selection' });
     const addFile = iconButton('Add Current File', 'file-code', { id: 'add-file', title: 'Attach the current file' });
+    const attachImage = iconButton('Attach Image', 'file-media', {
+      id: 'attach-image', title: `Attach an image (PNG, JPEG, GIF or WebP, up to ${formatBytes(IMAGE_LIMITS.maxBytes)}); you can also paste or drop one`,
+    });
+    this.imageChips = new ImageChips({
+      removeImage: (id) => this.host.post({ type: 'removeImage', id }),
+      switchModel: (modelId) => this.switchModel(modelId),
+      announceStatus: (text) => this.hooks.announceStatus(text),
+      focusPrompt: () => this.input.focus(),
+    });
 
     this.element = h('div', { id: 'composer', class: 'composer', role: 'group', 'aria-label': 'Compose a message' },
       this.chips,
+      this.imageChips.element,
       this.input,
       h('div', { class: 'composer-bar' },
-        addSelection, addFile, this.modelPicker, this.effortPicker,
+        addSelection, addFile, attachImage, this.modelPicker, this.effortPicker,
         h('span', { class: 'spacer' }),
         this.stopButton, this.sendButton));
 
@@ -68,7 +87,10 @@ export class Composer {
     this.stopButton.addEventListener('click', () => this.stop());
     addSelection.addEventListener('click', () => this.host.post({ type: 'addContext', kind: 'selection' }));
     addFile.addEventListener('click', () => this.host.post({ type: 'addContext', kind: 'file' }));
+    attachImage.addEventListener('click', () => this.host.post({ type: 'pickImages' }));
+    this.listenForImages();
     const pickersChanged = () => this.host.post({ type: 'setComposer', modelId: this.modelPicker.value, effort: this.effortValue() });
+    this.modelPicker.addEventListener('change', () => this.modelChanged());
     this.modelPicker.addEventListener('change', pickersChanged);
     this.effortPicker.addEventListener('change', pickersChanged);
     this.chips.addEventListener('click', (event) => {
@@ -93,6 +115,7 @@ export class Composer {
   }
 
   setModels(models: readonly ModelOption[], efforts: readonly ReasoningEffort[], settings: ComposerSettings): void {
+    this.models = models;
     this.efforts = efforts.length > 0 ? efforts : this.efforts;
     const options = models.map((m) => h('option', { value: m.id, title: m.description }, m.label));
     if (!models.some((m) => m.id === settings.modelId)) {
@@ -102,6 +125,11 @@ export class Composer {
     this.modelPicker.value = settings.modelId;
     this.effortPicker.replaceChildren(...this.efforts.map((e) => h('option', { value: e }, EFFORT_LABELS[e])));
     this.effortPicker.value = settings.effort;
+    this.modelChanged();
+  }
+
+  setImages(images: readonly ImageChip[]): void {
+    this.imageChips.setImages(images);
   }
 
   setContexts(contexts: readonly ContextChip[]): void {
@@ -175,7 +203,13 @@ export class Composer {
       return;
     }
     const text = this.input.value;
-    if (text.trim().length === 0 && this.contexts.length === 0) return;
+    if (text.trim().length === 0 && this.contexts.length === 0 && this.imageChips.count === 0) return;
+    if (this.imageChips.unsupported()) {
+      // The host refuses this too; saying it here keeps the prompt in the box.
+      const model = this.currentModel();
+      this.hooks.notice('warning', imageModelRefusal(model?.label ?? this.modelPicker.value, this.models.filter((m) => m.imageInput).map((m) => m.label)));
+      return;
+    }
     this.host.post({ type: 'send', text, modelId: this.modelPicker.value, effort: this.effortValue() });
     this.input.value = '';
     this.autosize();
@@ -186,6 +220,72 @@ export class Composer {
     if (!this.running) return;
     this.host.post({ type: 'stop' });
     this.input.focus();
+  }
+
+  private currentModel(): ModelOption | undefined {
+    return this.models.find((m) => m.id === this.modelPicker.value);
+  }
+
+  private modelChanged(): void {
+    this.imageChips.setModel(this.currentModel(), this.models);
+  }
+
+  /** The composer's model becomes `modelId` (the Switch button of image chips); the host is told as for the picker. */
+  private switchModel(modelId: string): void {
+    if (!this.models.some((m) => m.id === modelId)) return;
+    this.modelPicker.value = modelId;
+    this.modelChanged();
+    this.host.post({ type: 'setComposer', modelId, effort: this.effortValue() });
+    this.hooks.announceStatus(`Switched to ${this.currentModel()?.label ?? modelId}.`);
+    this.input.focus();
+  }
+
+  /** Paste into the prompt box, or drop files on the composer. */
+  private listenForImages(): void {
+    this.input.addEventListener('paste', (event) => {
+      const files = imageFiles(event.clipboardData);
+      // Text copied with a picture of itself (a spreadsheet, a slide) is pasted as text.
+      if (files.length === 0 || event.clipboardData?.types.includes('text/plain')) return;
+      event.preventDefault();
+      void this.attachFiles(files);
+    });
+    const carriesFiles = (event: DragEvent) => event.dataTransfer?.types.includes('Files') === true;
+    this.element.addEventListener('dragover', (event) => {
+      if (!carriesFiles(event)) return;
+      event.preventDefault();
+      if (event.dataTransfer) event.dataTransfer.dropEffect = 'copy';
+      this.element.classList.add('drop-target');
+    });
+    this.element.addEventListener('dragleave', (event) => {
+      if (!this.element.contains(event.relatedTarget as Node | null)) this.element.classList.remove('drop-target');
+    });
+    this.element.addEventListener('drop', (event) => {
+      this.element.classList.remove('drop-target');
+      if (!carriesFiles(event)) return;
+      event.preventDefault();
+      const files = imageFiles(event.dataTransfer);
+      const others = (event.dataTransfer?.files.length ?? 0) - files.length;
+      if (others > 0) this.hooks.notice('warning', `${others === 1 ? 'A file was' : `${others} files were`} not attached: only PNG, JPEG, GIF and WebP images can be sent.`);
+      void this.attachFiles(files);
+    });
+  }
+
+  /** Checks each file as far as the page can (type, size, count), reads it, and hands it to the host, which checks it again. */
+  private async attachFiles(files: readonly File[]): Promise<void> {
+    const room = Math.max(0, IMAGE_LIMITS.maxPerMessage - this.imageChips.count);
+    for (const file of files.slice(0, room)) {
+      const refusal = pageRefusal(file);
+      if (refusal) {
+        this.hooks.notice('warning', refusal);
+        continue;
+      }
+      try {
+        this.host.post({ type: 'addImage', name: file.name, data: await readBase64(file) });
+      } catch {
+        this.hooks.notice('warning', `"${displayName(file.name)}" could not be read.`);
+      }
+    }
+    if (files.length > room) this.hooks.notice('warning', imageCountRefusal(files.length - room));
   }
 
   private autosize(): void {

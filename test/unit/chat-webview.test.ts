@@ -8,7 +8,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { JSDOM } from 'jsdom';
 import type { AssistantTurn, Conversation, UserTurn } from '../../src/core/common/conversation';
+import { type ImageAttachment, checkImageData, imageAttachment } from '../../src/core/common/images';
 import type { ChatState, HostMessage, WebviewMessage } from '../../src/core/common/protocol';
+import { pngImage } from '../fixtures/images';
 
 const BUNDLE = path.resolve(__dirname, '../../../dist/webview/chat.js');
 
@@ -16,6 +18,8 @@ interface Page {
   readonly window: JSDOM['window'];
   readonly document: Document;
   readonly posted: WebviewMessage[];
+  /** blob: URLs the page made and revoked (jsdom has no object URLs: these stand in, as the browser's would). */
+  readonly objectUrls: { readonly created: string[]; readonly revoked: string[] };
   send(message: HostMessage): void;
   sendRaw(message: unknown): void;
   $(selector: string): HTMLElement;
@@ -37,12 +41,21 @@ function loadPage(savedState?: unknown): Page {
     getState: () => state,
     setState: (next: unknown) => { state = next; },
   });
+  const objectUrls = { created: [] as string[], revoked: [] as string[] };
+  const urls = window.URL as unknown as { createObjectURL(blob: Blob): string; revokeObjectURL(url: string): void };
+  urls.createObjectURL = (blob) => {
+    const url = `blob:vscode-webview://test/${objectUrls.created.length + 1}-${blob.type}-${blob.size}`;
+    objectUrls.created.push(url);
+    return url;
+  };
+  urls.revokeObjectURL = (url) => { objectUrls.revoked.push(url); };
   window.eval(fs.readFileSync(BUNDLE, 'utf8'));
   const document = window.document;
   return {
     window,
     document,
     posted,
+    objectUrls,
     send: (message) => { window.dispatchEvent(new window.MessageEvent('message', { data: JSON.parse(JSON.stringify(message)) })); },
     sendRaw: (message) => { window.dispatchEvent(new window.MessageEvent('message', { data: message })); },
     $: (selector) => {
@@ -86,6 +99,23 @@ function state(active: Conversation, extra: Partial<ChatState> = {}): ChatState 
     ...extra,
   };
 }
+
+const PNG = pngImage();
+
+function shot(name = 'shot.png', bytes = PNG): ImageAttachment {
+  const base64 = bytes.toString('base64');
+  const check = checkImageData(name, base64);
+  assert.ok(check.ok);
+  return imageAttachment(name, base64, check);
+}
+
+const IMAGE_MODELS: ChatState['models'] = [
+  { id: 'o3-mini', label: 'o3-mini', description: 'fast', api: 'chat', imageInput: false },
+  { id: 'o3', label: 'o3', description: 'sees', api: 'chat', imageInput: true },
+  { id: 'o3-pro', label: 'o3-pro', description: 'deep', api: 'responses', imageInput: true },
+];
+
+const settle = (ms = 60) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function key(page: Page, element: HTMLElement, init: KeyboardEventInit): void {
   element.dispatchEvent(new page.window.KeyboardEvent('keydown', { bubbles: true, cancelable: true, ...init }));
@@ -264,6 +294,91 @@ describe('chat webview page (bundled script in jsdom)', function () {
     assert.deepEqual(page.posted.at(-1), { type: 'exportConversation', id: 'c-2' });
     page.$('#new-chat').click();
     assert.deepEqual(page.posted.at(-1), { type: 'newChat' });
+  });
+
+  it('shows each waiting image as a chip with its thumbnail, name and size, announces it, and removes it with a labelled button', async () => {
+    page = loadPage();
+    page.send({ type: 'state', state: state(conversation([]), { models: IMAGE_MODELS, composer: { modelId: 'o3', effort: 'medium' } }) });
+    assert.equal(page.$('.image-attachments').hidden, true, 'no images, no chip row');
+    page.send({ type: 'images', images: [{ id: 'img-1', ...shot() }] });
+    const chip = page.$('[data-role="image-chip"]');
+    assert.equal(page.$('.image-attachments').hidden, false);
+    assert.match(chip.getAttribute('aria-label') ?? '', /^Image shot\.png \(PNG, \d+ bytes\)$/);
+    const thumbnail = chip.querySelector('img[data-role="image-thumbnail"]');
+    assert.ok(thumbnail, 'the chip has a thumbnail');
+    assert.equal(thumbnail.getAttribute('src'), page.objectUrls.created[0], 'made by the page as a blob: URL');
+    assert.match(page.objectUrls.created[0]!, new RegExp(`-image/png-${PNG.length}$`), 'from the image bytes, typed');
+    assert.equal(page.$$('[data-role="image-unsupported"]').length, 0, 'o3 takes images');
+    await settle();
+    assert.equal(page.$('#live-status').textContent, 'Image shot.png attached.');
+
+    const remove = chip.querySelector<HTMLButtonElement>('button[data-remove-image]');
+    assert.equal(remove?.getAttribute('aria-label'), 'Remove image shot.png');
+    assert.equal(remove?.tabIndex, 0, 'reachable by keyboard');
+    remove!.click();
+    assert.deepEqual(page.posted.at(-1), { type: 'removeImage', id: 'img-1' });
+    page.send({ type: 'images', images: [] });
+    assert.equal(page.$$('[data-role="image-chip"]').length, 0);
+    assert.deepEqual(page.objectUrls.revoked, [page.objectUrls.created[0]], 'the thumbnail is released');
+    await settle();
+    assert.equal(page.$('#live-status').textContent, 'Image shot.png removed.');
+
+    page.$('#attach-image').click();
+    assert.deepEqual(page.posted.at(-1), { type: 'pickImages' });
+    assert.equal(page.$('#attach-image').getAttribute('aria-label'), 'Attach Image');
+  });
+
+  it('with a model that cannot take images, the chip says so and offers to switch; sending is refused and the prompt kept', async () => {
+    page = loadPage();
+    page.send({ type: 'state', state: state(conversation([]), { models: IMAGE_MODELS, images: [{ id: 'img-1', ...shot() }] }) });
+    assert.match(page.$('[data-role="image-unsupported"]').textContent ?? '', /o3-mini can't take images/);
+    assert.match(page.$('[data-role="image-chip"]').getAttribute('aria-label') ?? '', /o3-mini cannot take it$/);
+    const warning = page.$('[data-role="image-model-warning"]');
+    assert.equal(warning.hidden, false);
+    assert.match(warning.textContent ?? '', /o3-mini cannot take images\. Switch to o3 to send them\./);
+
+    const input = page.$('#composer-input') as HTMLTextAreaElement;
+    input.value = 'What is wrong here?';
+    key(page, input, { key: 'Enter' });
+    assert.equal(page.posted.filter((m) => m.type === 'send').length, 0, 'nothing is sent');
+    assert.equal(input.value, 'What is wrong here?', 'the prompt is kept');
+    assert.match(page.$('[data-role="notice"]').textContent ?? '', /o3-mini cannot take images, so nothing was sent\. Remove the image, or switch to o3 or o3-pro/);
+    assert.equal(page.$$('[data-role="image-chip"]').length, 1, 'the image is kept');
+
+    page.$('[data-role="switch-image-model"]').click();
+    assert.deepEqual(page.posted.at(-1), { type: 'setComposer', modelId: 'o3', effort: 'medium' });
+    assert.equal((page.$('#model-picker') as HTMLSelectElement).value, 'o3');
+    assert.equal(warning.hidden, true);
+    assert.equal(page.$$('[data-role="image-unsupported"]').length, 0);
+    await settle();
+    assert.equal(page.$('#live-status').textContent, 'Switched to o3.');
+    key(page, input, { key: 'Enter' });
+    assert.deepEqual(page.posted.at(-1), { type: 'send', text: 'What is wrong here?', modelId: 'o3', effort: 'medium' });
+
+    // Picking the text-only model again brings the warning back.
+    page.send({ type: 'images', images: [{ id: 'img-2', ...shot('second.png') }] });
+    const picker = page.$('#model-picker') as HTMLSelectElement;
+    picker.value = 'o3-mini';
+    picker.dispatchEvent(new page.window.Event('change'));
+    assert.equal(warning.hidden, false);
+  });
+
+  it('a prompt from the history shows its images as thumbnails the page made; anything else never becomes an image', () => {
+    page = loadPage();
+    const image = shot();
+    page.send({ type: 'state', state: state(conversation([{ ...userTurn('u-1', 'What is wrong here?'), images: [image] }, answerTurn('a-1', 'The margin.')])) });
+    const thumbnail = page.$('[data-role="prompt"] [data-role="prompt-image"] img[data-role="image-thumbnail"]');
+    assert.equal(thumbnail.getAttribute('alt'), 'Image: shot.png');
+    assert.equal(thumbnail.getAttribute('src'), page.objectUrls.created[0]);
+
+    const hostile = [{ ...image, url: 'https://evil.test/pixel.png' }, { ...image, url: 'data:image/svg+xml;base64,PHN2Zz4=', mimeType: 'image/svg+xml' }];
+    page.send({ type: 'turnAdded', conversationId: 'c-1', turn: { ...userTurn('u-2', 'Look'), images: hostile } as UserTurn });
+    assert.equal(page.$$('[data-turn-id="u-2"] img').length, 0);
+    assert.ok(page.$$('img').every((img) => img.getAttribute('src')?.startsWith('blob:vscode-webview://test/')), 'every image on the page is a blob: the page made');
+    assert.equal(page.objectUrls.created.length, 1);
+
+    page.send({ type: 'conversation', conversation: conversation([], 'c-2'), running: false });
+    assert.deepEqual(page.objectUrls.revoked, page.objectUrls.created, 'thumbnails of a conversation no longer shown are released');
   });
 
   it('ignores malformed host messages and keeps a draft across reloads', () => {
