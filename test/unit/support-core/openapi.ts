@@ -6,10 +6,22 @@
 
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
-export const OPENAPI_DIR = path.resolve(process.cwd(), 'test/fixtures/openapi');
+/**
+ * Found from this bundle's own place (out/test/<suite>/...), so that the suites run
+ * elsewhere than the repository (the integration suite runs in the extension host) find it too.
+ */
+function findOpenApiDir(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'test', 'fixtures', 'openapi');
+    if (existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) return path.resolve(process.cwd(), 'test/fixtures/openapi');
+  }
+}
+
+export const OPENAPI_DIR = findOpenApiDir();
 
 type Json = Record<string, unknown>;
 
