@@ -99,7 +99,9 @@ export class ImageChips {
       thumbnail ? h('img', { class: 'chip-thumbnail', 'data-role': 'image-thumbnail', src: thumbnail, alt: '' }) : icon('file-media'),
       h('span', { class: 'chip-label' }, image.name),
       h('span', { class: 'chip-detail' }, formatBytes(image.bytes)),
-      unsupported ? h('span', { class: 'chip-warning', 'data-role': 'image-unsupported' }, icon('warning'), ` ${modelLabel} can't take images`) : null,
+      // The line under the chips says it in full; the chip keeps a mark (and the words, for screen readers and tooltips).
+      unsupported ? h('span', { class: 'chip-warning', 'data-role': 'image-unsupported', title: `${modelLabel} can't take images` },
+        icon('warning'), h('span', { class: 'visually-hidden' }, `${modelLabel} can't take images`)) : null,
       h('button', {
         type: 'button', class: 'chip-remove', 'data-remove-image': image.id,
         'aria-label': `Remove image ${image.name}`, title: `Remove image ${image.name}`,
