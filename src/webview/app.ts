@@ -242,7 +242,7 @@ export class App {
     this.messages.replaceChildren(h('div', { class: 'empty-state', 'data-role': 'empty-state' },
       icon('comment-discussion', 'empty-icon'),
       h('p', { class: 'empty-title' }, 'Ask a reasoning model about your code.'),
-      h('p', {}, 'Attach the editor selection or the current file with the buttons below, or with "Reasoner: Add Selection to Chat" (Ctrl+Alt+L). Paste or drop a screenshot to ask about it.'),
+      h('p', {}, 'Attach the editor selection or the current file with the buttons below, or with "Reasoner: Add Selection to Chat" (Ctrl+Alt+L). Paste a screenshot, or hold Shift and drop an image, to ask about it.'),
       h('p', {}, 'Enter sends, Shift+Enter adds a line, Escape stops, Up brings back your last prompt.')));
   }
 

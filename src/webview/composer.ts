@@ -240,7 +240,10 @@ export class Composer {
     this.input.focus();
   }
 
-  /** Paste into the prompt box, or drop files on the composer. */
+  /**
+   * Paste into the prompt box, or drop files anywhere on the page (VS Code lets a
+   * drop reach a webview while Shift is held); the composer shows where they go.
+   */
   private listenForImages(): void {
     this.input.addEventListener('paste', (event) => {
       const files = imageFiles(event.clipboardData);
@@ -250,16 +253,16 @@ export class Composer {
       void this.attachFiles(files);
     });
     const carriesFiles = (event: DragEvent) => event.dataTransfer?.types.includes('Files') === true;
-    this.element.addEventListener('dragover', (event) => {
+    document.addEventListener('dragover', (event) => {
       if (!carriesFiles(event)) return;
       event.preventDefault();
       if (event.dataTransfer) event.dataTransfer.dropEffect = 'copy';
       this.element.classList.add('drop-target');
     });
-    this.element.addEventListener('dragleave', (event) => {
-      if (!this.element.contains(event.relatedTarget as Node | null)) this.element.classList.remove('drop-target');
+    document.addEventListener('dragleave', (event) => {
+      if (event.relatedTarget === null) this.element.classList.remove('drop-target');
     });
-    this.element.addEventListener('drop', (event) => {
+    document.addEventListener('drop', (event) => {
       this.element.classList.remove('drop-target');
       if (!carriesFiles(event)) return;
       event.preventDefault();

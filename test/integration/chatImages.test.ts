@@ -170,6 +170,29 @@ suite('Chat images (real extension host, simulated gateway, bodies checked again
     assert.deepEqual((lastMessage(sim.requests[0]!.body, 'messages').content as Part[]).map((p) => p.type), ['text', 'image_url']);
   });
 
+  test('Retry of a prompt with an image is refused for o3-mini with what to do, and runs with its image on o3', async () => {
+    const { provider, page } = await withPastedImage();
+    sim.script({ status: 400, message: 'Unsupported parameter for this model.' });
+    page.fromPage({ type: 'send', text: 'Read the error in this screenshot.', modelId: 'o3', effort: 'medium' });
+    const failed = await waitFor('the failed answer', () => lastAnswer(provider), 30_000);
+    assert.equal(failed.status, 'error');
+    const sent = sim.requests.length;
+
+    page.fromPage({ type: 'setComposer', modelId: 'o3-mini', effort: 'medium' });
+    page.fromPage({ type: 'retry', conversationId: active(provider).id, turnId: failed.id });
+    const refusal = await waitFor('the refusal', () => notices(page).find((n) => /cannot take images/.test(n)));
+    assert.equal(refusal, 'o3-mini cannot take images, so nothing was sent. This prompt has images: switch to o1, o3 or o3-pro in the model list, then retry.');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(sim.requests.length, sent, 'nothing more reached the gateway');
+    assert.equal((active(provider).turns.at(-1) as AssistantTurn).status, 'error', 'the failed answer is left as it was');
+
+    sim.script({ text: 'It says: disk full.' });
+    page.fromPage({ type: 'setComposer', modelId: 'o3', effort: 'medium' });
+    page.fromPage({ type: 'retry', conversationId: active(provider).id, turnId: failed.id });
+    await waitFor('the retried answer', () => lastAnswer(provider)?.status === 'complete');
+    assert.deepEqual((lastMessage(sim.requests.at(-1)!.body, 'messages').content as Part[]).map((p) => p.type), ['text', 'image_url']);
+  });
+
   test('an image too large, of the wrong type, not base64, or one too many is refused with a message naming it; nothing is sent', async () => {
     const { provider } = await makeProvider();
     const page = await openChatPage(cleanup, provider);

@@ -147,6 +147,8 @@ describe('chat state (plain Node, no vscode)', () => {
     assert.equal(model.imageRefusal('o3'), undefined);
     assert.equal(model.imageRefusal('o3-pro'), undefined);
     assert.equal(model.imageRefusal('o3-mini', []), undefined);
+    assert.equal(model.imageRefusal('o3-mini', model.getImages(), true),
+      'o3-mini cannot take images, so nothing was sent. This prompt has images: switch to o1, o3 or o3-pro in the model list, then retry.');
   });
 
   it('the composer follows the settings only when the current model or effort changes', async () => {

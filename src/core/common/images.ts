@@ -77,12 +77,15 @@ export function imageCountRefusal(notAttached: number): string {
 }
 
 /**
- * Said when the composer's model cannot take the images waiting to be sent.
+ * Said when the composer's model cannot take the images of a prompt: one waiting
+ * to be sent, or one already sent that is asked again (`retry`).
  * `imageModels` are the labels of the models in the list that can.
  */
-export function imageModelRefusal(modelLabel: string, imageModels: readonly string[]): string {
+export function imageModelRefusal(modelLabel: string, imageModels: readonly string[], retry = false): string {
   const alternatives = imageModels.length > 0 ? `switch to ${listWords(imageModels)}` : 'pick a model that takes images';
-  return `${modelLabel} cannot take images, so nothing was sent. Remove the image, or ${alternatives}, and send again.`;
+  return retry
+    ? `${modelLabel} cannot take images, so nothing was sent. This prompt has images: ${alternatives} in the model list, then retry.`
+    : `${modelLabel} cannot take images, so nothing was sent. Remove the image, or ${alternatives}, and send again.`;
 }
 
 function listWords(words: readonly string[]): string {

@@ -4,6 +4,7 @@
  * checked by the protocol's guard in the webview host).
  */
 import * as vscode from 'vscode';
+import { promptFor } from '../../core/common/conversation';
 import { bindAction } from '../../core/common/errorPresenter';
 import type { Logger } from '../../core/common/logger';
 import type { WebviewMessage } from '../../core/common/protocol';
@@ -78,7 +79,17 @@ export function createChatHandlers(chat: ChatParts): ChatHandlers {
       const active = chat.model.getActiveConversation();
       if (active && chat.turns.stop(active.id)) void chat.page.focusComposer();
     },
-    retry: (message) => chat.turns.retry(message.conversationId, message.turnId),
+    retry: async (message) => {
+      // A prompt with images asked again of a text-only model is refused here, with what to do, not sent to fail.
+      const conversation = await chat.model.find(message.conversationId);
+      const prompt = conversation ? promptFor(conversation, message.turnId) : undefined;
+      const refusal = chat.model.imageRefusal(chat.model.getComposer().modelId, prompt?.images ?? [], true);
+      if (refusal) {
+        chat.page.notice('warning', refusal);
+        return;
+      }
+      await chat.turns.retry(message.conversationId, message.turnId);
+    },
     action: async (message) => {
       const retry = () => chat.turns.retry(message.conversationId, message.turnId);
       if (message.action === 'retry') {

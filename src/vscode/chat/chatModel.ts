@@ -370,12 +370,15 @@ export class ChatModel {
     return this.findModel(modelId)?.capabilities.imageInput ?? true;
   }
 
-  /** What to say when `images` (default: the composer's) would go to a model that cannot take them; undefined when they can go. */
-  imageRefusal(modelId: string, images: readonly ImageAttachment[] = this.images): string | undefined {
+  /**
+   * What to say when `images` (default: the composer's) would go to a model that
+   * cannot take them, as a new prompt or a prompt asked again (`retry`); undefined when they can go.
+   */
+  imageRefusal(modelId: string, images: readonly ImageAttachment[] = this.images, retry = false): string | undefined {
     if (images.length === 0 || this.takesImages(modelId)) return undefined;
     const label = this.findModel(modelId)?.label ?? modelId;
     const alternatives = this.options.getModels().filter((m) => m.capabilities.imageInput).map((m) => m.label);
-    return imageModelRefusal(label, alternatives);
+    return imageModelRefusal(label, alternatives, retry);
   }
 
   dispose(): void {
