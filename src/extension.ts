@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { SpendLedger } from './core/node/ledger';
 import type { ChatModel } from './vscode/chat/chatModel';
 import { ChatViewProvider } from './vscode/chat/chatViewProvider';
 import { onDidChangeSettings, readSettings } from './vscode/config';
@@ -8,6 +9,7 @@ import { createLogger } from './vscode/log';
 import { Notifier } from './vscode/notify';
 import { ReasonerRequestRunner } from './vscode/requestRunner';
 import { ApiKeyStore } from './vscode/secrets';
+import { SpendTracker } from './vscode/spend';
 import type { Services } from './vscode/services';
 import { ModelStatusBar } from './vscode/statusBar';
 import { registerAddSelectionToChat } from './vscode/commands/addSelectionToChat';
@@ -27,6 +29,7 @@ import { registerSelectModel } from './vscode/commands/selectModel';
 import { registerSelectReasoningEffort } from './vscode/commands/selectReasoningEffort';
 import { registerSetApiKey } from './vscode/commands/setApiKey';
 import { registerShowLog } from './vscode/commands/showLog';
+import { registerShowUsage } from './vscode/commands/showUsage';
 import { registerWriteTests } from './vscode/commands/writeTests';
 import { registerThreadAskAnotherModel } from './vscode/commands/inline/threadAskAnotherModel';
 import { registerThreadCancel } from './vscode/commands/inline/threadCancel';
@@ -54,11 +57,12 @@ export function activate(context: vscode.ExtensionContext): ReasonerApi {
   const keys = new ApiKeyStore(context.secrets);
   const log = createLogger(logChannel, (text) => keys.redact(text));
   const notifier = new Notifier();
-  const runner = new ReasonerRequestRunner(keys, log, notifier);
+  const spend = new SpendTracker(new SpendLedger(vscode.Uri.joinPath(context.globalStorageUri, 'usage', 'ledger.json').fsPath, log), notifier, log);
+  const runner = new ReasonerRequestRunner(keys, log, notifier, spend);
   activeRunner = runner;
   const inline = new InlineThreads(runner);
   const proposals = new DiffPreview();
-  const services: Services = { context, keys, log, logChannel, notifier, runner, inline, proposals };
+  const services: Services = { context, keys, log, logChannel, notifier, runner, inline, proposals, spend };
   const statusBar = new ModelStatusBar();
   context.subscriptions.push(logChannel, keys, runner, inline, proposals, statusBar);
 
@@ -71,7 +75,7 @@ export function activate(context: vscode.ExtensionContext): ReasonerApi {
   context.subscriptions.push(onDidChangeSettings(reportSettingProblems));
 
   for (const register of [
-    registerSetApiKey, registerClearApiKey, registerSelectModel, registerSelectReasoningEffort, registerShowLog, registerCancelAll, registerCheckConnection,
+    registerSetApiKey, registerClearApiKey, registerSelectModel, registerSelectReasoningEffort, registerShowLog, registerCancelAll, registerCheckConnection, registerShowUsage,
     registerExplainSelection, registerAsk, registerFindBugs, registerWriteTests, registerRefactor, registerRefactorApply,
     registerRefactorDiscard, registerRunPrompt,
     registerThreadReply, registerThreadCancel, registerThreadRetry, registerThreadAskAnotherModel, registerThreadOpenInChat,

@@ -7,6 +7,7 @@ import type { InlineThreads } from './inline/inlineThreads';
 import type { Notifier } from './notify';
 import type { ReasonerRequestRunner } from './requestRunner';
 import type { ApiKeyStore } from './secrets';
+import type { SpendTracker } from './spend';
 
 /** What other entry points may ask of the chat sidebar. */
 export interface ChatBridge {
@@ -27,5 +28,7 @@ export interface Services {
   readonly inline: InlineThreads;
   /** Pending proposed changes shown as diffs (Refactor Selection's and the chat's Apply to Selection). */
   readonly proposals: DiffPreview;
+  /** The spend ledger and the monthly budget around every request. */
+  readonly spend: SpendTracker;
   chat?: ChatBridge;
 }
