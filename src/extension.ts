@@ -10,6 +10,7 @@ import { Notifier } from './vscode/notify';
 import { ReasonerRequestRunner } from './vscode/requestRunner';
 import { ApiKeyStore } from './vscode/secrets';
 import { SpendTracker } from './vscode/spend';
+import { WalkthroughProgress } from './vscode/walkthrough';
 import type { Services } from './vscode/services';
 import { ModelStatusBar } from './vscode/statusBar';
 import { registerAddSelectionToChat } from './vscode/commands/addSelectionToChat';
@@ -62,9 +63,10 @@ export function activate(context: vscode.ExtensionContext): ReasonerApi {
   activeRunner = runner;
   const inline = new InlineThreads(runner);
   const proposals = new DiffPreview();
-  const services: Services = { context, keys, log, logChannel, notifier, runner, inline, proposals, spend };
+  const walkthrough = new WalkthroughProgress(keys, context.secrets);
+  const services: Services = { context, keys, log, logChannel, notifier, runner, inline, proposals, spend, walkthrough };
   const statusBar = new ModelStatusBar();
-  context.subscriptions.push(logChannel, keys, runner, inline, proposals, statusBar);
+  context.subscriptions.push(logChannel, keys, runner, inline, proposals, statusBar, walkthrough);
 
   const reportSettingProblems = () => {
     const settings = readSettings();

@@ -8,6 +8,7 @@ import type { Notifier } from './notify';
 import type { ReasonerRequestRunner } from './requestRunner';
 import type { ApiKeyStore } from './secrets';
 import type { SpendTracker } from './spend';
+import type { WalkthroughProgress } from './walkthrough';
 
 /** What other entry points may ask of the chat sidebar. */
 export interface ChatBridge {
@@ -30,5 +31,7 @@ export interface Services {
   readonly proposals: DiffPreview;
   /** The spend ledger and the monthly budget around every request. */
   readonly spend: SpendTracker;
+  /** Marks the walkthrough's steps done on their real events. */
+  readonly walkthrough: WalkthroughProgress;
   chat?: ChatBridge;
 }
