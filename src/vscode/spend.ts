@@ -19,7 +19,11 @@ import type { Notifier } from './notify';
 const ESTIMATED_MODELS: ReadonlySet<string> = new Set(['o3-pro']);
 const WARN_AT = 0.8;
 
-export const BUDGET_CHOICES = { send: 'Send anyway this time', raise: 'Raise budget…', cancel: 'Don\'t send' } as const;
+export const BUDGET_CHOICES = {
+  get send() { return vscode.l10n.t('Send anyway this time'); },
+  get raise() { return vscode.l10n.t('Raise budget…'); },
+  get cancel() { return vscode.l10n.t('Don\'t send'); },
+};
 
 export interface SpendCheck {
   readonly proceed: boolean;
@@ -77,9 +81,11 @@ export class SpendTracker {
     const crossed = after >= budget && before < budget ? 1 : after >= budget * WARN_AT && before < budget * WARN_AT ? WARN_AT : undefined;
     if (crossed === undefined) return;
     const percent = Math.round((after / budget) * 100);
-    this.notifier.show('warning', `Reasoner: you have used ${percent}% of your monthly budget (${formatUsd(after)} of ${formatUsd(budget)}).${crossed === 1 ? ' Further requests will ask before they are sent.' : ''}`, [
-      { title: 'Show Usage', run: () => vscode.commands.executeCommand(COMMANDS.showUsage) },
-      { title: 'Raise Budget', run: () => this.raiseBudget(after, budget) },
+    this.notifier.show('warning', crossed === 1
+      ? vscode.l10n.t('Reasoner: you have used {0}% of your monthly budget ({1} of {2}). Further requests will ask before they are sent.', percent, formatUsd(after), formatUsd(budget))
+      : vscode.l10n.t('Reasoner: you have used {0}% of your monthly budget ({1} of {2}).', percent, formatUsd(after), formatUsd(budget)), [
+      { title: vscode.l10n.t('Show Usage'), run: () => vscode.commands.executeCommand(COMMANDS.showUsage) },
+      { title: vscode.l10n.t('Raise Budget'), run: () => this.raiseBudget(after, budget) },
     ]);
   }
 
@@ -99,11 +105,11 @@ export class SpendTracker {
     try {
       const picked = await vscode.window.showQuickPick([
         { label: BUDGET_CHOICES.send, detail: estimate },
-        { label: BUDGET_CHOICES.raise, detail: `Currently ${formatUsd(budget)} a month (reasoner.monthlyBudgetUsd)` },
+        { label: BUDGET_CHOICES.raise, detail: vscode.l10n.t('Currently {0} a month (reasoner.monthlyBudgetUsd)', formatUsd(budget)) },
         { label: BUDGET_CHOICES.cancel },
       ], {
-        title: `Monthly budget reached: ${formatUsd(spent)} of ${formatUsd(budget)} spent this month`,
-        placeHolder: 'Send this request anyway?',
+        title: vscode.l10n.t('Monthly budget reached: {0} of {1} spent this month', formatUsd(spent), formatUsd(budget)),
+        placeHolder: vscode.l10n.t('Send this request anyway?'),
         ignoreFocusOut: true,
       }, cancel.token);
       if (picked?.label === BUDGET_CHOICES.send) return true;
@@ -119,13 +125,13 @@ export class SpendTracker {
   private async raiseBudget(spent: number, budget: number): Promise<number | undefined> {
     const suggestion = Math.ceil(Math.max(budget * 1.5, spent * 1.25));
     const value = await vscode.window.showInputBox({
-      title: 'Monthly budget in US dollars',
+      title: vscode.l10n.t('Monthly budget in US dollars'),
       value: String(suggestion),
-      prompt: `This month so far: ${formatUsd(spent)}.`,
+      prompt: vscode.l10n.t('This month so far: {0}.', formatUsd(spent)),
       validateInput: (text) => {
         const number = Number(text);
-        if (!Number.isFinite(number) || number <= 0) return 'Enter an amount in dollars, for example 50.';
-        return number <= spent ? `Enter more than this month's spend (${formatUsd(spent)}).` : undefined;
+        if (!Number.isFinite(number) || number <= 0) return vscode.l10n.t('Enter an amount in dollars, for example 50.');
+        return number <= spent ? vscode.l10n.t('Enter more than this month\'s spend ({0}).', formatUsd(spent)) : undefined;
       },
     });
     if (value === undefined) return undefined;

@@ -30,9 +30,10 @@ export function registerShowUsage(services: Services): vscode.Disposable {
     const document = await vscode.workspace.openTextDocument({ language: 'plaintext', content: summary });
     await vscode.window.showTextDocument(document, { preview: true });
     if (entries.length > 0) {
-      void vscode.window.showInformationMessage(`Reasoner: ${entries.length} answers in the ledger.`, 'Export CSV…').then(async (picked) => {
-        if (picked !== 'Export CSV…') return;
-        const target = await vscode.window.showSaveDialog({ filters: { CSV: ['csv'] }, saveLabel: 'Export', title: 'Export Reasoner usage' });
+      const exportCsv = vscode.l10n.t('Export CSV…');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Reasoner: {0} answers in the ledger.', entries.length), exportCsv).then(async (picked) => {
+        if (picked !== exportCsv) return;
+        const target = await vscode.window.showSaveDialog({ filters: { CSV: ['csv'] }, saveLabel: vscode.l10n.t('Export'), title: vscode.l10n.t('Export Reasoner usage') });
         if (target) await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(spendCsv(entries)));
       });
     }

@@ -49,7 +49,7 @@ export class InlineThreads extends Disposable {
     this.bringIntoView(uri, anchor.end.line);
     const where = `${vscode.workspace.asRelativePath(uri, false)}:${anchor.end.line + 1}`;
     // Status bar text is the editor's own UI: a file name there is never a link.
-    vscode.window.setStatusBarMessage(`$(comment-discussion) Reasoner is answering below ${where}. Alt+F9 goes to the thread.`, answer);
+    vscode.window.setStatusBarMessage(vscode.l10n.t('$(comment-discussion) Reasoner is answering below {0}. Alt+F9 goes to the thread.', where), answer);
     return { session, answer };
   }
 
