@@ -130,12 +130,13 @@ export async function start(opts: SimulatorOptions = {}): Promise<Simulator> {
     for (const waiter of closeWaiters.splice(0)) waiter();
   };
 
-  function nextScript(streaming: boolean): { script: SimScript; refuse: boolean } {
-    const head = queue[0];
+  function nextScript(streaming: boolean, model: string): { script: SimScript; refuse: boolean } {
+    const index = queue.findIndex((entry) => entry.script.forModel === undefined || entry.script.forModel === model);
+    const head = queue[index];
     if (head) {
       if (head.script.refuseStream && streaming) return { script: head.script, refuse: true };
       head.left--;
-      if (head.left <= 0) queue.shift();
+      if (head.left <= 0) queue.splice(index, 1);
       return { script: head.script, refuse: false };
     }
     const fallback = defaultScript ?? {};
@@ -315,7 +316,7 @@ export async function start(opts: SimulatorOptions = {}): Promise<Simulator> {
     }
 
     const streaming = body.stream === true;
-    const { script, refuse } = nextScript(streaming);
+    const { script, refuse } = nextScript(streaming, body.model);
     const rid = script.noRequestId ? undefined : requestId;
 
     if (script.fault === 'reset-before-headers') {
