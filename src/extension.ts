@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ChatModel } from './vscode/chat/chatModel';
 import { ChatViewProvider } from './vscode/chat/chatViewProvider';
+import { Comparisons } from './vscode/compare/comparisons';
 import { onDidChangeSettings, readSettings } from './vscode/config';
 import { DiffPreview } from './vscode/diff/diffPreview';
 import { InlineThreads } from './vscode/inline/inlineThreads';
@@ -15,6 +16,7 @@ import { registerAsk } from './vscode/commands/ask';
 import { registerCancelAll } from './vscode/commands/cancelAll';
 import { registerCheckConnection } from './vscode/commands/checkConnection';
 import { registerClearApiKey } from './vscode/commands/clearApiKey';
+import { registerCompareModels } from './vscode/commands/compareModels';
 import { registerExplainSelection } from './vscode/commands/explainSelection';
 import { registerFindBugs } from './vscode/commands/findBugs';
 import { registerNewChat } from './vscode/commands/newChat';
@@ -58,9 +60,11 @@ export function activate(context: vscode.ExtensionContext): ReasonerApi {
   activeRunner = runner;
   const inline = new InlineThreads(runner);
   const proposals = new DiffPreview();
-  const services: Services = { context, keys, log, logChannel, notifier, runner, inline, proposals };
+  // A kept answer goes on in the chat, which is made further down.
+  const comparisons = new Comparisons({ extensionUri: context.extensionUri, runner, log, proposals, chat: () => services.chat });
+  const services: Services = { context, keys, log, logChannel, notifier, runner, inline, proposals, comparisons };
   const statusBar = new ModelStatusBar();
-  context.subscriptions.push(logChannel, keys, runner, inline, proposals, statusBar);
+  context.subscriptions.push(logChannel, keys, runner, inline, proposals, statusBar, comparisons);
 
   const reportSettingProblems = () => {
     const settings = readSettings();
@@ -73,7 +77,7 @@ export function activate(context: vscode.ExtensionContext): ReasonerApi {
   for (const register of [
     registerSetApiKey, registerClearApiKey, registerSelectModel, registerSelectReasoningEffort, registerShowLog, registerCancelAll, registerCheckConnection,
     registerExplainSelection, registerAsk, registerFindBugs, registerWriteTests, registerRefactor, registerRefactorApply,
-    registerRefactorDiscard, registerRunPrompt,
+    registerRefactorDiscard, registerRunPrompt, registerCompareModels,
     registerThreadReply, registerThreadCancel, registerThreadRetry, registerThreadAskAnotherModel, registerThreadOpenInChat,
     registerThreadCopyAnswer, registerThreadDismiss, registerThreadShowReasoning, registerThreadHideReasoning,
   ]) {

@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import type { Conversation } from '../core/common/conversation';
 import type { Logger } from '../core/common/logger';
 import type { CodeContext } from '../core/common/types';
+import type { Comparisons } from './compare/comparisons';
 import type { DiffPreview } from './diff/diffPreview';
 import type { InlineThreads } from './inline/inlineThreads';
 import type { Notifier } from './notify';
@@ -27,5 +28,7 @@ export interface Services {
   readonly inline: InlineThreads;
   /** Pending proposed changes shown as diffs (Refactor Selection's and the chat's Apply to Selection). */
   readonly proposals: DiffPreview;
+  /** Open Compare Models panels. */
+  readonly comparisons: Comparisons;
   chat?: ChatBridge;
 }

@@ -20,6 +20,7 @@ export const COMMANDS = {
   cancelAll: 'reasoner.cancelAll',
   showLog: 'reasoner.showLog',
   checkConnection: 'reasoner.checkConnection',
+  compareModels: 'reasoner.compareModels',
   threadReply: 'reasoner.inline.reply',
   threadCancel: 'reasoner.inline.cancel',
   threadRetry: 'reasoner.inline.retry',
