@@ -17,6 +17,7 @@ import { registerCancelAll } from './vscode/commands/cancelAll';
 import { registerCheckConnection } from './vscode/commands/checkConnection';
 import { registerClearApiKey } from './vscode/commands/clearApiKey';
 import { registerCompareModels } from './vscode/commands/compareModels';
+import { registerExplainProblem } from './vscode/commands/explainProblem';
 import { registerExplainSelection } from './vscode/commands/explainSelection';
 import { registerFindBugs } from './vscode/commands/findBugs';
 import { registerNewChat } from './vscode/commands/newChat';
@@ -77,7 +78,7 @@ export function activate(context: vscode.ExtensionContext): ReasonerApi {
   for (const register of [
     registerSetApiKey, registerClearApiKey, registerSelectModel, registerSelectReasoningEffort, registerShowLog, registerCancelAll, registerCheckConnection,
     registerExplainSelection, registerAsk, registerFindBugs, registerWriteTests, registerRefactor, registerRefactorApply,
-    registerRefactorDiscard, registerRunPrompt, registerCompareModels,
+    registerRefactorDiscard, registerRunPrompt, registerCompareModels, registerExplainProblem,
     registerThreadReply, registerThreadCancel, registerThreadRetry, registerThreadAskAnotherModel, registerThreadOpenInChat,
     registerThreadCopyAnswer, registerThreadDismiss, registerThreadShowReasoning, registerThreadHideReasoning,
   ]) {
