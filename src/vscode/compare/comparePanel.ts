@@ -40,8 +40,9 @@ export class ComparePanel extends Disposable {
     const { extensionUri, log } = options;
     // Made before the panel takes the focus: it remembers the editor the code came from, for Insert and Apply.
     const codeActions = this.register(new ChatCodeActions(options.proposals));
+    // The active group, not beside it: side-by-side columns need the width more than the code needs to stay in view.
     const panel = this.panel = this.register(vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, panelTitle(session.request.question), {
-      viewColumn: vscode.ViewColumn.Beside, preserveFocus: false,
+      viewColumn: vscode.ViewColumn.Active, preserveFocus: false,
     }, { ...webviewOptions(extensionUri), enableFindWidget: true, retainContextWhenHidden: false }));
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'reasoner.svg');
     this.codeBlocks = new CodeBlocks(codeActions, { notice: (level, message) => this.notice(level, message) }, log);
