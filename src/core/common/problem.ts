@@ -80,8 +80,20 @@ function closesFence(line: string, fence: Fence): boolean {
   return match !== null && match[1]![0] === fence.marker && match[1]!.length >= fence.length;
 }
 
-/** A line that heads the fix: `## Suggested fix`, `**Suggested fix:**`, `Fix:`, `### Fixed code`… */
-const HEADING = /^ {0,3}(?:#{1,6}\s+)?(?:\*\*|__)?\s*(?:suggested\s+fix|proposed\s+fix|fix|fixed\s+code)\s*:?\s*(?:\*\*|__)?\s*:?\s*$/i;
+/** What a heading of the fix says once its Markdown is dropped: `## Suggested fix`, `**Suggested fix:**`, `Fix:`, `### Fixed code`… */
+const HEADING_WORDS: ReadonlySet<string> = new Set(['suggested fix', 'proposed fix', 'fix', 'fixed code']);
+const HEADING_MAX_CHARS = 80;
+
+/**
+ * Whether a line heads the fix. Plain string steps, no pattern with
+ * neighbouring optional parts: one such pattern took minutes on a heading
+ * followed by a few thousand spaces.
+ */
+function isFixHeading(line: string): boolean {
+  if (line.length > HEADING_MAX_CHARS || line.startsWith('    ')) return false;
+  const words = line.trim().replace(/^#{1,6}(?=\s)/, '').replace(/[*_:\s]+/g, ' ').trim().toLowerCase();
+  return HEADING_WORDS.has(words);
+}
 
 /**
  * The replacement code under the fix heading: the first complete fenced block
@@ -93,7 +105,7 @@ export function extractFix(answer: string): string | undefined {
   const lines = answer.split(/\r?\n/);
   let heading = -1;
   for (let i = 0; i < lines.length; i++) {
-    if (HEADING.test(lines[i]!)) heading = i;
+    if (isFixHeading(lines[i]!)) heading = i;
   }
   if (heading < 0) return undefined;
   for (let i = heading + 1; i < lines.length; i++) {
