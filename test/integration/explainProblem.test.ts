@@ -13,7 +13,7 @@ import { COMMANDS } from '../../src/core/common/commands';
 import { INSTRUCTIONS } from '../../src/core/common/prompts';
 import type { Simulator } from '../simulator/simulator';
 import { assertRecordedBodiesValid } from '../unit/support-core/openapi';
-import { closeAllEditors, connectSimulator, markdownOf, reasoner, requestText, resetUserSettings, waitFor, workspaceFolder } from './helpers';
+import { TEST_KEY, closeAllEditors, connectSimulator, markdownOf, reasoner, requestText, resetUserSettings, waitFor, workspaceFolder } from './helpers';
 
 const FILE = 'src/problem.ts';
 const SOURCE = [
@@ -138,6 +138,25 @@ suite('Explain This Problem (real TypeScript diagnostics, simulated gateway)', (
     assert.equal(await vscode.commands.executeCommand(COMMANDS.refactorApply, proposal.id), 'applied');
     assert.match(editor.document.getText(), /const total: number = sum;/);
     await waitFor('the TypeScript server to clear the error', () => typeErrors(editor.document.uri).length === 0, 60_000);
+  });
+
+  test('a first run without a key fails in the thread; after the key is set, Retry brings the explanation and still offers the fix', async () => {
+    const api = await reasoner();
+    const { editor, diagnostic } = await openWithError();
+    await vscode.commands.executeCommand(COMMANDS.clearApiKey, { confirm: false });
+    assert.equal(await vscode.commands.executeCommand(COMMANDS.explainProblem, editor.document.uri, diagnostic), undefined);
+    const [session] = api.services.inline.sessions;
+    assert.ok(session);
+    assert.equal(session.lastAnswer?.error?.kind, 'no-key');
+    assert.equal(sim.requests.length, 0);
+    assert.equal(api.services.proposals.all.length, 0);
+
+    await vscode.commands.executeCommand(COMMANDS.setApiKey, TEST_KEY);
+    sim.script({ text: `A string is not a number.\n\n**Suggested fix:**\n\n\`\`\`ts\n${FIXED_REGION}\n\`\`\`` });
+    assert.match(await vscode.commands.executeCommand<string>(COMMANDS.threadRetry, session.id), /A string is not a number/);
+    const proposal = await waitFor('the suggested fix after Retry', () => api.services.proposals.all.at(-1));
+    assert.equal(proposal.proposed, FIXED_REGION);
+    assert.ok(requestText(sim.requests[0]!.body).includes(TYPE_ERROR), 'the retried request still carries the problem');
   });
 
   test('from the palette, on the problem under the cursor; an answer without a fix offers no diff', async () => {

@@ -4,9 +4,8 @@ import {
   FIX_MARGIN_LINES, MAX_FIX_LINES, PROBLEM_CONTEXT_LINES, extractFix, problemLabel, problemQuestion, sameCode, shortMessage,
 } from '../../core/common/problem';
 import type { CodeContext } from '../../core/common/types';
-import { proposalTarget } from '../diff/diffPreview';
+import { proposalTarget, type Proposal, type ProposalTarget } from '../diff/diffPreview';
 import { displayName, requireEditor } from '../editorContext';
-import { askInline } from '../inline/inlineTask';
 import { ExplainProblemActions, problemFacts, toDiagnostic } from '../problems/problemActions';
 import type { Services } from '../services';
 
@@ -26,27 +25,41 @@ export function registerExplainProblem(services: Services): vscode.Disposable {
     // The code as it is now: Apply refuses if it changes while the model thinks.
     const snapshot = proposalTarget(document, region);
     const facts = problemFacts(diagnostic);
-    const anchor = document.validateRange(new vscode.Range(diagnostic.range.start.line, 0, diagnostic.range.end.line, Number.MAX_SAFE_INTEGER));
-    const answer = await askInline(services.inline, 'explainProblem', problemQuestion(facts), {
-      code: { context: regionContext(document, region), range: anchor, document, origin: 'selection' },
+    const anchor = new vscode.Range(diagnostic.range.start.line, 0, diagnostic.range.end.line, 0);
+    const { session, answer } = services.inline.start('explainProblem', document.uri, anchor, problemQuestion(facts), [regionContext(document, region)]);
+    const firstAnswerId = session.lastAnswer?.id;
+    let offered: Proposal | undefined;
+    let offering: Promise<void> = Promise.resolve();
+    // The first question's answer, whenever it ends well: at once, or after Retry, Set API Key or Ask Another Model.
+    session.onDidAnswer((turn) => {
+      if (turn.id !== firstAnswerId || turn.status !== 'complete') return;
+      offering = offering.then(async () => {
+        const fix = extractFix(turn.text);
+        if (fix === undefined || sameCode(fix, snapshot.original)) return;
+        if (offered) await services.proposals.discard(offered);
+        offered = await offerFix(services, snapshot, fix, diagnostic.message, problemLabel(facts));
+      }).catch((error: unknown) => services.log.error(`Explain This Problem: the fix could not be shown: ${error instanceof Error ? error.message : String(error)}`));
     });
-    if (answer === undefined) return undefined;
-    const fix = extractFix(answer);
-    if (fix === undefined || sameCode(fix, snapshot.original)) return answer;
-    const what = shortMessage(diagnostic.message);
-    const proposal = await services.proposals.show(snapshot, fix, {
-      label: `current ↔ suggested fix (${problemLabel(facts)})`, preserveFocus: true, viewColumn: vscode.ViewColumn.Beside,
-    });
-    services.notifier.show('info', `Reasoner suggests a fix for “${what}” in ${proposal.name}. Review the diff, then apply or discard it.`, [
-      { title: 'Apply', run: () => vscode.commands.executeCommand(COMMANDS.refactorApply, proposal.id) },
-      { title: 'Discard', run: () => vscode.commands.executeCommand(COMMANDS.refactorDiscard, proposal.id) },
-    ]);
-    return answer;
+    const text = await answer;
+    await offering;
+    return text;
   };
   return vscode.Disposable.from(
     vscode.commands.registerCommand(COMMANDS.explainProblem, explain),
     vscode.languages.registerCodeActionsProvider('*', new ExplainProblemActions(), ExplainProblemActions.metadata),
   );
+}
+
+/** Opens the fix as a diff beside the code, with Apply and Discard in a notification (and on the diff's title bar). */
+async function offerFix(services: Services, snapshot: ProposalTarget, fix: string, message: string, label: string): Promise<Proposal> {
+  const proposal = await services.proposals.show(snapshot, fix, {
+    label: `current ↔ suggested fix (${label})`, preserveFocus: true, viewColumn: vscode.ViewColumn.Beside,
+  });
+  services.notifier.show('info', `Reasoner suggests a fix for “${shortMessage(message)}” in ${proposal.name}. Review the diff, then apply or discard it.`, [
+    { title: 'Apply', run: () => vscode.commands.executeCommand(COMMANDS.refactorApply, proposal.id) },
+    { title: 'Discard', run: () => vscode.commands.executeCommand(COMMANDS.refactorDiscard, proposal.id) },
+  ]);
+  return proposal;
 }
 
 interface Problem {
