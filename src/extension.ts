@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { SpendLedger } from './core/node/ledger';
 import type { ChatModel } from './vscode/chat/chatModel';
 import { ChatViewProvider } from './vscode/chat/chatViewProvider';
+import { Comparisons } from './vscode/compare/comparisons';
 import { onDidChangeSettings, readSettings } from './vscode/config';
 import { DiffPreview } from './vscode/diff/diffPreview';
 import { InlineThreads } from './vscode/inline/inlineThreads';
@@ -18,6 +19,8 @@ import { registerAsk } from './vscode/commands/ask';
 import { registerCancelAll } from './vscode/commands/cancelAll';
 import { registerCheckConnection } from './vscode/commands/checkConnection';
 import { registerClearApiKey } from './vscode/commands/clearApiKey';
+import { registerCompareModels } from './vscode/commands/compareModels';
+import { registerExplainProblem } from './vscode/commands/explainProblem';
 import { registerExplainSelection } from './vscode/commands/explainSelection';
 import { registerFindBugs } from './vscode/commands/findBugs';
 import { registerNewChat } from './vscode/commands/newChat';
@@ -65,9 +68,11 @@ export function activate(context: vscode.ExtensionContext): ReasonerApi {
   const inline = new InlineThreads(runner);
   const proposals = new DiffPreview();
   const walkthrough = new WalkthroughProgress(keys, context.secrets);
-  const services: Services = { context, keys, log, logChannel, notifier, runner, inline, proposals, spend, walkthrough };
+  // A kept answer goes on in the chat, which is made further down.
+  const comparisons = new Comparisons({ extensionUri: context.extensionUri, runner, log, proposals, chat: () => services.chat });
+  const services: Services = { context, keys, log, logChannel, notifier, runner, inline, proposals, spend, walkthrough, comparisons };
   const statusBar = new ModelStatusBar();
-  context.subscriptions.push(logChannel, keys, runner, inline, proposals, statusBar, walkthrough);
+  context.subscriptions.push(logChannel, keys, runner, inline, proposals, statusBar, walkthrough, comparisons);
 
   const reportSettingProblems = () => {
     const settings = readSettings();
@@ -80,7 +85,7 @@ export function activate(context: vscode.ExtensionContext): ReasonerApi {
   for (const register of [
     registerSetApiKey, registerClearApiKey, registerSelectModel, registerSelectReasoningEffort, registerShowLog, registerCancelAll, registerCheckConnection, registerShowUsage,
     registerExplainSelection, registerAsk, registerFindBugs, registerWriteTests, registerRefactor, registerRefactorApply,
-    registerRefactorDiscard, registerRunPrompt,
+    registerRefactorDiscard, registerRunPrompt, registerCompareModels, registerExplainProblem,
     registerThreadReply, registerThreadCancel, registerThreadRetry, registerThreadAskAnotherModel, registerThreadOpenInChat,
     registerThreadCopyAnswer, registerThreadDismiss, registerThreadShowReasoning, registerThreadHideReasoning,
   ]) {

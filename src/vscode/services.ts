@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import type { Conversation } from '../core/common/conversation';
 import type { Logger } from '../core/common/logger';
 import type { CodeContext } from '../core/common/types';
+import type { Comparisons } from './compare/comparisons';
 import type { DiffPreview } from './diff/diffPreview';
 import type { InlineThreads } from './inline/inlineThreads';
 import type { Notifier } from './notify';
@@ -33,5 +34,7 @@ export interface Services {
   readonly spend: SpendTracker;
   /** Marks the walkthrough's steps done on their real events. */
   readonly walkthrough: WalkthroughProgress;
+  /** Open Compare Models panels. */
+  readonly comparisons: Comparisons;
   chat?: ChatBridge;
 }

@@ -136,12 +136,13 @@ export async function start(opts: SimulatorOptions = {}): Promise<Simulator> {
     for (const waiter of closeWaiters.splice(0)) waiter();
   };
 
-  function nextScript(streaming: boolean, body: unknown): { script: SimScript; refuse: boolean } {
-    const head = queue[0];
+  function nextScript(streaming: boolean, body: { model?: unknown }): { script: SimScript; refuse: boolean } {
+    const index = queue.findIndex((entry) => entry.script.forModel === undefined || entry.script.forModel === body.model);
+    const head = queue[index];
     if (head) {
       if (head.script.refuseStream && streaming) return { script: head.script, refuse: true };
       head.left--;
-      if (head.left <= 0) queue.shift();
+      if (head.left <= 0) queue.splice(index, 1);
       return { script: head.script, refuse: false };
     }
     const fallback = defaultScript ?? (opts.demo ? demoScript(body) : {});

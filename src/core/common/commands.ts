@@ -21,6 +21,8 @@ export const COMMANDS = {
   showLog: 'reasoner.showLog',
   checkConnection: 'reasoner.checkConnection',
   showUsage: 'reasoner.showUsage',
+  compareModels: 'reasoner.compareModels',
+  explainProblem: 'reasoner.explainProblem',
   threadReply: 'reasoner.inline.reply',
   threadCancel: 'reasoner.inline.cancel',
   threadRetry: 'reasoner.inline.retry',

@@ -6,10 +6,14 @@
 
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
-export const OPENAPI_DIR = path.resolve(process.cwd(), 'test/fixtures/openapi');
+/** From the repository root (mocha), else next to the bundled test (the VS Code extension host, whose cwd is not ours). */
+export const OPENAPI_DIR = [
+  path.resolve(process.cwd(), 'test/fixtures/openapi'),
+  path.resolve(__dirname, '../../../test/fixtures/openapi'),
+].find((dir) => existsSync(dir)) ?? path.resolve(process.cwd(), 'test/fixtures/openapi');
 
 type Json = Record<string, unknown>;
 
