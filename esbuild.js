@@ -1,4 +1,4 @@
-// Builds the extension host bundle, the chat webview bundle and (with --tests) the test bundles.
+// Builds the extension host bundle, the webview bundles (chat, compare) and (with --tests) the test bundles.
 //   node esbuild.js               development build with source maps
 //   node esbuild.js --production  minified, no source maps (what the .vsix ships)
 //   node esbuild.js --watch       rebuild on change
@@ -48,7 +48,12 @@ const builds = [
   },
   {
     ...common,
-    entryPoints: { chat: 'src/webview/main.ts', 'chat-style': 'src/webview/chat.css' },
+    entryPoints: {
+      chat: 'src/webview/main.ts',
+      'chat-style': 'src/webview/chat.css',
+      compare: 'src/webview/compare/main.ts',
+      'compare-style': 'src/webview/compare.css',
+    },
     outdir: 'dist/webview',
     platform: 'browser',
     format: 'iife',

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
+import { SpendLedger } from './core/node/ledger';
 import type { ChatModel } from './vscode/chat/chatModel';
 import { ChatViewProvider } from './vscode/chat/chatViewProvider';
+import { Comparisons } from './vscode/compare/comparisons';
 import { onDidChangeSettings, readSettings } from './vscode/config';
 import { DiffPreview } from './vscode/diff/diffPreview';
 import { InlineThreads } from './vscode/inline/inlineThreads';
@@ -8,6 +10,8 @@ import { createLogger } from './vscode/log';
 import { Notifier } from './vscode/notify';
 import { ReasonerRequestRunner } from './vscode/requestRunner';
 import { ApiKeyStore } from './vscode/secrets';
+import { SpendTracker } from './vscode/spend';
+import { WalkthroughProgress } from './vscode/walkthrough';
 import type { Services } from './vscode/services';
 import { ModelStatusBar } from './vscode/statusBar';
 import { registerAddSelectionToChat } from './vscode/commands/addSelectionToChat';
@@ -15,6 +19,8 @@ import { registerAsk } from './vscode/commands/ask';
 import { registerCancelAll } from './vscode/commands/cancelAll';
 import { registerCheckConnection } from './vscode/commands/checkConnection';
 import { registerClearApiKey } from './vscode/commands/clearApiKey';
+import { registerCompareModels } from './vscode/commands/compareModels';
+import { registerExplainProblem } from './vscode/commands/explainProblem';
 import { registerExplainSelection } from './vscode/commands/explainSelection';
 import { registerFindBugs } from './vscode/commands/findBugs';
 import { registerNewChat } from './vscode/commands/newChat';
@@ -27,6 +33,7 @@ import { registerSelectModel } from './vscode/commands/selectModel';
 import { registerSelectReasoningEffort } from './vscode/commands/selectReasoningEffort';
 import { registerSetApiKey } from './vscode/commands/setApiKey';
 import { registerShowLog } from './vscode/commands/showLog';
+import { registerShowUsage } from './vscode/commands/showUsage';
 import { registerWriteTests } from './vscode/commands/writeTests';
 import { registerThreadAskAnotherModel } from './vscode/commands/inline/threadAskAnotherModel';
 import { registerThreadCancel } from './vscode/commands/inline/threadCancel';
@@ -50,17 +57,22 @@ export interface ReasonerApi {
 let activeRunner: ReasonerRequestRunner | undefined;
 
 export function activate(context: vscode.ExtensionContext): ReasonerApi {
+  const activationStarted = performance.now();
   const logChannel = vscode.window.createOutputChannel('Reasoner', { log: true });
   const keys = new ApiKeyStore(context.secrets);
   const log = createLogger(logChannel, (text) => keys.redact(text));
   const notifier = new Notifier();
-  const runner = new ReasonerRequestRunner(keys, log, notifier);
+  const spend = new SpendTracker(new SpendLedger(vscode.Uri.joinPath(context.globalStorageUri, 'usage', 'ledger.json').fsPath, log), notifier, log);
+  const runner = new ReasonerRequestRunner(keys, log, notifier, spend);
   activeRunner = runner;
   const inline = new InlineThreads(runner);
   const proposals = new DiffPreview();
-  const services: Services = { context, keys, log, logChannel, notifier, runner, inline, proposals };
+  const walkthrough = new WalkthroughProgress(keys, context.secrets);
+  // A kept answer goes on in the chat, which is made further down.
+  const comparisons = new Comparisons({ extensionUri: context.extensionUri, runner, log, proposals, chat: () => services.chat });
+  const services: Services = { context, keys, log, logChannel, notifier, runner, inline, proposals, spend, walkthrough, comparisons };
   const statusBar = new ModelStatusBar();
-  context.subscriptions.push(logChannel, keys, runner, inline, proposals, statusBar);
+  context.subscriptions.push(logChannel, keys, runner, inline, proposals, statusBar, walkthrough, comparisons);
 
   const reportSettingProblems = () => {
     const settings = readSettings();
@@ -71,9 +83,9 @@ export function activate(context: vscode.ExtensionContext): ReasonerApi {
   context.subscriptions.push(onDidChangeSettings(reportSettingProblems));
 
   for (const register of [
-    registerSetApiKey, registerClearApiKey, registerSelectModel, registerSelectReasoningEffort, registerShowLog, registerCancelAll, registerCheckConnection,
+    registerSetApiKey, registerClearApiKey, registerSelectModel, registerSelectReasoningEffort, registerShowLog, registerCancelAll, registerCheckConnection, registerShowUsage,
     registerExplainSelection, registerAsk, registerFindBugs, registerWriteTests, registerRefactor, registerRefactorApply,
-    registerRefactorDiscard, registerRunPrompt,
+    registerRefactorDiscard, registerRunPrompt, registerCompareModels, registerExplainProblem,
     registerThreadReply, registerThreadCancel, registerThreadRetry, registerThreadAskAnotherModel, registerThreadOpenInChat,
     registerThreadCopyAnswer, registerThreadDismiss, registerThreadShowReasoning, registerThreadHideReasoning,
   ]) {
@@ -101,6 +113,8 @@ export function activate(context: vscode.ExtensionContext): ReasonerApi {
     registerNewChat(chat),
     registerAddSelectionToChat(chat),
   );
+  // The benchmark (B4) reads this line; it is also a useful fact in a bug report.
+  log.info(`Reasoner ${String(context.extension.packageJSON.version)} activated in ${(performance.now() - activationStarted).toFixed(1)} ms`);
   return { services, statusBar, chat: chat.model };
 }
 

@@ -16,6 +16,7 @@ export const Setting = {
   models: 'models',
   prompts: 'prompts',
   backgroundMode: 'backgroundMode',
+  monthlyBudgetUsd: 'monthlyBudgetUsd',
 } as const;
 export type SettingKey = (typeof Setting)[keyof typeof Setting];
 
@@ -54,6 +55,12 @@ function integerIn(value: unknown, min: number, max: number, fallback: number): 
 function userBaseUrl(config: vscode.WorkspaceConfiguration): string {
   const inspected = config.inspect<string>(Setting.baseUrl);
   return inspected?.globalValue ?? inspected?.defaultValue ?? DEFAULT_BASE_URL;
+}
+
+/** The monthly budget from user settings (a workspace cannot lift it); undefined when none is set. */
+export function readBudgetUsd(): number | undefined {
+  const value = vscode.workspace.getConfiguration(SECTION).inspect<number | null>(Setting.monthlyBudgetUsd)?.globalValue;
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
 }
 
 const PROXY_ENV = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy', 'NODE_EXTRA_CA_CERTS'] as const;

@@ -101,6 +101,6 @@ export function fileContext(document: vscode.TextDocument): EditorCode {
 /** The active text editor, or a clear message when there is none. */
 export function requireEditor(): vscode.TextEditor | undefined {
   const editor = vscode.window.activeTextEditor;
-  if (!editor) void vscode.window.showInformationMessage('Reasoner: open a file and select some code first.');
+  if (!editor) void vscode.window.showInformationMessage(vscode.l10n.t('Reasoner: open a file and select some code first.'));
   return editor;
 }

@@ -12,6 +12,7 @@ import { Disposable } from './lifecycle';
 import { errorActions, type Notifier } from './notify';
 import type { RequestRunner, RunRequest, RunResult } from './runner';
 import type { ApiKeyStore } from './secrets';
+import type { SpendTracker } from './spend';
 
 /** The longest shutdown waits for cancelled runs to end before closing the clients (which wait for cancel calls). */
 const RUNS_END_WAIT_MS = 5000;
@@ -43,6 +44,7 @@ export class ReasonerRequestRunner extends Disposable implements RequestRunner {
     private readonly keys: ApiKeyStore,
     private readonly log: Logger,
     private readonly notifier: Notifier,
+    private readonly spend?: SpendTracker,
   ) {
     super();
   }
@@ -118,6 +120,15 @@ export class ReasonerRequestRunner extends Disposable implements RequestRunner {
         this.announceKeyProblem(request, read);
         return fail(read.error, read.status !== 'cancelled');
       }
+      const spendCheck = await this.spend?.beforeSend(model, inputChars(request), controller.signal);
+      if (spendCheck && !spendCheck.proceed) {
+        return fail(spendCheck.error ?? ApiError.cancelled(), spendCheck.error !== undefined);
+      }
+      let estimateShown: vscode.Disposable | undefined;
+      if (spendCheck?.estimate) {
+        estimateShown = vscode.window.setStatusBarMessage(`$(credit-card) ${spendCheck.estimate}`);
+        request.onEvent?.({ type: 'progress', elapsedMs: 0, status: spendCheck.estimate });
+      }
       const client = this.clientFor(settings.baseUrl.url, settings.timeoutSeconds, readNetworkSettings());
       const reasoningRequest: ReasoningRequest = {
         model,
@@ -129,7 +140,13 @@ export class ReasonerRequestRunner extends Disposable implements RequestRunner {
         background: settings.backgroundMode && model.capabilities.background,
         ...(request.instructions ? { instructions: request.instructions } : {}),
       };
-      return await this.send(client, { ...request, signal: controller.signal }, reasoningRequest, read.key, started);
+      try {
+        const result = await this.send(client, { ...request, signal: controller.signal }, reasoningRequest, read.key, started);
+        if (result.usage) await this.spend?.record(request.source, model, result.usage);
+        return spendCheck?.estimate ? { ...result, costEstimate: spendCheck.estimate } : result;
+      } finally {
+        estimateShown?.dispose();
+      }
     } finally {
       request.signal?.removeEventListener('abort', onAbort);
       this.active.delete(id);
@@ -273,6 +290,12 @@ export class ReasonerRequestRunner extends Disposable implements RequestRunner {
   override dispose(): void {
     void this.shutdown().finally(() => super.dispose());
   }
+}
+
+/** What the request carries, in characters: the base of the cost estimate. */
+function inputChars(request: RunRequest): number {
+  return (request.instructions?.length ?? 0) + request.turns.reduce((sum, turn) =>
+    sum + turn.text.length + (turn.context ?? []).reduce((code, context) => code + context.code.length, 0), 0);
 }
 
 function describeThrown(thrown: unknown): string {

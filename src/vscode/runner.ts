@@ -36,6 +36,8 @@ export interface RunResult {
   /** Something the user should know about a finished answer (empty because the budget went to reasoning, cut off). */
   readonly notice?: string;
   readonly elapsedMs: number;
+  /** The cost estimate shown before the request was sent (o3-pro). */
+  readonly costEstimate?: string;
 }
 
 /**

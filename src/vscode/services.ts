@@ -2,11 +2,14 @@ import type * as vscode from 'vscode';
 import type { Conversation } from '../core/common/conversation';
 import type { Logger } from '../core/common/logger';
 import type { CodeContext } from '../core/common/types';
+import type { Comparisons } from './compare/comparisons';
 import type { DiffPreview } from './diff/diffPreview';
 import type { InlineThreads } from './inline/inlineThreads';
 import type { Notifier } from './notify';
 import type { ReasonerRequestRunner } from './requestRunner';
 import type { ApiKeyStore } from './secrets';
+import type { SpendTracker } from './spend';
+import type { WalkthroughProgress } from './walkthrough';
 
 /** What other entry points may ask of the chat sidebar. */
 export interface ChatBridge {
@@ -27,5 +30,11 @@ export interface Services {
   readonly inline: InlineThreads;
   /** Pending proposed changes shown as diffs (Refactor Selection's and the chat's Apply to Selection). */
   readonly proposals: DiffPreview;
+  /** The spend ledger and the monthly budget around every request. */
+  readonly spend: SpendTracker;
+  /** Marks the walkthrough's steps done on their real events. */
+  readonly walkthrough: WalkthroughProgress;
+  /** Open Compare Models panels. */
+  readonly comparisons: Comparisons;
   chat?: ChatBridge;
 }

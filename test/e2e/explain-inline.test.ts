@@ -83,4 +83,25 @@ suite('Workbench: Explain Selection inline', () => {
     assert.equal(messages.at(-2)!.role, 'assistant');
     await workbench.screenshot('explain-inline-reply');
   });
+
+  test('explaining a whole long file scrolls the thread into view, and the status bar says where it is', async () => {
+    const { page } = workbench;
+    sim.script({ text: 'Sixty small steps, each adding its own number.', firstByteDelayMs: 1500 });
+    await openFile(page, 'long.ts');
+    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.press('Control+A');
+    const firstLine = page.locator('.editor-instance .monaco-editor .view-line').filter({ hasText: 'A long file' }).first();
+    assert.ok(await firstLine.isVisible(), 'the top of the file is what the editor shows');
+    await page.keyboard.press('Control+Alt+E');
+    await page.locator('.statusbar').filter({ hasText: /Reasoner is answering below src\/long\.ts:24\d\. Alt\+F9 goes to the thread\./ }).first().waitFor({ timeout: 10_000 });
+    const thread = page.locator('.review-widget').filter({ hasText: 'Sixty small steps' });
+    await thread.waitFor({ state: 'visible', timeout: 30_000 });
+    const editorBox = await page.locator('.editor-instance .monaco-editor').first().boundingBox();
+    const threadBox = await thread.boundingBox();
+    assert.ok(editorBox && threadBox);
+    assert.ok(threadBox.y >= editorBox.y && threadBox.y < editorBox.y + editorBox.height - 40, `thread at y=${threadBox.y}, editor ${editorBox.y}–${editorBox.y + editorBox.height}`);
+    await workbench.screenshot('explain-whole-file');
+    await runCommand(page, 'Comments: Collapse All Comments');
+  });
 });

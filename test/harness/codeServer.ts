@@ -180,9 +180,10 @@ export function workbenchUrl(server: CodeServer, folder: string, payload: {
 }
 
 /** A workspace folder for tests, copied from test/fixtures/workspace. */
-export function makeWorkspace(): string {
+/** A fresh copy of a fixture folder: `workspace` (what tests expect) or `sandbox` (the try-it sample project). */
+export function makeWorkspace(fixture: 'workspace' | 'sandbox' = 'workspace'): string {
   const folder = makeTempDir('ws');
-  const fixtures = path.join(REPO_ROOT, 'test', 'fixtures', 'workspace');
+  const fixtures = path.join(REPO_ROOT, 'test', 'fixtures', fixture);
   if (fs.existsSync(fixtures)) fs.cpSync(fixtures, folder, { recursive: true });
   return folder;
 }

@@ -21,8 +21,8 @@ async function main(): Promise<void> {
   const extensionsDir = makeTempDir('try-ext');
   execFileSync(process.execPath, [codeServerEntry(), '--extensions-dir', extensionsDir, '--install-extension', vsix], { stdio: 'ignore' });
 
-  const simulator = useRealGateway ? undefined : await start({ port: 0 });
-  const folder = makeWorkspace();
+  const simulator = useRealGateway ? undefined : await start({ port: 0, demo: true });
+  const folder = makeWorkspace('sandbox');
   const server = await startCodeServer({
     folder,
     port,

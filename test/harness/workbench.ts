@@ -29,10 +29,12 @@ export interface WorkbenchOptions {
   readonly workspaceSettings?: Record<string, unknown>;
   /** Open the folder untrusted, in restricted mode. */
   readonly untrusted?: boolean;
+  /** The folder to open a copy of: the tests' workspace (default) or the try-it sandbox. */
+  readonly fixture?: 'workspace' | 'sandbox';
 }
 
 export async function launchWorkbench(options: WorkbenchOptions = {}): Promise<Workbench> {
-  const folder = makeWorkspace();
+  const folder = makeWorkspace(options.fixture);
   if (options.workspaceSettings) {
     fs.mkdirSync(path.join(folder, '.vscode'), { recursive: true });
     fs.writeFileSync(path.join(folder, '.vscode', 'settings.json'), JSON.stringify(options.workspaceSettings, null, 2));

@@ -24,7 +24,7 @@ export async function setUserSetting(key: string, value: unknown): Promise<void>
   await vscode.workspace.getConfiguration('reasoner').update(key, value, vscode.ConfigurationTarget.Global);
 }
 
-const TOUCHED_SETTINGS = ['baseUrl', 'model', 'reasoningEffort', 'maxOutputTokens', 'stream', 'showReasoningSummary', 'models', 'prompts', 'backgroundMode', 'requestTimeoutSeconds'];
+const TOUCHED_SETTINGS = ['baseUrl', 'model', 'reasoningEffort', 'maxOutputTokens', 'stream', 'showReasoningSummary', 'models', 'prompts', 'backgroundMode', 'requestTimeoutSeconds', 'monthlyBudgetUsd'];
 
 export async function resetUserSettings(): Promise<void> {
   for (const key of TOUCHED_SETTINGS) await setUserSetting(key, undefined);

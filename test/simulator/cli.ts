@@ -10,6 +10,7 @@
  *   --base-path P         API base path (default /v1)
  *   --api-key KEY         accept only this bearer key (default: any non-empty key)
  *   --background MODE     background polling: on | 404 | 405 (default on)
+ *   --demo                answer like a model would, from the request (the try-it sandbox's answers)
  *   --no-strict           accept max_tokens, temperature, role "system", … (default: refuse with 400 like the models)
  *   --script FILE         JSON file: a script, an array of scripts, or {"scripts":[…],"default":{…}}
  *   --quiet               do not log each request
@@ -43,6 +44,7 @@ interface CliOptions {
   strict: boolean;
   script?: string;
   quiet: boolean;
+  demo?: boolean;
 }
 
 function usage(message: string): never {
@@ -76,6 +78,7 @@ function parseArgs(argv: string[]): CliOptions {
         break;
       }
       case '--no-strict': options.strict = false; break;
+      case '--demo': options.demo = true; break;
       case '--script': options.script = value(); break;
       case '--quiet': options.quiet = true; break;
       case '--help': case '-h': usage('Reasoner gateway simulator');
@@ -94,6 +97,7 @@ async function main(): Promise<void> {
     basePath: options.basePath,
     backgroundMode: options.background,
     strict: options.strict,
+    ...(options.demo ? { demo: true } : {}),
     ...(options.apiKey !== undefined ? { apiKey: options.apiKey } : {}),
     ...(options.quiet ? {} : { log: (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`) }),
   });

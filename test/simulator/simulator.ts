@@ -31,6 +31,7 @@ import {
   chatCompletionJson, chatStream, errorBody, finalResponseStatus, resolveAnswer, responseJson, responsesStream,
   type SseEvent,
 } from './answers';
+import { demoScript } from './demo';
 import type { BackgroundMode, SimCloseRecord, SimErrorShape, SimRequestRecord, SimScript } from './types';
 
 export type { BackgroundMode, SimAnswer, SimCloseRecord, SimErrorShape, SimRequestRecord, SimScript } from './types';
@@ -54,6 +55,11 @@ export interface SimulatorOptions {
   readonly tls?: { readonly key: string; readonly cert: string };
   /** The host name in `url`/`baseUrl` (e.g. one only a proxy resolves). Default: the listening host. */
   readonly publicHost?: string;
+  /**
+   * With no script queued and no default, answer like a model would (demo.ts) instead of
+   * echoing: for the try-it sandbox. Tests keep their scripts and the echo.
+   */
+  readonly demo?: boolean;
 }
 
 export interface Simulator {
@@ -130,15 +136,16 @@ export async function start(opts: SimulatorOptions = {}): Promise<Simulator> {
     for (const waiter of closeWaiters.splice(0)) waiter();
   };
 
-  function nextScript(streaming: boolean): { script: SimScript; refuse: boolean } {
-    const head = queue[0];
+  function nextScript(streaming: boolean, body: { model?: unknown }): { script: SimScript; refuse: boolean } {
+    const index = queue.findIndex((entry) => entry.script.forModel === undefined || entry.script.forModel === body.model);
+    const head = queue[index];
     if (head) {
       if (head.script.refuseStream && streaming) return { script: head.script, refuse: true };
       head.left--;
-      if (head.left <= 0) queue.shift();
+      if (head.left <= 0) queue.splice(index, 1);
       return { script: head.script, refuse: false };
     }
-    const fallback = defaultScript ?? {};
+    const fallback = defaultScript ?? (opts.demo ? demoScript(body) : {});
     return { script: fallback, refuse: fallback.refuseStream === true && streaming };
   }
 
@@ -315,7 +322,7 @@ export async function start(opts: SimulatorOptions = {}): Promise<Simulator> {
     }
 
     const streaming = body.stream === true;
-    const { script, refuse } = nextScript(streaming);
+    const { script, refuse } = nextScript(streaming, body);
     const rid = script.noRequestId ? undefined : requestId;
 
     if (script.fault === 'reset-before-headers') {

@@ -86,6 +86,11 @@ export interface SimScript extends SimAnswer {
   pollsBeforeDone?: number;
   /** Serve this script for this many requests before dropping it from the queue (default 1). */
   times?: number;
+  /**
+   * Only a request whose body names this `model` takes this script; others pass it by in the queue.
+   * Lets parallel requests to different models get their own answers whatever order they arrive in.
+   */
+  forModel?: string;
 }
 
 export type BackgroundMode = 'on' | '404' | '405';

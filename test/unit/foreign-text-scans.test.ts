@@ -6,6 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { extractServerError } from '../../src/core/node/httpErrors';
+import { extractFix } from '../../src/core/common/problem';
 import { extractCode, FenceStripper } from '../../src/core/common/prompts';
 
 const MIB = 1024 * 1024;
@@ -39,6 +40,17 @@ describe('foreign text is scanned in linear time', function () {
   })) {
     it(`code is extracted from ${name}`, () => {
       assert.equal(typeof extractCode(answer), 'string');
+    });
+  }
+
+  for (const [name, answer] of Object.entries({
+    'a fix heading trailed by a megabyte of spaces': `### Suggested fix${' '.repeat(MIB)}x`,
+    'a megabyte of fix headings each opening a fence': '### Fix\n```\n'.repeat(MIB / 12),
+    'a megabyte-long fence line': `### Fix\n${'`'.repeat(MIB)}`,
+    'a megabyte of heading-length lines that almost head a fix': `**Fix:${' '.repeat(70)}_x\n`.repeat(MIB / 80),
+  })) {
+    it(`a suggested fix is looked for in ${name}`, () => {
+      assert.equal(extractFix(answer), undefined);
     });
   }
 

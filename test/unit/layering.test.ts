@@ -23,7 +23,7 @@ describe('layering of src/', () => {
   it('reads the imports of the real files (the check above is not vacuous)', () => {
     const files = new Map(sourceFiles('src').map((f) => [f.path, f.text]));
     const specifiersOf = (file: string): string[] => importSpecifiers(file, files.get(file) ?? assert.fail(`${file} is missing`));
-    assert.ok(specifiersOf('src/core/node/transport.ts').includes('undici'));
+    assert.ok(specifiersOf('src/core/node/undici.ts').includes('undici'));
     assert.ok(specifiersOf('src/core/node/history.ts').includes('node:fs'));
     assert.ok(specifiersOf('src/vscode/log.ts').includes('vscode'));
     assert.ok(specifiersOf('src/webview/app.ts').includes('../core/common/protocol'));

@@ -63,6 +63,15 @@ describe('simulator: scripting over HTTP (for tests driving it from another proc
     assert.match(json.output.find((o) => o.type === 'message')?.content?.[0].text ?? '', /say hi/);
   });
 
+  it('a script for one model waits in the queue for that model; others take the scripts behind it', async () => {
+    sim.script({ forModel: 'o1', text: 'for o1' }, { text: 'for anyone' });
+    const { client } = makeClient(sim);
+    assert.equal((await runToCompletion(client, request('o3-mini'))).text, 'for anyone');
+    assert.equal((await runToCompletion(client, request('o1'))).text, 'for o1');
+    assert.match((await runToCompletion(client, request('o1'))).text, /o1/, 'the queue is empty again: the echo');
+    await client.dispose();
+  });
+
   it('the CLI prints the base URL and serves until stopped', async function () {
     this.timeout(10_000);
     const cli = path.resolve('out/test/simulator/cli.js');

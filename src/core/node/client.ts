@@ -21,7 +21,7 @@
  * - `progress` events at least every `progressIntervalMs` (1 s) while no bytes arrive.
  */
 
-import type { Dispatcher } from 'undici';
+import type { Dispatcher } from './undici';
 import { checkBaseUrl, type BaseUrlCheck } from '../common/endpoint';
 import { ApiError, isApiError } from '../common/errors';
 import { NULL_LOGGER, type Logger } from '../common/logger';

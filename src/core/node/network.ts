@@ -9,7 +9,7 @@
  */
 
 import * as tls from 'node:tls';
-import { Agent, ProxyAgent, type Dispatcher } from 'undici';
+import { Agent, ProxyAgent, type Dispatcher } from './undici';
 import { isLoopbackHost } from '../common/endpoint';
 
 export type ProxySupport = 'off' | 'on' | 'override' | 'fallback';
@@ -106,7 +106,8 @@ function splitList(value: string | undefined): string[] {
 
 /** Where a request to `target` goes under these settings. */
 export function routeFor(target: URL, settings: NetworkSettings): Route {
-  const certificates = certificateSource(settings);
+  // Plain http (loopback only) uses no certificates: reading the system store would cost for nothing.
+  const certificates = target.protocol === 'https:' ? certificateSource(settings) : { description: 'none needed (plain http on this machine)' };
   const direct = (why: NonNullable<Route['direct']>): Route => ({ target, direct: why, certificates, verify: true });
   if (isLoopbackHost(target.hostname)) return direct('loopback');
   if (settings.proxySupport === 'off') return direct('http.proxySupport is off');

@@ -7,7 +7,7 @@
  * and redirects are never followed (undici's `request` does not follow them).
  */
 
-import { type Dispatcher } from 'undici';
+import type { Dispatcher, ResponseData } from './undici';
 import { ApiError } from '../common/errors';
 import { redact } from '../common/redact';
 import type { StreamEvent } from '../common/types';
@@ -17,7 +17,7 @@ import { createDispatcher, type NetworkSettings, type Route } from './network';
 import { probeCertificate } from './tlsProbe';
 import { errorFromTransport } from './transportErrors';
 
-export type Response = Dispatcher.ResponseData;
+export type Response = ResponseData;
 export type Body = Response['body'];
 
 export interface TransportOptions {

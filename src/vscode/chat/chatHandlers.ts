@@ -118,7 +118,7 @@ export function createChatHandlers(chat: ChatParts): ChatHandlers {
     deleteConversation: async (message) => {
       const summary = chat.model.getConversations().find((s) => s.id === message.id);
       if (!summary) return;
-      const choice = await vscode.window.showWarningMessage(`Delete the chat "${summary.title}"?`, { modal: true, detail: 'This cannot be undone.' }, 'Delete');
+      const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Delete the chat "{0}"?', summary.title), { modal: true, detail: vscode.l10n.t('This cannot be undone.') }, 'Delete');
       if (choice === 'Delete') await chat.model.delete(message.id);
     },
     exportConversation: async (message) => {

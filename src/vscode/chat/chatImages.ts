@@ -46,9 +46,9 @@ export class ChatImages {
       canSelectFiles: true,
       canSelectFolders: false,
       canSelectMany: true,
-      openLabel: 'Attach',
-      title: 'Attach Images to the Chat',
-      filters: { Images: [...IMAGE_FILE_EXTENSIONS] },
+      openLabel: vscode.l10n.t('Attach'),
+      title: vscode.l10n.t('Attach Images to the Chat'),
+      filters: { [vscode.l10n.t('Images')]: [...IMAGE_FILE_EXTENSIONS] },
     });
     const attached: ImageChip[] = [];
     let overflow = 0;

@@ -17,7 +17,7 @@ export function registerCheckConnection(services: Services): vscode.Disposable {
   return vscode.commands.registerCommand(COMMANDS.checkConnection, async (options?: { show?: boolean }) => {
     const settings = readSettings();
     const report = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'Reasoner: checking the connection…', cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reasoner: checking the connection…'), cancellable: true },
       (_progress, token) => {
         const controller = new AbortController();
         const cancelled = token.onCancellationRequested(() => controller.abort());
@@ -40,7 +40,7 @@ export function registerCheckConnection(services: Services): vscode.Disposable {
       await vscode.window.showTextDocument(document, { preview: true });
     }
     const failed = report.stages.find((stage) => stage.outcome === 'failed');
-    void vscode.window.setStatusBarMessage(failed ? `Reasoner: connection check failed at ${failed.name}` : 'Reasoner: connection OK', 5000);
+    void vscode.window.setStatusBarMessage(failed ? vscode.l10n.t('Reasoner: connection check failed at {0}', failed.name) : vscode.l10n.t('Reasoner: connection OK'), 5000);
     return report.text;
   });
 }

@@ -6,13 +6,13 @@ import type { Services } from '../services';
 export function registerClearApiKey(services: Services): vscode.Disposable {
   return vscode.commands.registerCommand(COMMANDS.clearApiKey, async (options?: { confirm?: boolean }): Promise<string | undefined> => {
     if (!(await services.keys.get())) {
-      services.notifier.show('info', 'Reasoner: no API key is stored.');
+      services.notifier.show('info', vscode.l10n.t('Reasoner: no API key is stored.'));
       return undefined;
     }
     if (options?.confirm !== false) {
-      const remove = 'Remove Key';
+      const remove = vscode.l10n.t('Remove Key');
       const answer = await vscode.window.showWarningMessage(
-        'Remove your AI/ML API key from this machine? Reasoner will ask for it again on the next request.',
+        vscode.l10n.t('Remove your AI/ML API key from this machine? Reasoner will ask for it again on the next request.'),
         { modal: true }, remove);
       if (answer !== remove) return undefined;
     }

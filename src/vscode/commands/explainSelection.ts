@@ -6,6 +6,9 @@ import type { Services } from '../services';
 
 /** reasoner.explainSelection: explains the selection (or enclosing symbol, or line) in an inline thread. */
 export function registerExplainSelection(services: Services): vscode.Disposable {
-  return vscode.commands.registerCommand(COMMANDS.explainSelection, () =>
-    askInline(services.inline, 'explain', TASK_QUESTIONS.explain));
+  return vscode.commands.registerCommand(COMMANDS.explainSelection, async () => {
+    const answer = await askInline(services.inline, 'explain', TASK_QUESTIONS.explain);
+    if (answer !== undefined) services.walkthrough.explained();
+    return answer;
+  });
 }

@@ -17,14 +17,14 @@ export function registerRefactor(services: Services): vscode.Disposable {
     const editor = requireEditor();
     if (!editor) return undefined;
     if (editor.selection.isEmpty) {
-      void vscode.window.showInformationMessage('Reasoner: select the code to refactor first.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Reasoner: select the code to refactor first.'));
       return undefined;
     }
     const request = typeof argument === 'string' && argument.trim()
       ? argument.trim()
       : await vscode.window.showInputBox({
-        title: 'Reasoner: Refactor Selection',
-        prompt: 'What should change?',
+        title: vscode.l10n.t('Reasoner: Refactor Selection'),
+        prompt: vscode.l10n.t('What should change?'),
         value: DEFAULT_REFACTOR_REQUEST,
         valueSelection: [0, DEFAULT_REFACTOR_REQUEST.length],
         ignoreFocusOut: true,
@@ -61,7 +61,7 @@ export function registerRefactor(services: Services): vscode.Disposable {
     }
     const proposed = extractCode(result.text);
     if (!proposed.trim()) {
-      services.notifier.show('warning', `Reasoner: the model proposed no code.${result.notice ? ` ${result.notice}` : ''}`);
+      services.notifier.show('warning', `${vscode.l10n.t('Reasoner: the model proposed no code.')}${result.notice ? ` ${result.notice}` : ''}`);
       return undefined;
     }
     const proposal = await services.proposals.show(target, proposed, { label: `current ↔ proposed (${request})` });

@@ -25,7 +25,7 @@ export function registerRunPrompt(services: Services): vscode.Disposable {
     if (typeof name === 'string') {
       template = templates.find((candidate) => candidate.name === name);
       if (!template) {
-        services.notifier.show('error', `Reasoner: no prompt named "${name}" in reasoner.prompts.`);
+        services.notifier.show('error', vscode.l10n.t('Reasoner: no prompt named "{0}" in reasoner.prompts.', name));
         return undefined;
       }
     } else {
@@ -36,7 +36,7 @@ export function registerRunPrompt(services: Services): vscode.Disposable {
         description: `→ ${candidate.output}${index >= userCount ? ' · example' : ''}`,
         ...(candidate.description ? { detail: candidate.description } : {}),
       }));
-      const picked = await vscode.window.showQuickPick(items, { title: 'Reasoner: Run Custom Prompt', placeHolder: 'Pick a prompt (add your own in the reasoner.prompts setting)', matchOnDetail: true });
+      const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Reasoner: Run Custom Prompt'), placeHolder: vscode.l10n.t('Pick a prompt (add your own in the reasoner.prompts setting)'), matchOnDetail: true });
       if (!picked) return undefined;
       template = picked.template;
     }
@@ -46,7 +46,7 @@ export function registerRunPrompt(services: Services): vscode.Disposable {
     const code = editor.selection.isEmpty ? fileContext(editor.document) : await codeFromEditor(editor);
     let inputText = typeof input === 'string' ? input : undefined;
     if (templateUsesInput(template.prompt) && inputText === undefined) {
-      inputText = await vscode.window.showInputBox({ title: `Reasoner: ${template.name}`, prompt: 'This prompt asks for your input', ignoreFocusOut: true });
+      inputText = await vscode.window.showInputBox({ title: `Reasoner: ${template.name}`, prompt: vscode.l10n.t('This prompt asks for your input'), ignoreFocusOut: true });
       if (inputText === undefined) return undefined;
     }
     const prompt = expandTemplate(template.prompt, {
@@ -66,7 +66,7 @@ export function registerRunPrompt(services: Services): vscode.Disposable {
         });
       case 'chat':
         if (!services.chat) {
-          void vscode.window.showErrorMessage('Reasoner: the chat is not available.');
+          void vscode.window.showErrorMessage(vscode.l10n.t('Reasoner: the chat is not available.'));
           return undefined;
         }
         return services.chat.sendPrompt(prompt, context, template.model);

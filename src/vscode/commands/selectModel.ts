@@ -24,7 +24,7 @@ export function registerSelectModel(services: Services): vscode.Disposable {
     if (typeof modelId === 'string') {
       chosen = settings.models.find((model) => model.id === modelId);
       if (!chosen) {
-        services.notifier.show('error', `Reasoner: "${modelId}" is not a known model. Add it to reasoner.models first.`);
+        services.notifier.show('error', vscode.l10n.t('Reasoner: "{0}" is not a known model. Add it to reasoner.models first.', modelId));
         return undefined;
       }
     } else {

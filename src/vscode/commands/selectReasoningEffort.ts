@@ -29,7 +29,7 @@ export function registerSelectReasoningEffort(services: Services): vscode.Dispos
     let effort: ReasoningEffort | undefined;
     if (typeof argument === 'string') {
       if (!REASONING_EFFORTS.includes(argument as ReasoningEffort)) {
-        services.notifier.show('error', `Reasoner: the effort must be low, medium or high (got "${String(argument)}").`);
+        services.notifier.show('error', vscode.l10n.t('Reasoner: the effort must be low, medium or high (got "{0}").', String(argument)));
         return undefined;
       }
       effort = argument as ReasoningEffort;

@@ -20,13 +20,13 @@ export function registerSetApiKey(services: Services): vscode.Disposable {
       raw = passed.key;
     } else {
       raw = await vscode.window.showInputBox({
-        title: passed ? 'Reasoner: Replace the Stored API Key?' : 'Reasoner: Set API Key',
+        title: passed ? vscode.l10n.t('Reasoner: Replace the Stored API Key?') : vscode.l10n.t('Reasoner: Set API Key'),
         prompt: passed
-          ? 'Something asked Reasoner to replace your stored AI/ML API key with the key in this box. Enter stores it; Escape keeps your key.'
-          : `Your AI/ML API key (${GATEWAY_KEYS_PAGE}). It is kept in VS Code's secret storage, never in settings.`,
+          ? vscode.l10n.t('Something asked Reasoner to replace your stored AI/ML API key with the key in this box. Enter stores it; Escape keeps your key.')
+          : vscode.l10n.t('Your AI/ML API key ({0}). It is kept in VS Code\'s secret storage, never in settings.', GATEWAY_KEYS_PAGE),
         password: true,
         ignoreFocusOut: !passed,
-        placeHolder: 'Paste your key',
+        placeHolder: vscode.l10n.t('Paste your key'),
         ...(passed?.ok ? { value: passed.key } : {}),
         validateInput: (value) => {
           const check = checkApiKey(value);
@@ -42,7 +42,7 @@ export function registerSetApiKey(services: Services): vscode.Disposable {
     }
     await services.keys.set(check.key);
     services.log.info('API key set (stored in SecretStorage).');
-    void vscode.window.setStatusBarMessage('$(key) Reasoner: API key saved', 3000);
+    void vscode.window.setStatusBarMessage(vscode.l10n.t('$(key) Reasoner: API key saved'), 3000);
     return 'set';
   });
 }

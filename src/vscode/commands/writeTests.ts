@@ -12,7 +12,7 @@ export function registerWriteTests(services: Services): vscode.Disposable {
     if (!editor) return undefined;
     const code = await codeFromEditor(editor);
     if (!code.context.code.trim()) {
-      void vscode.window.showInformationMessage('Reasoner: select the code to write tests for.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Reasoner: select the code to write tests for.'));
       return undefined;
     }
     return streamToNewDocument(services, {

@@ -37,6 +37,8 @@ export interface ShowOptions {
   readonly label: string;
   readonly preview?: boolean;
   readonly preserveFocus?: boolean;
+  /** Where the diff opens; the active group by default. */
+  readonly viewColumn?: vscode.ViewColumn;
 }
 
 /**
@@ -85,7 +87,10 @@ export class DiffPreview extends Disposable implements vscode.TextDocumentConten
     this.pending.set(proposal.id, { proposal, settle });
     try {
       await vscode.commands.executeCommand(VSCODE_COMMANDS.diff, sideUri(proposal, 'current'), sideUri(proposal, 'proposed'),
-        `${name}: ${options.label}`, { preview: options.preview ?? false, preserveFocus: options.preserveFocus ?? false });
+        `${name}: ${options.label}`, {
+          preview: options.preview ?? false, preserveFocus: options.preserveFocus ?? false,
+          ...(options.viewColumn !== undefined ? { viewColumn: options.viewColumn } : {}),
+        });
     } catch (error) {
       this.pending.delete(proposal.id);
       throw error;

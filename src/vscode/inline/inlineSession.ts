@@ -1,4 +1,4 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import {
   addUserTurn, createConversation, promptFor, startAssistantTurn, toRequestTurns, type AssistantTurn, type Conversation, type TurnStatus,
 } from '../../core/common/conversation';
@@ -25,6 +25,9 @@ export class InlineSession extends Disposable {
   private renderTimer: ReturnType<typeof setTimeout> | undefined;
   /** Reasoning summaries start hidden; the answer's toolbar shows and hides them. */
   private reasoningShown = false;
+  private readonly answered = this.register(new vscode.EventEmitter<AssistantTurn>());
+  /** Fires each time an answer in this thread ends (complete, cut off, stopped or failed), Retry's and follow-ups' too. */
+  readonly onDidAnswer = this.answered.event;
 
   constructor(
     readonly id: string,
@@ -136,6 +139,7 @@ export class InlineSession extends Disposable {
     }
     settleTurn(turn, outcome);
     this.render();
+    if (!this.isDisposed) this.answered.fire(turn);
     return turn.status === 'complete' || (turn.status === 'incomplete' && turn.text) ? turn.text : undefined;
   }
 

@@ -19,7 +19,7 @@ export async function askInline(
     code = await codeFromEditor(editor);
   }
   if (!code.context.code.trim()) {
-    void vscode.window.showInformationMessage('Reasoner: there is no code here to ask about. Select some code first.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Reasoner: there is no code here to ask about. Select some code first.'));
     return undefined;
   }
   const text = typeof question === 'string' ? question : question(code);

@@ -45,7 +45,24 @@ export class InlineThreads extends Disposable {
     thread.collapsibleState = vscode.CommentThreadCollapsibleState.Expanded;
     const session = new InlineSession(`thread-${this.nextId++}`, thread, task, this.runner, modelId, (s) => this.sessionsById.delete(s.id));
     this.sessionsById.set(session.id, session);
-    return { session, answer: session.ask(question, context) };
+    const answer = session.ask(question, context);
+    this.bringIntoView(uri, anchor.end.line);
+    const where = `${vscode.workspace.asRelativePath(uri, false)}:${anchor.end.line + 1}`;
+    // Status bar text is the editor's own UI: a file name there is never a link.
+    vscode.window.setStatusBarMessage(vscode.l10n.t('$(comment-discussion) Reasoner is answering below {0}. Alt+F9 goes to the thread.', where), answer);
+    return { session, answer };
+  }
+
+  /**
+   * A thread starting outside what the editor shows would go unseen (explaining a whole
+   * file puts it below the last line): scroll it into view, keeping its first lines visible.
+   */
+  private bringIntoView(uri: vscode.Uri, line: number): void {
+    const editor = vscode.window.visibleTextEditors.find((candidate) => candidate.document.uri.toString() === uri.toString());
+    if (!editor) return;
+    const roomBelow = 8;
+    const seen = editor.visibleRanges.some((range) => range.start.line <= line && line + roomBelow <= range.end.line);
+    if (!seen) editor.revealRange(new vscode.Range(line, 0, line, 0), vscode.TextEditorRevealType.InCenter);
   }
 
   private followEdits(event: vscode.TextDocumentChangeEvent): void {

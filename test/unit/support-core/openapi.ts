@@ -9,19 +9,11 @@ import addFormats from 'ajv-formats';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
-/**
- * Found from this bundle's own place (out/test/<suite>/...), so that the suites run
- * elsewhere than the repository (the integration suite runs in the extension host) find it too.
- */
-function findOpenApiDir(): string {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, 'test', 'fixtures', 'openapi');
-    if (existsSync(candidate)) return candidate;
-    if (path.dirname(dir) === dir) return path.resolve(process.cwd(), 'test/fixtures/openapi');
-  }
-}
-
-export const OPENAPI_DIR = findOpenApiDir();
+/** From the repository root (mocha), else next to the bundled test (the VS Code extension host, whose cwd is not ours). */
+export const OPENAPI_DIR = [
+  path.resolve(process.cwd(), 'test/fixtures/openapi'),
+  path.resolve(__dirname, '../../../test/fixtures/openapi'),
+].find((dir) => existsSync(dir)) ?? path.resolve(process.cwd(), 'test/fixtures/openapi');
 
 type Json = Record<string, unknown>;
 

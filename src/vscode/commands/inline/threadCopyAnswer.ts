@@ -8,7 +8,7 @@ export function registerThreadCopyAnswer(services: Services): vscode.Disposable 
     const answer = services.inline.find(target)?.lastAnswer?.text;
     if (!answer) return undefined;
     await vscode.env.clipboard.writeText(answer);
-    void vscode.window.setStatusBarMessage('Reasoner: answer copied', 2000);
+    void vscode.window.setStatusBarMessage(vscode.l10n.t('Reasoner: answer copied'), 2000);
     return answer;
   });
 }

@@ -9,7 +9,7 @@ export function registerThreadReply(services: Services): vscode.Disposable {
     const text = reply?.text?.trim();
     if (!session || !text) return undefined;
     if (session.running) {
-      void vscode.window.showInformationMessage('Reasoner: wait for the answer (or cancel it) before replying.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Reasoner: wait for the answer (or cancel it) before replying.'));
       return undefined;
     }
     return session.ask(text);

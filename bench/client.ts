@@ -1,0 +1,162 @@
+/**
+ * B1 stream throughput and B2 first-token overhead: Reasoner's client against the
+ * official `openai` SDK, a raw undici read (the I/O floor) and the bare decode, split and
+ * JSON.parse of the same bytes (the compute floor). The bytes are recorded once from the
+ * gateway simulator and served from another process, so every reader gets the same stream.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import OpenAI from 'openai';
+import { request as undiciRequest } from 'undici';
+import { BUILT_IN_MODELS } from '../src/core/common/models';
+import type { ReasoningRequest } from '../src/core/common/types';
+import { ReasoningClient } from '../src/core/node/client';
+import { start } from '../test/simulator/simulator';
+import { figure, measure, round, type Figure } from './stats';
+
+const MODEL = BUILT_IN_MODELS.find((model) => model.id === 'o3-mini')!;
+const REQUEST: ReasoningRequest = { model: MODEL, turns: [{ role: 'user', text: 'Stream a long answer.' }], effort: 'low', stream: true, reasoningSummary: false };
+const BODY = JSON.stringify({ model: 'o3-mini', messages: [{ role: 'user', content: 'Stream a long answer.' }], stream: true });
+
+interface Served { readonly baseUrl: string; readonly child: ChildProcess }
+
+async function record(script: object): Promise<Buffer> {
+  const sim = await start();
+  try {
+    sim.script(script);
+    const { body } = await undiciRequest(`${sim.baseUrl}/chat/completions`, {
+      method: 'POST', body: BODY, headers: { authorization: 'Bearer bench', 'content-type': 'application/json' },
+    });
+    return Buffer.from(await body.arrayBuffer());
+  } finally {
+    await sim.close();
+  }
+}
+
+async function serve(bytes: Buffer, delayMs = 0): Promise<Served> {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'reasoner-bench-')), 'body.sse');
+  fs.writeFileSync(file, bytes);
+  const child = fork(path.join(__dirname, 'static-server.js'), [file, 'text/event-stream', String(delayMs)], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const port = await new Promise<number>((resolve) => child.stdout!.once('data', (data: Buffer) => resolve(Number(String(data).trim()))));
+  return { baseUrl: `http://127.0.0.1:${port}/v1`, child };
+}
+
+async function reasonerRead(client: ReasoningClient): Promise<{ ms: number; events: number; firstTextMs?: number }> {
+  const started = performance.now();
+  let events = 0;
+  let firstTextMs: number | undefined;
+  for await (const event of client.stream(REQUEST, undefined, 'bench')) {
+    events++;
+    if (event.type === 'text' && firstTextMs === undefined) firstTextMs = performance.now() - started;
+    if (event.type === 'error') throw event.error;
+  }
+  return { ms: performance.now() - started, events, ...(firstTextMs !== undefined ? { firstTextMs } : {}) };
+}
+
+async function sdkRead(sdk: OpenAI): Promise<{ ms: number; events: number }> {
+  const started = performance.now();
+  let events = 0;
+  const stream = await sdk.chat.completions.create({ model: 'o3-mini', messages: [{ role: 'user', content: 'Stream a long answer.' }], stream: true });
+  for await (const chunk of stream) {
+    if (chunk) events++;
+  }
+  return { ms: performance.now() - started, events };
+}
+
+async function rawRead(baseUrl: string): Promise<{ ms: number; bytes: number; firstByteMs: number }> {
+  const started = performance.now();
+  const { body } = await undiciRequest(`${baseUrl}/chat/completions`, {
+    method: 'POST', body: BODY, headers: { authorization: 'Bearer bench', 'content-type': 'application/json' },
+  });
+  let bytes = 0;
+  let firstByteMs = -1;
+  for await (const chunk of body) {
+    if (firstByteMs < 0) firstByteMs = performance.now() - started;
+    bytes += (chunk as Buffer).length;
+  }
+  return { ms: performance.now() - started, bytes, firstByteMs };
+}
+
+/** The compute floor: decode, split into events and JSON.parse each, in the pieces the socket delivers. */
+function computeFloor(bytes: Buffer): { ms: number; events: number } {
+  const started = performance.now();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  let events = 0;
+  for (let offset = 0; offset < bytes.length; offset += 16 * 1024) {
+    buffer += decoder.decode(bytes.subarray(offset, offset + 16 * 1024), { stream: true });
+    let end = buffer.indexOf('\n\n');
+    while (end >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      for (const line of block.split('\n')) {
+        if (line.startsWith('data: ') && line !== 'data: [DONE]') {
+          JSON.parse(line.slice(6));
+          events++;
+        }
+      }
+      end = buffer.indexOf('\n\n');
+    }
+  }
+  return { ms: performance.now() - started, events };
+}
+
+export interface ClientResults {
+  readonly b1: {
+    readonly bytes: number; readonly chunks: number;
+    readonly reasonerMBps: Figure; readonly sdkMBps: Figure; readonly rawMBps: Figure; readonly floorMBps: Figure;
+    readonly vsSdk: Figure; readonly vsFloor: Figure; readonly vsRaw: Figure;
+  };
+  readonly b2: { readonly overheadMs: Figure; readonly reasonerFirstTextMs: Figure; readonly rawFirstByteMs: Figure };
+}
+
+export async function benchClient(runs: number): Promise<ClientResults> {
+  const bytes = await record({ generateBytes: 5_500_000, deltaSize: 180, usage: { input: 10, output: 1000, reasoning: 0 } });
+  const chunks = computeFloor(bytes).events;
+  const served = await serve(bytes);
+  const client = new ReasoningClient({ baseUrl: served.baseUrl, timeoutSeconds: 120, progressIntervalMs: 3_600_000, retry: { maxRetries: 0 } });
+  const sdk = new OpenAI({ baseURL: served.baseUrl, apiKey: 'bench', maxRetries: 0 });
+  const MB = bytes.length / 1e6;
+  try {
+    const samples = await measure(runs, 1, async () => {
+      const ours = await reasonerRead(client);
+      const theirs = await sdkRead(sdk);
+      const raw = await rawRead(served.baseUrl);
+      const floor = computeFloor(bytes);
+      if (ours.events < chunks || theirs.events < chunks) throw new Error(`a reader missed events: ${ours.events}, ${theirs.events} of ${chunks}`);
+      return { ours: ours.ms, theirs: theirs.ms, raw: raw.ms, floor: floor.ms };
+    });
+    const small = await record({ text: 'First words arrive after the delay.', deltaSize: 6 });
+    const delayed = await serve(small, 50);
+    const delayedClient = new ReasoningClient({ baseUrl: delayed.baseUrl, timeoutSeconds: 30, progressIntervalMs: 3_600_000, retry: { maxRetries: 0 } });
+    const firsts = await measure(Math.max(runs, 9), 2, async () => {
+      const ours = await reasonerRead(delayedClient);
+      const raw = await rawRead(delayed.baseUrl);
+      return { ours: ours.firstTextMs ?? Number.NaN, raw: raw.firstByteMs };
+    });
+    await delayedClient.dispose();
+    delayed.child.kill();
+    return {
+      b1: {
+        bytes: bytes.length, chunks,
+        reasonerMBps: figure(samples.map((s) => MB / (s.ours / 1000))),
+        sdkMBps: figure(samples.map((s) => MB / (s.theirs / 1000))),
+        rawMBps: figure(samples.map((s) => MB / (s.raw / 1000))),
+        floorMBps: figure(samples.map((s) => MB / (s.floor / 1000))),
+        vsSdk: figure(samples.map((s) => s.theirs / s.ours)),
+        vsFloor: figure(samples.map((s) => s.ours / s.floor)),
+        vsRaw: figure(samples.map((s) => s.ours / s.raw)),
+      },
+      b2: {
+        overheadMs: figure(firsts.map((f) => round(f.ours - f.raw, 3))),
+        reasonerFirstTextMs: figure(firsts.map((f) => f.ours)),
+        rawFirstByteMs: figure(firsts.map((f) => f.raw)),
+      },
+    };
+  } finally {
+    await client.dispose();
+    served.child.kill();
+  }
+}

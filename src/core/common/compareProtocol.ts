@@ -1,0 +1,132 @@
+/**
+ * The messages between the Compare Models page and the extension host: one
+ * union per direction, and guards for what arrives. What the page sends is
+ * untrusted (it renders model output): every field is checked for type and
+ * size, unknown types are refused.
+ *
+ * Imported by src/webview too: no Node, no vscode.
+ */
+import type { AssistantTurn } from './conversation';
+import { ERROR_ACTION_IDS, type ErrorActionId } from './errorPresenter';
+
+/** One model's answer: a column on the page. */
+export interface CompareColumn {
+  readonly turn: AssistantTurn;
+  /** The person kept this answer: it went on as a chat conversation. */
+  readonly kept: boolean;
+}
+
+/** Everything the page shows; sent whole on every `ready`. */
+export interface CompareState {
+  readonly question: string;
+  /** `sample.ts:6-10`, one per piece of code the question is about. */
+  readonly contextLabels: readonly string[];
+  readonly columns: readonly CompareColumn[];
+}
+
+// ---------------------------------------------------------------------------
+// Host -> page
+
+export type CompareHostMessage =
+  | { readonly type: 'state'; readonly state: CompareState }
+  /** Text appended to a streaming answer since the last delta. */
+  | { readonly type: 'delta'; readonly turnId: string; readonly text: string; readonly reasoning: string }
+  /** What the gateway is doing while no text arrives. */
+  | { readonly type: 'progress'; readonly turnId: string; readonly status: string }
+  /** A column's status, usage, error, final text or kept mark changed (or it started over). */
+  | { readonly type: 'column'; readonly column: CompareColumn }
+  | { readonly type: 'notice'; readonly level: 'info' | 'warning' | 'error'; readonly message: string };
+
+export type CompareHostMessageType = CompareHostMessage['type'];
+
+/** Dropped, not queued, while the page is not listening: the `state` sent on `ready` holds them. */
+export const COMPARE_STATE_MESSAGE_TYPES: ReadonlySet<CompareHostMessageType> = new Set<CompareHostMessageType>(['state', 'delta', 'progress', 'column']);
+
+// ---------------------------------------------------------------------------
+// Page -> host
+
+export type ComparePageMessage =
+  | { readonly type: 'ready' }
+  | { readonly type: 'stop'; readonly turnId: string }
+  | { readonly type: 'retry'; readonly turnId: string }
+  /** One of the error presenter's actions, for a failed column. */
+  | { readonly type: 'action'; readonly action: ErrorActionId; readonly turnId: string }
+  | { readonly type: 'keep'; readonly turnId: string }
+  | { readonly type: 'copyCode'; readonly code: string }
+  | { readonly type: 'insertCode'; readonly code: string }
+  | { readonly type: 'applyCode'; readonly code: string; readonly languageId: string }
+  | { readonly type: 'newFile'; readonly code: string; readonly languageId: string }
+  | { readonly type: 'openLink'; readonly href: string };
+
+export type ComparePageMessageType = ComparePageMessage['type'];
+
+const LIMITS = { idChars: 80, codeChars: 2_000_000, languageIdChars: 100, hrefChars: 8_192 } as const;
+
+type Json = Record<string, unknown>;
+type FieldCheck = (message: Json) => string | undefined;
+
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function str(field: string, max: number, pattern?: RegExp, nonEmpty = false): FieldCheck {
+  return (m) => {
+    const v = m[field];
+    if (typeof v !== 'string') return `"${field}" must be a string`;
+    if (v.length > max) return `"${field}" is longer than ${max} characters`;
+    if (nonEmpty && v.trim() === '') return `"${field}" must not be empty`;
+    if (pattern && !pattern.test(v)) return `"${field}" has an invalid format`;
+    return undefined;
+  };
+}
+const turnId = str('turnId', LIMITS.idChars, /^[A-Za-z0-9_-]+$/);
+const code = str('code', LIMITS.codeChars);
+const languageId = str('languageId', LIMITS.languageIdChars);
+
+/** One entry per message type: a type without its checks does not compile. */
+const PAGE_FIELDS: { readonly [K in ComparePageMessageType]: readonly FieldCheck[] } = {
+  ready: [],
+  stop: [turnId],
+  retry: [turnId],
+  action: [(m) => (ERROR_ACTION_IDS as readonly unknown[]).includes(m.action) ? undefined : '"action" is not an action', turnId],
+  keep: [turnId],
+  copyCode: [code],
+  insertCode: [code],
+  applyCode: [code, languageId],
+  newFile: [code, languageId],
+  openLink: [str('href', LIMITS.hrefChars, undefined, true)],
+};
+
+export type ParsedComparePageMessage = { readonly ok: true; readonly message: ComparePageMessage } | { readonly ok: false; readonly error: string };
+
+/** Validates a message from the page; the error says what was wrong, for the log. */
+export function parseComparePageMessage(value: unknown): ParsedComparePageMessage {
+  if (!isObject(value)) return { ok: false, error: 'message is not an object' };
+  const type = value.type;
+  if (typeof type !== 'string' || !Object.prototype.hasOwnProperty.call(PAGE_FIELDS, type)) {
+    return { ok: false, error: `unknown message type ${JSON.stringify(type)?.slice(0, 60) ?? String(type)}` };
+  }
+  for (const check of PAGE_FIELDS[type as ComparePageMessageType]) {
+    const problem = check(value);
+    if (problem) return { ok: false, error: `${type}: ${problem}` };
+  }
+  return { ok: true, message: value as unknown as ComparePageMessage };
+}
+
+// Host messages come from our own host; the page still checks their shape so that a stale page fails loudly.
+const isString = (v: unknown): boolean => typeof v === 'string';
+const isColumn = (v: unknown): boolean => isObject(v) && typeof v.kept === 'boolean' && isObject(v.turn)
+  && isString(v.turn.id) && v.turn.role === 'assistant' && isString(v.turn.status) && isString(v.turn.text) && isString(v.turn.modelId);
+
+const HOST_FIELDS: { readonly [K in CompareHostMessageType]: (m: Json) => boolean } = {
+  state: (m) => isObject(m.state) && isString(m.state.question) && Array.isArray(m.state.contextLabels)
+    && Array.isArray(m.state.columns) && m.state.columns.every(isColumn),
+  delta: (m) => isString(m.turnId) && isString(m.text) && isString(m.reasoning),
+  progress: (m) => isString(m.turnId) && isString(m.status),
+  column: (m) => isColumn(m.column),
+  notice: (m) => (m.level === 'info' || m.level === 'warning' || m.level === 'error') && isString(m.message),
+};
+
+export function isCompareHostMessage(value: unknown): value is CompareHostMessage {
+  if (!isObject(value) || typeof value.type !== 'string') return false;
+  if (!Object.prototype.hasOwnProperty.call(HOST_FIELDS, value.type)) return false;
+  return HOST_FIELDS[value.type as CompareHostMessageType](value);
+}

@@ -1,0 +1,69 @@
+/**
+ * The spend ledger on disk: one JSON file of {@link SpendEntry}s (model, entry point,
+ * tokens, cost; never prompt or answer text), written atomically like the history.
+ * A file that does not parse is moved aside and reported; the ledger starts over.
+ * Writes are queued one after another so concurrent answers never lose an entry.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { NULL_LOGGER, type Logger } from '../common/logger';
+import { isSpendEntry, type SpendEntry } from '../common/spend';
+import { writeFileAtomic } from './history';
+
+const LEDGER_VERSION = 1;
+/** About a year of heavy use; older entries are dropped first. */
+const MAX_ENTRIES = 50_000;
+
+export class SpendLedger {
+  private entries: SpendEntry[] = [];
+  private loaded: Promise<void> | undefined;
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(private readonly file: string, private readonly log: Logger = NULL_LOGGER) {}
+
+  get path(): string {
+    return this.file;
+  }
+
+  load(): Promise<void> {
+    this.loaded ??= this.read();
+    return this.loaded;
+  }
+
+  async all(): Promise<readonly SpendEntry[]> {
+    await this.load();
+    return this.entries;
+  }
+
+  /** Appends one answer's spend; resolves once it is on disk. */
+  async record(entry: SpendEntry): Promise<void> {
+    await this.load();
+    this.entries.push(entry);
+    if (this.entries.length > MAX_ENTRIES) this.entries.splice(0, this.entries.length - MAX_ENTRIES);
+    const snapshot = JSON.stringify({ version: LEDGER_VERSION, entries: this.entries });
+    const write = this.writing.then(async () => {
+      await fs.mkdir(path.dirname(this.file), { recursive: true });
+      await writeFileAtomic(this.file, snapshot);
+    });
+    this.writing = write.catch((error: unknown) => this.log.warn(`Could not write the spend ledger: ${error instanceof Error ? error.message : String(error)}`));
+    await this.writing;
+  }
+
+  private async read(): Promise<void> {
+    let text: string;
+    try {
+      text = await fs.readFile(this.file, 'utf8');
+    } catch {
+      return;
+    }
+    try {
+      const parsed = JSON.parse(text) as { version?: unknown; entries?: unknown };
+      if (parsed.version !== LEDGER_VERSION || !Array.isArray(parsed.entries)) throw new Error('not a ledger');
+      this.entries = parsed.entries.filter(isSpendEntry);
+    } catch (error) {
+      const aside = `${this.file}.corrupt-${Date.now()}`;
+      await fs.rename(this.file, aside).catch(() => undefined);
+      this.log.warn(`The spend ledger could not be read (${error instanceof Error ? error.message : String(error)}); moved to ${aside} and started over.`);
+    }
+  }
+}

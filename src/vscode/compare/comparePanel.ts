@@ -1,0 +1,159 @@
+/**
+ * The Compare Models page: a webview panel in the editor area with one column
+ * per model. The page is a view of the session (it gets the whole state on
+ * every `ready`, so hiding the tab loses nothing); closing the panel cancels
+ * whatever still runs.
+ */
+import * as vscode from 'vscode';
+import { bindAction } from '../../core/common/errorPresenter';
+import type { Logger } from '../../core/common/logger';
+import {
+  COMPARE_STATE_MESSAGE_TYPES, parseComparePageMessage, type CompareHostMessage, type ComparePageMessage,
+} from '../../core/common/compareProtocol';
+import { ChatCodeActions } from '../chat/codeActions';
+import { CodeBlocks } from '../chat/codeBlocks';
+import { contentSecurityPolicy, createNonce, webviewOptions, webviewRoot } from '../chat/html';
+import type { DiffPreview } from '../diff/diffPreview';
+import { readSettings } from '../config';
+import { messageOf } from '../errorMessage';
+import { Disposable } from '../lifecycle';
+import { runPresentedAction } from '../notify';
+import { WebviewHost, type MessageHandlers } from '../webview/webviewHost';
+import type { CompareSession } from './compareSession';
+
+export const COMPARE_VIEW_TYPE = 'reasoner.compare';
+
+export interface ComparePanelOptions {
+  readonly extensionUri: vscode.Uri;
+  readonly log: Logger;
+  readonly proposals: DiffPreview;
+}
+
+export class ComparePanel extends Disposable {
+  readonly panel: vscode.WebviewPanel;
+  private readonly host: WebviewHost<CompareHostMessage, ComparePageMessage>;
+  private readonly codeBlocks: CodeBlocks;
+
+  constructor(readonly session: CompareSession, private readonly options: ComparePanelOptions) {
+    super();
+    this.register(session);
+    const { extensionUri, log } = options;
+    // Made before the panel takes the focus: it remembers the editor the code came from, for Insert and Apply.
+    const codeActions = this.register(new ChatCodeActions(options.proposals));
+    // The active group, not beside it: side-by-side columns need the width more than the code needs to stay in view.
+    const panel = this.panel = this.register(vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, panelTitle(session.request.question), {
+      viewColumn: vscode.ViewColumn.Active, preserveFocus: false,
+    }, { ...webviewOptions(extensionUri), enableFindWidget: true, retainContextWhenHidden: false }));
+    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'reasoner.svg');
+    this.codeBlocks = new CodeBlocks(codeActions, { notice: (level, message) => this.notice(level, message) }, log);
+    this.host = this.register(new WebviewHost<CompareHostMessage, ComparePageMessage>({
+      name: 'Compare Models',
+      log,
+      webviewOptions: () => webviewOptions(extensionUri),
+      html: (webview) => compareHtml(webview, extensionUri),
+      parse: parseComparePageMessage,
+      stateTypes: COMPARE_STATE_MESSAGE_TYPES,
+      handlers: this.handlers(),
+      onHandlerError: (_message, error) => this.notice('error', `Something went wrong: ${messageOf(error)}`),
+    }));
+    this.register(session.onDidChange((change) => {
+      switch (change.kind) {
+        case 'delta': void this.host.post({ type: 'delta', turnId: change.turnId, text: change.text, reasoning: change.reasoning }); return;
+        case 'progress': void this.host.post({ type: 'progress', turnId: change.turnId, status: change.status }); return;
+        case 'column': void this.host.post({ type: 'column', column: change.column }); return;
+      }
+    }));
+    this.register(this.host.attach({
+      webview: panel.webview,
+      get visible() { return panel.visible; },
+      onDidDispose: panel.onDidDispose,
+      onDidChangeVisibility: (listener, thisArgs, disposables) => panel.onDidChangeViewState(() => listener.call(thisArgs), undefined, disposables),
+      show: (preserveFocus) => panel.reveal(undefined, preserveFocus),
+    }));
+    // Closing the tab ends the comparison: its requests are cancelled.
+    this.register(panel.onDidDispose(() => this.dispose()));
+  }
+
+  notice(level: 'info' | 'warning' | 'error', message: string): void {
+    void this.host.post({ type: 'notice', level, message });
+  }
+
+  private handlers(): MessageHandlers<ComparePageMessage> {
+    const session = this.session;
+    return {
+      ready: () => {
+        session.discardPendingDeltas();
+        this.host.pageReady([{ type: 'state', state: session.state }]);
+      },
+      stop: (message) => { session.stop(message.turnId); },
+      retry: (message) => session.retry(message.turnId),
+      action: async (message) => {
+        if (message.action === 'retry') return session.retry(message.turnId);
+        if (message.action === 'switchModel') return this.switchModel(message.turnId);
+        return runPresentedAction(bindAction(message.action), () => session.retry(message.turnId));
+      },
+      keep: async (message) => {
+        const id = await session.keep(message.turnId);
+        if (!id) this.notice('warning', 'That answer cannot be kept: only an answer with text that has finished can go on in the chat.');
+      },
+      copyCode: (message) => this.codeBlocks.run('copy', message.code),
+      insertCode: (message) => this.codeBlocks.run('insert', message.code),
+      applyCode: (message) => this.codeBlocks.run('apply', message.code, message.languageId),
+      newFile: (message) => this.codeBlocks.run('newFile', message.code, message.languageId),
+      openLink: (message) => openWebLink(message.href, this.options.log),
+    };
+  }
+
+  /** Asks the column's question of another model, picked here. */
+  private async switchModel(turnId: string): Promise<unknown> {
+    const current = this.session.turns.find((turn) => turn.id === turnId)?.modelId;
+    const picked = await vscode.window.showQuickPick(
+      readSettings().models.map((model) => ({ label: model.label, description: model.id === current ? vscode.l10n.t('this column') : model.api, detail: model.description, id: model.id })),
+      { title: vscode.l10n.t('Reasoner: Ask This Column\'s Question of Another Model') });
+    return picked ? this.session.retry(turnId, picked.id) : undefined;
+  }
+}
+
+function panelTitle(question: string): string {
+  const line = question.split('\n').find((l) => l.trim())?.trim() ?? '';
+  return vscode.l10n.t('Compare: {0}', line.length > 40 ? `${line.slice(0, 39)}…` : line);
+}
+
+/** Links in answers open in the browser, and only http(s) ones. */
+async function openWebLink(href: string, log: Logger): Promise<boolean> {
+  let uri: vscode.Uri;
+  try {
+    uri = vscode.Uri.parse(href, true);
+  } catch {
+    return false;
+  }
+  if (uri.scheme !== 'http' && uri.scheme !== 'https') {
+    log.warn(`Compare Models: refused to open a ${uri.scheme}: link from an answer.`);
+    return false;
+  }
+  return vscode.env.openExternal(uri);
+}
+
+const escapeAttribute = (value: string): string =>
+  value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** The page: the chat's CSP with a fresh nonce, the codicon font, and the compare bundle; data arrives only by message. */
+export function compareHtml(webview: vscode.Webview, extensionUri: vscode.Uri, nonce = createNonce()): string {
+  const root = webviewRoot(extensionUri);
+  const asset = (name: string) => escapeAttribute(webview.asWebviewUri(vscode.Uri.joinPath(root, name)).toString());
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeAttribute(contentSecurityPolicy(webview, nonce))}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${asset('codicon.css')}">
+<link rel="stylesheet" href="${asset('compare-style.css')}">
+<title>Reasoner: Compare Models</title>
+</head>
+<body>
+<div id="app" class="compare-app" data-role="compare-root"></div>
+<script nonce="${escapeAttribute(nonce)}" src="${asset('compare.js')}"></script>
+</body>
+</html>`;
+}

@@ -1,0 +1,84 @@
+/**
+ * The README's pictures, made in the real workbench from the sandbox's demonstration
+ * answers: explain inline, the chat with a code answer, and the model picker. Every
+ * end-to-end run makes them (into test-results/screenshots) and checks they are small;
+ * `npm run screenshots` writes them to docs/images for the README.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Locator } from 'playwright-core';
+import { REPO_ROOT } from '../harness/codeServer';
+import { answerQuickInput, eventually, findFrame, launchWorkbench, openFile, runCommand, waitForQuickInput, type Workbench } from '../harness/workbench';
+import { start, type Simulator } from '../simulator/simulator';
+
+const OUT = process.env.REASONER_SCREENSHOTS_DIR ?? path.join(REPO_ROOT, 'test-results', 'screenshots');
+const MAX_BYTES = 250 * 1024;
+
+suite('Workbench: the README\'s screenshots', () => {
+  let sim: Simulator;
+  let workbench: Workbench;
+
+  suiteSetup(async () => {
+    sim = await start({ demo: true });
+    workbench = await launchWorkbench({ fixture: 'sandbox', userSettings: { 'reasoner.baseUrl': sim.baseUrl, 'workbench.colorTheme': 'Default Dark Modern' } });
+    fs.mkdirSync(OUT, { recursive: true });
+    await runCommand(workbench.page, 'Reasoner: Set API Key');
+    await waitForQuickInput(workbench.page, 'Set API Key');
+    await answerQuickInput(workbench.page, 'sk-sandbox-screenshots');
+  });
+
+  suiteTeardown(async () => {
+    await workbench?.close();
+    await sim?.close();
+  });
+
+  /** A PNG of a region of the page, kept small. */
+  async function shoot(name: string, region: Locator): Promise<void> {
+    const box = await region.boundingBox();
+    assert.ok(box, `${name}: the region is on screen`);
+    const file = path.join(OUT, `${name}.png`);
+    await workbench.page.screenshot({ path: file, clip: box });
+    const size = fs.statSync(file).size;
+    assert.ok(size > 5_000 && size < MAX_BYTES, `${name}.png is ${size} bytes`);
+  }
+
+  test('explain inline: the demonstration answer next to the code', async () => {
+    const { page } = workbench;
+    await openFile(page, 'geometry.ts');
+    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+G');
+    await answerQuickInput(page, ':6');
+    for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+ArrowDown');
+    await page.keyboard.press('Shift+End');
+    await page.keyboard.press('Control+Alt+E');
+    const thread = page.locator('.review-widget').filter({ hasText: 'How it works' });
+    await eventually('the explanation to finish', async () => /done/.test(await thread.first().textContent() ?? ''), 60_000);
+    await shoot('explain-inline', page.locator('.part.editor'));
+    await runCommand(page, 'Comments: Collapse All Comments');
+  });
+
+  test('the chat with a code answer', async () => {
+    const { page } = workbench;
+    await runCommand(page, 'Reasoner: Open Chat');
+    const frame = await findFrame(page, '[aria-label="Message Reasoner"]');
+    await frame.locator('#add-file').click();
+    await frame.locator('[data-role="context-chip"]').first().waitFor();
+    await frame.locator('[aria-label="Message Reasoner"]').click();
+    await page.keyboard.type('How do I use distance() from another module?');
+    await page.keyboard.press('Enter');
+    const answer = frame.locator('[data-role="answer"]').last();
+    await eventually('the answer to finish', async () => (await answer.getAttribute('data-state')) === 'complete', 60_000);
+    assert.ok(await answer.locator('pre code').count() >= 1, 'the answer has a code block');
+    await shoot('chat-code-answer', page.locator('.part.sidebar'));
+  });
+
+  test('the model picker', async () => {
+    const { page } = workbench;
+    await page.locator('.statusbar-item').filter({ hasText: 'o3-mini · medium' }).first().click();
+    await waitForQuickInput(page, 'Select Model');
+    await eventually('the four models', async () => (await page.locator('.quick-input-list .monaco-list-row').count()) >= 4);
+    await shoot('model-picker', page.locator('.quick-input-widget'));
+    await page.keyboard.press('Escape');
+  });
+});

@@ -1,0 +1,130 @@
+/**
+ * The "Get started with Reasoner" walkthrough in the real workbench: four steps, each
+ * ticked by its real event (a key stored, an explanation answered, the chat view
+ * opened, a model picked), never by merely opening a command.
+ */
+import * as assert from 'node:assert/strict';
+import { start, type Simulator } from '../simulator/simulator';
+import { answerQuickInput, eventually, launchWorkbench, openFile, waitForQuickInput, type Workbench } from '../harness/workbench';
+
+const STEPS = [
+  ['setApiKey', 'Set your API key'],
+  ['explainSelection', 'Explain a selection'],
+  ['openChat', 'Open the chat'],
+  ['pickModel', 'Pick a model and effort'],
+] as const;
+
+suite('Workbench: the Get started walkthrough', () => {
+  let sim: Simulator;
+  let workbench: Workbench;
+
+  suiteSetup(async () => {
+    sim = await start();
+    workbench = await launchWorkbench({ userSettings: { 'reasoner.baseUrl': sim.baseUrl } });
+  });
+
+  teardown(async function () {
+    if (this.currentTest?.state === 'failed') await workbench?.screenshot(`failed-walkthrough-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`);
+  });
+
+  suiteTeardown(async () => {
+    await workbench?.close();
+    await sim?.close();
+  });
+
+  async function openWalkthrough(): Promise<void> {
+    const { page } = workbench;
+    await command('Welcome: Open Walkthrough');
+    await answerQuickInput(page, 'Get started with Reasoner');
+    await page.locator('.getting-started-step').filter({ hasText: STEPS[0][1] }).first().waitFor({ timeout: 20_000 });
+  }
+
+  /** Closes the Welcome editor: its Markdown frames take the focus back from quick inputs. */
+  async function closeWalkthrough(): Promise<void> {
+    const tab = workbench.page.locator('.tabs-container .tab').filter({ hasText: 'Welcome' }).first();
+    await tab.click({ button: 'middle' });
+    await tab.waitFor({ state: 'detached', timeout: 10_000 });
+  }
+
+  /**
+   * Runs a palette command. Webviews (the chat's composer, the walkthrough's Markdown)
+   * can take the focus back just after Quick Open appears, which closes it: try again.
+   */
+  async function command(words: string): Promise<void> {
+    const { page } = workbench;
+    const input = page.locator('.quick-input-widget input');
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await page.locator('.command-center-center').first().click();
+        await input.fill(`>${words}`, { timeout: 3000 });
+        await page.waitForTimeout(600);
+        if (!(await input.isVisible())) throw new Error('Quick Open closed before Enter');
+        await page.keyboard.press('Enter');
+        return;
+      } catch (error) {
+        if (attempt >= 4) throw error;
+        await page.waitForTimeout(500);
+      }
+    }
+  }
+
+  /** The steps ticked now, by their ids. */
+  async function ticked(): Promise<string[]> {
+    const done: string[] = [];
+    for (const [id] of STEPS) {
+      const box = workbench.page.locator(`[data-done-step-id$="#${id}"]`).first();
+      if ((await box.getAttribute('aria-checked')) === 'true') done.push(id);
+    }
+    return done;
+  }
+
+  async function expectTicked(expected: string[]): Promise<void> {
+    await openWalkthrough();
+    await eventually(`steps ${expected.join(', ') || 'none'} ticked`, async () => JSON.stringify(await ticked()) === JSON.stringify(expected), 15_000);
+    await closeWalkthrough();
+  }
+
+  test('four steps, each ticked by its real event', async () => {
+    const { page } = workbench;
+    await openWalkthrough();
+    for (const [, title] of STEPS) {
+      assert.equal(await page.locator('.getting-started-step').filter({ hasText: title }).count(), 1, title);
+    }
+    await workbench.screenshot('walkthrough');
+    assert.deepEqual(await ticked(), []);
+    await closeWalkthrough();
+
+    // Opening the key box and backing out is not setting a key.
+    await command('Reasoner: Set API Key');
+    await waitForQuickInput(page, 'Set API Key');
+    await page.keyboard.press('Escape');
+    await expectTicked([]);
+
+    await command('Reasoner: Set API Key');
+    await waitForQuickInput(page, 'Set API Key');
+    await answerQuickInput(page, 'sk-walkthrough-5e1f0c7a');
+    await expectTicked(['setApiKey']);
+
+    sim.script({ text: 'It measures the **distance**.' });
+    await openFile(page, 'sample.ts');
+    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+G');
+    await answerQuickInput(page, ':7');
+    await page.keyboard.press('Control+Alt+E');
+    const thread = page.locator('.review-widget').filter({ hasText: 'It measures the' });
+    await eventually('the explanation to finish', async () => /done/.test(await thread.first().textContent() ?? ''));
+    await expectTicked(['setApiKey', 'explainSelection']);
+
+    await command('Reasoner: Open Chat');
+    await page.locator('.part.sidebar .composite.title').filter({ hasText: 'Reasoner' }).first().waitFor({ timeout: 15_000 });
+    await expectTicked(['setApiKey', 'explainSelection', 'openChat']);
+
+    await command('Reasoner: Select Model');
+    await waitForQuickInput(page, 'Select Model');
+    await answerQuickInput(page, 'o3');
+    await waitForQuickInput(page, 'Reasoning Effort');
+    await answerQuickInput(page, 'low');
+    await expectTicked(['setApiKey', 'explainSelection', 'openChat', 'pickModel']);
+    await workbench.screenshot('walkthrough-done');
+  });
+});

@@ -1,0 +1,69 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { runToCompletion } from '../../src/core/node/answer';
+import { INSTRUCTIONS, TASK_QUESTIONS } from '../../src/core/common/prompts';
+import { buildRequest } from '../../src/core/common/requests';
+import { demoScript } from '../simulator/demo';
+import { start, type Simulator } from '../simulator/simulator';
+import { makeClient, request } from './support-core/harness';
+
+const SANDBOX = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'sandbox', 'src');
+
+function explainBody(modelId: string, file: string, languageId: string) {
+  const code = fs.readFileSync(path.join(SANDBOX, file), 'utf8');
+  return buildRequest(request(modelId, {
+    instructions: INSTRUCTIONS.explain,
+    turns: [{ role: 'user', text: TASK_QUESTIONS.explain, context: [{ fileName: `src/${file}`, languageId, code, startLine: 1, endLine: code.split('\n').length }] }],
+    reasoningSummary: modelId === 'o3-pro',
+  })).body;
+}
+
+describe('simulator: the sandbox\'s demonstration answers', () => {
+  let sim: Simulator;
+  afterEach(() => sim?.close());
+
+  it('explains code like a model would: language, file, functions, a list and a code block, with usage and cost', async () => {
+    sim = await start({ demo: true });
+    sim.setDefault(undefined);
+    const { client } = makeClient(sim);
+    const code = fs.readFileSync(path.join(SANDBOX, 'geometry.ts'), 'utf8');
+    const answer = await runToCompletion(client, request('o3-mini', {
+      instructions: INSTRUCTIONS.explain,
+      turns: [{ role: 'user', text: TASK_QUESTIONS.explain, context: [{ fileName: 'src/geometry.ts', languageId: 'typescript', code, startLine: 1, endLine: 30 }] }],
+    }));
+    await client.dispose();
+    assert.match(answer.text, /`src\/geometry\.ts` is TypeScript code that defines `distance`, `Path`/);
+    assert.match(answer.text, /^- \*\*`distance\(a: Point, b: Point\)`\*\* \(line 6\)/m);
+    assert.match(answer.text, /```typescript\n/);
+    assert.doesNotMatch(answer.text, /Simulated answer|no model was called/);
+    assert.ok(answer.usage && answer.usage.costUsd !== undefined && answer.usage.costUsd > 0);
+  });
+
+  it('fits the task and the language: bugs as "Line N" findings, tests as code, Python and Go functions named', () => {
+    const bugs = demoScript(buildRequest(request('o3', {
+      instructions: INSTRUCTIONS.findBugs,
+      turns: [{ role: 'user', text: TASK_QUESTIONS.findBugs, context: [{ fileName: 'src/inventory.py', languageId: 'python', code: fs.readFileSync(path.join(SANDBOX, 'inventory.py'), 'utf8'), startLine: 1 }] }],
+    })).body);
+    assert.match(bugs.text ?? '', /\*\*Line \d+: (high|medium|low)\.\*\*/);
+    const python = demoScript(explainBody('o3', 'inventory.py', 'python'));
+    assert.match(python.text ?? '', /Python code that defines `Product`, `needs_reorder`, `restock` and `average_stock`/);
+    const go = demoScript(explainBody('o3', 'worker.go', 'go'));
+    assert.match(go.text ?? '', /Go code that defines `Process`/);
+  });
+
+  it('o3-pro thinks for several seconds and brings a reasoning summary', () => {
+    const pro = demoScript(explainBody('o3-pro', 'geometry.ts', 'typescript'));
+    assert.ok((pro.firstByteDelayMs ?? 0) >= 5000);
+    assert.ok(Array.isArray(pro.reasoning) && pro.reasoning.length >= 2);
+    assert.match(String(pro.reasoning[0]), /Reading `src\/geometry\.ts`/);
+  });
+
+  it('tests keep the echo: without the demo option nothing changes', async () => {
+    sim = await start();
+    const { client } = makeClient(sim);
+    const answer = await runToCompletion(client, request('o3-mini'));
+    await client.dispose();
+    assert.match(answer.text, /Simulated answer from o3-mini/);
+  });
+});
