@@ -1,6 +1,7 @@
 /**
  * The README's pictures, made in the real workbench from the sandbox's demonstration
- * answers: explain inline, the chat with a code answer, and the model picker. Every
+ * answers: explain inline, the chat with a code answer, the model picker and Compare
+ * Models. Every
  * end-to-end run makes them (into test-results/screenshots) and checks they are small;
  * `npm run screenshots` writes them to docs/images for the README.
  */
@@ -80,5 +81,30 @@ suite('Workbench: the README\'s screenshots', () => {
     await eventually('the four models', async () => (await page.locator('.quick-input-list .monaco-list-row').count()) >= 4);
     await shoot('model-picker', page.locator('.quick-input-widget'));
     await page.keyboard.press('Escape');
+  });
+
+  test('compare models: two answers side by side with their time, tokens and cost', async () => {
+    const { page } = workbench;
+    await openFile(page, 'geometry.ts');
+    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+G');
+    await answerQuickInput(page, ':6');
+    for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+ArrowDown');
+    await page.keyboard.press('Shift+End');
+    await runCommand(page, 'Reasoner: Compare Models on Selection');
+    await waitForQuickInput(page, 'Compare Models (1/2)');
+    // o3-mini, the current model, comes picked; add o3.
+    await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'Strong general reasoning' }).click();
+    await page.locator('.quick-input-widget').filter({ hasText: '2 Selected' }).waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Enter');
+    await waitForQuickInput(page, 'Compare Models (2/2)');
+    await answerQuickInput(page, 'Explain this code.');
+    const frame = await findFrame(page, '[data-role="column"]');
+    for (const model of ['o3-mini', 'o3']) {
+      const column = frame.locator(`[data-role="column"][data-model-id="${model}"]`);
+      await column.locator('[data-role="answer"][data-state="complete"]').waitFor({ timeout: 60_000 });
+      assert.match(await column.locator('[data-role="usage"]').textContent() ?? '', /in · .* out · .*\$\d/, `${model} shows tokens and cost`);
+    }
+    await shoot('compare-models', page.locator('.part.editor'));
   });
 });
