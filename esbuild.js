@@ -1,4 +1,4 @@
-// Builds the extension host bundle, the webview bundles (chat, compare) and (with --tests) the test bundles.
+// Builds the extension host bundle, the webview bundle (chat and compare pages) and (with --tests) the test bundles.
 //   node esbuild.js               development build with source maps
 //   node esbuild.js --production  minified, no source maps (what the .vsix ships)
 //   node esbuild.js --watch       rebuild on change
@@ -49,9 +49,8 @@ const builds = [
   {
     ...common,
     entryPoints: {
-      chat: 'src/webview/main.ts',
+      webview: 'src/webview/index.ts',
       'chat-style': 'src/webview/chat.css',
-      compare: 'src/webview/compare/main.ts',
       'compare-style': 'src/webview/compare.css',
     },
     outdir: 'dist/webview',

@@ -12,6 +12,6 @@ export function benchFootprint(): { vsixBytes: number; extensionJsBytes: number;
   return {
     vsixBytes: size(vsix),
     extensionJsBytes: size('dist/extension.js'),
-    webviewBytes: size('dist/webview/chat.js') + size('dist/webview/chat-style.css'),
+    webviewBytes: size('dist/webview/webview.js') + size('dist/webview/chat-style.css'),
   };
 }

@@ -1,5 +1,5 @@
 /**
- * B3 chat rendering in Chromium: the real webview bundle (dist/webview/chat.js) gets one
+ * B3 chat rendering in Chromium: the real webview bundle (dist/webview/webview.js) gets one
  * streamed Markdown answer with code blocks as host messages, delta by delta, against the
  * same final text rendered once. Main-thread time is Chromium's own TaskDuration metric
  * (CDP Performance.getMetrics) from the first message until the page has painted the end.
@@ -97,12 +97,12 @@ export interface RenderingResults {
 
 export async function benchRendering(runs: number): Promise<RenderingResults> {
   const dir = fs.mkdtempSync(path.join(ROOT, 'out', 'bench-page-'));
-  for (const file of ['chat.js', 'chat-style.css', 'codicon.css', 'codicon.ttf']) fs.copyFileSync(path.join(ROOT, 'dist', 'webview', file), path.join(dir, file));
+  for (const file of ['webview.js', 'chat-style.css', 'codicon.css', 'codicon.ttf']) fs.copyFileSync(path.join(ROOT, 'dist', 'webview', file), path.join(dir, file));
   fs.writeFileSync(path.join(dir, 'bench.html'), `<!doctype html><html><head><meta charset="utf-8">
 <link rel="stylesheet" href="codicon.css"><link rel="stylesheet" href="chat-style.css"></head>
 <body><div id="app" class="app" data-role="chat-root"></div>
 <script>window.acquireVsCodeApi = () => ({ postMessage: (m) => (window.__posted = window.__posted || []).push(m), getState: () => undefined, setState: () => {} });</script>
-<script src="chat.js"></script></body></html>`);
+<script src="webview.js"></script></body></html>`);
   const browser = await chromium.launch({ executablePath: process.env.REASONER_CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
   try {
     const page = await browser.newPage({ viewport: { width: 420, height: 900 } });
@@ -140,11 +140,11 @@ export async function benchRendering(runs: number): Promise<RenderingResults> {
 /** B5's heap: the chat page alone (its own renderer) holding the state of `conversations` stored conversations. */
 export async function benchHistoryHeap(runs: number, conversations: number): Promise<Figure> {
   const dir = fs.mkdtempSync(path.join(ROOT, 'out', 'bench-page-'));
-  for (const file of ['chat.js', 'chat-style.css', 'codicon.css', 'codicon.ttf']) fs.copyFileSync(path.join(ROOT, 'dist', 'webview', file), path.join(dir, file));
+  for (const file of ['webview.js', 'chat-style.css', 'codicon.css', 'codicon.ttf']) fs.copyFileSync(path.join(ROOT, 'dist', 'webview', file), path.join(dir, file));
   fs.writeFileSync(path.join(dir, 'bench.html'), `<!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" href="chat-style.css"></head>
 <body><div id="app" class="app"></div>
 <script>window.acquireVsCodeApi = () => ({ postMessage: (m) => (window.__posted = window.__posted || []).push(m), getState: () => undefined, setState: () => {} });</script>
-<script src="chat.js"></script></body></html>`);
+<script src="webview.js"></script></body></html>`);
   const browser = await chromium.launch({ executablePath: process.env.REASONER_CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
   try {
     const samples = await measure(runs, 1, async () => {

@@ -1,14 +1,13 @@
 /**
- * Chat webview entry (bundled to dist/webview/chat.js). Builds the page, then
- * says `ready`: the host answers with the whole chat state and, from then on,
- * with incremental updates.
+ * The chat page. Builds the page, then says `ready`: the host answers with the
+ * whole chat state and, from then on, with incremental updates.
  */
 import DOMPurify from 'dompurify';
 import { App } from './app';
 import { createSanitizer } from './sanitize';
 import { connect } from './vscodeApi';
 
-function start(): void {
+export function startChatPage(): void {
   const root = document.getElementById('app');
   if (!root) return;
   root.classList.add('app');
@@ -17,6 +16,3 @@ function start(): void {
   window.addEventListener('message', (event: MessageEvent<unknown>) => app.receive(event.data));
   host.post({ type: 'ready' });
 }
-
-if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start, { once: true });
-else start();

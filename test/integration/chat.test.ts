@@ -61,7 +61,7 @@ suite('Chat sidebar (host side, real extension host, simulated gateway)', () => 
     const extension = vscode.extensions.getExtension(EXTENSION_ID);
     assert.ok(extension);
     extensionUri = extension.extensionUri;
-    assert.ok(fs.existsSync(path.join(extensionUri.fsPath, 'dist', 'webview', 'chat.js')), 'the webview bundle is built');
+    assert.ok(fs.existsSync(path.join(extensionUri.fsPath, 'dist', 'webview', 'webview.js')), 'the webview bundle is built');
     await reasoner();
     sim = await connectSimulator();
   });

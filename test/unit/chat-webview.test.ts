@@ -1,5 +1,5 @@
 /**
- * The bundled chat page (dist/webview/chat.js) in jsdom: the real script, fed
+ * The bundled chat page (dist/webview/webview.js) in jsdom: the real script, fed
  * host messages, answering with protocol messages. Checks the DOM hooks the
  * end-to-end tests rely on, streaming, sanitizing and the keyboard.
  */
@@ -12,7 +12,7 @@ import { type ImageAttachment, checkImageData, imageAttachment } from '../../src
 import type { ChatState, HostMessage, WebviewMessage } from '../../src/core/common/protocol';
 import { pngImage } from '../fixtures/images';
 
-const BUNDLE = path.resolve(__dirname, '../../../dist/webview/chat.js');
+const BUNDLE = path.resolve(__dirname, '../../../dist/webview/webview.js');
 
 interface Page {
   readonly window: JSDOM['window'];
@@ -29,7 +29,7 @@ interface Page {
 }
 
 function loadPage(savedState?: unknown): Page {
-  const dom = new JSDOM('<!DOCTYPE html><html><body class="vscode-dark"><div id="app"></div></body></html>', {
+  const dom = new JSDOM('<!DOCTYPE html><html><body class="vscode-dark" data-page="chat"><div id="app"></div></body></html>', {
     runScripts: 'outside-only',
     pretendToBeVisual: true,
   });

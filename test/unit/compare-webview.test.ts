@@ -1,5 +1,5 @@
 /**
- * The bundled Compare Models page (dist/webview/compare.js) in jsdom: the
+ * The bundled Compare Models page (dist/webview/webview.js) in jsdom: the
  * real script, fed host messages, answering with protocol messages. One
  * column per model with its status, time, tokens and cost; a failure shows
  * the server's words and the presenter's actions; Keep, Stop and Retry post
@@ -12,7 +12,7 @@ import { JSDOM } from 'jsdom';
 import type { CompareColumn, CompareHostMessage, ComparePageMessage } from '../../src/core/common/compareProtocol';
 import type { AssistantTurn } from '../../src/core/common/conversation';
 
-const BUNDLE = path.resolve(__dirname, '../../../dist/webview/compare.js');
+const BUNDLE = path.resolve(__dirname, '../../../dist/webview/webview.js');
 const NOW = Date.now();
 
 interface Page {
@@ -27,7 +27,7 @@ interface Page {
 }
 
 function loadPage(): Page {
-  const dom = new JSDOM('<!DOCTYPE html><html><body class="vscode-dark"><div id="app"></div></body></html>', { runScripts: 'outside-only', pretendToBeVisual: true });
+  const dom = new JSDOM('<!DOCTYPE html><html><body class="vscode-dark" data-page="compare"><div id="app"></div></body></html>', { runScripts: 'outside-only', pretendToBeVisual: true });
   const posted: ComparePageMessage[] = [];
   const window = dom.window;
   (window as unknown as { acquireVsCodeApi: () => unknown }).acquireVsCodeApi = () => ({

@@ -56,9 +56,9 @@ export function chatHtml(webview: vscode.Webview, extensionUri: vscode.Uri, nonc
 <link rel="stylesheet" href="${asset('chat-style.css')}">
 <title>Reasoner Chat</title>
 </head>
-<body>
+<body data-page="chat">
 <div id="app" class="app" data-role="chat-root"></div>
-<script nonce="${escapeAttribute(nonce)}" src="${asset('chat.js')}"></script>
+<script nonce="${escapeAttribute(nonce)}" src="${asset('webview.js')}"></script>
 </body>
 </html>`;
 }

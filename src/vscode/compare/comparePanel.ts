@@ -151,9 +151,9 @@ export function compareHtml(webview: vscode.Webview, extensionUri: vscode.Uri, n
 <link rel="stylesheet" href="${asset('compare-style.css')}">
 <title>Reasoner: Compare Models</title>
 </head>
-<body>
+<body data-page="compare">
 <div id="app" class="compare-app" data-role="compare-root"></div>
-<script nonce="${escapeAttribute(nonce)}" src="${asset('compare.js')}"></script>
+<script nonce="${escapeAttribute(nonce)}" src="${asset('webview.js')}"></script>
 </body>
 </html>`;
 }

@@ -1,7 +1,6 @@
 /**
- * Compare Models page entry (bundled to dist/webview/compare.js). Builds the
- * page, then says `ready`: the host answers with the whole comparison and,
- * from then on, with its changes.
+ * The Compare Models page. Builds the page, then says `ready`: the host answers
+ * with the whole comparison and, from then on, with its changes.
  */
 import DOMPurify from 'dompurify';
 import type { ComparePageMessage } from '../../core/common/compareProtocol';
@@ -10,7 +9,7 @@ import { ComparePage } from './comparePage';
 
 declare function acquireVsCodeApi(): { postMessage(message: ComparePageMessage): void };
 
-function start(): void {
+export function startComparePage(): void {
   const root = document.getElementById('app');
   if (!root) return;
   const api = acquireVsCodeApi();
@@ -18,6 +17,3 @@ function start(): void {
   window.addEventListener('message', (event: MessageEvent<unknown>) => page.receive(event.data));
   api.postMessage({ type: 'ready' });
 }
-
-if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start, { once: true });
-else start();
