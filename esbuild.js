@@ -6,6 +6,7 @@
 const esbuild = require('esbuild');
 const fs = require('fs');
 const path = require('path');
+const { writeCodiconSubset } = require('./scripts/codicons');
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -27,14 +28,21 @@ function listFiles(dir, pattern) {
     .filter((file) => pattern.test(file) && fs.statSync(file).isFile());
 }
 
-function copyWebviewAssets() {
-  const target = path.join(__dirname, 'dist', 'webview');
-  fs.mkdirSync(target, { recursive: true });
-  const codicons = path.dirname(require.resolve('@vscode/codicons/dist/codicon.css'));
-  for (const file of ['codicon.css', 'codicon.ttf']) {
-    fs.copyFileSync(path.join(codicons, file), path.join(target, file));
-  }
-}
+/**
+ * undici carries its HTTP parser twice, built with and without WebAssembly SIMD, and loads the
+ * second only where the first fails. Every runtime VS Code ships has SIMD, so the copy without
+ * it (70 KB of base64) is left out; a runtime that would need it gets an error that says so.
+ */
+const withoutLlhttpFallback = {
+  name: 'without-llhttp-fallback',
+  setup(build) {
+    build.onResolve({ filter: /[\\/]llhttp-wasm\.js$/ }, () => ({ path: 'llhttp-wasm', namespace: 'llhttp-fallback' }));
+    build.onLoad({ filter: /.*/, namespace: 'llhttp-fallback' }, () => ({
+      contents: "throw new Error('This runtime cannot compile WebAssembly SIMD, which Reasoner needs to read HTTP (is UNDICI_NO_WASM_SIMD=1 set?).');",
+      loader: 'js',
+    }));
+  },
+};
 
 const builds = [
   {
@@ -45,6 +53,7 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
+    plugins: [withoutLlhttpFallback],
   },
   {
     ...common,
@@ -56,6 +65,8 @@ const builds = [
     outdir: 'dist/webview',
     platform: 'browser',
     format: 'iife',
+    // markdown-it only decodes entities; the package's index also keeps the 23 KB encoding table.
+    alias: { entities: 'entities/lib/decode.js' },
     target: 'es2022',
   },
 ];
@@ -84,7 +95,7 @@ if (tests) {
 }
 
 async function main() {
-  copyWebviewAssets();
+  await writeCodiconSubset(path.join(__dirname, 'dist', 'webview'));
   const contexts = await Promise.all(builds.map((options) => esbuild.context(options)));
   if (watch) {
     await Promise.all(contexts.map((context) => context.watch()));

@@ -17,6 +17,7 @@ import { describeImage, isImageAttachment } from '../core/common/images';
 import { IncrementalMarkdown, type RenderUpdate, highlightCode } from './markdown';
 import type { WebviewMessage } from '../core/common/protocol';
 import { h, icon, iconButton } from './dom';
+import type { IconName } from './icons';
 import type { Sanitizer } from './sanitize';
 
 export interface TurnViewContext {
@@ -33,7 +34,7 @@ export interface TurnViewContext {
 }
 
 /** Titles come from the error presenter (the same on every surface); the page adds only icons. */
-const ACTION_ICONS: Record<ErrorActionId, string> = {
+const ACTION_ICONS: Record<ErrorActionId, IconName> = {
   retry: 'refresh',
   setApiKey: 'key',
   getApiKey: 'link-external',

@@ -12,6 +12,7 @@ import { AnswerView, type TurnViewContext, renderPrompt } from './answer';
 import { Composer } from './composer';
 import { Thumbnails } from './images';
 import { h, icon, iconButton, isNearBottom, relativeTime } from './dom';
+import type { IconName } from './icons';
 import type { Sanitizer } from './sanitize';
 import type { HostChannel } from './vscodeApi';
 
@@ -444,7 +445,7 @@ export class App {
   }
 }
 
-function flash(button: HTMLButtonElement, iconName: string): void {
+function flash(button: HTMLButtonElement, iconName: IconName): void {
   const original = button.firstElementChild;
   const replacement = icon(iconName);
   if (original) button.replaceChild(replacement, original);

@@ -1,3 +1,5 @@
+import type { IconName } from './icons';
+
 /** A tiny element builder: attributes as strings (never `style` or `on*`), children as nodes or text. */
 export type Child = Node | string | null | undefined | false;
 
@@ -22,12 +24,12 @@ export function append(parent: Node, children: readonly Child[]): void {
   }
 }
 
-export function icon(name: string, extra = ''): HTMLElement {
+export function icon(name: IconName, extra = ''): HTMLElement {
   return h('span', { class: `codicon codicon-${name}${extra ? ` ${extra}` : ''}`, 'aria-hidden': 'true' });
 }
 
 /** A button that shows an icon and has an accessible name (and a tooltip saying the same). */
-export function iconButton(label: string, iconName: string, attributes: Record<string, string | boolean | undefined> = {}): HTMLButtonElement {
+export function iconButton(label: string, iconName: IconName, attributes: Record<string, string | boolean | undefined> = {}): HTMLButtonElement {
   return h('button', { type: 'button', class: 'icon-button', 'aria-label': label, title: label, ...attributes }, icon(iconName));
 }
 
