@@ -43,26 +43,39 @@ async function serve(bytes: Buffer, delayMs = 0): Promise<Served> {
   return { baseUrl: `http://127.0.0.1:${port}/v1`, child };
 }
 
-async function reasonerRead(client: ReasoningClient): Promise<{ ms: number; events: number; firstTextMs?: number }> {
+async function reasonerRead(client: ReasoningClient): Promise<{ ms: number; textChars: number; firstTextMs?: number }> {
   const started = performance.now();
-  let events = 0;
+  let textChars = 0;
   let firstTextMs: number | undefined;
   for await (const event of client.stream(REQUEST, undefined, 'bench')) {
-    events++;
-    if (event.type === 'text' && firstTextMs === undefined) firstTextMs = performance.now() - started;
+    if (event.type === 'text') {
+      firstTextMs ??= performance.now() - started;
+      textChars += event.delta.length;
+    }
     if (event.type === 'error') throw event.error;
   }
-  return { ms: performance.now() - started, events, ...(firstTextMs !== undefined ? { firstTextMs } : {}) };
+  return { ms: performance.now() - started, textChars, ...(firstTextMs !== undefined ? { firstTextMs } : {}) };
 }
 
-async function sdkRead(sdk: OpenAI): Promise<{ ms: number; events: number }> {
+async function sdkRead(sdk: OpenAI): Promise<{ ms: number; textChars: number }> {
   const started = performance.now();
-  let events = 0;
+  let textChars = 0;
   const stream = await sdk.chat.completions.create({ model: 'o3-mini', messages: [{ role: 'user', content: 'Stream a long answer.' }], stream: true });
   for await (const chunk of stream) {
-    if (chunk) events++;
+    textChars += chunk.choices[0]?.delta.content?.length ?? 0;
   }
-  return { ms: performance.now() - started, events };
+  return { ms: performance.now() - started, textChars };
+}
+
+/** The answer's text length, to check that every reader got all of it. */
+function answerTextLength(bytes: Buffer): number {
+  let length = 0;
+  for (const line of bytes.toString('utf8').split('\n')) {
+    if (!line.startsWith('data: ') || line === 'data: [DONE]') continue;
+    const chunk = JSON.parse(line.slice(6)) as { choices?: { delta?: { content?: string } }[] };
+    length += chunk.choices?.[0]?.delta?.content?.length ?? 0;
+  }
+  return length;
 }
 
 async function rawRead(baseUrl: string): Promise<{ ms: number; bytes: number; firstByteMs: number }> {
@@ -115,6 +128,7 @@ export interface ClientResults {
 export async function benchClient(runs: number): Promise<ClientResults> {
   const bytes = await record({ generateBytes: 5_500_000, deltaSize: 180, usage: { input: 10, output: 1000, reasoning: 0 } });
   const chunks = computeFloor(bytes).events;
+  const textChars = answerTextLength(bytes);
   const served = await serve(bytes);
   const client = new ReasoningClient({ baseUrl: served.baseUrl, timeoutSeconds: 120, progressIntervalMs: 3_600_000, retry: { maxRetries: 0 } });
   const sdk = new OpenAI({ baseURL: served.baseUrl, apiKey: 'bench', maxRetries: 0 });
@@ -125,7 +139,9 @@ export async function benchClient(runs: number): Promise<ClientResults> {
       const theirs = await sdkRead(sdk);
       const raw = await rawRead(served.baseUrl);
       const floor = computeFloor(bytes);
-      if (ours.events < chunks || theirs.events < chunks) throw new Error(`a reader missed events: ${ours.events}, ${theirs.events} of ${chunks}`);
+      if (ours.textChars !== textChars || theirs.textChars !== textChars) {
+        throw new Error(`a reader lost text: ${ours.textChars} and ${theirs.textChars} characters of ${textChars}`);
+      }
       return { ours: ours.ms, theirs: theirs.ms, raw: raw.ms, floor: floor.ms };
     });
     const small = await record({ text: 'First words arrive after the delay.', deltaSize: 6 });
