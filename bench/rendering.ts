@@ -7,7 +7,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chromium, type CDPSession, type Page } from 'playwright-core';
-import { CONVERSATION_VERSION } from '../src/core/common/conversation';
+import { CONVERSATION_VERSION, type AssistantTurn, type Conversation, type ConversationSummary } from '../src/core/common/conversation';
+import type { ChatState, HostMessage } from '../src/core/common/protocol';
 import { figure, measure, type Figure } from './stats';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -27,9 +28,10 @@ function answerText(chars: number): string {
   return text.slice(0, chars);
 }
 
-function state(text: string, status: 'streaming' | 'complete'): object {
+/** The chat page's state message, typed by the protocol so that a new field breaks the build, not the run. */
+function state(text: string, status: 'streaming' | 'complete', conversations?: ConversationSummary[]): HostMessage & { state: ChatState } {
   const now = Date.now();
-  const active = {
+  const active: Conversation = {
     version: CONVERSATION_VERSION, id: 'c-bench', title: 'Bench', titleSource: 'auto', createdAt: now, updatedAt: now,
     turns: [
       { role: 'user', id: 'u-1', text: 'Explain the cache.', createdAt: now },
@@ -39,10 +41,10 @@ function state(text: string, status: 'streaming' | 'complete'): object {
   return {
     type: 'state',
     state: {
-      conversations: [{ id: 'c-bench', title: 'Bench', createdAt: now, updatedAt: now, turnCount: 2 }],
+      conversations: conversations ?? [{ id: 'c-bench', title: 'Bench', createdAt: now, updatedAt: now, turnCount: 2 }],
       active, running: status === 'streaming',
       models: [{ id: 'o3-mini', label: 'o3-mini', description: '', api: 'chat' }],
-      efforts: ['low', 'medium', 'high'], composer: { modelId: 'o3-mini', effort: 'medium' }, contexts: [],
+      efforts: ['low', 'medium', 'high'], composer: { modelId: 'o3-mini', effort: 'medium' }, contexts: [], images: [],
     },
   };
 }
@@ -75,7 +77,7 @@ async function renderStreamed(page: Page, cdp: CDPSession, text: string, deltas:
       if (i % 200 === 199) await new Promise((resolve) => setTimeout(resolve, 0));
     }
   }, pieces);
-  await page.evaluate((message) => window.postMessage(message, '*'), { type: 'turnUpdated', conversationId: 'c-bench', turn: (state(text, 'complete') as { state: { active: { turns: object[] } } }).state.active.turns[1] });
+  await page.evaluate((message) => window.postMessage(message, '*'), { type: 'turnUpdated', conversationId: 'c-bench', turn: state(text, 'complete').state.active.turns[1] as AssistantTurn } satisfies HostMessage);
   await page.waitForFunction(() => document.querySelector('[data-role="answer"]')?.getAttribute('data-state') === 'complete');
   await settle(page);
   return (await taskMs(cdp)) - before;
@@ -152,9 +154,8 @@ export async function benchHistoryHeap(runs: number, conversations: number): Pro
       const cdp = await page.context().newCDPSession(page);
       await cdp.send('Performance.enable');
       await freshPage(page, dir);
-      const message = state('A short answer.', 'complete') as { state: { conversations: object[] } };
       const now = Date.now();
-      message.state.conversations = Array.from({ length: conversations }, (_, i) => ({ id: `c-${i}`, title: `Cache question ${i}`, createdAt: now - i * 60_000, updatedAt: now - i * 60_000, turnCount: 2, modelId: 'o3-mini' }));
+      const message = state('A short answer.', 'complete', Array.from({ length: conversations }, (_, i) => ({ id: `c-${i}`, title: `Cache question ${i}`, createdAt: now - i * 60_000, updatedAt: now - i * 60_000, turnCount: 2, modelId: 'o3-mini' })));
       await page.evaluate((m) => window.postMessage(m, '*'), message);
       await page.waitForFunction(() => document.querySelector('[data-role="answer"]')?.getAttribute('data-state') === 'complete');
       await settle(page);
