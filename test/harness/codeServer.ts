@@ -64,6 +64,17 @@ export function makeTempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `reasoner-${prefix}-`));
 }
 
+/**
+ * The workbench's own marketplace queries (extension details, recommendations)
+ * go to a closed loopback port: they are not the extension's doing, and a test
+ * that records every request leaving the page must see only the extension's.
+ */
+const CLOSED_GALLERY = JSON.stringify({
+  serviceUrl: 'http://127.0.0.1:9/gallery',
+  itemUrl: 'http://127.0.0.1:9/items',
+  resourceUrlTemplate: 'http://127.0.0.1:9/resources/{publisher}/{name}/{version}/{path}',
+});
+
 export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
   const port = options.port ?? await freePort();
   const userDataDir = makeTempDir('user');
@@ -79,6 +90,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     'security.workspace.trust.enabled': options.workspaceTrust === true,
     'security.workspace.trust.startupPrompt': 'never',
     'chat.disableAIFeatures': true,
+    'extensions.ignoreRecommendations': true,
     ...options.userSettings,
   }, null, 2));
 
@@ -98,7 +110,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   ];
   let output = '';
   const child: ChildProcess = spawn(process.execPath, args, {
-    env: { ...process.env, ...options.env },
+    env: { ...process.env, EXTENSIONS_GALLERY: CLOSED_GALLERY, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (chunk: Buffer) => { output += chunk.toString(); });

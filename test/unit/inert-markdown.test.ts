@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { JSDOM } from 'jsdom';
 import MarkdownIt from 'markdown-it';
-import { inertMarkdown } from '../../src/core/common/inertMarkdown';
+import { inertMarkdown, InertMarkdownStream } from '../../src/core/common/inertMarkdown';
 import { ATTACKER_HOST, HOSTILE_ANSWERS } from '../fixtures/hostile-answers';
 
 /** The most permissive renderer there is (raw HTML on): what is inert here is inert in any Markdown surface. */
@@ -56,5 +56,104 @@ describe('model text made inert for VS Code\'s Markdown surfaces', () => {
     const text = `${'` <'.repeat(300_000)}![x](y)`;
     const inert = inertMarkdown(text);
     assert.ok(inert.endsWith('\\![x](y)'));
+  });
+});
+
+/** A seeded generator, so that a failing split can be replayed. */
+function splitter(seed: number): (text: string) => string[] {
+  let state = seed;
+  const next = () => (state = (state * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
+  return (text) => {
+    const pieces: string[] = [];
+    for (let at = 0; at < text.length;) {
+      const size = 1 + Math.floor(next() * 12);
+      pieces.push(text.slice(at, at + size));
+      at += size;
+    }
+    return pieces;
+  };
+}
+
+function streamed(pieces: readonly string[]): { whole: string; shownBeforeEnd: string } {
+  const stream = new InertMarkdownStream();
+  let shown = '';
+  for (const piece of pieces) shown += stream.push(piece);
+  return { whole: shown + stream.end(), shownBeforeEnd: shown };
+}
+
+/** Answers whose escaping depends on what comes later: spans, fences, destinations and definitions cut anywhere. */
+const LOOKAHEAD_ANSWERS = [
+  'Prose that runs on for a while, with `code < spans` and a [web link](https://example.com/a b) and an ![image](https://x/y.png).',
+  'A [link](\ncommand:evil.run) whose destination is on the next line, and [another](  <command:x>) after blanks.',
+  '[ref]:\n  command:evil\n\n[ok]: https://example.com\n   [three]: vscode:x\n    [four]: command:y',
+  'An unclosed `span with <b>tags</b> that\nruns over lines\n\nand a blank line ``double ` inside`` end.',
+  '```ts\nconst a = 1 < 2;\n``` not a close\n````\nstill code <img>\n```\n\n~~~\n<script>x</script>\n~~~\nafter <i>it</i>',
+  '   ```\n  indented fence <b>\n   ```\n    ``` four spaces: not a fence <b>',
+  'Escapes \\` keep \\<b> and \\![a](b) \\](command:x) and a trailing backslash\\\nnext',
+  '- item with ![img](https://x) and `code`\n> quote <svg onload=x>\n1. [x](javascript:alert(1))',
+];
+
+describe('inert Markdown streamed piece by piece', () => {
+  const answers = [...HOSTILE_ANSWERS.map((hostile) => hostile.markdown), ...LOOKAHEAD_ANSWERS];
+
+  it('whatever the pieces, what is shown equals inertMarkdown of the whole answer', () => {
+    let checks = 0;
+    answers.forEach((answer, index) => {
+      const expected = inertMarkdown(answer);
+      assert.equal(streamed([...answer]).whole, expected, `one character at a time: ${JSON.stringify(answer)}`);
+      for (let seed = 1; seed <= 40; seed++) {
+        const pieces = splitter(seed * 7919 + index)(answer);
+        assert.equal(streamed(pieces).whole, expected, `seed ${seed}: ${JSON.stringify(pieces)}`);
+        checks++;
+      }
+    });
+    assert.ok(checks > 2000, `${checks} splits`);
+  });
+
+  it('prose is handed on word by word, before its line ends', () => {
+    const stream = new InertMarkdownStream();
+    assert.equal(stream.push('The function <b>adds'), 'The function ');
+    assert.equal(stream.push(' two numbers'), '\\<b>adds two ');
+    assert.equal(stream.end(), 'numbers');
+  });
+
+  it('a fenced block is handed on as it arrives, its opening line once complete', () => {
+    const stream = new InertMarkdownStream();
+    assert.equal(stream.push('``'), '', 'a line that may open a fence waits');
+    assert.equal(stream.push('`ts\nconst a <b'), '```ts\nconst a <b');
+    assert.equal(stream.push('\n``'), '\n', 'a line that may close it waits');
+    assert.equal(stream.push('`\n<i>'), '```\n');
+    assert.equal(stream.end(), '\\<i>');
+  });
+
+  it('a link is held until its destination is known, then escaped if it is not a web link', () => {
+    const stream = new InertMarkdownStream();
+    assert.equal(stream.push('Run [this]( '), 'Run ');
+    assert.equal(stream.push('\n'), '');
+    const rest = stream.push('command:evil) now ') + stream.end();
+    assert.equal(rest, '[this]\\( \ncommand:evil) now ');
+  });
+
+  it('from an unclosed code span on, text waits until the span closes', () => {
+    const stream = new InertMarkdownStream();
+    assert.equal(stream.push('Use `a <b> c '), 'Use ');
+    assert.equal(stream.push('d` and <i> '), '`a <b> c d` and \\<i> ');
+  });
+
+  it('a megabyte of hostile text in small pieces is handled in one pass', function () {
+    this.timeout(20_000);
+    const MIB = 1024 * 1024;
+    for (const text of [
+      `\`${' <'.repeat(MIB / 2)}`,
+      `[a](${' '.repeat(MIB)}command:x)`,
+      `[a]: ${'\n'.repeat(MIB)}`,
+      '<'.repeat(MIB),
+      `\`\`\`\n${'x'.repeat(MIB)}`,
+      `[${'a '.repeat(MIB / 2)}`,
+    ]) {
+      const pieces: string[] = [];
+      for (let at = 0; at < text.length; at += 7) pieces.push(text.slice(at, at + 7));
+      assert.equal(streamed(pieces).whole, inertMarkdown(text));
+    }
   });
 });
