@@ -12,6 +12,8 @@ import { ReasonerRequestRunner } from './vscode/requestRunner';
 import { ApiKeyStore } from './vscode/secrets';
 import { SpendTracker } from './vscode/spend';
 import { WalkthroughProgress } from './vscode/walkthrough';
+import { LM_VENDOR, ReasonerChatModelProvider } from './vscode/lm/chatModelProvider';
+import { ReasonerParticipant } from './vscode/lm/participant';
 import type { Services } from './vscode/services';
 import { ModelStatusBar } from './vscode/statusBar';
 import { registerAddSelectionToChat } from './vscode/commands/addSelectionToChat';
@@ -51,6 +53,8 @@ export interface ReasonerApi {
   readonly statusBar: ModelStatusBar;
   /** The chat's state: its conversations, the one open, what runs. */
   readonly chat: ChatModel;
+  /** @reasoner in VS Code's Chat view. */
+  readonly participant: ReasonerParticipant;
 }
 
 /** The running extension's runner, for deactivate(). */
@@ -113,9 +117,13 @@ export function activate(context: vscode.ExtensionContext): ReasonerApi {
     registerNewChat(chat),
     registerAddSelectionToChat(chat),
   );
+  // VS Code's own Chat: the models in its picker and for vscode.lm, and @reasoner.
+  const participant = new ReasonerParticipant(runner, context.extensionUri);
+  const languageModels = new ReasonerChatModelProvider(runner, keys);
+  context.subscriptions.push(participant, languageModels, vscode.lm.registerLanguageModelChatProvider(LM_VENDOR, languageModels));
   // The benchmark (B4) reads this line; it is also a useful fact in a bug report.
   log.info(`Reasoner ${String(context.extension.packageJSON.version)} activated in ${(performance.now() - activationStarted).toFixed(1)} ms`);
-  return { services, statusBar, chat: chat.model };
+  return { services, statusBar, chat: chat.model, participant };
 }
 
 /**

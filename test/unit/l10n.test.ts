@@ -30,7 +30,9 @@ describe('localization', () => {
       if (Array.isArray(value)) value.forEach((item, i) => walk(item, `${where}.${i}`));
       else if (value && typeof value === 'object') {
         for (const [key, inner] of Object.entries(value)) {
-          const text = ['title', 'description', 'markdownDescription', 'name', 'contextualTitle', 'category', 'label'].includes(key);
+          // A chat participant's name and its commands' names are what users type (@reasoner /explain), not text.
+          const handle = key === 'name' && /^contributes\.chatParticipants\.\d+(\.commands\.\d+)?$/.test(where);
+          const text = !handle && ['title', 'description', 'markdownDescription', 'name', 'fullName', 'displayName', 'contextualTitle', 'category', 'label'].includes(key);
           if (text && typeof inner === 'string' && !/^%[^%]+%$/.test(inner)) literal.push(`${where}.${key}: ${inner}`);
           else walk(inner, `${where}.${key}`);
         }

@@ -303,7 +303,8 @@ export function contextLabel(context: CodeContext): string {
   return end === context.startLine ? `${base}:${context.startLine}` : `${base}:${context.startLine}-${end}`;
 }
 
-function usageLine(usage: Usage): string {
+/** Tokens in, out and reasoning, and the gateway's cost when it sent one: `1200 in · 300 out · 256 reasoning · $0.0021`. */
+export function usageLine(usage: Usage): string {
   const parts = [`${usage.inputTokens} in`, `${usage.outputTokens} out`];
   if (usage.reasoningTokens > 0) parts.push(`${usage.reasoningTokens} reasoning`);
   if (usage.costUsd !== undefined) parts.push(formatCost(usage.costUsd));

@@ -16,6 +16,8 @@ export interface ModelCapabilities {
   readonly background: boolean;
   /** The model's own output limit (reasoning included); requests are clamped to it. */
   readonly maxOutputTokens?: number;
+  /** Input and output together, in tokens; {@link DEFAULT_CONTEXT_WINDOW} when not known. */
+  readonly contextWindow?: number;
 }
 
 export interface ModelInfo {
@@ -40,6 +42,12 @@ export interface ModelInfo {
 /** The id/label used when nothing (valid) is configured. */
 export const DEFAULT_MODEL_ID = 'o3-mini';
 
+/** The context window assumed for a model that does not state one (`reasoner.models`). */
+export const DEFAULT_CONTEXT_WINDOW = 128_000;
+const MIN_CONTEXT_WINDOW = 1024;
+/** The output budget assumed for a model without a limit of its own, when none is set. */
+const DEFAULT_OUTPUT_BUDGET = 32_768;
+
 /** Minimum of `max_output_tokens` on the responses API. */
 export const RESPONSES_MIN_OUTPUT_TOKENS = 16;
 
@@ -57,22 +65,22 @@ export const BUILT_IN_MODELS: readonly ModelInfo[] = Object.freeze([
   builtIn({
     id: 'o1', model: 'o1', label: 'o1', api: 'chat',
     description: 'Chat completions, takes images. Careful, thorough reasoning.',
-    capabilities: { imageInput: true, reasoningSummary: false, background: false, maxOutputTokens: 100_000 },
+    capabilities: { imageInput: true, reasoningSummary: false, background: false, maxOutputTokens: 100_000, contextWindow: 200_000 },
   }),
   builtIn({
     id: 'o3', model: 'openai/o3-2025-04-16', label: 'o3', api: 'chat',
     description: 'Chat completions, takes images. Strong general reasoning.',
-    capabilities: { imageInput: true, reasoningSummary: false, background: false, maxOutputTokens: 100_000 },
+    capabilities: { imageInput: true, reasoningSummary: false, background: false, maxOutputTokens: 100_000, contextWindow: 200_000 },
   }),
   builtIn({
     id: 'o3-mini', model: 'o3-mini', label: 'o3-mini', api: 'chat',
     description: 'Chat completions, text only. Fast and inexpensive; the default.',
-    capabilities: { imageInput: false, reasoningSummary: false, background: false, maxOutputTokens: 100_000 },
+    capabilities: { imageInput: false, reasoningSummary: false, background: false, maxOutputTokens: 100_000, contextWindow: 200_000 },
   }),
   builtIn({
     id: 'o3-pro', model: 'openai/o3-pro', label: 'o3-pro', api: 'responses',
     description: 'Slowest and deepest: minutes per answer. Responses API, takes images, shows reasoning summaries.',
-    capabilities: { imageInput: true, reasoningSummary: true, background: true, maxOutputTokens: 100_000 },
+    capabilities: { imageInput: true, reasoningSummary: true, background: true, maxOutputTokens: 100_000, contextWindow: 200_000 },
   }),
 ]);
 
@@ -88,6 +96,7 @@ export interface UserModelSetting {
     reasoningSummary?: boolean;
     background?: boolean;
     maxOutputTokens?: number;
+    contextWindow?: number;
   };
 }
 
@@ -103,7 +112,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 const ENTRY_KEYS = new Set(['id', 'model', 'label', 'api', 'description', 'capabilities']);
-const CAPABILITY_KEYS = new Set(['imageInput', 'reasoningSummary', 'background', 'maxOutputTokens']);
+const CAPABILITY_KEYS = new Set(['imageInput', 'reasoningSummary', 'background', 'maxOutputTokens', 'contextWindow']);
 
 /**
  * Validate and normalise the raw value of `reasoner.models`. Malformed entries are
@@ -167,6 +176,12 @@ export function parseUserModels(raw: unknown): ParsedUserModels {
       if (typeof value === 'number' && Number.isInteger(value) && value >= RESPONSES_MIN_OUTPUT_TOKENS) maxOutputTokens = value;
       else problems.push(`${label}.capabilities.maxOutputTokens must be an integer >= ${RESPONSES_MIN_OUTPUT_TOKENS}; ignored.`);
     }
+    let contextWindow: number | undefined;
+    if (caps.contextWindow !== undefined) {
+      const value = caps.contextWindow;
+      if (typeof value === 'number' && Number.isInteger(value) && value >= MIN_CONTEXT_WINDOW) contextWindow = value;
+      else problems.push(`${label}.capabilities.contextWindow must be an integer >= ${MIN_CONTEXT_WINDOW}; ignored.`);
+    }
     let reasoningSummary = flag('reasoningSummary', false);
     let background = flag('background', false);
     if (api === 'chat' && reasoningSummary) {
@@ -180,7 +195,7 @@ export function parseUserModels(raw: unknown): ParsedUserModels {
     seen.add(id);
     models.push(Object.freeze({
       id, model, label: name, api, description, ...shape,
-      capabilities: Object.freeze({ imageInput: flag('imageInput', false), reasoningSummary, background, maxOutputTokens }),
+      capabilities: Object.freeze({ imageInput: flag('imageInput', false), reasoningSummary, background, maxOutputTokens, ...(contextWindow ? { contextWindow } : {}) }),
       builtIn: false,
     }));
   });
@@ -227,4 +242,14 @@ export function effectiveMaxOutputTokens(model: ModelInfo, requested: number | n
   let value = Math.max(model.minOutputTokens, Math.floor(requested));
   if (model.capabilities.maxOutputTokens !== undefined) value = Math.min(value, model.capabilities.maxOutputTokens);
   return value;
+}
+
+/**
+ * What a caller may send and get back, in tokens: the output budget (the
+ * user's limit, else the model's) and the rest of the context window for input.
+ */
+export function tokenLimits(model: ModelInfo, requestedMaxOutput: number | null | undefined): { maxInputTokens: number; maxOutputTokens: number } {
+  const window = model.capabilities.contextWindow ?? DEFAULT_CONTEXT_WINDOW;
+  const output = Math.min(effectiveMaxOutputTokens(model, requestedMaxOutput) ?? model.capabilities.maxOutputTokens ?? DEFAULT_OUTPUT_BUDGET, window - MIN_CONTEXT_WINDOW);
+  return { maxInputTokens: window - output, maxOutputTokens: output };
 }

@@ -1,0 +1,119 @@
+import * as vscode from 'vscode';
+import { COMMANDS } from '../../core/common/commands';
+import { estimateLmTokens, requestFromLmMessages, type LmMessage, type LmPart } from '../../core/common/lmMessages';
+import { tokenLimits, type ModelInfo } from '../../core/common/models';
+import { REASONING_EFFORTS, type ReasoningEffort } from '../../core/common/types';
+import { isImageMimeType } from '../../core/common/images';
+import { onDidChangeSettings, readSettings } from '../config';
+import { withoutLinks } from '../notify';
+import { Disposable } from '../lifecycle';
+import type { RequestRunner } from '../runner';
+import type { ApiKeyStore } from '../secrets';
+
+export const LM_VENDOR = 'reasoner';
+
+/**
+ * The catalog's models (and `reasoner.models`) in VS Code's model picker and
+ * for `vscode.lm`: requests go through the same runner as every other entry
+ * point (key, settings, budget, log, Cancel All).
+ */
+export class ReasonerChatModelProvider extends Disposable implements vscode.LanguageModelChatProvider {
+  private readonly changed = this.register(new vscode.EventEmitter<void>());
+  readonly onDidChangeLanguageModelChatInformation = this.changed.event;
+
+  constructor(private readonly runner: RequestRunner, private readonly keys: ApiKeyStore) {
+    super();
+    this.register(onDidChangeSettings(() => this.changed.fire()));
+  }
+
+  async provideLanguageModelChatInformation(options: vscode.PrepareLanguageModelChatModelOptions): Promise<vscode.LanguageModelChatInformation[]> {
+    // Asked to resolve models with the user present (adding the provider in the picker): a missing key is asked for now.
+    if (!options.silent && !(await this.keys.get().catch(() => undefined))) await vscode.commands.executeCommand(COMMANDS.setApiKey);
+    const settings = readSettings();
+    return settings.models.map((model) => modelInformation(model, settings.maxOutputTokens));
+  }
+
+  async provideLanguageModelChatResponse(
+    model: vscode.LanguageModelChatInformation,
+    messages: readonly vscode.LanguageModelChatRequestMessage[],
+    options: vscode.ProvideLanguageModelChatResponseOptions,
+    progress: vscode.Progress<vscode.LanguageModelResponsePart>,
+    token: vscode.CancellationToken,
+  ): Promise<void> {
+    const request = requestFromLmMessages(messages.map(toLmMessage));
+    if (request.turns.at(-1)?.role !== 'user') throw new Error(vscode.l10n.t('Reasoner needs a user message last in a language model request.'));
+    const abort = new AbortController();
+    const cancelled = token.onCancellationRequested(() => abort.abort());
+    if (token.isCancellationRequested) abort.abort();
+    try {
+      const effort = effortOption(options.modelOptions);
+      const result = await this.runner.run({
+        source: `lm:${model.id}`,
+        modelId: model.id,
+        ...(effort ? { effort } : {}),
+        ...(request.instructions ? { instructions: request.instructions } : {}),
+        turns: request.turns,
+        signal: abort.signal,
+        onEvent: (event) => {
+          if (event.type === 'text' && event.delta !== '') progress.report(new vscode.LanguageModelTextPart(event.delta));
+        },
+      });
+      if (result.error?.kind === 'cancelled' && token.isCancellationRequested) throw new vscode.CancellationError();
+      // The caller shows the message: the gateway's words and what to do, with the partial answer already delivered.
+      if (result.error) {
+        const message = withoutLinks(result.error.userMessage);
+        throw new Error(result.text ? vscode.l10n.t('{0} (the answer above is incomplete)', message) : message);
+      }
+      if (result.text === '' && result.notice) throw new Error(result.notice);
+    } finally {
+      cancelled.dispose();
+    }
+  }
+
+  async provideTokenCount(_model: vscode.LanguageModelChatInformation, text: string | vscode.LanguageModelChatRequestMessage): Promise<number> {
+    return estimateLmTokens(typeof text === 'string' ? text : toLmMessage(text));
+  }
+}
+
+function modelInformation(model: ModelInfo, maxOutputTokens: number | null): vscode.LanguageModelChatInformation {
+  return {
+    id: model.id,
+    name: model.label,
+    family: model.id,
+    version: model.model,
+    tooltip: model.description,
+    detail: 'Reasoner',
+    ...tokenLimits(model, maxOutputTokens),
+    capabilities: { imageInput: model.capabilities.imageInput, toolCalling: false },
+  };
+}
+
+/** `reasoningEffort` (or `reasoning_effort`) in a request's model options overrides the setting for that request. */
+function effortOption(options: { readonly [name: string]: unknown } | undefined): ReasoningEffort | undefined {
+  const value = options?.reasoningEffort ?? options?.reasoning_effort;
+  return REASONING_EFFORTS.find((effort) => effort === value);
+}
+
+function toLmMessage(message: vscode.LanguageModelChatRequestMessage): LmMessage {
+  const role = message.role === vscode.LanguageModelChatMessageRole.User ? 'user'
+    : message.role === vscode.LanguageModelChatMessageRole.Assistant ? 'assistant' : 'system';
+  return { role, parts: message.content.flatMap(toLmParts) };
+}
+
+function toLmParts(part: unknown): LmPart[] {
+  if (part instanceof vscode.LanguageModelTextPart) return [{ kind: 'text', text: part.value }];
+  if (part instanceof vscode.LanguageModelToolResultPart) {
+    return part.content.flatMap((inner) => inner instanceof vscode.LanguageModelTextPart ? [{ kind: 'text' as const, text: inner.value }] : []);
+  }
+  // Data parts (images, text attachments) are read by shape: their class is newer than the API this extension requires.
+  if (isDataPart(part)) {
+    if (isImageMimeType(part.mimeType)) return [{ kind: 'image', mimeType: part.mimeType, base64: Buffer.from(part.data).toString('base64') }];
+    if (part.mimeType.startsWith('text/') || part.mimeType === 'application/json') return [{ kind: 'text', text: Buffer.from(part.data).toString('utf8') }];
+  }
+  return [];
+}
+
+function isDataPart(part: unknown): part is { readonly mimeType: string; readonly data: Uint8Array } {
+  return typeof part === 'object' && part !== null
+    && typeof (part as { mimeType?: unknown }).mimeType === 'string' && (part as { data?: unknown }).data instanceof Uint8Array;
+}
