@@ -44,6 +44,23 @@ const withoutLlhttpFallback = {
   },
 };
 
+/**
+ * undici's HTTP/1.1 and HTTP/2 clients load fetch's body code (with WebIDL and FormData, about
+ * 40 KB) only to send a FormData body. Reasoner sends JSON strings only, so that code stays out;
+ * a FormData body would get an error that says so.
+ */
+const withoutFormDataBodies = {
+  name: 'without-formdata-bodies',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/web\/fetch\/body\.js$/ }, (args) => /[\\/]undici[\\/]lib[\\/]dispatcher$/.test(args.resolveDir)
+      ? { path: 'fetch-body', namespace: 'formdata-bodies' } : undefined);
+    build.onLoad({ filter: /.*/, namespace: 'formdata-bodies' }, () => ({
+      contents: "exports.extractBody = () => { throw new Error('Reasoner does not send FormData bodies.'); };",
+      loader: 'js',
+    }));
+  },
+};
+
 const builds = [
   {
     ...common,
@@ -53,7 +70,7 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
-    plugins: [withoutLlhttpFallback],
+    plugins: [withoutLlhttpFallback, withoutFormDataBodies],
   },
   {
     ...common,

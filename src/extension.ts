@@ -30,6 +30,7 @@ import { registerOpenChat } from './vscode/commands/openChat';
 import { registerRefactor } from './vscode/commands/refactor';
 import { registerRefactorApply } from './vscode/commands/refactorApply';
 import { registerRefactorDiscard } from './vscode/commands/refactorDiscard';
+import { registerReviewProposal } from './vscode/commands/reviewProposal';
 import { registerRunPrompt } from './vscode/commands/runPrompt';
 import { registerSelectModel } from './vscode/commands/selectModel';
 import { registerSelectReasoningEffort } from './vscode/commands/selectReasoningEffort';
@@ -89,7 +90,7 @@ export function activate(context: vscode.ExtensionContext): ReasonerApi {
   for (const register of [
     registerSetApiKey, registerClearApiKey, registerSelectModel, registerSelectReasoningEffort, registerShowLog, registerCancelAll, registerCheckConnection, registerShowUsage,
     registerExplainSelection, registerAsk, registerFindBugs, registerWriteTests, registerRefactor, registerRefactorApply,
-    registerRefactorDiscard, registerRunPrompt, registerCompareModels, registerExplainProblem,
+    registerRefactorDiscard, registerReviewProposal, registerRunPrompt, registerCompareModels, registerExplainProblem,
     registerThreadReply, registerThreadCancel, registerThreadRetry, registerThreadAskAnotherModel, registerThreadOpenInChat,
     registerThreadCopyAnswer, registerThreadDismiss, registerThreadShowReasoning, registerThreadHideReasoning,
   ]) {

@@ -207,6 +207,31 @@ suite('@reasoner in VS Code\'s Chat', () => {
     assert.match(requestText(messages[2]!.content), /toBe\(5\)/);
   });
 
+  test('/refactor offers Review as Diff: the proposal opens against the code and Apply replaces it; changed code is refused', async () => {
+    const editor = await openFixture('src/sample.ts');
+    selectLines(editor, 6, 8);
+    const proposed = '  const dx = a.x - b.x, dy = a.y - b.y;\n  return Math.hypot(dx, dy);';
+    sim.script({ text: `\`\`\`ts\n${proposed}\n\`\`\`\n- uses Math.hypot` });
+    const { recorded } = await ask('refactor', 'use Math.hypot');
+    assert.match(requestText(sim.requests[0]!.body), /Refactor this code: use Math.hypot/);
+    const button = recorded.buttons.find((candidate) => candidate.command === 'reasoner.reviewProposal');
+    assert.ok(button, `a Review as Diff button: ${JSON.stringify(recorded.buttons)}`);
+
+    const api = await reasoner();
+    const id = await vscode.commands.executeCommand<string>(button.command, ...(button.arguments ?? []));
+    const proposal = api.services.proposals.find(id);
+    assert.equal(proposal?.proposed, proposed);
+    assert.equal(await vscode.commands.executeCommand('reasoner.refactor.apply', id), 'applied');
+    assert.match(editor.document.getText(), /return Math\.hypot\(dx, dy\);/);
+    assert.doesNotMatch(editor.document.getText(), /Math\.sqrt/);
+
+    // The same button again: the code it was about is gone, so nothing opens.
+    assert.equal(await vscode.commands.executeCommand(button.command, ...(button.arguments ?? [])), undefined);
+    await vscode.window.showTextDocument(editor.document);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    assert.equal(editor.document.isDirty, false, 'the fixture is back as it was');
+  });
+
   test('hostile answers stay inert: no HTML, no image fetch, no command link', async () => {
     const editor = await openFixture('src/sample.ts');
     selectLines(editor, 5, 9);

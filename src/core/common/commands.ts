@@ -34,6 +34,7 @@ export const COMMANDS = {
   threadHideReasoning: 'reasoner.inline.hideReasoning',
   refactorApply: 'reasoner.refactor.apply',
   refactorDiscard: 'reasoner.refactor.discard',
+  reviewProposal: 'reasoner.reviewProposal',
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;

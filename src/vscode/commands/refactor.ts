@@ -3,6 +3,7 @@ import { COMMANDS } from '../../core/common/commands';
 import { formatElapsed } from '../../core/common/conversation';
 import { DEFAULT_REFACTOR_REQUEST, extractCode, INSTRUCTIONS } from '../../core/common/prompts';
 import { proposalTarget } from '../diff/diffPreview';
+import { offerProposal } from '../diff/offerProposal';
 import { codeFromEditor, requireEditor } from '../editorContext';
 import { errorActions } from '../notify';
 import type { Services } from '../services';
@@ -64,11 +65,7 @@ export function registerRefactor(services: Services): vscode.Disposable {
       services.notifier.show('warning', `${vscode.l10n.t('Reasoner: the model proposed no code.')}${result.notice ? ` ${result.notice}` : ''}`);
       return undefined;
     }
-    const proposal = await services.proposals.show(target, proposed, { label: `current ↔ proposed (${request})` });
-    services.notifier.show('info', `Reasoner proposes a change to ${proposal.name}: "${request}".`, [
-      { title: 'Apply', run: () => vscode.commands.executeCommand(COMMANDS.refactorApply, proposal.id) },
-      { title: 'Discard', run: () => vscode.commands.executeCommand(COMMANDS.refactorDiscard, proposal.id) },
-    ]);
+    await offerProposal(services.proposals, services.notifier, target, proposed, request);
     return proposed;
   };
   return vscode.commands.registerCommand(COMMANDS.refactor, refactor);

@@ -5,12 +5,14 @@ import { inertMarkdown, InertMarkdownStream } from '../../core/common/inertMarkd
 import {
   isParticipantCommand, PARTICIPANT_ID, participantFollowups, participantTask, type ParticipantCommand,
 } from '../../core/common/participantCommands';
-import { FenceStripper, INSTRUCTIONS } from '../../core/common/prompts';
+import { COMMANDS } from '../../core/common/commands';
+import { DEFAULT_REFACTOR_REQUEST, extractCode, FenceStripper, INSTRUCTIONS } from '../../core/common/prompts';
 import type { CodeContext, Turn } from '../../core/common/types';
 import { codeContextFor, codeFromEditor, fileContext } from '../editorContext';
 import { Disposable } from '../lifecycle';
 import { withoutLinks } from '../notify';
 import type { RequestRunner, RunResult } from '../runner';
+import type { ProposalArgument } from '../commands/reviewProposal';
 import { LM_VENDOR } from './chatModelProvider';
 
 /** What a participant answer leaves behind for follow-ups and tests. */
@@ -111,6 +113,16 @@ export class ReasonerParticipant extends Disposable {
       return { errorDetails: { message: result.text ? vscode.l10n.t('{0} The answer above is incomplete.', message) : message }, metadata: metadata('error') };
     }
     if (result.notice) stream.markdown(`\n\n> ${inertMarkdown(result.notice)}\n`);
+    const reviewed = code[0];
+    const proposed = command === 'refactor' && code.length === 1 && reviewed ? extractCode(result.text) : '';
+    if (reviewed && proposed.trim() !== '') {
+      const { start, end } = reviewed.location.range;
+      const argument: ProposalArgument = {
+        uri: reviewed.location.uri.toString(), range: [start.line, start.character, end.line, end.character],
+        original: reviewed.context.code, proposed, request: request.prompt.trim() || DEFAULT_REFACTOR_REQUEST,
+      };
+      stream.button({ command: COMMANDS.reviewProposal, title: vscode.l10n.t('Review as Diff'), arguments: [argument] });
+    }
     stream.markdown(`\n\n---\n\n${inertMarkdown(footer(result))}\n`);
     return { metadata: metadata('complete') };
   }
