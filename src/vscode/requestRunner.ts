@@ -139,6 +139,7 @@ export class ReasonerRequestRunner extends Disposable implements RequestRunner {
         reasoningSummary: settings.showReasoningSummary && model.capabilities.reasoningSummary,
         background: settings.backgroundMode && model.capabilities.background,
         ...(request.instructions ? { instructions: request.instructions } : {}),
+        ...(request.tools && request.tools.length > 0 ? { tools: request.tools, ...(request.toolChoice ? { toolChoice: request.toolChoice } : {}) } : {}),
       };
       try {
         const result = await this.send(client, { ...request, signal: controller.signal }, reasoningRequest, read.key, started);

@@ -1,5 +1,5 @@
 import type { ApiError } from '../core/common/errors';
-import type { FinishReason, ReasoningEffort, StreamEvent, Turn, Usage } from '../core/common/types';
+import type { FinishReason, ReasoningEffort, StreamEvent, ToolSpec, Turn, Usage } from '../core/common/types';
 import type { ModelInfo } from '../core/common/models';
 
 /** What an entry point asks for; model and effort default to the user's current choice. */
@@ -10,6 +10,9 @@ export interface RunRequest {
   readonly effort?: ReasoningEffort;
   readonly instructions?: string;
   readonly turns: readonly Turn[];
+  /** Functions the model may call (VS Code's language-model API); calls arrive as `toolCall` events. */
+  readonly tools?: readonly ToolSpec[];
+  readonly toolChoice?: 'auto' | 'required';
   readonly signal?: AbortSignal;
   readonly onEvent?: (event: StreamEvent) => void;
   /**

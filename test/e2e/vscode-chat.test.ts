@@ -1,8 +1,7 @@
 /**
  * VS Code's own Chat view in code-server 4.139.1 (its bundled chat): what a
- * user sees of Reasoner there. The models' answers and @reasoner's are
- * tested through the API in the integration suite; this checks the workbench
- * shows them, and records what the Chat view itself allows.
+ * user sees of Reasoner there, and what the Chat view itself asks for (a
+ * sign-in, or chat.allowAnonymousAccess, before any model can be picked).
  */
 import * as assert from 'node:assert/strict';
 import { answerQuickInput, eventually, launchWorkbench, openFile, runCommand, waitForQuickInput, type Workbench } from '../harness/workbench';
@@ -59,7 +58,7 @@ suite('Workbench: VS Code\'s Chat view', () => {
     await workbench!.screenshot('vscode-chat-participant');
   });
 
-  test('without a sign-in the model picker offers only the sign-in; with chat.allowAnonymousAccess the four models are listed under Manage Models', async () => {
+  test('without a sign-in the model picker offers only the sign-in; with chat.allowAnonymousAccess the Language Models editor lists the four models with their context and vision', async () => {
     const signedOut = await openChat({});
     const offered = await openModelPicker(signedOut.page, 'Models');
     assert.ok(offered.some((row) => /Sign in/.test(row)) && !offered.some((row) => /o3|o1|Manage Models/.test(row)), offered.join(' | '));
@@ -68,7 +67,7 @@ suite('Workbench: VS Code\'s Chat view', () => {
 
     const { page } = await openChat({ 'chat.allowAnonymousAccess': true });
     const rows = await openModelPicker(page, 'Auto');
-    assert.ok(!rows.some((row) => /o3/.test(row)), `models without tool calling are not in the Agent picker: ${rows.join(' | ')}`);
+    assert.ok(rows.some((row) => /Manage Models/.test(row)), rows.join(' | '));
     await page.locator('.action-widget .monaco-list-row').filter({ hasText: 'Manage Models' }).first().click();
     const table = page.locator('.models-model-row');
     await eventually('the Reasoner models in the Language Models editor', async () => (await table.count()) >= 4, 15_000);
@@ -79,5 +78,54 @@ suite('Workbench: VS Code\'s Chat view', () => {
       (await page.locator(`.monaco-list-row[aria-label^="${name} from Reasoner"] .model-capabilities`).first().innerText()).includes('Vision');
     assert.deepEqual(await Promise.all(['o1', 'o3', 'o3-mini', 'o3-pro'].map(visionOf)), [true, true, false, true]);
     await workbench!.screenshot('vscode-chat-models');
+  });
+
+  test('@reasoner /explain with o3-mini picked: the selected code reaches the gateway and the answer streams into the Chat view, inert', async () => {
+    const { page } = await openChat({ 'chat.allowAnonymousAccess': true });
+    // The Chat view resolves a provider's models lazily: opening Manage Models does it.
+    await openModelPicker(page, 'Auto');
+    await page.locator('.action-widget .monaco-list-row').filter({ hasText: 'Manage Models' }).first().click();
+    await page.locator('.models-model-row').first().waitFor({ timeout: 15_000 });
+    await page.keyboard.press('Escape');
+    await page.waitForTimeout(1000);
+    // The picker now offers the first model and keeps the rest under "Other Models".
+    const text = await page.locator(CHAT_INPUT).innerText();
+    const first = await openModelPicker(page, text.includes('Auto') ? 'Auto' : 'o1');
+    assert.ok(first.some((row) => /^o1\s+Reasoner/.test(row.trim())), first.join(' | '));
+    await page.locator('.action-widget .monaco-list-row').filter({ hasText: 'Other Models' }).first().click();
+    const rows = await eventually('all of Reasoner\'s models in the picker', async () => {
+      const listed = await page.locator('.action-widget .monaco-list-row').allInnerTexts();
+      return listed.some((row) => row.trim().startsWith('o3-mini')) ? listed : undefined;
+    }, 10_000);
+    for (const name of ['o1', 'o3', 'o3-mini', 'o3-pro']) assert.ok(rows.some((row) => row.trim().split(/\s/)[0] === name), `${name} in the picker: ${rows.join(' | ')}`);
+    await page.locator('.action-widget .monaco-list-row').filter({ hasText: /^\s*o3-mini/ }).first().click();
+    await page.locator(`${CHAT_INPUT} .action-label, ${CHAT_INPUT} a`).filter({ hasText: /^\s*o3-mini\s*$/ }).first().waitFor({ timeout: 10_000 });
+
+    sim.script({ text: 'It computes the **Euclidean distance** <img src=x onerror="window.__reasonerPwned=1">.', deltaSize: 5, chunkDelayMs: 10 });
+    await page.locator('.editor-instance .view-lines').first().click();
+    await page.keyboard.press('Control+G');
+    await page.keyboard.type('6');
+    await page.keyboard.press('Enter');
+    for (let line = 0; line < 4; line++) await page.keyboard.press('Shift+ArrowDown');
+    await page.locator(`${CHAT_INPUT} .monaco-editor`).first().click();
+    await page.keyboard.type('@reasoner /explain ');
+    await page.keyboard.press('Enter');
+
+    const answer = page.locator('.interactive-item-container.interactive-response').last();
+    // The Chat view renders a response word by word: wait for the footer's last word.
+    await eventually('the answer with its footer', async () => /o3-mini · effort medium · [^\n]* · \d+s/.test(await answer.innerText()), 30_000);
+    const shown = await answer.innerText();
+    assert.match(shown, /It computes the Euclidean distance <img src=x onerror="window.__reasonerPwned=1">\./, 'markdown rendered, the tag shown as text');
+    assert.equal(await answer.locator('strong, b').filter({ hasText: 'Euclidean distance' }).count(), 1, 'the bold text rendered');
+    assert.match(shown, /o3-mini · effort medium · \d+ in · \d+ out · 128 reasoning · \$0\.\d+ · \d+s/, 'the footer, its cost shown as written');
+    const followups = await page.locator('.interactive-session .chat-followups, .interactive-session .interactive-session-followups').last().innerText().catch(() => '');
+    assert.match(followups || await page.locator('.interactive-session').first().innerText(), /Find bugs in this code[\s\S]*Write tests for it/);
+    assert.equal(await answer.locator('.chat-markdown-part img').count(), 0, 'no image from the answer (the participant\'s icon is the only one)');
+    assert.equal(await page.evaluate(() => (window as unknown as { __reasonerPwned?: unknown }).__reasonerPwned), undefined);
+
+    const body = sim.requests.at(-1)?.body as { model: string; messages?: unknown[]; input?: unknown[] };
+    assert.equal(body.model, 'o3-mini', 'the model picked in the Chat view');
+    assert.match(JSON.stringify(body.messages ?? body.input), /export function distance\(a: Point, b: Point\): number/);
+    await workbench!.screenshot('vscode-chat-answer');
   });
 });

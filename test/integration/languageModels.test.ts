@@ -68,6 +68,35 @@ suite('VS Code language models: the reasoner vendor', () => {
     assert.match(requestText(miniBody!.messages), /And quickly\?/);
   });
 
+  test('tools: the model\'s call comes back as a tool call part, and its result goes back with the next request', async () => {
+    const tools: vscode.LanguageModelChatTool[] = [{ name: 'read_file', description: 'Reads a file.', inputSchema: { type: 'object', properties: { path: { type: 'string' } } } }];
+    sim.script({ text: '', toolCalls: [{ name: 'read_file', arguments: '{"path":"src/sample.ts"}', id: 'call_7' }] });
+    const o3 = await model('o3');
+    const first = await o3.sendRequest(question('What is in sample.ts?'), { tools, toolMode: vscode.LanguageModelChatToolMode.Auto });
+    const parts: unknown[] = [];
+    for await (const part of first.stream) parts.push(part);
+    const call = parts.find((part): part is vscode.LanguageModelToolCallPart => part instanceof vscode.LanguageModelToolCallPart);
+    assert.ok(call, `a tool call part among ${JSON.stringify(parts)}`);
+    assert.equal(call.callId, 'call_7');
+    assert.equal(call.name, 'read_file');
+    assert.deepEqual(call.input, { path: 'src/sample.ts' });
+
+    sim.script({ text: 'It defines distance().' });
+    const second = await o3.sendRequest([
+      ...question('What is in sample.ts?'),
+      vscode.LanguageModelChatMessage.Assistant([call]),
+      vscode.LanguageModelChatMessage.User([new vscode.LanguageModelToolResultPart('call_7', [new vscode.LanguageModelTextPart('export function distance() {}')])]),
+    ], { tools });
+    assert.equal(await readAll(second), 'It defines distance().');
+    assertRecordedBodiesValid(sim.requests);
+    const [askedBody, answeredBody] = sim.requests.map((r) => r.body as { tools?: unknown[]; messages: Record<string, unknown>[] });
+    assert.equal(askedBody!.tools?.length, 1);
+    assert.deepEqual(answeredBody!.messages.slice(-2), [
+      { role: 'assistant', tool_calls: [{ id: 'call_7', type: 'function', function: { name: 'read_file', arguments: '{"path":"src/sample.ts"}' } }] },
+      { role: 'tool', tool_call_id: 'call_7', content: 'export function distance() {}' },
+    ]);
+  });
+
   test('count tokens estimates before anything is sent', async () => {
     const o3 = await model('o3');
     assert.equal(await o3.countTokens('x'.repeat(400)), 100);
@@ -175,7 +204,7 @@ suite('@reasoner in VS Code\'s Chat', () => {
     assert.match(sent, /export function distance\(a: Point, b: Point\): number/);
     assert.match(sent, /Explain the selected code/);
     assert.match(recorded.text, /It computes the \*\*Euclidean distance\*\*\.\n\n```ts\nMath\.hypot\(dx, dy\)\n```/);
-    assert.match(recorded.text, /o3 · effort medium · 120 in · 300 out · 256 reasoning · \$0\.0042 · \d+s/);
+    assert.match(recorded.text, /o3 · effort medium · 120 in · 300 out · 256 reasoning · \\\$0\.0042 · \d+s/, 'the cost escaped: a $ would start math');
     assert.equal(recorded.references.length, 1);
     assert.equal(recorded.references[0]!.range.start.line, 5);
     assert.equal(result.errorDetails, undefined);

@@ -73,6 +73,7 @@ export interface ResolvedAnswer {
   readonly text: () => Iterable<string>;
   readonly textLength: () => number;
   readonly finish: NonNullable<SimAnswer['finish']>;
+  readonly toolCalls: readonly { readonly id: string; readonly name: string; readonly arguments: string }[];
   readonly incomplete?: string;
   readonly usage: { input: number; output: number; reasoning: number; cached: number } | null;
   readonly cost: { usd: number; credits: number } | null;
@@ -128,7 +129,8 @@ export function resolveAnswer(script: SimScript, body: unknown): ResolvedAnswer 
     reasoningParts: reasoning,
     text: () => (text !== undefined ? pieces(text, deltaSize) : generated(script.generateBytes ?? 0, deltaSize)),
     textLength,
-    finish: script.finish ?? 'stop',
+    finish: script.finish ?? (script.toolCalls?.length ? 'tool_calls' : 'stop'),
+    toolCalls: (script.toolCalls ?? []).map((call, index) => ({ id: call.id ?? `call_sim_${index}`, name: call.name, arguments: call.arguments })),
     ...(script.incomplete ? { incomplete: script.incomplete } : {}),
     usage,
     cost,
@@ -165,7 +167,14 @@ export function chatCompletionJson(answer: ResolvedAnswer, id: string, created: 
   const text = fullText(answer);
   const json: Json = {
     id, object: 'chat.completion', created, model: answer.snapshot,
-    choices: [{ index: 0, message: { role: 'assistant', content: text, refusal: null, annotations: [] }, finish_reason: answer.finish }],
+    choices: [{
+      index: 0,
+      message: {
+        role: 'assistant', content: text === '' && answer.toolCalls.length > 0 ? null : text, refusal: null, annotations: [],
+        ...(answer.toolCalls.length > 0 ? { tool_calls: answer.toolCalls.map((call) => ({ id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } })) } : {}),
+      },
+      finish_reason: answer.finish,
+    }],
     usage: chatUsageJson(answer),
     system_fingerprint: null,
   };
@@ -204,6 +213,14 @@ export function* chatStream(answer: ResolvedAnswer, script: SimScript, body: unk
   if (script.errorEvent && deltas === 0) {
     yield { text: sse({ error: { message: script.errorEvent.message, type: 'server_error', param: null, code: script.errorEvent.code ?? 'server_error' } }), hasText: false };
     return;
+  }
+  for (const [index, call] of answer.toolCalls.entries()) {
+    // As OpenAI streams them: id and name first, then the arguments in pieces.
+    const first = { index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } };
+    yield { text: sse({ ...base, choices: [{ index: 0, delta: { tool_calls: [first] }, logprobs: null, finish_reason: null }], usage: null, ...extra }), hasText: false };
+    for (const piece of pieces(call.arguments, answer.deltaSize)) {
+      yield { text: sse({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index, function: { arguments: piece } }] }, logprobs: null, finish_reason: null }], usage: null, ...extra }), hasText: false };
+    }
   }
   yield { text: sse({ ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: answer.finish }], usage: null, ...extra }), hasText: false };
   const includeUsage = isRecord(body) && isRecord(body.stream_options) && body.stream_options.include_usage === true;
@@ -253,6 +270,7 @@ export function responseJson(answer: ResolvedAnswer, script: SimScript, body: un
         content: [{ type: 'output_text', text: content, annotations: [], logprobs: [] }],
       });
     }
+    for (const call of answer.toolCalls) output.push(functionCallItem(call));
   }
   const record = isRecord(body) ? body : {};
   const json: Json = {
@@ -273,6 +291,10 @@ export function responseJson(answer: ResolvedAnswer, script: SimScript, body: un
   const m = shape.withOutput ? meta(answer) : undefined;
   if (m) json.meta = m;
   return json;
+}
+
+function functionCallItem(call: ResolvedAnswer['toolCalls'][number]): Json {
+  return { id: `fc_${call.id}`, type: 'function_call', status: 'completed', call_id: call.id, name: call.name, arguments: call.arguments };
 }
 
 export function finalResponseStatus(script: SimScript): 'completed' | 'incomplete' | 'failed' {
@@ -327,6 +349,15 @@ export function* responsesStream(answer: ResolvedAnswer, script: SimScript, body
   yield ev('response.output_text.done', { item_id: msgId, output_index: 1, content_index: 0, text: kept, logprobs: [] });
   yield ev('response.content_part.done', { item_id: msgId, output_index: 1, content_index: 0, part: { type: 'output_text', text: kept, annotations: [] } });
   yield ev('response.output_item.done', { output_index: 1, item: { id: msgId, type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: kept, annotations: [] }] } });
+  for (const [offset, call] of answer.toolCalls.entries()) {
+    const outputIndex = 2 + offset;
+    yield ev('response.output_item.added', { output_index: outputIndex, item: { ...functionCallItem(call), arguments: '', status: 'in_progress' } });
+    for (const piece of pieces(call.arguments, answer.deltaSize)) {
+      yield ev('response.function_call_arguments.delta', { item_id: `fc_${call.id}`, output_index: outputIndex, delta: piece });
+    }
+    yield ev('response.function_call_arguments.done', { item_id: `fc_${call.id}`, output_index: outputIndex, arguments: call.arguments });
+    yield ev('response.output_item.done', { output_index: outputIndex, item: functionCallItem(call) });
+  }
   const status = finalResponseStatus(script);
   const final = responseJson(answer, script, body, { id, created, status, withOutput: true }, kept);
   const terminal = status === 'completed' ? 'response.completed' : status === 'incomplete' ? 'response.incomplete' : 'response.failed';

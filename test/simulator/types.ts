@@ -18,7 +18,9 @@ export interface SimAnswer {
   text?: string;
   /** Reasoning summary parts (responses API, sent only when the request asks for a summary). */
   reasoning?: string | string[];
-  /** Chat `finish_reason`. Default "stop". */
+  /** Tool calls after the text (`finish_reason` "tool_calls" on chat; `function_call` items on responses). */
+  toolCalls?: { name: string; arguments: string; id?: string }[];
+  /** Chat `finish_reason`. Default "stop" ("tool_calls" with toolCalls). */
   finish?: 'stop' | 'length' | 'content_filter' | 'tool_calls';
   /** Responses: end as `incomplete` with this `incomplete_details.reason`. */
   incomplete?: 'max_output_tokens' | 'content_filter';

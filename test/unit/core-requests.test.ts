@@ -145,7 +145,7 @@ describe('core/requests: responses bodies', () => {
 
   it('sends images as input_image parts', () => {
     const body = buildResponsesBody(request('o3-pro', { turns: [{ role: 'user', text: 'Look', images: [{ url: 'https://example.com/a.png' }] }] }));
-    assert.deepEqual(body.input[0].content, [{ type: 'input_text', text: 'Look' }, { type: 'input_image', image_url: 'https://example.com/a.png', detail: 'auto' }]);
+    assert.deepEqual((body.input[0] as { content: unknown }).content, [{ type: 'input_text', text: 'Look' }, { type: 'input_image', image_url: 'https://example.com/a.png', detail: 'auto' }]);
     const check = validatorForModel('openai/o3-pro', 'responses').validate(body);
     assert.ok(check.valid, check.errors);
   });

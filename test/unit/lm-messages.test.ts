@@ -25,6 +25,19 @@ describe('VS Code language-model messages as a Reasoner request', () => {
     ]);
   });
 
+  it('tool calls stay with the assistant turn and their results go with the next user turn', () => {
+    const request = requestFromLmMessages([
+      { role: 'user', parts: [text('What is in main.ts?')] },
+      { role: 'assistant', parts: [text('Reading it.'), { kind: 'toolCall', call: { id: 'c1', name: 'read', arguments: '{"path":"main.ts"}' } }] },
+      { role: 'user', parts: [{ kind: 'toolResult', result: { callId: 'c1', text: 'export {}' } }] },
+    ]);
+    assert.deepEqual(request.turns, [
+      { role: 'user', text: 'What is in main.ts?' },
+      { role: 'assistant', text: 'Reading it.', toolCalls: [{ id: 'c1', name: 'read', arguments: '{"path":"main.ts"}' }] },
+      { role: 'user', text: '', toolResults: [{ callId: 'c1', text: 'export {}' }] },
+    ]);
+  });
+
   it('images in user messages travel as data URLs, and the body built from them is valid for each model that takes images', () => {
     const request = requestFromLmMessages([{ role: 'user', parts: [text('What is this?'), { kind: 'image', mimeType: 'image/png', base64: 'iVBORw0KGgo=' }] }]);
     assert.deepEqual(request.turns[0]!.images, [{ url: 'data:image/png;base64,iVBORw0KGgo=' }]);

@@ -12,7 +12,7 @@
 
 import { ApiError } from './errors';
 import { effectiveMaxOutputTokens, type ModelInfo } from './models';
-import type { CodeContext, ImageInput, ModelApi, ReasoningEffort, ReasoningRequest, Turn } from './types';
+import type { CodeContext, ImageInput, ModelApi, ReasoningEffort, ReasoningRequest, ToolCall, ToolResult, ToolSpec, Turn } from './types';
 
 // ---------------------------------------------------------------------------
 // Body types
@@ -21,10 +21,16 @@ export type ChatContentPart =
   | { type: 'text'; text: string }
   | { type: 'image_url'; image_url: { url: string; detail?: 'low' | 'high' | 'auto' } };
 
-export interface ChatMessage {
-  role: 'developer' | 'user' | 'assistant';
-  content: string | ChatContentPart[];
+export interface ChatToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
 }
+
+export type ChatMessage =
+  | { role: 'developer' | 'user'; content: string | ChatContentPart[] }
+  | { role: 'assistant'; content?: string | ChatContentPart[]; tool_calls?: ChatToolCall[] }
+  | { role: 'tool'; tool_call_id: string; content: string };
 
 export interface ChatCompletionsBody {
   model: string;
@@ -33,20 +39,24 @@ export interface ChatCompletionsBody {
   max_completion_tokens?: number;
   stream?: true;
   stream_options?: { include_usage: true };
+  tools?: { type: 'function'; function: { name: string; description: string; parameters: object } }[];
+  tool_choice?: 'auto' | 'required';
 }
 
 export type ResponsesContentPart =
   | { type: 'input_text'; text: string }
   | { type: 'input_image'; image_url: string; detail: 'low' | 'high' | 'auto' };
 
-export interface ResponsesInputMessage {
-  role: 'user' | 'assistant';
-  content: string | ResponsesContentPart[];
-}
+export type ResponsesInputMessage =
+  | { role: 'user' | 'assistant'; content: string | ResponsesContentPart[] }
+  | { type: 'function_call'; call_id: string; name: string; arguments: string }
+  | { type: 'function_call_output'; call_id: string; output: string };
 
 export interface ResponsesBody {
   model: string;
   input: ResponsesInputMessage[];
+  tools?: { type: 'function'; name: string; description: string; parameters: object; strict: false }[];
+  tool_choice?: 'auto' | 'required';
   instructions?: string;
   max_output_tokens?: number;
   reasoning: { effort: ReasoningEffort; summary?: 'auto' };
@@ -166,6 +176,8 @@ interface PreparedTurn {
   readonly role: 'user' | 'assistant';
   readonly text: string;
   readonly images: readonly ImageInput[];
+  readonly toolCalls: readonly ToolCall[];
+  readonly toolResults: readonly ToolResult[];
 }
 
 function prepareTurns(request: ReasoningRequest): PreparedTurn[] {
@@ -181,9 +193,11 @@ function prepareTurns(request: ReasoningRequest): PreparedTurn[] {
       });
     }
     const text = renderTurn(turn);
+    const toolCalls = turn.role === 'assistant' ? turn.toolCalls ?? [] : [];
+    const toolResults = turn.role === 'user' ? turn.toolResults ?? [] : [];
     // An empty assistant turn (a failed or cancelled answer) would be refused: leave it out.
-    if (text === '' && images.length === 0) continue;
-    turns.push({ role: turn.role, text, images });
+    if (text === '' && images.length === 0 && toolCalls.length === 0 && toolResults.length === 0) continue;
+    turns.push({ role: turn.role, text, images, toolCalls, toolResults });
   }
   if (!turns.some((t) => t.role === 'user')) {
     throw new ApiError({ kind: 'bad-request', userMessage: 'There is nothing to send: the conversation has no user message.', actions: [] });
@@ -191,22 +205,50 @@ function prepareTurns(request: ReasoningRequest): PreparedTurn[] {
   return turns;
 }
 
-function chatMessage(turn: PreparedTurn): ChatMessage {
-  if (turn.images.length === 0) return { role: turn.role, content: turn.text };
+function chatContent(turn: PreparedTurn): string | ChatContentPart[] {
+  if (turn.images.length === 0) return turn.text;
   const parts: ChatContentPart[] = [];
   if (turn.text !== '') parts.push({ type: 'text', text: turn.text });
   for (const image of turn.images) {
     parts.push({ type: 'image_url', image_url: image.detail ? { url: image.url, detail: image.detail } : { url: image.url } });
   }
-  return { role: turn.role, content: parts };
+  return parts;
 }
 
-function responsesMessage(turn: PreparedTurn): ResponsesInputMessage {
-  if (turn.images.length === 0) return { role: turn.role, content: turn.text };
+/** A turn's messages: tool results first (answering the previous turn's calls), then its own message. */
+function chatMessages(turn: PreparedTurn): ChatMessage[] {
+  if (turn.role === 'assistant') {
+    if (turn.toolCalls.length === 0) return [{ role: 'assistant', content: chatContent(turn) }];
+    // The gateway's schema takes no null content: a turn that only called tools has none.
+    return [{
+      role: 'assistant', ...(turn.text === '' ? {} : { content: turn.text }),
+      tool_calls: turn.toolCalls.map((call) => ({ id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } })),
+    }];
+  }
+  const messages: ChatMessage[] = turn.toolResults.map((result) => ({ role: 'tool', tool_call_id: result.callId, content: result.text }));
+  if (turn.text !== '' || turn.images.length > 0) messages.push({ role: 'user', content: chatContent(turn) });
+  return messages;
+}
+
+function responsesContent(turn: PreparedTurn): string | ResponsesContentPart[] {
+  if (turn.images.length === 0) return turn.text;
   const parts: ResponsesContentPart[] = [];
   if (turn.text !== '') parts.push({ type: 'input_text', text: turn.text });
   for (const image of turn.images) parts.push({ type: 'input_image', image_url: image.url, detail: image.detail ?? 'auto' });
-  return { role: turn.role, content: parts };
+  return parts;
+}
+
+function responsesItems(turn: PreparedTurn): ResponsesInputMessage[] {
+  const items: ResponsesInputMessage[] = turn.toolResults.map((result) => ({ type: 'function_call_output', call_id: result.callId, output: result.text }));
+  if (turn.text !== '' || turn.images.length > 0) items.push({ role: turn.role, content: responsesContent(turn) });
+  for (const call of turn.toolCalls) items.push({ type: 'function_call', call_id: call.id, name: call.name, arguments: call.arguments });
+  return items;
+}
+
+const NO_PARAMETERS = { type: 'object', properties: {} };
+
+function toolParameters(tool: ToolSpec): object {
+  return tool.parameters ?? NO_PARAMETERS;
 }
 
 /** The chat completions body (o1, o3, o3-mini and user models with `api: "chat"`). */
@@ -215,8 +257,12 @@ export function buildChatBody(request: ReasoningRequest, opts: BuildOptions = {}
   const messages: ChatMessage[] = [];
   const instructions = request.instructions?.trim();
   if (instructions) messages.push({ role: 'developer', content: instructions });
-  for (const turn of prepareTurns(request)) messages.push(chatMessage(turn));
+  for (const turn of prepareTurns(request)) messages.push(...chatMessages(turn));
   const body: ChatCompletionsBody = { model: model.model, messages, reasoning_effort: request.effort };
+  if (request.tools && request.tools.length > 0) {
+    body.tools = request.tools.map((tool) => ({ type: 'function', function: { name: tool.name, description: tool.description, parameters: toolParameters(tool) } }));
+    if (request.toolChoice) body.tool_choice = request.toolChoice;
+  }
   const max = effectiveMaxOutputTokens(model, request.maxOutputTokens);
   if (max !== undefined) body.max_completion_tokens = max;
   if (opts.stream ?? request.stream) {
@@ -232,9 +278,13 @@ export function buildResponsesBody(request: ReasoningRequest, opts: BuildOptions
   const background = opts.background ?? (request.background === true && model.capabilities.background);
   const body: ResponsesBody = {
     model: model.model,
-    input: prepareTurns(request).map(responsesMessage),
+    input: prepareTurns(request).flatMap(responsesItems),
     reasoning: { effort: request.effort },
   };
+  if (request.tools && request.tools.length > 0) {
+    body.tools = request.tools.map((tool) => ({ type: 'function', name: tool.name, description: tool.description, parameters: toolParameters(tool), strict: false }));
+    if (request.toolChoice) body.tool_choice = request.toolChoice;
+  }
   const instructions = request.instructions?.trim();
   if (instructions) body.instructions = instructions;
   const max = effectiveMaxOutputTokens(model, request.maxOutputTokens);

@@ -48,6 +48,9 @@ export function applyStreamEvent(answer: AnswerParts, event: StreamEvent): Answe
       // The failure itself is settled once, by settleTurn, from the run's result.
       if (event.error.requestId && !answer.requestId) answer.requestId = event.error.requestId;
       return 'none';
+    case 'toolCall':
+      // Only VS Code's language-model API offers tools; Reasoner's own surfaces never get calls.
+      return 'none';
   }
 }
 

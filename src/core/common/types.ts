@@ -30,11 +30,35 @@ export interface ImageInput {
   readonly detail?: 'low' | 'high' | 'auto';
 }
 
+/** A function the model may call (VS Code's language-model tools): JSON Schema for its input. */
+export interface ToolSpec {
+  readonly name: string;
+  readonly description: string;
+  readonly parameters?: object;
+}
+
+/** A call the model made: `arguments` is the JSON text it wrote. */
+export interface ToolCall {
+  readonly id: string;
+  readonly name: string;
+  readonly arguments: string;
+}
+
+/** What a tool call gave back, sent with the next user turn. */
+export interface ToolResult {
+  readonly callId: string;
+  readonly text: string;
+}
+
 export interface Turn {
   readonly role: 'user' | 'assistant';
   readonly text: string;
   readonly context?: readonly CodeContext[];
   readonly images?: readonly ImageInput[];
+  /** Assistant turns: the tools the model called. */
+  readonly toolCalls?: readonly ToolCall[];
+  /** User turns: the results of the previous turn's calls, sent before the text. */
+  readonly toolResults?: readonly ToolResult[];
 }
 
 /**
@@ -55,6 +79,10 @@ export interface ReasoningRequest {
   readonly reasoningSummary: boolean;
   /** Responses API only, where capabilities.background: start in background mode and poll. */
   readonly background?: boolean;
+  /** Functions the model may call; their calls come back as `toolCall` events. */
+  readonly tools?: readonly ToolSpec[];
+  /** `required`: the model must call one of `tools`. */
+  readonly toolChoice?: 'auto' | 'required';
 }
 
 export interface Usage {
@@ -75,6 +103,8 @@ export type StreamEvent =
   | { readonly type: 'request'; readonly requestId?: string; readonly api: ModelApi; readonly url: string }
   | { readonly type: 'text'; readonly delta: string }
   | { readonly type: 'reasoning'; readonly delta: string }
+  /** A complete tool call (its arguments whole), before the finish. */
+  | { readonly type: 'toolCall'; readonly call: ToolCall }
   | { readonly type: 'usage'; readonly usage: Usage }
   /** Progress while nothing else arrives (background polling, retries, waiting on o3-pro). */
   | { readonly type: 'progress'; readonly elapsedMs: number; readonly status: string }

@@ -8,7 +8,7 @@
 
 import { ApiError, type ApiErrorKind } from '../common/errors';
 import type { SseMessage } from './sse';
-import type { FinishReason, ModelApi, StreamEvent, Usage } from '../common/types';
+import type { FinishReason, ModelApi, StreamEvent, ToolCall, Usage } from '../common/types';
 
 type Json = Record<string, unknown>;
 
@@ -182,6 +182,8 @@ class ChatTranslator implements StreamTranslator {
   private finish: FinishReason | undefined;
   private usage: unknown;
   private meta: unknown;
+  /** Tool calls arrive in pieces, keyed by their index: the id and name first, then the arguments' text. */
+  private readonly calls = new Map<number, { id: string; name: string; arguments: string }>();
 
   constructor(private readonly ctx: TranslatorContext) {}
 
@@ -218,6 +220,7 @@ class ChatTranslator implements StreamTranslator {
         this.delivered = true;
         events.push({ type: 'text', delta: text });
       }
+      if (Array.isArray(delta.tool_calls)) this.collectCalls(delta.tool_calls);
       if (typeof choice.finish_reason === 'string') this.finish = chatFinishReason(choice.finish_reason);
     }
     return events;
@@ -230,9 +233,23 @@ class ChatTranslator implements StreamTranslator {
     return [{ type: 'error', error: endedEarly(this.ctx) }];
   }
 
+  private collectCalls(pieces: unknown[]): void {
+    for (const piece of pieces) {
+      if (!isRecord(piece)) continue;
+      const index = num(piece.index) ?? 0;
+      const call = this.calls.get(index) ?? { id: '', name: '', arguments: '' };
+      const fn = isRecord(piece.function) ? piece.function : {};
+      call.id ||= str(piece.id) ?? '';
+      call.name += str(fn.name) ?? '';
+      call.arguments += str(fn.arguments) ?? '';
+      this.calls.set(index, call);
+    }
+  }
+
   private terminal(): StreamEvent[] {
     this.done = true;
-    const events: StreamEvent[] = [];
+    const events: StreamEvent[] = [...this.calls.entries()].sort(([a], [b]) => a - b).flatMap(([index, call]) => toolCallEvent(call, index));
+    if (events.length > 0) this.delivered = true;
     const usage = chatUsage(this.usage, this.meta);
     if (usage) events.push({ type: 'usage', usage });
     events.push({ type: 'finish', reason: this.finish ?? 'stop' });
@@ -246,6 +263,7 @@ class ResponsesTranslator implements StreamTranslator {
   responseId: string | undefined;
   private sawText = false;
   private sawReasoning = false;
+  private readonly sawCalls = new Set<string>();
 
   constructor(private readonly ctx: TranslatorContext) {}
 
@@ -278,6 +296,8 @@ class ResponsesTranslator implements StreamTranslator {
       case 'response.output_text.delta':
       case 'response.refusal.delta':
         return this.text(str(json.delta) ?? '');
+      case 'response.output_item.done':
+        return this.call(json.item);
       case 'response.completed':
       case 'response.incomplete':
       case 'response.cancelled':
@@ -320,6 +340,15 @@ class ResponsesTranslator implements StreamTranslator {
     return [{ type: 'reasoning', delta }];
   }
 
+  /** A finished `function_call` item: one tool call, told once. */
+  private call(item: unknown): StreamEvent[] {
+    const call = functionCall(item);
+    if (!call || this.sawCalls.has(call.id)) return [];
+    this.sawCalls.add(call.id);
+    this.delivered = true;
+    return [{ type: 'toolCall', call }];
+  }
+
   private finishWith(response: unknown): StreamEvent[] {
     this.done = true;
     const record = isRecord(response) ? response : {};
@@ -329,11 +358,26 @@ class ResponsesTranslator implements StreamTranslator {
     const collected = collectResponseOutput(record);
     if (!this.sawReasoning && collected.reasoning) events.push(...this.reasoning(collected.reasoning));
     if (!this.sawText && collected.text) events.push(...this.text(collected.text));
+    for (const item of Array.isArray(record.output) ? record.output : []) events.push(...this.call(item));
     const usage = responsesUsage(record.usage, record.meta);
     if (usage) events.push({ type: 'usage', usage });
     events.push({ type: 'finish', reason: responsesFinishReason(record) });
     return events;
   }
+}
+
+/** A complete chat tool call as an event; a call without a name is left out. */
+function toolCallEvent(call: { id: string; name: string; arguments: string }, index: number): StreamEvent[] {
+  if (call.name === '') return [];
+  return [{ type: 'toolCall', call: { id: call.id || `call_${index}`, name: call.name, arguments: call.arguments || '{}' } }];
+}
+
+/** A responses `function_call` output item as a call. */
+function functionCall(item: unknown): ToolCall | undefined {
+  if (!isRecord(item) || item.type !== 'function_call') return undefined;
+  const name = str(item.name);
+  if (!name) return undefined;
+  return { id: str(item.call_id) ?? str(item.id) ?? name, name, arguments: str(item.arguments) || '{}' };
 }
 
 export function responsesFinishReason(response: Json): FinishReason {
@@ -388,6 +432,11 @@ export function chatCompletionEvents(json: unknown, ctx: TranslatorContext = {})
   if (reasoning) events.push({ type: 'reasoning', delta: reasoning });
   const text = str(message.content) || str(message.refusal) || '';
   if (text) events.push({ type: 'text', delta: text });
+  (Array.isArray(message.tool_calls) ? message.tool_calls : []).forEach((call, index) => {
+    if (!isRecord(call)) return;
+    const fn = isRecord(call.function) ? call.function : {};
+    events.push(...toolCallEvent({ id: str(call.id) ?? '', name: str(fn.name) ?? '', arguments: str(fn.arguments) ?? '' }, index));
+  });
   const usage = chatUsage(json.usage, json.meta);
   if (usage) events.push({ type: 'usage', usage });
   events.push({ type: 'finish', reason: typeof choice.finish_reason === 'string' ? chatFinishReason(choice.finish_reason) : 'stop' });
@@ -413,6 +462,10 @@ export function responseEvents(json: unknown, ctx: TranslatorContext = {}): Stre
   const collected = collectResponseOutput(json);
   if (collected.reasoning) events.push({ type: 'reasoning', delta: collected.reasoning });
   if (collected.text) events.push({ type: 'text', delta: collected.text });
+  for (const item of Array.isArray(json.output) ? json.output : []) {
+    const call = functionCall(item);
+    if (call) events.push({ type: 'toolCall', call });
+  }
   if (usage) events.push({ type: 'usage', usage });
   events.push({ type: 'finish', reason: responsesFinishReason(json) });
   return events;

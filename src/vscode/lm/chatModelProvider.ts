@@ -53,9 +53,14 @@ export class ReasonerChatModelProvider extends Disposable implements vscode.Lang
         ...(effort ? { effort } : {}),
         ...(request.instructions ? { instructions: request.instructions } : {}),
         turns: request.turns,
+        ...(options.tools && options.tools.length > 0 ? {
+          tools: options.tools.map((tool) => ({ name: tool.name, description: tool.description, ...(tool.inputSchema ? { parameters: tool.inputSchema } : {}) })),
+          toolChoice: options.toolMode === vscode.LanguageModelChatToolMode.Required ? 'required' as const : 'auto' as const,
+        } : {}),
         signal: abort.signal,
         onEvent: (event) => {
           if (event.type === 'text' && event.delta !== '') progress.report(new vscode.LanguageModelTextPart(event.delta));
+          else if (event.type === 'toolCall') progress.report(new vscode.LanguageModelToolCallPart(event.call.id, event.call.name, toolInput(event.call.arguments)));
         },
       });
       if (result.error?.kind === 'cancelled' && token.isCancellationRequested) throw new vscode.CancellationError();
@@ -84,7 +89,7 @@ function modelInformation(model: ModelInfo, maxOutputTokens: number | null): vsc
     tooltip: model.description,
     detail: 'Reasoner',
     ...tokenLimits(model, maxOutputTokens),
-    capabilities: { imageInput: model.capabilities.imageInput, toolCalling: false },
+    capabilities: { imageInput: model.capabilities.imageInput, toolCalling: true },
   };
 }
 
@@ -100,10 +105,24 @@ function toLmMessage(message: vscode.LanguageModelChatRequestMessage): LmMessage
   return { role, parts: message.content.flatMap(toLmParts) };
 }
 
+/** A call's arguments as the object VS Code hands to the tool; text that is not a JSON object gives `{}`. */
+function toolInput(json: string): object {
+  try {
+    const value: unknown = JSON.parse(json);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : {};
+  } catch {
+    return {};
+  }
+}
+
 function toLmParts(part: unknown): LmPart[] {
   if (part instanceof vscode.LanguageModelTextPart) return [{ kind: 'text', text: part.value }];
+  if (part instanceof vscode.LanguageModelToolCallPart) {
+    return [{ kind: 'toolCall', call: { id: part.callId, name: part.name, arguments: JSON.stringify(part.input ?? {}) } }];
+  }
   if (part instanceof vscode.LanguageModelToolResultPart) {
-    return part.content.flatMap((inner) => inner instanceof vscode.LanguageModelTextPart ? [{ kind: 'text' as const, text: inner.value }] : []);
+    const text = part.content.flatMap((inner) => inner instanceof vscode.LanguageModelTextPart ? [inner.value] : []).join('');
+    return [{ kind: 'toolResult', result: { callId: part.callId, text } }];
   }
   // Data parts (images, text attachments) are read by shape: their class is newer than the API this extension requires.
   if (isDataPart(part)) {

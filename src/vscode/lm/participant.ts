@@ -123,7 +123,8 @@ export class ReasonerParticipant extends Disposable {
       };
       stream.button({ command: COMMANDS.reviewProposal, title: vscode.l10n.t('Review as Diff'), arguments: [argument] });
     }
-    stream.markdown(`\n\n---\n\n${inertMarkdown(footer(result))}\n`);
+    // A `$` would start math in the Chat view's Markdown: the cost is text.
+    stream.markdown(`\n\n---\n\n${inertMarkdown(footer(result)).replaceAll('$', '\\$')}\n`);
     return { metadata: metadata('complete') };
   }
 }
