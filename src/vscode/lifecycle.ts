@@ -51,3 +51,14 @@ export abstract class Disposable implements vscode.Disposable {
     this.store.dispose();
   }
 }
+
+/**
+ * An AbortSignal that follows a cancellation token: aborted at once when the
+ * token already is, and whenever it fires. `dispose` stops following.
+ */
+export function abortOnCancel(token: vscode.CancellationToken): { readonly signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  if (token.isCancellationRequested) controller.abort();
+  const listener = token.onCancellationRequested(() => controller.abort());
+  return { signal: controller.signal, dispose: () => listener.dispose() };
+}

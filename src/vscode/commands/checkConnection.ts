@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { COMMANDS } from '../../core/common/commands';
 import { checkConnection, type AuthOutcome } from '../../core/node/connectionCheck';
 import { readNetworkSettings, readSettings } from '../config';
+import { abortOnCancel } from '../lifecycle';
 import type { Services } from '../services';
 
 /** The cheapest way to prove the key: the smallest model, low effort, a one-word answer. */
@@ -19,11 +20,10 @@ export function registerCheckConnection(services: Services): vscode.Disposable {
     const report = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reasoner: checking the connection…'), cancellable: true },
       (_progress, token) => {
-        const controller = new AbortController();
-        const cancelled = token.onCancellationRequested(() => controller.abort());
+        const cancellation = abortOnCancel(token);
         const authenticate = async (): Promise<AuthOutcome> => {
           const result = await services.runner.run({
-            source: 'check-connection', modelId: CHECK_MODEL_ID, effort: 'low', signal: controller.signal,
+            source: 'check-connection', modelId: CHECK_MODEL_ID, effort: 'low', signal: cancellation.signal,
             turns: [{ role: 'user', text: CHECK_PROMPT }],
           });
           if (result.error) return { ok: false, detail: result.error.detail ?? result.error.kind, error: result.error };
@@ -32,7 +32,7 @@ export function registerCheckConnection(services: Services): vscode.Disposable {
           return { ok: true, detail: `the gateway accepted the key; ${result.model?.label ?? CHECK_MODEL_ID} answered in ${result.elapsedMs} ms${spent}` };
         };
         return checkConnection({ baseUrl: settings.baseUrl, network: readNetworkSettings(), authenticate })
-          .finally(() => cancelled.dispose());
+          .finally(() => cancellation.dispose());
       });
     services.log.info(`Connection check:\n${report.text}`);
     if (options?.show !== false) {

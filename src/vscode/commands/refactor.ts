@@ -5,6 +5,7 @@ import { DEFAULT_REFACTOR_REQUEST, extractCode, INSTRUCTIONS } from '../../core/
 import { proposalTarget } from '../diff/diffPreview';
 import { offerProposal } from '../diff/offerProposal';
 import { codeFromEditor, requireEditor } from '../editorContext';
+import { abortOnCancel } from '../lifecycle';
 import { errorActions } from '../notify';
 import type { Services } from '../services';
 
@@ -35,8 +36,7 @@ export function registerRefactor(services: Services): vscode.Disposable {
     const target = proposalTarget(code.document, code.range);
 
     const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Reasoner', cancellable: true }, async (progress, token) => {
-      const abort = new AbortController();
-      const cancel = token.onCancellationRequested(() => abort.abort());
+      const cancellation = abortOnCancel(token);
       const started = Date.now();
       const label = `Refactoring: ${request}`;
       progress.report({ message: label });
@@ -46,12 +46,12 @@ export function registerRefactor(services: Services): vscode.Disposable {
           source: 'palette:refactor',
           instructions: INSTRUCTIONS.refactor,
           turns: [{ role: 'user', text: `Refactor this code: ${request}`, context: [code.context] }],
-          signal: abort.signal,
+          signal: cancellation.signal,
           retry: () => refactor(request),
         });
       } finally {
         clearInterval(tick);
-        cancel.dispose();
+        cancellation.dispose();
       }
     });
     if (result.error) {

@@ -6,7 +6,7 @@ import { REASONING_EFFORTS, type ReasoningEffort } from '../../core/common/types
 import { isImageMimeType } from '../../core/common/images';
 import { onDidChangeSettings, readSettings } from '../config';
 import { withoutLinks } from '../notify';
-import { Disposable } from '../lifecycle';
+import { abortOnCancel, Disposable } from '../lifecycle';
 import type { RequestRunner } from '../runner';
 import type { ApiKeyStore } from '../secrets';
 
@@ -42,9 +42,7 @@ export class ReasonerChatModelProvider extends Disposable implements vscode.Lang
   ): Promise<void> {
     const request = requestFromLmMessages(messages.map(toLmMessage));
     if (request.turns.at(-1)?.role !== 'user') throw new Error(vscode.l10n.t('Reasoner needs a user message last in a language model request.'));
-    const abort = new AbortController();
-    const cancelled = token.onCancellationRequested(() => abort.abort());
-    if (token.isCancellationRequested) abort.abort();
+    const cancellation = abortOnCancel(token);
     try {
       const effort = effortOption(options.modelOptions);
       const result = await this.runner.run({
@@ -57,7 +55,7 @@ export class ReasonerChatModelProvider extends Disposable implements vscode.Lang
           tools: options.tools.map((tool) => ({ name: tool.name, description: tool.description, ...(tool.inputSchema ? { parameters: tool.inputSchema } : {}) })),
           toolChoice: options.toolMode === vscode.LanguageModelChatToolMode.Required ? 'required' as const : 'auto' as const,
         } : {}),
-        signal: abort.signal,
+        signal: cancellation.signal,
         onEvent: (event) => {
           if (event.type === 'text' && event.delta !== '') progress.report(new vscode.LanguageModelTextPart(event.delta));
           else if (event.type === 'toolCall') progress.report(new vscode.LanguageModelToolCallPart(event.call.id, event.call.name, toolInput(event.call.arguments)));
@@ -71,7 +69,7 @@ export class ReasonerChatModelProvider extends Disposable implements vscode.Lang
       }
       if (result.text === '' && result.notice) throw new Error(result.notice);
     } finally {
-      cancelled.dispose();
+      cancellation.dispose();
     }
   }
 

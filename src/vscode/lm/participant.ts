@@ -9,7 +9,7 @@ import { COMMANDS } from '../../core/common/commands';
 import { DEFAULT_REFACTOR_REQUEST, extractCode, FenceStripper, INSTRUCTIONS } from '../../core/common/prompts';
 import type { CodeContext, Turn } from '../../core/common/types';
 import { codeContextFor, codeFromEditor, fileContext } from '../editorContext';
-import { Disposable } from '../lifecycle';
+import { abortOnCancel, Disposable } from '../lifecycle';
 import { withoutLinks } from '../notify';
 import type { RequestRunner, RunResult } from '../runner';
 import type { ProposalArgument } from '../commands/reviewProposal';
@@ -61,10 +61,8 @@ export class ReasonerParticipant extends Disposable {
     }
     for (const used of code) stream.reference(used.location);
     const task = participantTask(command, request.prompt);
-    const modelId = request.model?.vendor === LM_VENDOR ? request.model.id : undefined;
-    const abort = new AbortController();
-    const cancelled = token.onCancellationRequested(() => abort.abort());
-    if (token.isCancellationRequested) abort.abort();
+    const reasonerModel = request.model?.vendor === LM_VENDOR ? request.model : undefined;
+    const cancellation = abortOnCancel(token);
 
     const markdown = new InertMarkdownStream();
     const fences = task.codeOnly ? new FenceStripper() : undefined;
@@ -78,13 +76,13 @@ export class ReasonerParticipant extends Disposable {
     let reasoning = false;
     let result: RunResult;
     try {
-      stream.progress(vscode.l10n.t('Asking {0}…', request.model?.vendor === LM_VENDOR ? request.model.name : vscode.l10n.t('the selected model')));
+      stream.progress(vscode.l10n.t('Asking {0}…', reasonerModel?.name ?? vscode.l10n.t('the selected model')));
       result = await this.runner.run({
         source: `participant:${command ?? 'ask'}`,
-        ...(modelId ? { modelId } : {}),
+        ...(reasonerModel ? { modelId: reasonerModel.id } : {}),
         instructions: INSTRUCTIONS[task.task],
         turns: [...historyTurns(context), { role: 'user', text: task.text, context: code.map((used) => used.context) }],
-        signal: abort.signal,
+        signal: cancellation.signal,
         onEvent: (event) => {
           if (event.type === 'text') show(fences ? fences.push(event.delta) : event.delta);
           else if (event.type === 'reasoning' && !reasoning) {
@@ -94,7 +92,7 @@ export class ReasonerParticipant extends Disposable {
         },
       });
     } finally {
-      cancelled.dispose();
+      cancellation.dispose();
     }
     if (fences) {
       show(fences.end());
