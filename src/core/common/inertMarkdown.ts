@@ -1,328 +1,393 @@
 /**
  * Model text made safe for VS Code's own Markdown surfaces (comment threads,
- * hovers), which fetch images and, with HTML on, render tags:
+ * hovers, the Chat view), which fetch images, render tags and follow links:
  *
- * - raw HTML shows as text (`<` is escaped), so no tag, handler or style gets through;
- * - an image becomes a plain link (`![x](url)` shows as "!" and a link to url), so
- *   nothing is fetched without a click;
- * - a link to anything but http(s) or mailto (`command:`, `javascript:`, `vscode:`, look-alikes…)
- *   shows as text, inline or as a reference definition;
- * - code spans and fenced blocks are left exactly as they are (they render as text anyway).
+ * - the text is parsed by markdown-it, the renderer that defines the syntax, and
+ *   written out again from its tokens: headings, lists, quotes, tables, emphasis,
+ *   code and web links keep their form, and every other piece of the answer is
+ *   written as escaped text, so nothing in it can form syntax of its own;
+ * - raw HTML is text (`<` is escaped);
+ * - an image becomes a plain link to its address (`!` and a link), so nothing is
+ *   fetched without a click; an image or link to anything but http(s) or mailto
+ *   (`command:`, `vscode:`, `data:`, relative or entity-encoded look-alikes) is text;
+ * - reference definitions are text, so no line later in an answer changes what
+ *   an earlier one shows (which also lets an answer be converted as it streams).
  *
- * One pass over the text, linear in its length whatever it holds: it is foreign.
+ * Foreign text: linear in its length (markdown-it's own limits), never throws.
  */
+import MarkdownIt from 'markdown-it';
+import type Token from 'markdown-it/lib/token.mjs';
 
-const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})/;
+const parser = new MarkdownIt('commonmark', { html: false, linkify: true }).enable(['table', 'strikethrough', 'linkify']);
+parser.block.ruler.disable('reference');
+parser.linkify.set({ fuzzyLink: false, fuzzyEmail: false, fuzzyIP: false });
+
+/** The block separator of the text this module writes. */
+export const BLOCK_SEPARATOR = '\n\n';
 
 export function inertMarkdown(text: string): string {
-  const lines = text.split('\n');
-  const out: string[] = [];
-  let fence: string | undefined;
-  let paragraph: string[] = [];
-  const flushParagraph = () => {
-    if (paragraph.length > 0) out.push(escapeOutsideCode(paragraph.join('\n')));
-    paragraph = [];
-  };
-  for (const line of lines) {
-    if (fence !== undefined) {
-      out.push(line);
-      const close = FENCE_OPEN.exec(line)?.[1];
-      if (close !== undefined && close[0] === fence[0] && close.length >= fence.length && line.trim() === close) fence = undefined;
-      continue;
+  const source = normalizeNewlines(text);
+  const lines = source.split('\n');
+  const siblings: Siblings = { listMarker: undefined };
+  return topLevelBlocks(parseBlocks(source)).map((block) => writeTopLevel(block, lines, siblings)).filter((block) => block !== '').join(BLOCK_SEPARATOR);
+}
+
+/** Line endings as markdown-it reads them (`\r\n` and `\r` are newlines, NUL is U+FFFD). */
+export function normalizeNewlines(text: string): string {
+  return text.replace(/\r\n?/g, '\n').replace(/\0/g, '\uFFFD');
+}
+
+export function parseBlocks(source: string): Token[] {
+  return parser.parse(source, {});
+}
+
+/** One block at the top of the document: its tokens, and the source lines it spans. */
+export interface TopLevelBlock {
+  readonly tokens: readonly Token[];
+  readonly startLine: number;
+  readonly endLine: number;
+}
+
+export function topLevelBlocks(tokens: readonly Token[]): TopLevelBlock[] {
+  const blocks: TopLevelBlock[] = [];
+  let depth = 0;
+  let start = 0;
+  tokens.forEach((token, index) => {
+    if (depth === 0) start = index;
+    depth += token.nesting;
+    if (depth === 0) {
+      const map = tokens[start]!.map ?? [0, 0];
+      blocks.push({ tokens: tokens.slice(start, index + 1), startLine: map[0], endLine: map[1] });
     }
-    const open = FENCE_OPEN.exec(line)?.[1];
-    if (open !== undefined) {
-      flushParagraph();
-      fence = open;
-      out.push(line);
-      continue;
-    }
-    paragraph.push(line);
-  }
-  flushParagraph();
-  return out.join('\n');
+  });
+  return blocks;
+}
+
+/** The marker of the list written last among a block's children, if the last child was a list. */
+export interface Siblings {
+  listMarker: string | undefined;
 }
 
 /**
- * {@link inertMarkdown} for an answer that arrives in pieces, for surfaces that
- * append what they are given (VS Code's Chat view). What `push` returns,
- * followed by what `end` returns, is exactly `inertMarkdown(whole answer)`;
- * text is handed on as soon as nothing that may still arrive can change how
- * it is escaped: word by word in prose, line by line where a line could open or
- * close a fence or define a link, and from an unclosed code span on only once
- * it closes.
+ * A fence at the top of the document has its content written line by line, so that a
+ * stream can hand it on as it arrives: each line as markdown-it read it, or as written in
+ * the source where that reading would close the fence (it did not close it there).
  */
-export class InertMarkdownStream {
-  /** The open fence's marker, as in inertMarkdown. */
-  private fence: string | undefined;
-  /** Text received and not handed on. Outside a fence: the paragraph's tail; inside one: the current line. */
-  private held = '';
-  /** `held` begins after the start of its line (the line's beginning was handed on). */
-  private heldMidLine = false;
-  /** Where the current line starts in `held` (-1: before it), and the line so far. */
-  private lineStart = 0;
-  private line = '';
-  /** How the current line begins, which decides whether part of it may be handed on. */
-  private head: LineHead = { state: 'indent', spaces: 0 };
-  /** Scanning `held` for code spans: the open span's backtick count, the run being counted, a pending backslash. */
-  private openRun: number | undefined;
-  private run = 0;
-  private escaped = false;
-  /** The last character scanned, and whether a link destination is still to come (after `](` or `]:`, blanks and one `<`). */
-  private previous = '';
-  private destination: 'none' | 'open' | 'angle' = 'none';
-  /** In `held`: just after the last whitespace outside a code span and not before a link destination: a place where it can be cut. */
-  private lastBreak = 0;
+export function writeTopLevel(block: TopLevelBlock, lines: readonly string[], siblings: Siblings): string {
+  const first = block.tokens[0]!;
+  if (first.type !== 'fence') return writeSibling(block.tokens, siblings);
+  siblings.listMarker = undefined;
+  return `${fenceOpener(first)}\n${fenceContent(first, lines.slice(block.startLine + 1))}${first.markup}`;
+}
 
-  /** Takes the next piece of the answer; returns the inert Markdown that can be shown now. */
-  push(delta: string): string {
-    let out = '';
-    let from = 0;
-    for (;;) {
-      const newline = delta.indexOf('\n', from);
-      const piece = newline < 0 ? delta.slice(from) : delta.slice(from, newline + 1);
-      if (piece !== '') out += this.take(piece);
-      if (newline < 0) break;
-      from = newline + 1;
-    }
-    return out + this.handOnPartialLine();
+/** Whether markdown-it found the fence's closing line (its map then spans one line more than its content). */
+export function isClosedFence(fence: Token): boolean {
+  const [start, end] = fence.map ?? [0, 0];
+  return end - start - contentLines(fence).length === 2;
+}
+
+export function fenceOpener(fence: Token): string {
+  return `${fence.markup}${languageOf(fence.info)}`;
+}
+
+/** The fence's content lines, each ending in a newline; `sourceLines` are the source lines from its first content line on. */
+export function fenceContent(fence: Token, sourceLines: readonly string[]): string {
+  return writeFenceLines(fence.markup, contentLines(fence), sourceLines);
+}
+
+export function writeFenceLines(markup: string, lines: readonly string[], sourceLines: readonly string[]): string {
+  return lines.map((line, index) => `${closesFence(markup, line) ? sourceLines[index] ?? '' : line}\n`).join('');
+}
+
+export function contentLines(fence: Token): string[] {
+  if (fence.content === '') return [];
+  const lines = fence.content.split('\n');
+  if (fence.content.endsWith('\n')) lines.pop();
+  return lines;
+}
+
+/** Whether `line` closes a fence opened with `markup` (only a line of at most three spaces and a fence character can). */
+function closesFence(markup: string, line: string): boolean {
+  if (!/^ {0,3}[`~]/.test(line)) return false;
+  const [token] = parseBlocks(`${markup}\n${line}\n`);
+  return token?.type === 'fence' && isClosedFence(token);
+}
+
+function languageOf(info: string): string {
+  const word = info.trim().split(/\s+/)[0] ?? '';
+  return /^[\w+#.-]{1,40}$/.test(word) ? word : '';
+}
+
+/** Blocks written from their tokens; `tight` joins siblings with one newline, as in a tight list item. */
+function writeBlocks(tokens: readonly Token[], tight: boolean): string {
+  const out: string[] = [];
+  const siblings: Siblings = { listMarker: undefined };
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    const close = token.nesting === 1 ? closingIndex(tokens, i) : i;
+    out.push(writeSibling(tokens.slice(i, close + 1), siblings));
+    i = close;
   }
+  return out.filter((block) => block !== '').join(tight ? '\n' : BLOCK_SEPARATOR);
+}
 
-  /** The rest, once the answer is complete. */
-  end(): string {
-    const rest = this.fence !== undefined ? this.held : escapeOutsideCode(this.held, this.heldMidLine);
-    this.held = '';
-    return rest;
+function closingIndex(tokens: readonly Token[], open: number): number {
+  let depth = 0;
+  for (let i = open; i < tokens.length; i++) {
+    depth += tokens[i]!.nesting;
+    if (depth === 0) return i;
   }
+  return tokens.length - 1;
+}
 
-  /** A piece that holds at most one newline, at its end. */
-  private take(piece: string): string {
-    // Only the piece is read here: indexing the growing `held` would copy it each time.
-    if (this.fence === undefined) this.scan(piece, this.held.length);
-    this.held += piece;
-    this.line += piece;
-    const next = this.fence === undefined ? nextHead : nextHeadInFence;
-    for (const char of piece) if (char !== '\n') this.head = next(this.head, char);
-    return piece.endsWith('\n') ? this.lineEnded() : '';
+const OTHER_MARKER: Readonly<Record<string, string>> = { '-': '*', '*': '-', '+': '-', '.': ')', ')': '.' };
+
+/**
+ * A block among siblings. markdown-it ends a list and begins another with the same marker in
+ * a few cases (an empty item and blank lines); written alike they would read as one list, so
+ * the second takes the other marker.
+ */
+function writeSibling(tokens: readonly Token[], siblings: Siblings): string {
+  const first = tokens[0]!;
+  if (first.type !== 'bullet_list_open' && first.type !== 'ordered_list_open') {
+    siblings.listMarker = undefined;
+    return writeBlock(tokens);
   }
+  const marker = first.markup === siblings.listMarker ? OTHER_MARKER[first.markup] ?? first.markup : first.markup;
+  siblings.listMarker = marker;
+  return writeList(tokens.slice(1, -1), marker);
+}
 
-  private lineEnded(): string {
-    const line = this.line.slice(0, -1);
-    this.line = '';
-    let out = '';
-    if (this.fence !== undefined) {
-      out = this.held;
-      this.held = '';
-      const close = this.lineStart >= 0 ? FENCE_OPEN.exec(line)?.[1] : undefined;
-      if (close !== undefined && close[0] === this.fence[0] && close.length >= this.fence.length && line.trim() === close) this.fence = undefined;
-    } else {
-      const open = this.lineStart >= 0 ? FENCE_OPEN.exec(line)?.[1] : undefined;
-      if (open !== undefined) {
-        out = escapeOutsideCode(this.held.slice(0, this.lineStart), this.heldMidLine) + this.held.slice(this.lineStart);
-        this.held = '';
-        this.fence = open;
-      } else if (this.openRun === undefined && this.destination === 'none') {
-        out = escapeOutsideCode(this.held, this.heldMidLine);
-        this.held = '';
-      }
-    }
-    if (this.held === '') {
-      this.resetScan();
-      this.heldMidLine = false;
-    }
-    this.lineStart = this.held.length;
-    this.head = { state: 'indent', spaces: 0 };
-    return out;
-  }
-
-  /** Hands on the settled part of an unfinished line. */
-  private handOnPartialLine(): string {
-    if (this.fence !== undefined) {
-      if (this.head.state !== 'plain' || this.held === '') return '';
-      const out = this.held;
-      this.held = '';
-      this.heldMidLine = true;
-      this.lineStart = -1;
-      return out;
-    }
-    // A line that may open a fence or define a link waits until it is complete.
-    if (this.head.state !== 'plain') return '';
-    const cut = this.lastBreak;
-    if (cut === 0) return '';
-    const out = escapeOutsideCode(this.held.slice(0, cut), this.heldMidLine);
-    this.held = this.held.slice(cut);
-    this.heldMidLine = true;
-    this.lineStart = -1;
-    this.lastBreak = 0;
-    return out;
-  }
-
-  private resetScan(): void {
-    this.openRun = undefined;
-    this.run = 0;
-    this.escaped = false;
-    this.previous = '';
-    this.destination = 'none';
-    this.lastBreak = 0;
-  }
-
-  /** Follows code spans the way codeSpans() pairs them (a run is closed by the next run of the same length), and link destinations. */
-  private scan(piece: string, offset: number): void {
-    for (let i = 0; i < piece.length; i++) {
-      const char = piece[i]!;
-      const previous = this.previous;
-      this.previous = char;
-      if (this.escaped) {
-        this.escaped = false;
-        this.destination = 'none';
-        continue;
-      }
-      if (char === '`') {
-        this.run++;
-        this.destination = 'none';
-        continue;
-      }
-      if (this.run > 0) this.endRun();
-      const blank = char === ' ' || char === '\t' || char === '\n';
-      if (char === '\\') this.escaped = true;
-      if ((char === '(' || char === ':') && previous === ']') this.destination = 'open';
-      else if (char === '<' && this.destination === 'open') this.destination = 'angle';
-      else if (!blank) this.destination = 'none';
-      if (blank && this.openRun === undefined && this.destination === 'none') this.lastBreak = offset + i + 1;
-    }
-  }
-
-  private endRun(): void {
-    if (this.openRun === undefined) this.openRun = this.run;
-    else if (this.openRun === this.run) this.openRun = undefined;
-    this.run = 0;
+/** One block: `tokens` is an opening token, its content and its closing token, or one leaf token. */
+function writeBlock(tokens: readonly Token[]): string {
+  const first = tokens[0]!;
+  const inner = tokens.slice(1, -1);
+  switch (first.type) {
+    case 'paragraph_open':
+      return writeInline(inner[0]?.children ?? []);
+    case 'heading_open':
+      // One line, whatever its source: a `---` underline would read as a table's delimiter row after a line with `|`.
+      return `${'#'.repeat(Number(first.tag.slice(1)))} ${writeInline(inner[0]?.children ?? [], { singleLine: true })}`;
+    case 'blockquote_open':
+      return prefixLines(writeBlocks(inner, false), '> ', '>');
+    case 'table_open':
+      return writeTable(inner);
+    case 'fence':
+    case 'code_block':
+      return writeCode(first.content, first.type === 'fence' ? first.markup[0]! : '`', first.type === 'fence' ? first.info : '');
+    case 'hr':
+      // Not `***` or `---`: after a `*` or `-` item marker those would read as a rule of their own.
+      return '___';
+    case 'inline':
+      return writeInline(first.children ?? []);
+    default:
+      return escapeText(first.content, true);
   }
 }
 
-type LineHead =
-  /** Only spaces so far (at most three). */
-  | { readonly state: 'indent'; readonly spaces: number }
-  /** Outside a fence, a line that may open one or define a link; inside, one that may close the fence. */
-  | { readonly state: 'special' }
-  /** Nothing that follows can make the line special. */
-  | { readonly state: 'plain' };
-
-/** Outside a fence: a fence character or `[` after at most three spaces makes the line special. */
-function nextHead(head: LineHead, char: string): LineHead {
-  if (head.state !== 'indent') return head;
-  if (char === ' ') return head.spaces < 3 ? { state: 'indent', spaces: head.spaces + 1 } : { state: 'plain' };
-  return char === '`' || char === '~' || char === '[' ? { state: 'special' } : { state: 'plain' };
+function writeList(tokens: readonly Token[], markup: string): string {
+  const items: { marker: string; body: readonly Token[] }[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const open = tokens[i]!;
+    const close = closingIndex(tokens, i);
+    const marker = `${open.info}${markup}`;
+    items.push({ marker, body: tokens.slice(i + 1, close) });
+    i = close;
+  }
+  const tight = tokens.every((token) => token.type !== 'paragraph_open' || token.hidden || token.level > tokens[0]!.level + 1);
+  return items.map(({ marker, body }) => {
+    const content = writeBlocks(body, tight);
+    if (content === '') return marker;
+    const indent = ' '.repeat(marker.length + 1);
+    return `${marker} ${prefixLines(content, indent, '').slice(indent.length)}`;
+  }).join(tight ? '\n' : BLOCK_SEPARATOR);
 }
 
-/** Inside a fence: a line is special while it holds only fence characters and blanks after at most three spaces. */
-function nextHeadInFence(head: LineHead, char: string): LineHead {
-  if (head.state === 'plain') return head;
-  if (head.state === 'special') return char === '`' || char === '~' || char === ' ' || char === '\t' ? head : { state: 'plain' };
-  if (char === ' ') return head.spaces < 3 ? { state: 'indent', spaces: head.spaces + 1 } : { state: 'plain' };
-  return char === '`' || char === '~' ? { state: 'special' } : { state: 'plain' };
+function writeTable(tokens: readonly Token[]): string {
+  const rows: string[][] = [];
+  const aligns: string[] = [];
+  let row: string[] = [];
+  for (const token of tokens) {
+    if (token.type === 'tr_open') row = [];
+    else if (token.type === 'tr_close') rows.push(row);
+    else if (token.type === 'th_open') aligns.push(/text-align:(\w+)/.exec(token.attrGet('style') ?? '')?.[1] ?? '');
+    else if (token.type === 'inline') row.push(writeInline(token.children ?? [], { inTable: true, singleLine: true }));
+  }
+  const delimiter = aligns.map((align) => align === 'left' ? ':--' : align === 'right' ? '--:' : align === 'center' ? ':-:' : '---');
+  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+  const [head = [], ...body] = rows;
+  return [line(head), line(delimiter), ...body.map(line)].join('\n');
 }
 
-/** Escapes `<` and image `!` outside code spans; code spans (any backtick run closed by one of the same length) stay as they are. */
-function escapeOutsideCode(text: string, midLine = false): string {
-  const spans = codeSpans(text);
+/** Code as a fence longer than any run of its marker that starts one of its lines, so no line of it can close the fence. */
+function writeCode(content: string, markerChar: string, info: string): string {
+  let longest = 2;
+  for (const match of content.matchAll(markerChar === '`' ? /^ {0,3}(`+)/gm : /^ {0,3}(~+)/gm)) longest = Math.max(longest, match[1]!.length);
+  const fence = markerChar.repeat(longest + 1);
+  const body = content === '' || content.endsWith('\n') ? content : `${content}\n`;
+  return `${fence}${languageOf(info)}\n${body}${fence}`;
+}
+
+function prefixLines(text: string, prefix: string, emptyPrefix: string): string {
+  return text.split('\n').map((line) => (line === '' ? emptyPrefix : prefix + line)).join('\n');
+}
+
+/** Where inline text is written: table cells escape `|` in code too; headings and cells are one line; link text holds no other link. */
+interface InlineContext {
+  readonly inTable: boolean;
+  readonly singleLine: boolean;
+  readonly inLink: boolean;
+}
+
+function writeInline(tokens: readonly Token[], options: Partial<InlineContext> = {}): string {
+  return writeInlineTokens(tokens, { inTable: false, singleLine: false, inLink: false, ...options });
+}
+
+function writeInlineTokens(tokens: readonly Token[], context: InlineContext): string {
   let out = '';
-  let span = 0;
-  for (let i = 0; i < text.length; i++) {
-    const current = spans[span];
-    if (current && i === current.start) {
-      out += text.slice(current.start, current.end);
-      i = current.end - 1;
-      span++;
-      continue;
+  let lineStart = true;
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    let piece: string;
+    switch (token.type) {
+      case 'text':
+        piece = escapeText(token.content, lineStart);
+        break;
+      case 'softbreak':
+        piece = context.singleLine ? ' ' : '\n';
+        break;
+      case 'hardbreak':
+        piece = context.singleLine ? ' ' : '\\\n';
+        break;
+      case 'code_inline':
+        piece = writeCodeSpan(context.inTable ? token.content.replaceAll('|', '\\|') : token.content);
+        break;
+      case 'em_open': case 'em_close': case 'strong_open': case 'strong_close': case 's_open': case 's_close':
+        piece = token.markup;
+        break;
+      case 'link_open': {
+        const close = closingIndex(tokens, i);
+        piece = writeLink(token, tokens.slice(i + 1, close), context);
+        i = close;
+        break;
+      }
+      case 'image':
+        piece = writeImage(token, context);
+        break;
+      default:
+        piece = escapeText(token.content, lineStart);
     }
-    const char = text[i]!;
-    if (char === '\\') {
-      // An escaped character stays escaped; keep the pair together.
-      out += text.slice(i, i + 2);
-      i++;
-    } else if (char === '<') {
-      out += '\\<';
-    } else if (char === '!' && text[i + 1] === '[') {
-      out += '\\!';
-    } else if (char === ']' && text[i + 1] === '(' && !isWebDestination(text, i + 2)) {
-      out += ']\\(';
-      i++;
-    } else if (char === '[' && atLineStart(text, i, midLine) && isUnsafeDefinition(text, i)) {
-      out += '\\[';
-    } else {
-      out += char;
-    }
+    if (piece === '') continue;
+    out += piece;
+    lineStart = piece.endsWith('\n');
   }
   return out;
 }
 
-/** Destinations are read this far at most: a scheme is short, and the scan must stay linear. */
-const DESTINATION_SCAN = 2048;
-
-/** Whether the link destination starting at `from` is a web link (or a relative one, which has no scheme). */
-function isWebDestination(text: string, from: number): boolean {
-  let start = from;
-  while (start < text.length && (text[start] === ' ' || text[start] === '\t' || text[start] === '\n')) start++;
-  if (text[start] === '<') start++;
-  const head = text.slice(start, start + DESTINATION_SCAN);
-  const end = head.search(/[\s)>]/);
-  const destination = end < 0 ? head : head.slice(0, end);
-  const colon = destination.indexOf(':');
-  if (colon < 0) return true;
-  const delimiter = destination.search(/[/?#]/);
-  if (delimiter >= 0 && delimiter < colon) return true;
-  return /^(https?|mailto):/i.test(destination);
+function writeLink(open: Token, children: readonly Token[], context: InlineContext): string {
+  const href = open.attrGet('href') ?? '';
+  const text = writeInlineTokens(children, { ...context, inLink: true });
+  if (!context.inLink && isWebAddress(href)) {
+    const title = open.attrGet('title');
+    return `[${text}](<${escapeDestination(href)}>${title ? ` "${escapeText(title, false)}"` : ''})`;
+  }
+  const label = children.map((child) => child.content).join('');
+  return label === href || label === href.replace(/^mailto:/, '') ? text : `${text} (${escapeText(href, false)})`;
 }
 
-function atLineStart(text: string, index: number, midLine: boolean): boolean {
-  let i = index - 1;
-  let spaces = 0;
-  while (i >= 0 && text[i] === ' ' && spaces <= 3) { i--; spaces++; }
-  return spaces <= 3 && (i < 0 ? !midLine : text[i] === '\n');
+/** An image is never drawn: a web address becomes a link after a `!`, anything else text. */
+function writeImage(image: Token, context: InlineContext): string {
+  const src = image.attrGet('src') ?? '';
+  const alt = writeInlineTokens(image.children ?? [], { ...context, inLink: true });
+  if (!context.inLink && isWebAddress(src)) return `\\![${alt}](<${escapeDestination(src)}>)`;
+  return `\\!\\[${alt}\\]\\(${escapeText(src, false)}\\)`;
 }
 
-/** `[label]: destination` whose destination is not a web link. */
-function isUnsafeDefinition(text: string, index: number): boolean {
-  const line = text.slice(index, index + DESTINATION_SCAN);
-  const close = line.indexOf(']:');
-  const newline = line.indexOf('\n');
-  if (close < 0 || (newline >= 0 && newline < close)) return false;
-  return !isWebDestination(text, index + close + 2);
+/** markdown-it hands on destinations with entities and escapes decoded, so the scheme read here is the one a renderer follows. */
+function isWebAddress(href: string): boolean {
+  return /^(https?:\/\/|mailto:)/i.test(href);
 }
 
-interface Span { readonly start: number; readonly end: number }
+function escapeDestination(href: string): string {
+  return href.replace(/[\\<>\n]/g, (char) => (char === '\n' ? '%0A' : `\\${char}`));
+}
 
-/** Code spans, in order: each backtick run is matched with the next run of the same length, found through per-length queues. */
-function codeSpans(text: string): Span[] {
-  const runs: { start: number; length: number }[] = [];
+/** Text we did not write, placed in Markdown we did: it shows as itself and forms no syntax (newlines stay). */
+export function inertText(text: string): string {
+  return escapeText(text, true);
+}
+
+/** Text shown as code in Markdown we write: a backtick run longer than any inside it, so nothing in it ends the span. */
+export function inertCodeSpan(text: string): string {
+  return writeCodeSpan(text.replace(/\n/g, ' '));
+}
+
+function writeCodeSpan(content: string): string {
+  let longest = 0;
+  for (const match of content.matchAll(/`+/g)) longest = Math.max(longest, match[0].length);
+  const ticks = '`'.repeat(longest + 1);
+  const pad = content.startsWith('`') || content.endsWith('`') || /^ [^]* $/.test(content) ? ' ' : '';
+  return `${ticks}${pad}${content}${pad}${ticks}`;
+}
+
+/** Characters that make syntax wherever they stand. */
+const ALWAYS_ESCAPED = /[\\`*~[\]<|$]/;
+
+/**
+ * Text written so that it shows as itself and forms no syntax: markup characters are
+ * escaped, and those that make syntax only at a line's start (`#`, `>`, `-`, `+`, `=`, `:`,
+ * `1.`) or before something (`!` before a link, `&` before a name, `_` next to a
+ * non-letter, `#` after a blank) are escaped there.
+ */
+function escapeText(text: string, atLineStart: boolean): string {
+  let out = '';
+  let lineStart = atLineStart;
   for (let i = 0; i < text.length; i++) {
-    if (text[i] === '\\') { i++; continue; }
-    if (text[i] !== '`') continue;
-    let end = i;
-    while (text[end] === '`') end++;
-    runs.push({ start: i, length: end - i });
-    i = end - 1;
+    const char = text[i]!;
+    if (char === '\n') {
+      out += char;
+      lineStart = true;
+      continue;
+    }
+    if (lineStart && (char === ' ' || char === '\t')) {
+      out += char;
+      continue;
+    }
+    const previous = i > 0 ? text[i - 1]! : '';
+    const next = text[i + 1] ?? '';
+    let escape = ALWAYS_ESCAPED.test(char);
+    if (char === '_') escape = !(isWordChar(previous) && isWordChar(next));
+    else if (char === '!') escape = next === '' || next === '[';
+    else if (char === '&') escape = /[#A-Za-z]/.test(next);
+    else if (char === '#') escape = lineStart || previous === ' ' || previous === '\t';
+    else if (char === '>' || char === '-' || char === '+' || char === '=' || char === ':') escape = lineStart || startsBareAddress(text, i);
+    else if (char === '.') escape = startsBareAddress(text, i);
+    else if (lineStart && /\d/.test(char)) {
+      const digits = /^\d{1,9}[.)]/.exec(text.slice(i, i + 10));
+      if (digits) {
+        out += `${digits[0].slice(0, -1)}\\${digits[0].slice(-1)}`;
+        i += digits[0].length - 1;
+        lineStart = false;
+        continue;
+      }
+    }
+    out += escape ? `\\${char}` : char;
+    lineStart = false;
   }
-  const byLength = new Map<number, number[]>();
-  runs.forEach((run, index) => {
-    const list = byLength.get(run.length) ?? [];
-    list.push(index);
-    byLength.set(run.length, list);
-  });
-  const cursor = new Map<number, number>();
-  const spans: Span[] = [];
-  let next = 0;
-  while (next < runs.length) {
-    const run = runs[next]!;
-    const same = byLength.get(run.length)!;
-    let position = cursor.get(run.length) ?? 0;
-    while (position < same.length && same[position]! <= next) position++;
-    cursor.set(run.length, position);
-    const closing = same[position];
-    if (closing === undefined) { next++; continue; }
-    const closer = runs[closing]!;
-    spans.push({ start: run.start, end: closer.start + closer.length });
-    next = closing + 1;
-  }
-  return spans;
+  return out;
+}
+
+/**
+ * VS Code's renderer (marked, GFM) turns text from `http://`, `ftp://` or `www.` on, even
+ * inside a word, into a link that runs to the next blank or `<` over any escape or syntax
+ * that follows; escaping the `:` or `.` keeps such text text. (Web addresses markdown-it
+ * recognizes are links already.)
+ */
+function startsBareAddress(text: string, index: number): boolean {
+  const before = text.slice(Math.max(0, index - 5), index);
+  return text[index] === ':' ? /(?:https?|ftp)$/i.test(before) : /www$/i.test(before);
+}
+
+function isWordChar(char: string): boolean {
+  return char !== '' && /[\p{L}\p{N}]/u.test(char);
 }

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { formatElapsed, usageLine } from '../../core/common/conversation';
 import { presentActions } from '../../core/common/errorPresenter';
-import { inertMarkdown, InertMarkdownStream } from '../../core/common/inertMarkdown';
+import { inertMarkdown } from '../../core/common/inertMarkdown';
+import { InertMarkdownStream } from '../../core/common/inertMarkdownStream';
 import {
   isParticipantCommand, PARTICIPANT_ID, participantFollowups, participantTask, type ParticipantCommand,
 } from '../../core/common/participantCommands';
