@@ -41,6 +41,7 @@ import { registerWriteTests } from './vscode/commands/writeTests';
 import { registerThreadAskAnotherModel } from './vscode/commands/inline/threadAskAnotherModel';
 import { registerThreadCancel } from './vscode/commands/inline/threadCancel';
 import { registerThreadCopyAnswer } from './vscode/commands/inline/threadCopyAnswer';
+import { registerThreadOpenAnswer } from './vscode/commands/inline/threadOpenAnswer';
 import { registerThreadDismiss } from './vscode/commands/inline/threadDismiss';
 import { registerThreadOpenInChat } from './vscode/commands/inline/threadOpenInChat';
 import { registerThreadReply } from './vscode/commands/inline/threadReply';
@@ -92,7 +93,7 @@ export function activate(context: vscode.ExtensionContext): ReasonerApi {
     registerExplainSelection, registerAsk, registerFindBugs, registerWriteTests, registerRefactor, registerRefactorApply,
     registerRefactorDiscard, registerReviewProposal, registerRunPrompt, registerCompareModels, registerExplainProblem,
     registerThreadReply, registerThreadCancel, registerThreadRetry, registerThreadAskAnotherModel, registerThreadOpenInChat,
-    registerThreadCopyAnswer, registerThreadDismiss, registerThreadShowReasoning, registerThreadHideReasoning,
+    registerThreadCopyAnswer, registerThreadOpenAnswer, registerThreadDismiss, registerThreadShowReasoning, registerThreadHideReasoning,
   ]) {
     context.subscriptions.push(register(services));
   }

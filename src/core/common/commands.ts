@@ -29,6 +29,7 @@ export const COMMANDS = {
   threadAskAnotherModel: 'reasoner.inline.askAnotherModel',
   threadOpenInChat: 'reasoner.inline.openInChat',
   threadCopyAnswer: 'reasoner.inline.copyAnswer',
+  threadOpenAnswer: 'reasoner.inline.openAnswer',
   threadDismiss: 'reasoner.inline.dismiss',
   threadShowReasoning: 'reasoner.inline.showReasoning',
   threadHideReasoning: 'reasoner.inline.hideReasoning',

@@ -7,7 +7,8 @@ import * as vscode from 'vscode';
 import { COMMANDS } from '../../core/common/commands';
 import { contextLabel, formatCost, formatElapsed, type AssistantTurn, type Conversation, type TurnError, type TurnStatus, type UserTurn } from '../../core/common/conversation';
 import { presentActions, type PresentedAction } from '../../core/common/errorPresenter';
-import { inertMarkdown } from '../../core/common/inertMarkdown';
+import { inertCodeSpan, inertText } from '../../core/common/inertMarkdown';
+import { InertMarkdownCache } from '../../core/common/inertMarkdownStream';
 
 /** The state words a thread shows and its menus (package.json `comments/*` when clauses) test. */
 type ThreadState = 'running' | 'done' | 'incomplete' | 'cancelled' | 'error';
@@ -81,32 +82,52 @@ function progressOf(turn: AssistantTurn): string | undefined {
 function promptComment(turn: UserTurn): vscode.Comment {
   const body = new vscode.MarkdownString();
   body.appendText(turn.text);
-  for (const context of turn.context ?? []) body.appendMarkdown(`\n\n\`${escapeMarkdown(contextLabel(context))}\``);
+  for (const context of turn.context ?? []) body.appendMarkdown(`\n\n${inertCodeSpan(contextLabel(context))}`);
   return { body, mode: vscode.CommentMode.Preview, author: { name: 'You' }, contextValue: 'reasoner-question' };
 }
 
+/** A comment shows this much of an answer at most; the whole answer opens as a document (Open Answer as Document). */
+export const COMMENT_ANSWER_LIMIT = 100_000;
+
+/** Each answer's and reasoning summary's inert Markdown, kept between draws so that a growing answer is converted only where it grew. */
+const conversions = new WeakMap<AssistantTurn, { readonly answer: InertMarkdownCache; readonly reasoning: InertMarkdownCache }>();
+
+function conversionsOf(turn: AssistantTurn): { readonly answer: InertMarkdownCache; readonly reasoning: InertMarkdownCache } {
+  let entry = conversions.get(turn);
+  if (!entry) {
+    entry = { answer: new InertMarkdownCache(), reasoning: new InertMarkdownCache() };
+    conversions.set(turn, entry);
+  }
+  return entry;
+}
+
 /**
- * The model's answer. Foreign text: untrusted (no command runs), no HTML, and
- * made inert (tags shown as text, images as plain links) so that showing it
- * never makes the editor fetch anything.
+ * The model's answer. Foreign text: untrusted (no command runs), no HTML, no theme
+ * icons, and made inert (tags shown as text, images as plain links) so that showing
+ * it never makes the editor fetch anything.
  */
 function answerComment(turn: AssistantTurn, options: RenderOptions, now: number): vscode.Comment {
   const state = STATE_OF[turn.status];
-  const body = new vscode.MarkdownString('', true);
+  const body = new vscode.MarkdownString('', false);
+  const converted = conversionsOf(turn);
   const reasoning = turn.reasoning.trim();
   if (reasoning && options.reasoningShown) {
-    body.appendMarkdown(`**Reasoning summary**\n\n${inertMarkdown(reasoning)}\n\n---\n\n`);
+    body.appendMarkdown(`**Reasoning summary**\n\n${converted.reasoning.convert(turn.reasoning.slice(0, COMMENT_ANSWER_LIMIT))}\n\n---\n\n`);
   } else if (reasoning) {
-    body.appendMarkdown('$(chevron-right) *Reasoning summary hidden: “Show Reasoning Summary” in this answer\'s toolbar shows it.*\n\n');
+    body.appendMarkdown('› *Reasoning summary hidden: “Show Reasoning Summary” in this answer\'s toolbar shows it.*\n\n');
   }
-  if (turn.text) body.appendMarkdown(inertMarkdown(turn.text));
-  else if (state === 'running') body.appendMarkdown(`*${escapeMarkdown(progressOf(turn) ?? 'Thinking')}… ${formatElapsed(now - turn.createdAt)}*`);
+  const cut = turn.text.length > COMMENT_ANSWER_LIMIT;
+  if (turn.text) body.appendMarkdown(converted.answer.convert(cut ? turn.text.slice(0, COMMENT_ANSWER_LIMIT) : turn.text));
+  else if (state === 'running') body.appendMarkdown(`*${inertText(progressOf(turn) ?? 'Thinking')}… ${formatElapsed(now - turn.createdAt)}*`);
+  if (cut) {
+    body.appendMarkdown(`\n\n---\n\n*Shown: the first ${COMMENT_ANSWER_LIMIT.toLocaleString('en-US')} of ${turn.text.length.toLocaleString('en-US')} characters. “Open Answer as Document” in this answer's toolbar shows all of it.*`);
+  }
 
   if (state === 'cancelled' || (state === 'error' && turn.text)) {
-    body.appendMarkdown(`\n\n---\n\n$(warning) **${state === 'cancelled' ? 'Cancelled' : 'Incomplete'}**${turn.text ? ': the answer above is partial.' : '.'}`);
+    body.appendMarkdown(`\n\n---\n\n⚠ **${state === 'cancelled' ? 'Cancelled' : 'Incomplete'}**${turn.text ? ': the answer above is partial.' : '.'}`);
   }
   if (state === 'incomplete') {
-    body.appendMarkdown(`\n\n---\n\n$(warning) **Incomplete** (${escapeMarkdown(turn.finish ?? 'unknown')}). ${escapeMarkdown(turn.notice ?? 'The answer above may be partial.')}`);
+    body.appendMarkdown(`\n\n---\n\n⚠ **Incomplete** (${inertText(turn.finish ?? 'unknown')}). ${inertText(turn.notice ?? 'The answer above may be partial.')}`);
   }
   const footer = footerLine(turn);
   if (footer) body.appendMarkdown(`\n\n---\n\n*${footer}*`);
@@ -116,7 +137,7 @@ function answerComment(turn: AssistantTurn, options: RenderOptions, now: number)
     mode: vscode.CommentMode.Preview,
     author: { name: authorOf(turn) },
     label: STATE_LABEL[state],
-    contextValue: `reasoner-answer-${state}${reasoningState}`,
+    contextValue: `reasoner-answer-${state}${reasoningState}${cut ? ' answer-cut' : ''}`,
   };
 }
 
@@ -127,9 +148,9 @@ function answerComment(turn: AssistantTurn, options: RenderOptions, now: number)
 function errorComment(sessionId: string, turn: AssistantTurn, error: TurnError): vscode.Comment {
   const actions = threadErrorActions(sessionId, error);
   const body = new vscode.MarkdownString('', true);
-  body.appendMarkdown(`$(error) ${escapeMarkdown(error.message)}`);
+  body.appendMarkdown(`$(error) ${inertText(error.message)}`);
   const requestId = error.requestId ?? turn.requestId;
-  if (requestId) body.appendMarkdown(` *(request ${escapeMarkdown(requestId)})*`);
+  if (requestId) body.appendMarkdown(` *(request ${inertText(requestId)})*`);
   if (actions.length > 0) body.appendMarkdown(`\n\n${actions.map(commandLink).join(' · ')}`);
   body.isTrusted = { enabledCommands: [...new Set(actions.map((action) => action.command))] };
   return {
@@ -155,8 +176,4 @@ function footerLine(turn: AssistantTurn): string {
   }
   parts.push(formatElapsed(turn.elapsedMs ?? 0));
   return parts.join(' · ');
-}
-
-function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+!|<>]/g, '\\$&');
 }
