@@ -129,6 +129,7 @@ suite('Workbench: hostile answers run nothing, fetch nothing, link no command', 
       // Leave room for the next thread: dismiss this one once checked.
       assert.deepEqual(await dangerousLinks(page, '.review-widget'), [], `no command or script link in thread ${index}`);
       assert.equal(await widget.first().locator('.comment-body img, .comment-body iframe, .comment-body script, .comment-body svg').count(), 0, `no image, frame, script or svg in thread ${index}`);
+      assert.equal(await widget.first().locator('.comment-body .codicon').count(), 0, `no theme icon drawn from an answer in thread ${index}`);
       await runCommand(page, 'Comments: Collapse All Comments');
     }
     await page.waitForTimeout(1000);

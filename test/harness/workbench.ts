@@ -72,19 +72,32 @@ export async function launchWorkbench(options: WorkbenchOptions = {}): Promise<W
   };
 }
 
-/** Runs a command through the palette by its "Category: Title" words. */
+/**
+ * Runs a command through the palette by its "Category: Title" words: Enter only once the
+ * command's row is the focused one (a loaded machine filters the list late), tried again
+ * if it never shows.
+ */
 export async function runCommand(page: Page, words: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
-  await input.fill(`>${words}`);
-  await page.waitForTimeout(600);
-  await page.keyboard.press('Enter');
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(`>${words}`);
+    const row = page.locator('.quick-input-widget .monaco-list-row.focused').filter({ hasText: words });
+    try {
+      await row.first().waitFor({ timeout: 30_000 });
+      await page.keyboard.press('Enter');
+      return;
+    } catch (error) {
+      await page.keyboard.press('Escape');
+      if (attempt >= 3) throw error;
+    }
+  }
 }
 
 /** Waits for a quick input (box or pick) whose title contains `title`. */
 export async function waitForQuickInput(page: Page, title: string): Promise<void> {
-  await page.locator('.quick-input-widget .quick-input-title').filter({ hasText: title }).waitFor({ timeout: 15_000 });
+  await page.locator('.quick-input-widget .quick-input-title').filter({ hasText: title }).waitFor({ timeout: 60_000 });
 }
 
 /** Answers an open quick input (input box, password box or pick) with text and Enter. */
