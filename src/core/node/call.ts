@@ -8,6 +8,7 @@ import { ApiError } from '../common/errors';
 import type { Logger } from '../common/logger';
 import { redact } from '../common/redact';
 import type { StreamEvent, Usage } from '../common/types';
+import type { ToolCallContext } from './toolCalls';
 
 export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;
 
@@ -45,7 +46,11 @@ export class Call {
   requestId: string | undefined;
   private readonly unlink: () => void;
 
-  constructor(readonly label: string, private readonly logger: Logger, external: AbortSignal | undefined, private readonly pacing: CallPacing) {
+  constructor(
+    readonly label: string, private readonly logger: Logger, external: AbortSignal | undefined, private readonly pacing: CallPacing,
+    /** Names of the tools the request offered: the only calls handed on. */
+    private readonly tools: ReadonlySet<string> = new Set(),
+  ) {
     if (external) {
       if (external.aborted) this.controller.abort(external.reason);
       const onAbort = (): void => this.controller.abort(external.reason);
@@ -70,6 +75,14 @@ export class Call {
 
   progress(status: string): StreamEvent {
     return { type: 'progress', elapsedMs: this.elapsed(), status };
+  }
+
+  /** The request id, model label and offered tools, as the translators of answers want them. */
+  toolCallContext(): ToolCallContext {
+    return {
+      requestId: this.requestId, model: this.label, tools: this.tools,
+      onDroppedCall: (name) => this.log('warn', `${this.label} called “${name.slice(0, 80)}”, a tool the request did not offer; the call was dropped.`),
+    };
   }
 
   /** Every line passes through `redact` with this call's key. */

@@ -136,7 +136,7 @@ export class ReasoningClient {
    * `apiKey`, when given, is used instead of the client's provider.
    */
   async *stream(request: ReasoningRequest, signal?: AbortSignal, apiKey?: string): AsyncGenerator<StreamEvent, void, undefined> {
-    const call = new Call(request.model.label, this.logger, signal, this.pacing);
+    const call = new Call(request.model.label, this.logger, signal, this.pacing, new Set((request.tools ?? []).map((tool) => tool.name)));
     this.active.add(call);
     let terminal = false;
     try {

@@ -18,7 +18,7 @@ import { answerTooLarge, destroyBody, type Body, type Transport } from './transp
 
 /** Ends with a terminal event or throws. The body is always read to its end or destroyed. */
 export async function* readStream(body: Body, built: BuiltRequest, call: Call, url: URL, transport: Transport): AsyncGenerator<StreamEvent, void, undefined> {
-  const translator = createTranslator(built.api, { requestId: call.requestId, model: call.label });
+  const translator = createTranslator(built.api, call.toolCallContext());
   let pending: SseMessage[] = [];
   const decoder = new SseDecoder((message) => pending.push(message), { maxBufferSize: MAX_SSE_LINE_CHARS });
   const iterator = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
@@ -61,11 +61,12 @@ export async function* readStream(body: Body, built: BuiltRequest, call: Call, u
       for (const message of messages) {
         const events = translator.push(message, atEnd);
         for (const event of events) {
-          if (event.type === 'text' || event.type === 'reasoning') answerChars += event.delta.length;
+          answerChars += answerCharsOf(event);
           joinDelta(batch, event);
         }
         // Characters, not bytes: close enough for a bound that only has to stop a runaway answer.
-        if (answerChars > transport.maxAnswerBytes) {
+        // Tool calls count while they arrive, before the translator hands them on whole.
+        if (answerChars + translator.heldChars > transport.maxAnswerBytes) {
           const kept = batch.filter((event) => event.type === 'text' || event.type === 'reasoning');
           if (kept.length > 0) yield* announce();
           yield* call.emitFinal(kept);
@@ -94,6 +95,12 @@ export async function* readStream(body: Body, built: BuiltRequest, call: Call, u
       }
     }
   }
+}
+
+/** The characters an event adds to the answer: its text, or a tool call's name and arguments. */
+function answerCharsOf(event: StreamEvent): number {
+  if (event.type === 'text' || event.type === 'reasoning') return event.delta.length;
+  return event.type === 'toolCall' ? event.call.name.length + event.call.arguments.length : 0;
 }
 
 /** Appends `event`, joined to the last one when both are deltas of the same kind. */
