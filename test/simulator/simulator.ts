@@ -32,6 +32,7 @@ import {
   type SseEvent,
 } from './answers';
 import { demoScript } from './demo';
+import { withEchoes } from './echo';
 import type { BackgroundMode, SimCloseRecord, SimErrorShape, SimRequestRecord, SimScript } from './types';
 
 export type { BackgroundMode, SimAnswer, SimCloseRecord, SimErrorShape, SimRequestRecord, SimScript } from './types';
@@ -195,7 +196,7 @@ export async function start(opts: SimulatorOptions = {}): Promise<Simulator> {
     res.end(text);
   }
 
-  function sendError(res: http.ServerResponse, record: SimRequestRecord | undefined, status: number, shape: SimErrorShape, fields: { message?: string; code?: string; type?: string; param?: string; headers?: Record<string, string> }, requestId: string | undefined, bodyRequestId = requestId): void {
+  function sendError(res: http.ServerResponse, record: SimRequestRecord | undefined, status: number, shape: SimErrorShape, fields: { message?: string; code?: string; type?: string; param?: string; headers?: Record<string, string>; raw?: string; contentType?: string }, requestId: string | undefined, bodyRequestId = requestId): void {
     const body = errorBody(status, shape, { ...fields, path: record?.path ?? '', requestId: bodyRequestId ?? 'none' });
     const headers: Record<string, string | number> = { ...(requestId ? { 'x-request-id': requestId } : {}), ...fields.headers };
     if (body.contentType) headers['content-type'] = body.contentType;
@@ -322,7 +323,8 @@ export async function start(opts: SimulatorOptions = {}): Promise<Simulator> {
     }
 
     const streaming = body.stream === true;
-    const { script, refuse } = nextScript(streaming, body);
+    const { script: scripted, refuse } = nextScript(streaming, body);
+    const script = withEchoes(scripted, auth);
     const rid = script.noRequestId ? undefined : requestId;
 
     if (script.fault === 'reset-before-headers') {

@@ -36,6 +36,10 @@ export interface SimAnswer {
   deltaSize?: number;
 }
 
+/**
+ * One answer. In any of its texts, `{{authorization}}` and `{{key}}` become the request's Authorization
+ * header and bearer key: a gateway that echoes them back.
+ */
 export interface SimScript extends SimAnswer {
   /** Answer with this HTTP status instead of an answer: >= 400 an error body, 3xx an empty redirect (give `headers.location`). */
   status?: number;
@@ -79,7 +83,10 @@ export interface SimScript extends SimAnswer {
   errorEvent?: { message: string; code?: string; afterDeltas?: number };
   /** Responses: end with `response.failed` (status "failed") carrying this error. */
   failed?: { message: string; code?: string };
-  /** Send exactly this body (with `contentType`, default text/event-stream) instead of a generated one. */
+  /**
+   * Send exactly this body (with `contentType`, default text/event-stream; text/plain with an error `status`)
+   * instead of a generated one.
+   */
   raw?: string;
   contentType?: string;
   /** Answer 400 naming `stream` to streaming requests; the script stays queued for the retry without streaming. */
