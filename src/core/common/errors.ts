@@ -9,6 +9,7 @@
  */
 
 import { defaultActions, describeError, type ErrorActionId } from './errorPresenter';
+import { redactKey } from './redact';
 
 export type ApiErrorKind =
   | 'auth' // 401: key missing, wrong or expired
@@ -123,6 +124,21 @@ export class ApiError extends Error {
       detail: this.detail, cause: this.cause, attempts: this.attempts, model: this.model, network: this.network, ...changes,
     };
     return new ApiError(init);
+  }
+
+  /**
+   * A copy in which the key appears nowhere (see {@link redactKey}): a gateway or proxy may echo
+   * the Authorization header in any text it sends. Itself when no text holds the key.
+   */
+  withoutKey(key: string | undefined): ApiError {
+    const clean = (text: string | undefined): string | undefined => (text === undefined ? undefined : redactKey(text, key));
+    const texts = [this.userMessage, this.serverMessage, this.detail, this.code, this.type, this.param, this.requestId, this.network?.issuer];
+    if (texts.every((text) => clean(text) === text)) return this;
+    return this.with({
+      userMessage: clean(this.userMessage), serverMessage: clean(this.serverMessage), detail: clean(this.detail), code: clean(this.code),
+      type: clean(this.type), param: clean(this.param), requestId: clean(this.requestId),
+      ...(this.network ? { network: { ...this.network, issuer: clean(this.network.issuer) } } : {}),
+    });
   }
 
   /** One line for the log: kind, status, request id, server message. Never contains the key. */

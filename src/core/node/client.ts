@@ -9,7 +9,8 @@
  * - Every request carries an AbortSignal; every response body is consumed or destroyed,
  *   also on abort and error (otherwise sockets and abort listeners leak).
  * - The API key is fetched per call from the `apiKey` provider, sent only to the configured
- *   base URL (redirects are never followed), and never passed to the logger.
+ *   base URL (redirects are never followed), and never passed to the logger. Every error a call
+ *   hands on has the key taken out of its text (`ApiError.withoutKey`), whatever the gateway echoed.
  * - `stream()` yields {@link StreamEvent}s and ends with exactly one `finish` or `error`;
  *   it never throws for API or network problems.
  * - Retries: 429/500/502/503 and network errors before any response arrived, honouring
@@ -143,7 +144,8 @@ export class ReasoningClient {
       for await (const event of this.run(request, call, apiKey)) {
         if (terminal) continue;
         if (event.type === 'finish' || event.type === 'error') terminal = true;
-        yield event;
+        // Every error of a call leaves here, and only here is the key taken out of what the gateway said.
+        yield event.type === 'error' ? { type: 'error', error: event.error.withoutKey(call.key) } : event;
       }
       if (!terminal) {
         terminal = true;

@@ -9,7 +9,6 @@
 
 import type { Dispatcher, ResponseData } from './undici';
 import { ApiError } from '../common/errors';
-import { redact } from '../common/redact';
 import type { StreamEvent } from '../common/types';
 import type { Call } from './call';
 import { errorFromHttp, type HeaderBag } from './httpErrors';
@@ -140,7 +139,7 @@ export class Transport {
     }
   }
 
-  /** An HTTP error answer as an ApiError: its body read (bounded), the key redacted from it. */
+  /** An HTTP error answer as an ApiError, its body read (bounded); the client takes the key out of every error it hands on. */
   async readError(response: Response, call: Call, url: URL): Promise<ApiError> {
     let text = '';
     try {
@@ -161,7 +160,7 @@ export class Transport {
     return errorFromHttp({
       status: response.statusCode,
       headers: response.headers as HeaderBag,
-      bodyText: redact(text, call.key),
+      bodyText: text,
       model: call.label,
       url: url.href,
     });
