@@ -33,6 +33,7 @@ import {
 } from './answers';
 import { demoScript } from './demo';
 import { withEchoes } from './echo';
+import { endlessStream } from './endless';
 import type { BackgroundMode, SimCloseRecord, SimErrorShape, SimRequestRecord, SimScript } from './types';
 
 export type { BackgroundMode, SimAnswer, SimCloseRecord, SimErrorShape, SimRequestRecord, SimScript } from './types';
@@ -283,7 +284,8 @@ export async function start(opts: SimulatorOptions = {}): Promise<Simulator> {
         return;
       }
       job.polls++;
-      const status = job.cancelled ? 'cancelled' : job.polls >= (job.script.pollsBeforeDone ?? 2) ? finalResponseStatus(job.script) : job.polls === 1 ? 'queued' : 'in_progress';
+      const done = job.script.endless !== 'in-progress' && job.polls >= (job.script.pollsBeforeDone ?? 2);
+      const status = job.cancelled ? 'cancelled' : done ? finalResponseStatus(job.script) : job.polls === 1 ? 'queued' : 'in_progress';
       const finished = status !== 'queued' && status !== 'in_progress' && status !== 'cancelled';
       record.status = 200;
       sendJson(res, 200, responseJson(answer, job.script, job.body, { id, created: job.created, status, withOutput: finished }), { 'x-request-id': requestId });
@@ -367,9 +369,9 @@ export async function start(opts: SimulatorOptions = {}): Promise<Simulator> {
       contentType = script.contentType ?? (streaming ? 'text/event-stream; charset=utf-8' : 'application/json');
     } else if (streaming) {
       contentType = 'text/event-stream; charset=utf-8';
-      events = route === 'chat'
-        ? chatStream(answer, script, body, `chatcmpl-sim${counter}`, created)
-        : responsesStream(answer, script, body, `resp_sim${String(counter).padStart(6, '0')}`, created);
+      const id = route === 'chat' ? `chatcmpl-sim${counter}` : `resp_sim${String(counter).padStart(6, '0')}`;
+      events = script.endless && script.endless !== 'in-progress' ? endlessStream(route, answer, script.endless, id, created)
+        : route === 'chat' ? chatStream(answer, script, body, id, created) : responsesStream(answer, script, body, id, created);
     } else {
       contentType = 'application/json';
       const json = route === 'chat'

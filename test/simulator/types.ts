@@ -93,6 +93,12 @@ export interface SimScript extends SimAnswer {
   refuseStream?: boolean;
   /** Background jobs from this script finish after this many polls (default 2). */
   pollsBeforeDone?: number;
+  /**
+   * Never end: after the text, a stream goes on with `keep-alive` comments or `empty-deltas` (paced by
+   * `chunkDelayMs`) until the client leaves; with `in-progress`, a background job's polls answer
+   * `in_progress` forever.
+   */
+  endless?: 'keep-alive' | 'empty-deltas' | 'in-progress';
   /** Serve this script for this many requests before dropping it from the queue (default 1). */
   times?: number;
   /**
