@@ -50,6 +50,16 @@ export interface ApiErrorInit {
   readonly attempts?: number;
   /** For `network` failures: what on the way failed (proxy, certificate, name lookup). */
   readonly network?: NetworkProblem;
+  /** Which of Reasoner's own limits ended the request, when one did. */
+  readonly limit?: RequestLimit;
+}
+
+/** A limit Reasoner puts on every request, so that none runs forever. */
+export interface RequestLimit {
+  /** `deadline`: the whole request took too long; `no-progress`: the answer brought bytes but no text. */
+  readonly name: 'deadline' | 'no-progress';
+  /** In milliseconds for `deadline`, in bytes for `no-progress`. */
+  readonly value: number;
 }
 
 /** Where on the way to the gateway a connection failed, with the facts the fix depends on. */
@@ -90,6 +100,7 @@ export class ApiError extends Error {
   readonly attempts?: number;
   readonly model?: string;
   readonly network?: NetworkProblem;
+  readonly limit?: RequestLimit;
 
   constructor(init: ApiErrorInit) {
     const userMessage = init.userMessage ?? describeError(init);
@@ -109,6 +120,7 @@ export class ApiError extends Error {
     this.attempts = init.attempts;
     this.model = init.model;
     this.network = init.network;
+    this.limit = init.limit;
   }
 
   /** Statuses/kinds worth an automatic retry (before any byte reached the caller). */
@@ -121,7 +133,7 @@ export class ApiError extends Error {
     const init: ApiErrorInit = {
       kind: this.kind, status: this.status, serverMessage: this.serverMessage, code: this.code, type: this.type,
       param: this.param, requestId: this.requestId, retryAfterMs: this.retryAfterMs, actions: this.actions,
-      detail: this.detail, cause: this.cause, attempts: this.attempts, model: this.model, network: this.network, ...changes,
+      detail: this.detail, cause: this.cause, attempts: this.attempts, model: this.model, network: this.network, limit: this.limit, ...changes,
     };
     return new ApiError(init);
   }
@@ -150,6 +162,7 @@ export class ApiError extends Error {
     if (this.attempts !== undefined && this.attempts > 1) parts.push(`attempts=${this.attempts}`);
     if (this.serverMessage) parts.push(`server="${this.serverMessage}"`);
     if (this.detail) parts.push(`detail="${this.detail}"`);
+    if (this.limit) parts.push(`limit=${this.limit.name}:${this.limit.value}`);
     if (this.network) parts.push(`network=${this.network.problem}${this.network.proxy ? ` proxy=${this.network.proxy}` : ''}${this.network.issuer ? ` issuer="${this.network.issuer}"` : ''}`);
     return parts.join(' ');
   }

@@ -17,6 +17,8 @@ export interface CallPacing {
   readonly progressIntervalMs: number;
   /** Waits between attempts and polls. Must reject when `signal` aborts. */
   readonly sleep: Sleep;
+  /** The longest a call may take, all its attempts, waits and polls included. */
+  readonly deadlineMs: number;
 }
 
 export function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -44,7 +46,10 @@ export class Call {
   readonly started = Date.now();
   key: string | undefined;
   requestId: string | undefined;
+  /** The deadline, not the caller, aborted the call. */
+  deadlineReached = false;
   private readonly unlink: () => void;
+  private readonly deadline: NodeJS.Timeout;
 
   constructor(
     readonly label: string, private readonly logger: Logger, external: AbortSignal | undefined, private readonly pacing: CallPacing,
@@ -59,6 +64,12 @@ export class Call {
     } else {
       this.unlink = () => {};
     }
+    this.deadline = setTimeout(() => {
+      if (this.aborted) return;
+      this.deadlineReached = true;
+      this.controller.abort(new Error('the request passed its deadline'));
+    }, pacing.deadlineMs);
+    this.deadline.unref();
   }
 
   get signal(): AbortSignal {
@@ -91,6 +102,7 @@ export class Call {
   }
 
   close(): void {
+    clearTimeout(this.deadline);
     this.unlink();
     if (!this.controller.signal.aborted) this.controller.abort(new Error('call finished'));
   }

@@ -13,6 +13,7 @@ import type { BuiltRequest } from '../common/requests';
 import type { StreamEvent } from '../common/types';
 import type { Call } from './call';
 import { MAX_SSE_LINE_CHARS, SseDecoder, type SseMessage } from './sse';
+import { noProgress, ProgressWatch } from './requestLimits';
 import { createTranslator } from './stream';
 import { answerTooLarge, destroyBody, type Body, type Transport } from './transport';
 
@@ -27,6 +28,7 @@ export async function* readStream(body: Body, built: BuiltRequest, call: Call, u
   let gotBytes = false;
   let received = 0;
   let answerChars = 0;
+  const watch = new ProgressWatch(transport.maxBytesWithoutProgress, echoedChars(built));
   const announce = function* (): Generator<StreamEvent, void, undefined> {
     if (announced) return;
     announced = true;
@@ -43,12 +45,13 @@ export async function* readStream(body: Body, built: BuiltRequest, call: Call, u
         throw transport.failure(caught, call, url, gotBytes ? 'in the middle of the answer' : 'before the first byte of the answer');
       }
       const atEnd = next.done === true;
+      const readBytes = next.done ? 0 : next.value.length;
       if (atEnd) {
         complete = true;
         decoder.end();
       } else {
         gotBytes = true;
-        received += next.value.length;
+        received += readBytes;
         try {
           decoder.push(next.value);
         } catch (caught) {
@@ -78,6 +81,9 @@ export async function* readStream(body: Body, built: BuiltRequest, call: Call, u
         yield* announce();
         yield* call.emitFinal(batch);
       }
+      if (!atEnd && !translator.done && !watch.read(readBytes, answerChars + translator.heldChars)) {
+        throw noProgress(transport.maxBytesWithoutProgress, call.requestId);
+      }
       if (atEnd) {
         yield* announce();
         yield* call.emitFinal(translator.end());
@@ -95,6 +101,12 @@ export async function* readStream(body: Body, built: BuiltRequest, call: Call, u
       }
     }
   }
+}
+
+/** What of the request a responses stream repeats in its opening events: the instructions and the tools. */
+function echoedChars(built: BuiltRequest): number {
+  const body = built.body as { instructions?: string; tools?: readonly unknown[] };
+  return (body.instructions?.length ?? 0) + (body.tools ? JSON.stringify(body.tools).length : 0);
 }
 
 /** The characters an event adds to the answer: its text, or a tool call's name and arguments. */

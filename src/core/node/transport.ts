@@ -13,6 +13,7 @@ import type { StreamEvent } from '../common/types';
 import type { Call } from './call';
 import { errorFromHttp, type HeaderBag } from './httpErrors';
 import { createDispatcher, type NetworkSettings, type Route } from './network';
+import { DEFAULT_MAX_BYTES_WITHOUT_PROGRESS } from './requestLimits';
 import { probeCertificate } from './tlsProbe';
 import { errorFromTransport } from './transportErrors';
 
@@ -30,6 +31,8 @@ export interface TransportOptions {
   readonly network?: NetworkSettings;
   /** The most answer text (and reasoning) one call may bring; see DEFAULT_MAX_ANSWER_BYTES. */
   readonly maxAnswerBytes?: number;
+  /** The most bytes a stream may bring without any answer; see DEFAULT_MAX_BYTES_WITHOUT_PROGRESS. */
+  readonly maxBytesWithoutProgress?: number;
 }
 
 /** One answer's limit: far beyond any real answer, well before an endless one hurts the editor. */
@@ -71,6 +74,7 @@ export async function discardBody(body: Body): Promise<void> {
 export class Transport {
   private readonly timeoutMs: number;
   readonly maxAnswerBytes: number;
+  readonly maxBytesWithoutProgress: number;
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
   readonly route: Route | undefined;
@@ -78,6 +82,7 @@ export class Transport {
   constructor(private readonly opts: TransportOptions) {
     this.timeoutMs = opts.timeoutMs;
     this.maxAnswerBytes = opts.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
+    this.maxBytesWithoutProgress = opts.maxBytesWithoutProgress ?? DEFAULT_MAX_BYTES_WITHOUT_PROGRESS;
     this.route = opts.route;
     if (opts.dispatcher) {
       this.dispatcher = opts.dispatcher;
