@@ -35,7 +35,7 @@ import { BackgroundResponses, DEFAULT_BACKGROUND_POLICY, type BackgroundPolicy }
 import { Call, defaultSleep, type CallPacing, type Sleep } from './call';
 import { isBackgroundRefusal, isStreamRefusal } from './httpErrors';
 import { InvalidProxyError, routeFor, type NetworkSettings, type Route } from './network';
-import { deadlineMs, deadlinePassed } from './requestLimits';
+import { deadlinePassed, effectiveDeadlineMs } from './requestLimits';
 import { Transport } from './transport';
 import { needsUserFix } from './transportErrors';
 
@@ -115,7 +115,7 @@ export class ReasoningClient {
     const seconds = opts.timeoutSeconds !== undefined && opts.timeoutSeconds > 0 ? opts.timeoutSeconds : DEFAULT_TIMEOUT_SECONDS;
     this.retry = { ...DEFAULT_RETRY_POLICY, ...opts.retry };
     this.logger = opts.logger ?? NULL_LOGGER;
-    this.pacing = { progressIntervalMs: opts.progressIntervalMs ?? 1000, sleep: opts.sleep ?? defaultSleep, deadlineMs: deadlineMs(opts.requestDeadlineMs) };
+    this.pacing = { progressIntervalMs: opts.progressIntervalMs ?? 1000, sleep: opts.sleep ?? defaultSleep, deadlineMs: effectiveDeadlineMs(opts.requestDeadlineMs) };
     this.random = opts.random ?? Math.random;
     let route: Route | undefined;
     try {

@@ -15,7 +15,7 @@ export const DEFAULT_MAX_BYTES_WITHOUT_PROGRESS = 1024 * 1024;
 /** setTimeout's longest delay; a deadline beyond it would fire at once. */
 const LONGEST_TIMER_MS = 2 ** 31 - 1;
 
-export function deadlineMs(requested: number | undefined): number {
+export function effectiveDeadlineMs(requested: number | undefined): number {
   return requested !== undefined && requested > 0 ? Math.min(requested, LONGEST_TIMER_MS) : DEFAULT_REQUEST_DEADLINE_MS;
 }
 
