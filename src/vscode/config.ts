@@ -11,6 +11,7 @@ export const Setting = {
   reasoningEffort: 'reasoningEffort',
   maxOutputTokens: 'maxOutputTokens',
   requestTimeoutSeconds: 'requestTimeoutSeconds',
+  requestDeadlineMinutes: 'requestDeadlineMinutes',
   stream: 'stream',
   showReasoningSummary: 'showReasoningSummary',
   models: 'models',
@@ -35,6 +36,8 @@ export interface ReasonerSettings {
   readonly effort: ReasoningEffort;
   readonly maxOutputTokens: number | null;
   readonly timeoutSeconds: number;
+  /** The longest one request may take, from user settings only. */
+  readonly deadlineMinutes: number;
   readonly stream: boolean;
   readonly showReasoningSummary: boolean;
   readonly backgroundMode: boolean;
@@ -55,6 +58,15 @@ function integerIn(value: unknown, min: number, max: number, fallback: number): 
 function userBaseUrl(config: vscode.WorkspaceConfiguration): string {
   const inspected = config.inspect<string>(Setting.baseUrl);
   return inspected?.globalValue ?? inspected?.defaultValue ?? DEFAULT_BASE_URL;
+}
+
+/**
+ * The request deadline from user settings and defaults only, like the network settings: it
+ * bounds how long a gateway may keep a request (and its background job) going.
+ */
+function userDeadlineMinutes(config: vscode.WorkspaceConfiguration): number {
+  const inspected = config.inspect<number>(Setting.requestDeadlineMinutes);
+  return integerIn(inspected?.globalValue ?? inspected?.defaultValue, 1, 1440, 60);
 }
 
 /** The monthly budget from user settings (a workspace cannot lift it); undefined when none is set. */
@@ -130,6 +142,7 @@ export function readSettings(): ReasonerSettings {
     effort: REASONING_EFFORTS.includes(effort as ReasoningEffort) ? effort as ReasoningEffort : 'medium',
     maxOutputTokens: typeof maxOutputTokens === 'number' && Number.isInteger(maxOutputTokens) && maxOutputTokens >= 1 ? maxOutputTokens : null,
     timeoutSeconds: integerIn(config.get(Setting.requestTimeoutSeconds), 5, 7200, 900),
+    deadlineMinutes: userDeadlineMinutes(config),
     stream: config.get<boolean>(Setting.stream) !== false,
     showReasoningSummary: config.get<boolean>(Setting.showReasoningSummary) !== false,
     backgroundMode: config.get<boolean>(Setting.backgroundMode) === true,

@@ -18,7 +18,7 @@ import type { SpendTracker } from './spend';
 const RUNS_END_WAIT_MS = 5000;
 
 /** What a client is built for: a change to any of it means a new client for the next request. */
-interface ClientKey { readonly baseUrl: string; readonly timeoutSeconds: number; readonly network: string }
+interface ClientKey { readonly baseUrl: string; readonly timeoutSeconds: number; readonly deadlineMinutes: number; readonly network: string }
 
 type KeyRead =
   | { readonly status: 'read'; readonly key: string }
@@ -129,7 +129,7 @@ export class ReasonerRequestRunner extends Disposable implements RequestRunner {
         estimateShown = vscode.window.setStatusBarMessage(`$(credit-card) ${spendCheck.estimate}`);
         request.onEvent?.({ type: 'progress', elapsedMs: 0, status: spendCheck.estimate });
       }
-      const client = this.clientFor(settings.baseUrl.url, settings.timeoutSeconds, readNetworkSettings());
+      const client = this.clientFor({ baseUrl: settings.baseUrl.url, timeoutSeconds: settings.timeoutSeconds, deadlineMinutes: settings.deadlineMinutes }, readNetworkSettings());
       const reasoningRequest: ReasoningRequest = {
         model,
         turns: request.turns,
@@ -220,9 +220,11 @@ export class ReasonerRequestRunner extends Disposable implements RequestRunner {
     return { ...answer, model, effort, elapsedMs, ...(accountProblem ? { errorNotified: true } : {}) };
   }
 
-  private clientFor(baseUrl: string, timeoutSeconds: number, network: NetworkSettings): ReasoningClient {
+  private clientFor(wanted: Omit<ClientKey, 'network'>, network: NetworkSettings): ReasoningClient {
+    const { baseUrl, timeoutSeconds, deadlineMinutes } = wanted;
     const networkKey = JSON.stringify(network);
-    if (!this.client || this.clientKey?.baseUrl !== baseUrl || this.clientKey.timeoutSeconds !== timeoutSeconds || this.clientKey.network !== networkKey) {
+    const key = this.clientKey;
+    if (!this.client || key?.baseUrl !== baseUrl || key.timeoutSeconds !== timeoutSeconds || key.deadlineMinutes !== deadlineMinutes || key.network !== networkKey) {
       const previous = this.client;
       if (previous) {
         // Requests still running on the old client finish there; it is closed once they are done.
@@ -231,8 +233,8 @@ export class ReasonerRequestRunner extends Disposable implements RequestRunner {
           if (this.retired.delete(previous)) void this.close(previous);
         });
       }
-      this.client = new ReasoningClient({ baseUrl, timeoutSeconds, logger: this.log, network });
-      this.clientKey = { baseUrl, timeoutSeconds, network: networkKey };
+      this.client = new ReasoningClient({ baseUrl, timeoutSeconds, requestDeadlineMs: deadlineMinutes * 60_000, logger: this.log, network });
+      this.clientKey = { ...wanted, network: networkKey };
       const route = this.client.route;
       if (route?.proxy) this.log.info(`Requests to ${route.target.host} go through the proxy ${route.proxy.display} (from ${route.proxy.source}); certificates: ${route.certificates.description}`);
       else if (route) this.log.debug(`Requests to ${route.target.host} go direct (${route.direct ?? 'no proxy'}); certificates: ${route.certificates.description}`);

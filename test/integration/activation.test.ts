@@ -27,6 +27,7 @@ suite('Extension activation', () => {
     assert.equal(config.get('model'), 'o3-mini');
     assert.equal(config.get('reasoningEffort'), 'medium');
     assert.equal(config.get('requestTimeoutSeconds'), 900);
+    assert.equal(config.get('requestDeadlineMinutes'), 60);
     assert.equal(config.get('stream'), true);
     assert.equal(config.inspect('baseUrl')?.defaultValue, 'https://api.aimlapi.com/v1');
   });

@@ -391,7 +391,8 @@ export interface ErrorBody {
   readonly text: string;
 }
 
-export function errorBody(status: number, shape: SimErrorShape, opts: { message?: string; code?: string; type?: string; param?: string; path: string; requestId: string }): ErrorBody {
+export function errorBody(status: number, shape: SimErrorShape, opts: { message?: string; code?: string; type?: string; param?: string; path: string; requestId: string; raw?: string; contentType?: string }): ErrorBody {
+  if (opts.raw !== undefined) return { contentType: opts.contentType ?? 'text/plain', text: opts.raw };
   const defaults = DEFAULT_MESSAGES[status] ?? { message: `HTTP ${status}`, type: status >= 500 ? 'server_error' : 'invalid_request_error', code: null };
   const message = opts.message ?? defaults.message;
   switch (shape) {

@@ -32,6 +32,8 @@ import {
   type SseEvent,
 } from './answers';
 import { demoScript } from './demo';
+import { withEchoes } from './echo';
+import { endlessStream } from './endless';
 import type { BackgroundMode, SimCloseRecord, SimErrorShape, SimRequestRecord, SimScript } from './types';
 
 export type { BackgroundMode, SimAnswer, SimCloseRecord, SimErrorShape, SimRequestRecord, SimScript } from './types';
@@ -195,7 +197,7 @@ export async function start(opts: SimulatorOptions = {}): Promise<Simulator> {
     res.end(text);
   }
 
-  function sendError(res: http.ServerResponse, record: SimRequestRecord | undefined, status: number, shape: SimErrorShape, fields: { message?: string; code?: string; type?: string; param?: string; headers?: Record<string, string> }, requestId: string | undefined, bodyRequestId = requestId): void {
+  function sendError(res: http.ServerResponse, record: SimRequestRecord | undefined, status: number, shape: SimErrorShape, fields: { message?: string; code?: string; type?: string; param?: string; headers?: Record<string, string>; raw?: string; contentType?: string }, requestId: string | undefined, bodyRequestId = requestId): void {
     const body = errorBody(status, shape, { ...fields, path: record?.path ?? '', requestId: bodyRequestId ?? 'none' });
     const headers: Record<string, string | number> = { ...(requestId ? { 'x-request-id': requestId } : {}), ...fields.headers };
     if (body.contentType) headers['content-type'] = body.contentType;
@@ -282,7 +284,8 @@ export async function start(opts: SimulatorOptions = {}): Promise<Simulator> {
         return;
       }
       job.polls++;
-      const status = job.cancelled ? 'cancelled' : job.polls >= (job.script.pollsBeforeDone ?? 2) ? finalResponseStatus(job.script) : job.polls === 1 ? 'queued' : 'in_progress';
+      const done = job.script.endless !== 'in-progress' && job.polls >= (job.script.pollsBeforeDone ?? 2);
+      const status = job.cancelled ? 'cancelled' : done ? finalResponseStatus(job.script) : job.polls === 1 ? 'queued' : 'in_progress';
       const finished = status !== 'queued' && status !== 'in_progress' && status !== 'cancelled';
       record.status = 200;
       sendJson(res, 200, responseJson(answer, job.script, job.body, { id, created: job.created, status, withOutput: finished }), { 'x-request-id': requestId });
@@ -322,7 +325,8 @@ export async function start(opts: SimulatorOptions = {}): Promise<Simulator> {
     }
 
     const streaming = body.stream === true;
-    const { script, refuse } = nextScript(streaming, body);
+    const { script: scripted, refuse } = nextScript(streaming, body);
+    const script = withEchoes(scripted, auth);
     const rid = script.noRequestId ? undefined : requestId;
 
     if (script.fault === 'reset-before-headers') {
@@ -365,9 +369,9 @@ export async function start(opts: SimulatorOptions = {}): Promise<Simulator> {
       contentType = script.contentType ?? (streaming ? 'text/event-stream; charset=utf-8' : 'application/json');
     } else if (streaming) {
       contentType = 'text/event-stream; charset=utf-8';
-      events = route === 'chat'
-        ? chatStream(answer, script, body, `chatcmpl-sim${counter}`, created)
-        : responsesStream(answer, script, body, `resp_sim${String(counter).padStart(6, '0')}`, created);
+      const id = route === 'chat' ? `chatcmpl-sim${counter}` : `resp_sim${String(counter).padStart(6, '0')}`;
+      events = script.endless && script.endless !== 'in-progress' ? endlessStream(route, answer, script.endless, id, created)
+        : route === 'chat' ? chatStream(answer, script, body, id, created) : responsesStream(answer, script, body, id, created);
     } else {
       contentType = 'application/json';
       const json = route === 'chat'

@@ -36,6 +36,10 @@ export interface SimAnswer {
   deltaSize?: number;
 }
 
+/**
+ * One answer. In any of its texts, `{{authorization}}` and `{{key}}` become the request's Authorization
+ * header and bearer key: a gateway that echoes them back.
+ */
 export interface SimScript extends SimAnswer {
   /** Answer with this HTTP status instead of an answer: >= 400 an error body, 3xx an empty redirect (give `headers.location`). */
   status?: number;
@@ -79,13 +83,22 @@ export interface SimScript extends SimAnswer {
   errorEvent?: { message: string; code?: string; afterDeltas?: number };
   /** Responses: end with `response.failed` (status "failed") carrying this error. */
   failed?: { message: string; code?: string };
-  /** Send exactly this body (with `contentType`, default text/event-stream) instead of a generated one. */
+  /**
+   * Send exactly this body (with `contentType`, default text/event-stream; text/plain with an error `status`)
+   * instead of a generated one.
+   */
   raw?: string;
   contentType?: string;
   /** Answer 400 naming `stream` to streaming requests; the script stays queued for the retry without streaming. */
   refuseStream?: boolean;
   /** Background jobs from this script finish after this many polls (default 2). */
   pollsBeforeDone?: number;
+  /**
+   * Never end: after the text, a stream goes on with `keep-alive` comments or `empty-deltas` (paced by
+   * `chunkDelayMs`) until the client leaves; with `in-progress`, a background job's polls answer
+   * `in_progress` forever.
+   */
+  endless?: 'keep-alive' | 'empty-deltas' | 'in-progress';
   /** Serve this script for this many requests before dropping it from the queue (default 1). */
   times?: number;
   /**

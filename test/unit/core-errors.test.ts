@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { emptyAnswerMessage, truncatedAnswerMessage } from '../../src/core/common/answerNotices';
 import { ApiError, isApiError, kindForStatus } from '../../src/core/common/errors';
-import { redact } from '../../src/core/common/redact';
+import { redact, redactKey } from '../../src/core/common/redact';
 import { errorFromHttp, extractServerError, isStreamRefusal, parseRetryAfter } from '../../src/core/node/httpErrors';
 import { errorFromTransport } from '../../src/core/node/transportErrors';
 
@@ -109,5 +109,14 @@ describe('core/errors: server messages from every body shape', () => {
 
   it('redacts a secret everywhere in a string', () => {
     assert.equal(redact('Bearer sk-abc123 and sk-abc123', 'sk-abc123'), 'Bearer *** and ***');
+  });
+
+  it('takes the key out of foreign text: with its Bearer, and its start where the text was cut off', () => {
+    const key = 'sk-abc123def456';
+    assert.equal(redactKey(`Bearer ${key}, bearer  ${key}; ${key}!`, key), '[redacted key], [redacted key]; [redacted key]!');
+    assert.equal(redactKey('“Denied: Bearer sk-abc12…”. Try again.', key), '“Denied: [redacted key]…”. Try again.');
+    assert.equal(redactKey('cut: sk-abc1… and sk-abc1… again', key), 'cut: [redacted key]… and [redacted key]… again');
+    assert.equal(redactKey('too short to tell: sk-… and nothing else…', key), 'too short to tell: sk-… and nothing else…');
+    assert.equal(redactKey('no key here', key), 'no key here');
   });
 });

@@ -8,7 +8,7 @@
  */
 import { COMMANDS, EXTENSION_ID, VSCODE_COMMANDS } from './commands';
 import { GATEWAY_BILLING_PAGE, GATEWAY_KEYS_PAGE } from './endpoint';
-import type { ApiErrorKind, NetworkProblem } from './errors';
+import type { ApiErrorKind, NetworkProblem, RequestLimit } from './errors';
 
 export type ErrorActionId =
   | 'setApiKey'
@@ -173,6 +173,7 @@ export interface ErrorFacts {
   readonly model?: string;
   readonly attempts?: number;
   readonly network?: NetworkProblem;
+  readonly limit?: RequestLimit;
 }
 
 function quoted(serverMessage: string | undefined): string {
@@ -185,6 +186,7 @@ function statusPart(status: number | undefined): string {
 
 /** One or two sentences: what happened (with the server's own words) and what to do. */
 export function describeError(facts: ErrorFacts): string {
+  if (facts.limit) return describeLimit(facts.limit);
   const said = quoted(facts.serverMessage);
   const st = statusPart(facts.status);
   const model = facts.model ? ` “${facts.model}”` : '';
@@ -221,6 +223,26 @@ export function describeError(facts: ErrorFacts): string {
     case 'config':
       return facts.serverMessage ?? facts.detail ?? 'Reasoner is not configured correctly. Check the settings.';
   }
+}
+
+function describeLimit(limit: RequestLimit): string {
+  switch (limit.name) {
+    case 'deadline':
+      return `Reasoner stopped the request after ${formatDuration(limit.value)}, the longest one request may take; what arrived is kept. If the model needs longer (o3-pro at high effort can), raise reasoner.requestDeadlineMinutes, or lower the reasoning effort.`;
+    case 'no-progress':
+      return `The gateway sent more than ${formatBytes(limit.value)} without any answer (only keep-alives or empty pieces), so Reasoner stopped reading; what arrived before is kept. Try again; if it happens again, check reasoner.baseUrl and any proxy in between with Check Connection.`;
+  }
+}
+
+function formatDuration(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 120_000) return `${Math.round(ms / 1000)} s`;
+  const minutes = Math.round(ms / 60_000);
+  return minutes < 120 ? `${minutes} minutes` : `${Math.round(minutes / 60)} hours`;
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round(bytes / (1024 * 1024))} MiB` : `${Math.round(bytes / 1024)} KiB`;
 }
 
 function describeNetworkProblem(network: NetworkProblem, detail: string | undefined): string {

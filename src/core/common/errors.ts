@@ -9,6 +9,7 @@
  */
 
 import { defaultActions, describeError, type ErrorActionId } from './errorPresenter';
+import { redactKey } from './redact';
 
 export type ApiErrorKind =
   | 'auth' // 401: key missing, wrong or expired
@@ -49,6 +50,16 @@ export interface ApiErrorInit {
   readonly attempts?: number;
   /** For `network` failures: what on the way failed (proxy, certificate, name lookup). */
   readonly network?: NetworkProblem;
+  /** Which of Reasoner's own limits ended the request, when one did. */
+  readonly limit?: RequestLimit;
+}
+
+/** A limit Reasoner puts on every request, so that none runs forever. */
+export interface RequestLimit {
+  /** `deadline`: the whole request took too long; `no-progress`: the answer brought bytes but no text. */
+  readonly name: 'deadline' | 'no-progress';
+  /** In milliseconds for `deadline`, in bytes for `no-progress`. */
+  readonly value: number;
 }
 
 /** Where on the way to the gateway a connection failed, with the facts the fix depends on. */
@@ -89,6 +100,7 @@ export class ApiError extends Error {
   readonly attempts?: number;
   readonly model?: string;
   readonly network?: NetworkProblem;
+  readonly limit?: RequestLimit;
 
   constructor(init: ApiErrorInit) {
     const userMessage = init.userMessage ?? describeError(init);
@@ -108,6 +120,7 @@ export class ApiError extends Error {
     this.attempts = init.attempts;
     this.model = init.model;
     this.network = init.network;
+    this.limit = init.limit;
   }
 
   /** Statuses/kinds worth an automatic retry (before any byte reached the caller). */
@@ -120,9 +133,24 @@ export class ApiError extends Error {
     const init: ApiErrorInit = {
       kind: this.kind, status: this.status, serverMessage: this.serverMessage, code: this.code, type: this.type,
       param: this.param, requestId: this.requestId, retryAfterMs: this.retryAfterMs, actions: this.actions,
-      detail: this.detail, cause: this.cause, attempts: this.attempts, model: this.model, network: this.network, ...changes,
+      detail: this.detail, cause: this.cause, attempts: this.attempts, model: this.model, network: this.network, limit: this.limit, ...changes,
     };
     return new ApiError(init);
+  }
+
+  /**
+   * A copy in which the key appears nowhere (see {@link redactKey}): a gateway or proxy may echo
+   * the Authorization header in any text it sends. Itself when no text holds the key.
+   */
+  withoutKey(key: string | undefined): ApiError {
+    const clean = (text: string | undefined): string | undefined => (text === undefined ? undefined : redactKey(text, key));
+    const texts = [this.userMessage, this.serverMessage, this.detail, this.code, this.type, this.param, this.requestId, this.network?.issuer];
+    if (texts.every((text) => clean(text) === text)) return this;
+    return this.with({
+      userMessage: clean(this.userMessage), serverMessage: clean(this.serverMessage), detail: clean(this.detail), code: clean(this.code),
+      type: clean(this.type), param: clean(this.param), requestId: clean(this.requestId),
+      ...(this.network ? { network: { ...this.network, issuer: clean(this.network.issuer) } } : {}),
+    });
   }
 
   /** One line for the log: kind, status, request id, server message. Never contains the key. */
@@ -134,6 +162,7 @@ export class ApiError extends Error {
     if (this.attempts !== undefined && this.attempts > 1) parts.push(`attempts=${this.attempts}`);
     if (this.serverMessage) parts.push(`server="${this.serverMessage}"`);
     if (this.detail) parts.push(`detail="${this.detail}"`);
+    if (this.limit) parts.push(`limit=${this.limit.name}:${this.limit.value}`);
     if (this.network) parts.push(`network=${this.network.problem}${this.network.proxy ? ` proxy=${this.network.proxy}` : ''}${this.network.issuer ? ` issuer="${this.network.issuer}"` : ''}`);
     return parts.join(' ');
   }

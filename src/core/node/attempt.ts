@@ -90,7 +90,7 @@ export async function* attempt(
   const bodyId = typeof json === 'object' && json !== null ? (json as { id?: unknown }).id : undefined;
   call.requestId ??= typeof bodyId === 'string' ? bodyId : undefined;
   yield { type: 'request', requestId: call.requestId, api: built.api, url: url.href };
-  const ctx = { requestId: call.requestId, model: call.label };
+  const ctx = call.toolCallContext();
   if (built.api === 'chat') {
     yield* call.emitFinal(chatCompletionEvents(json, ctx));
     return { kind: 'done' };

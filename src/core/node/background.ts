@@ -85,7 +85,7 @@ export class BackgroundResponses {
         status = responseStatus(json) ?? 'unknown';
         call.log('debug', `Polled ${id}: ${status}`);
         if (status !== 'queued' && status !== 'in_progress') {
-          yield* call.emitFinal(responseEvents(json, { requestId: call.requestId ?? id, model: call.label }));
+          yield* call.emitFinal(responseEvents(json, { ...call.toolCallContext(), requestId: call.requestId ?? id }));
           return { kind: 'done' };
         }
         delay = Math.min(this.policy.maxPollMs, Math.round(delay * this.policy.factor));

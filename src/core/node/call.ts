@@ -8,6 +8,7 @@ import { ApiError } from '../common/errors';
 import type { Logger } from '../common/logger';
 import { redact } from '../common/redact';
 import type { StreamEvent, Usage } from '../common/types';
+import type { ToolCallContext } from './toolCalls';
 
 export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;
 
@@ -16,6 +17,8 @@ export interface CallPacing {
   readonly progressIntervalMs: number;
   /** Waits between attempts and polls. Must reject when `signal` aborts. */
   readonly sleep: Sleep;
+  /** The longest a call may take, all its attempts, waits and polls included. */
+  readonly deadlineMs: number;
 }
 
 export function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -43,9 +46,16 @@ export class Call {
   readonly started = Date.now();
   key: string | undefined;
   requestId: string | undefined;
+  /** The deadline, not the caller, aborted the call. */
+  deadlineReached = false;
   private readonly unlink: () => void;
+  private readonly deadline: NodeJS.Timeout;
 
-  constructor(readonly label: string, private readonly logger: Logger, external: AbortSignal | undefined, private readonly pacing: CallPacing) {
+  constructor(
+    readonly label: string, private readonly logger: Logger, external: AbortSignal | undefined, private readonly pacing: CallPacing,
+    /** Names of the tools the request offered: the only calls handed on. */
+    private readonly tools: ReadonlySet<string> = new Set(),
+  ) {
     if (external) {
       if (external.aborted) this.controller.abort(external.reason);
       const onAbort = (): void => this.controller.abort(external.reason);
@@ -54,6 +64,12 @@ export class Call {
     } else {
       this.unlink = () => {};
     }
+    this.deadline = setTimeout(() => {
+      if (this.aborted) return;
+      this.deadlineReached = true;
+      this.controller.abort(new Error('the request passed its deadline'));
+    }, pacing.deadlineMs);
+    this.deadline.unref();
   }
 
   get signal(): AbortSignal {
@@ -72,12 +88,21 @@ export class Call {
     return { type: 'progress', elapsedMs: this.elapsed(), status };
   }
 
+  /** The request id, model label and offered tools, as the translators of answers want them. */
+  toolCallContext(): ToolCallContext {
+    return {
+      requestId: this.requestId, model: this.label, tools: this.tools,
+      onDroppedCall: (name) => this.log('warn', `${this.label} called “${name.slice(0, 80)}”, a tool the request did not offer; the call was dropped.`),
+    };
+  }
+
   /** Every line passes through `redact` with this call's key. */
   log(level: keyof Logger, message: string): void {
     this.logger[level](redact(message, this.key));
   }
 
   close(): void {
+    clearTimeout(this.deadline);
     this.unlink();
     if (!this.controller.signal.aborted) this.controller.abort(new Error('call finished'));
   }

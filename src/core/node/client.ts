@@ -9,7 +9,8 @@
  * - Every request carries an AbortSignal; every response body is consumed or destroyed,
  *   also on abort and error (otherwise sockets and abort listeners leak).
  * - The API key is fetched per call from the `apiKey` provider, sent only to the configured
- *   base URL (redirects are never followed), and never passed to the logger.
+ *   base URL (redirects are never followed), and never passed to the logger. Every error a call
+ *   hands on has the key taken out of its text (`ApiError.withoutKey`), whatever the gateway echoed.
  * - `stream()` yields {@link StreamEvent}s and ends with exactly one `finish` or `error`;
  *   it never throws for API or network problems.
  * - Retries: 429/500/502/503 and network errors before any response arrived, honouring
@@ -19,6 +20,8 @@
  * - Background mode (responses API): POST with background+store, poll GET /responses/{id},
  *   POST /responses/{id}/cancel on abort; a 404/405 there -> streaming, remembered per base URL.
  * - `progress` events at least every `progressIntervalMs` (1 s) while no bytes arrive.
+ * - No call runs forever: a total deadline (`requestDeadlineMs`, 60 minutes) covers every attempt,
+ *   wait and poll, and a stream bringing bytes but no answer is stopped (`maxBytesWithoutProgress`).
  */
 
 import type { Dispatcher } from './undici';
@@ -32,6 +35,7 @@ import { BackgroundResponses, DEFAULT_BACKGROUND_POLICY, type BackgroundPolicy }
 import { Call, defaultSleep, type CallPacing, type Sleep } from './call';
 import { isBackgroundRefusal, isStreamRefusal } from './httpErrors';
 import { InvalidProxyError, routeFor, type NetworkSettings, type Route } from './network';
+import { deadlinePassed, effectiveDeadlineMs } from './requestLimits';
 import { Transport } from './transport';
 import { needsUserFix } from './transportErrors';
 
@@ -74,8 +78,12 @@ export interface ReasoningClientOptions {
   /** Interval of `progress` events while nothing arrives. Default 1000 ms. */
   readonly progressIntervalMs?: number;
   readonly userAgent?: string;
-  /** The most text (answer and reasoning) one answer may bring before it ends as too large. Default 8 MiB. */
+  /** The most text (answer, reasoning and tool calls) one answer may bring before it ends as too large. Default 8 MiB. */
   readonly maxAnswerBytes?: number;
+  /** The longest one `stream()` call may take, retries and background polling included. Default 60 minutes. */
+  readonly requestDeadlineMs?: number;
+  /** The most bytes a streamed answer may bring without any text, reasoning or tool call (keep-alives, empty deltas). Default 1 MiB. */
+  readonly maxBytesWithoutProgress?: number;
   /** Waits between attempts and polls (tests inject one to record the delays). Must reject when `signal` aborts. */
   readonly sleep?: Sleep;
   /** Jitter source in [0, 1). Default Math.random. */
@@ -107,7 +115,7 @@ export class ReasoningClient {
     const seconds = opts.timeoutSeconds !== undefined && opts.timeoutSeconds > 0 ? opts.timeoutSeconds : DEFAULT_TIMEOUT_SECONDS;
     this.retry = { ...DEFAULT_RETRY_POLICY, ...opts.retry };
     this.logger = opts.logger ?? NULL_LOGGER;
-    this.pacing = { progressIntervalMs: opts.progressIntervalMs ?? 1000, sleep: opts.sleep ?? defaultSleep };
+    this.pacing = { progressIntervalMs: opts.progressIntervalMs ?? 1000, sleep: opts.sleep ?? defaultSleep, deadlineMs: effectiveDeadlineMs(opts.requestDeadlineMs) };
     this.random = opts.random ?? Math.random;
     let route: Route | undefined;
     try {
@@ -119,6 +127,7 @@ export class ReasoningClient {
     this.route = route;
     this.transport = new Transport({
       timeoutMs: Math.round(seconds * 1000), userAgent: opts.userAgent, dispatcher: opts.dispatcher, maxAnswerBytes: opts.maxAnswerBytes,
+      maxBytesWithoutProgress: opts.maxBytesWithoutProgress,
       ...(route ? { route } : {}), ...(opts.network ? { network: opts.network } : {}),
     });
     this.background = new BackgroundResponses(this.transport, { ...DEFAULT_BACKGROUND_POLICY, ...opts.background }, this.retry.maxRetries, this.logger);
@@ -136,14 +145,15 @@ export class ReasoningClient {
    * `apiKey`, when given, is used instead of the client's provider.
    */
   async *stream(request: ReasoningRequest, signal?: AbortSignal, apiKey?: string): AsyncGenerator<StreamEvent, void, undefined> {
-    const call = new Call(request.model.label, this.logger, signal, this.pacing);
+    const call = new Call(request.model.label, this.logger, signal, this.pacing, new Set((request.tools ?? []).map((tool) => tool.name)));
     this.active.add(call);
     let terminal = false;
     try {
       for await (const event of this.run(request, call, apiKey)) {
         if (terminal) continue;
         if (event.type === 'finish' || event.type === 'error') terminal = true;
-        yield event;
+        // Every error of a call leaves here, and only here is the key taken out of what the gateway said.
+        yield event.type === 'error' ? { type: 'error', error: event.error.withoutKey(call.key) } : event;
       }
       if (!terminal) {
         terminal = true;
@@ -250,7 +260,8 @@ export class ReasoningClient {
       }
     } catch (caught) {
       const error = isApiError(caught) ? caught : this.transport.failure(caught, call);
-      const final = call.aborted && error.kind !== 'cancelled' ? ApiError.cancelled() : error;
+      const final = call.deadlineReached ? deadlinePassed(this.pacing.deadlineMs, call.requestId)
+        : call.aborted && error.kind !== 'cancelled' ? ApiError.cancelled() : error;
       if (final.kind === 'cancelled') call.log('info', `${call.label}: cancelled after ${call.elapsed()} ms.`);
       else call.log('error', `${call.label}: ${final.toLogString()}`);
       yield { type: 'error', error: final.requestId || !call.requestId ? final : final.with({ requestId: call.requestId }) };

@@ -8,7 +8,11 @@
 
 import { ApiError, type ApiErrorKind } from '../common/errors';
 import type { SseMessage } from './sse';
-import type { FinishReason, ModelApi, StreamEvent, ToolCall, Usage } from '../common/types';
+import type { FinishReason, ModelApi, StreamEvent, Usage } from '../common/types';
+import {
+  ChatCallPieces, chatCall, functionCall, functionCallItems, MAX_TOOL_CALLS, offeredCallEvent, tooManyToolCalls, ToolCallTally,
+  type ToolCallContext,
+} from './toolCalls';
 
 type Json = Record<string, unknown>;
 
@@ -142,12 +146,8 @@ function unreadable(what: string, ctx: TranslatorContext): ApiError {
 // ---------------------------------------------------------------------------
 // Streamed answers
 
-export interface TranslatorContext {
-  /** Kept on errors. */
-  readonly requestId?: string;
-  /** Model label for messages. */
-  readonly model?: string;
-}
+/** The request id and model label (kept on errors), and the tools the request offered. */
+export type TranslatorContext = ToolCallContext;
 
 /** SSE messages of one API -> events. Stateful: one per response. */
 export interface StreamTranslator {
@@ -157,8 +157,8 @@ export interface StreamTranslator {
   end(): StreamEvent[];
   /** A terminal event was produced; later messages are ignored. */
   readonly done: boolean;
-  /** Some text or reasoning reached the caller. */
-  readonly delivered: boolean;
+  /** Characters of tool calls read but not yet handed on (they count toward the answer cap). */
+  readonly heldChars: number;
   /** The response id the server gave (chatcmpl-…/resp_…), if any. */
   readonly responseId: string | undefined;
 }
@@ -177,15 +177,17 @@ function parseData(data: string): unknown {
 
 class ChatTranslator implements StreamTranslator {
   done = false;
-  delivered = false;
   responseId: string | undefined;
   private finish: FinishReason | undefined;
   private usage: unknown;
   private meta: unknown;
-  /** Tool calls arrive in pieces, keyed by their index: the id and name first, then the arguments' text. */
-  private readonly calls = new Map<number, { id: string; name: string; arguments: string }>();
+  private readonly calls = new ChatCallPieces();
 
   constructor(private readonly ctx: TranslatorContext) {}
+
+  get heldChars(): number {
+    return this.calls.heldChars;
+  }
 
   push(message: SseMessage, atEnd = false): StreamEvent[] {
     if (this.done) return [];
@@ -211,16 +213,13 @@ class ChatTranslator implements StreamTranslator {
       if (!isRecord(choice) || (choice.index !== undefined && choice.index !== 0)) continue;
       const delta = isRecord(choice.delta) ? choice.delta : {};
       const reasoning = str(delta.reasoning_content) ?? str(delta.reasoning);
-      if (reasoning) {
-        this.delivered = true;
-        events.push({ type: 'reasoning', delta: reasoning });
-      }
+      if (reasoning) events.push({ type: 'reasoning', delta: reasoning });
       const text = str(delta.content) ?? str(delta.refusal);
-      if (text) {
-        this.delivered = true;
-        events.push({ type: 'text', delta: text });
+      if (text) events.push({ type: 'text', delta: text });
+      if (Array.isArray(delta.tool_calls) && !this.calls.add(delta.tool_calls)) {
+        this.done = true;
+        return [...events, { type: 'error', error: tooManyToolCalls(this.ctx) }];
       }
-      if (Array.isArray(delta.tool_calls)) this.collectCalls(delta.tool_calls);
       if (typeof choice.finish_reason === 'string') this.finish = chatFinishReason(choice.finish_reason);
     }
     return events;
@@ -233,23 +232,9 @@ class ChatTranslator implements StreamTranslator {
     return [{ type: 'error', error: endedEarly(this.ctx) }];
   }
 
-  private collectCalls(pieces: unknown[]): void {
-    for (const piece of pieces) {
-      if (!isRecord(piece)) continue;
-      const index = num(piece.index) ?? 0;
-      const call = this.calls.get(index) ?? { id: '', name: '', arguments: '' };
-      const fn = isRecord(piece.function) ? piece.function : {};
-      call.id ||= str(piece.id) ?? '';
-      call.name += str(fn.name) ?? '';
-      call.arguments += str(fn.arguments) ?? '';
-      this.calls.set(index, call);
-    }
-  }
-
   private terminal(): StreamEvent[] {
     this.done = true;
-    const events: StreamEvent[] = [...this.calls.entries()].sort(([a], [b]) => a - b).flatMap(([index, call]) => toolCallEvent(call, index));
-    if (events.length > 0) this.delivered = true;
+    const events = this.calls.take(this.ctx);
     const usage = chatUsage(this.usage, this.meta);
     if (usage) events.push({ type: 'usage', usage });
     events.push({ type: 'finish', reason: this.finish ?? 'stop' });
@@ -259,13 +244,17 @@ class ChatTranslator implements StreamTranslator {
 
 class ResponsesTranslator implements StreamTranslator {
   done = false;
-  delivered = false;
   responseId: string | undefined;
   private sawText = false;
   private sawReasoning = false;
   private readonly sawCalls = new Set<string>();
+  private readonly calls = new ToolCallTally();
 
   constructor(private readonly ctx: TranslatorContext) {}
+
+  get heldChars(): number {
+    return this.calls.heldChars;
+  }
 
   push(message: SseMessage, atEnd = false): StreamEvent[] {
     if (this.done) return [];
@@ -296,6 +285,8 @@ class ResponsesTranslator implements StreamTranslator {
       case 'response.output_text.delta':
       case 'response.refusal.delta':
         return this.text(str(json.delta) ?? '');
+      case 'response.function_call_arguments.delta':
+        return this.calls.hold(str(json.item_id) ?? '', (str(json.delta) ?? '').length) ? [] : this.tooManyCalls();
       case 'response.output_item.done':
         return this.call(json.item);
       case 'response.completed':
@@ -329,24 +320,29 @@ class ResponsesTranslator implements StreamTranslator {
   private text(delta: string): StreamEvent[] {
     if (delta === '') return [];
     this.sawText = true;
-    this.delivered = true;
     return [{ type: 'text', delta }];
   }
 
   private reasoning(delta: string): StreamEvent[] {
     if (delta === '') return [];
     this.sawReasoning = true;
-    this.delivered = true;
     return [{ type: 'reasoning', delta }];
   }
 
-  /** A finished `function_call` item: one tool call, told once. */
+  /** A finished `function_call` item: one tool call, told once, if its tool was offered. */
   private call(item: unknown): StreamEvent[] {
     const call = functionCall(item);
     if (!call || this.sawCalls.has(call.id)) return [];
     this.sawCalls.add(call.id);
-    this.delivered = true;
-    return [{ type: 'toolCall', call }];
+    const key = isRecord(item) ? str(item.id) ?? call.id : call.id;
+    const counted = this.calls.hold(key, 0);
+    this.calls.release(key);
+    return counted ? offeredCallEvent(call, this.ctx) : this.tooManyCalls();
+  }
+
+  private tooManyCalls(): StreamEvent[] {
+    this.done = true;
+    return [{ type: 'error', error: tooManyToolCalls(this.ctx) }];
   }
 
   private finishWith(response: unknown): StreamEvent[] {
@@ -358,26 +354,15 @@ class ResponsesTranslator implements StreamTranslator {
     const collected = collectResponseOutput(record);
     if (!this.sawReasoning && collected.reasoning) events.push(...this.reasoning(collected.reasoning));
     if (!this.sawText && collected.text) events.push(...this.text(collected.text));
-    for (const item of Array.isArray(record.output) ? record.output : []) events.push(...this.call(item));
+    for (const item of functionCallItems(record.output)) {
+      events.push(...this.call(item));
+      if (events.at(-1)?.type === 'error') return events;
+    }
     const usage = responsesUsage(record.usage, record.meta);
     if (usage) events.push({ type: 'usage', usage });
     events.push({ type: 'finish', reason: responsesFinishReason(record) });
     return events;
   }
-}
-
-/** A complete chat tool call as an event; a call without a name is left out. */
-function toolCallEvent(call: { id: string; name: string; arguments: string }, index: number): StreamEvent[] {
-  if (call.name === '') return [];
-  return [{ type: 'toolCall', call: { id: call.id || `call_${index}`, name: call.name, arguments: call.arguments || '{}' } }];
-}
-
-/** A responses `function_call` output item as a call. */
-function functionCall(item: unknown): ToolCall | undefined {
-  if (!isRecord(item) || item.type !== 'function_call') return undefined;
-  const name = str(item.name);
-  if (!name) return undefined;
-  return { id: str(item.call_id) ?? str(item.id) ?? name, name, arguments: str(item.arguments) || '{}' };
 }
 
 export function responsesFinishReason(response: Json): FinishReason {
@@ -432,10 +417,12 @@ export function chatCompletionEvents(json: unknown, ctx: TranslatorContext = {})
   if (reasoning) events.push({ type: 'reasoning', delta: reasoning });
   const text = str(message.content) || str(message.refusal) || '';
   if (text) events.push({ type: 'text', delta: text });
-  (Array.isArray(message.tool_calls) ? message.tool_calls : []).forEach((call, index) => {
-    if (!isRecord(call)) return;
-    const fn = isRecord(call.function) ? call.function : {};
-    events.push(...toolCallEvent({ id: str(call.id) ?? '', name: str(fn.name) ?? '', arguments: str(fn.arguments) ?? '' }, index));
+  const calls = Array.isArray(message.tool_calls) ? message.tool_calls : [];
+  if (calls.length > MAX_TOOL_CALLS) return [...events, { type: 'error', error: tooManyToolCalls(ctx) }];
+  calls.forEach((piece, index) => {
+    const fn = isRecord(piece) && isRecord(piece.function) ? piece.function : {};
+    const call = isRecord(piece) ? chatCall({ id: str(piece.id) ?? '', name: str(fn.name) ?? '', arguments: str(fn.arguments) ?? '' }, index) : undefined;
+    if (call) events.push(...offeredCallEvent(call, ctx));
   });
   const usage = chatUsage(json.usage, json.meta);
   if (usage) events.push({ type: 'usage', usage });
@@ -462,9 +449,11 @@ export function responseEvents(json: unknown, ctx: TranslatorContext = {}): Stre
   const collected = collectResponseOutput(json);
   if (collected.reasoning) events.push({ type: 'reasoning', delta: collected.reasoning });
   if (collected.text) events.push({ type: 'text', delta: collected.text });
-  for (const item of Array.isArray(json.output) ? json.output : []) {
+  const items = functionCallItems(json.output);
+  if (items.length > MAX_TOOL_CALLS) return [...events, { type: 'error', error: tooManyToolCalls(ctx) }];
+  for (const item of items) {
     const call = functionCall(item);
-    if (call) events.push({ type: 'toolCall', call });
+    if (call) events.push(...offeredCallEvent(call, ctx));
   }
   if (usage) events.push({ type: 'usage', usage });
   events.push({ type: 'finish', reason: responsesFinishReason(json) });

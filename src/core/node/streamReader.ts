@@ -13,12 +13,13 @@ import type { BuiltRequest } from '../common/requests';
 import type { StreamEvent } from '../common/types';
 import type { Call } from './call';
 import { MAX_SSE_LINE_CHARS, SseDecoder, type SseMessage } from './sse';
+import { noProgress, ProgressWatch } from './requestLimits';
 import { createTranslator } from './stream';
 import { answerTooLarge, destroyBody, type Body, type Transport } from './transport';
 
 /** Ends with a terminal event or throws. The body is always read to its end or destroyed. */
 export async function* readStream(body: Body, built: BuiltRequest, call: Call, url: URL, transport: Transport): AsyncGenerator<StreamEvent, void, undefined> {
-  const translator = createTranslator(built.api, { requestId: call.requestId, model: call.label });
+  const translator = createTranslator(built.api, call.toolCallContext());
   let pending: SseMessage[] = [];
   const decoder = new SseDecoder((message) => pending.push(message), { maxBufferSize: MAX_SSE_LINE_CHARS });
   const iterator = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
@@ -27,6 +28,7 @@ export async function* readStream(body: Body, built: BuiltRequest, call: Call, u
   let gotBytes = false;
   let received = 0;
   let answerChars = 0;
+  const watch = new ProgressWatch(transport.maxBytesWithoutProgress, echoedChars(built));
   const announce = function* (): Generator<StreamEvent, void, undefined> {
     if (announced) return;
     announced = true;
@@ -43,12 +45,13 @@ export async function* readStream(body: Body, built: BuiltRequest, call: Call, u
         throw transport.failure(caught, call, url, gotBytes ? 'in the middle of the answer' : 'before the first byte of the answer');
       }
       const atEnd = next.done === true;
+      const readBytes = next.done ? 0 : next.value.length;
       if (atEnd) {
         complete = true;
         decoder.end();
       } else {
         gotBytes = true;
-        received += next.value.length;
+        received += readBytes;
         try {
           decoder.push(next.value);
         } catch (caught) {
@@ -61,11 +64,12 @@ export async function* readStream(body: Body, built: BuiltRequest, call: Call, u
       for (const message of messages) {
         const events = translator.push(message, atEnd);
         for (const event of events) {
-          if (event.type === 'text' || event.type === 'reasoning') answerChars += event.delta.length;
+          answerChars += answerCharsOf(event);
           joinDelta(batch, event);
         }
         // Characters, not bytes: close enough for a bound that only has to stop a runaway answer.
-        if (answerChars > transport.maxAnswerBytes) {
+        // Tool calls count while they arrive, before the translator hands them on whole.
+        if (answerChars + translator.heldChars > transport.maxAnswerBytes) {
           const kept = batch.filter((event) => event.type === 'text' || event.type === 'reasoning');
           if (kept.length > 0) yield* announce();
           yield* call.emitFinal(kept);
@@ -76,6 +80,9 @@ export async function* readStream(body: Body, built: BuiltRequest, call: Call, u
       if (batch.length > 0) {
         yield* announce();
         yield* call.emitFinal(batch);
+      }
+      if (!atEnd && !translator.done && !watch.read(readBytes, answerChars + translator.heldChars)) {
+        throw noProgress(transport.maxBytesWithoutProgress, call.requestId);
       }
       if (atEnd) {
         yield* announce();
@@ -94,6 +101,18 @@ export async function* readStream(body: Body, built: BuiltRequest, call: Call, u
       }
     }
   }
+}
+
+/** What of the request a responses stream repeats in its opening events: the instructions and the tools. */
+function echoedChars(built: BuiltRequest): number {
+  const body = built.body as { instructions?: string; tools?: readonly unknown[] };
+  return (body.instructions?.length ?? 0) + (body.tools ? JSON.stringify(body.tools).length : 0);
+}
+
+/** The characters an event adds to the answer: its text, or a tool call's name and arguments. */
+function answerCharsOf(event: StreamEvent): number {
+  if (event.type === 'text' || event.type === 'reasoning') return event.delta.length;
+  return event.type === 'toolCall' ? event.call.name.length + event.call.arguments.length : 0;
 }
 
 /** Appends `event`, joined to the last one when both are deltas of the same kind. */

@@ -9,11 +9,11 @@
 
 import type { Dispatcher, ResponseData } from './undici';
 import { ApiError } from '../common/errors';
-import { redact } from '../common/redact';
 import type { StreamEvent } from '../common/types';
 import type { Call } from './call';
 import { errorFromHttp, type HeaderBag } from './httpErrors';
 import { createDispatcher, type NetworkSettings, type Route } from './network';
+import { DEFAULT_MAX_BYTES_WITHOUT_PROGRESS } from './requestLimits';
 import { probeCertificate } from './tlsProbe';
 import { errorFromTransport } from './transportErrors';
 
@@ -31,6 +31,8 @@ export interface TransportOptions {
   readonly network?: NetworkSettings;
   /** The most answer text (and reasoning) one call may bring; see DEFAULT_MAX_ANSWER_BYTES. */
   readonly maxAnswerBytes?: number;
+  /** The most bytes a stream may bring without any answer; see DEFAULT_MAX_BYTES_WITHOUT_PROGRESS. */
+  readonly maxBytesWithoutProgress?: number;
 }
 
 /** One answer's limit: far beyond any real answer, well before an endless one hurts the editor. */
@@ -72,6 +74,7 @@ export async function discardBody(body: Body): Promise<void> {
 export class Transport {
   private readonly timeoutMs: number;
   readonly maxAnswerBytes: number;
+  readonly maxBytesWithoutProgress: number;
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
   readonly route: Route | undefined;
@@ -79,6 +82,7 @@ export class Transport {
   constructor(private readonly opts: TransportOptions) {
     this.timeoutMs = opts.timeoutMs;
     this.maxAnswerBytes = opts.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
+    this.maxBytesWithoutProgress = opts.maxBytesWithoutProgress ?? DEFAULT_MAX_BYTES_WITHOUT_PROGRESS;
     this.route = opts.route;
     if (opts.dispatcher) {
       this.dispatcher = opts.dispatcher;
@@ -140,7 +144,7 @@ export class Transport {
     }
   }
 
-  /** An HTTP error answer as an ApiError: its body read (bounded), the key redacted from it. */
+  /** An HTTP error answer as an ApiError, its body read (bounded); the client takes the key out of every error it hands on. */
   async readError(response: Response, call: Call, url: URL): Promise<ApiError> {
     let text = '';
     try {
@@ -161,7 +165,7 @@ export class Transport {
     return errorFromHttp({
       status: response.statusCode,
       headers: response.headers as HeaderBag,
-      bodyText: redact(text, call.key),
+      bodyText: text,
       model: call.label,
       url: url.href,
     });

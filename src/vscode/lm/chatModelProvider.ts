@@ -43,6 +43,8 @@ export class ReasonerChatModelProvider extends Disposable implements vscode.Lang
     const request = requestFromLmMessages(messages.map(toLmMessage));
     if (request.turns.at(-1)?.role !== 'user') throw new Error(vscode.l10n.t('Reasoner needs a user message last in a language model request.'));
     const cancellation = abortOnCancel(token);
+    // The core drops calls to tools that were not offered; checked again here, where VS Code would run them.
+    const offered = new Set((options.tools ?? []).map((tool) => tool.name));
     try {
       const effort = effortOption(options.modelOptions);
       const result = await this.runner.run({
@@ -58,7 +60,7 @@ export class ReasonerChatModelProvider extends Disposable implements vscode.Lang
         signal: cancellation.signal,
         onEvent: (event) => {
           if (event.type === 'text' && event.delta !== '') progress.report(new vscode.LanguageModelTextPart(event.delta));
-          else if (event.type === 'toolCall') progress.report(new vscode.LanguageModelToolCallPart(event.call.id, event.call.name, toolInput(event.call.arguments)));
+          else if (event.type === 'toolCall' && offered.has(event.call.name)) progress.report(new vscode.LanguageModelToolCallPart(event.call.id, event.call.name, toolInput(event.call.arguments)));
         },
       });
       if (result.error?.kind === 'cancelled' && token.isCancellationRequested) throw new vscode.CancellationError();
