@@ -11,7 +11,7 @@ import type { Frame, Request } from 'playwright-core';
 import { ATTACKER_HOST, HOSTILE_ANSWERS } from '../fixtures/hostile-answers';
 import { start, type Simulator } from '../simulator/simulator';
 import {
-  answerQuickInput, eventually, findFrame, launchWorkbench, openFile, runCommand, waitForQuickInput, type Workbench,
+  answerQuickInput, eventually, findFrame, isLoopback, launchWorkbench, openFile, runCommand, waitForQuickInput, type Workbench,
 } from '../harness/workbench';
 
 const COMPOSER = '[aria-label="Message Reasoner"]';
@@ -20,18 +20,6 @@ const BATCH = 11;
 const batches: string[][] = [];
 for (let i = 0; i < HOSTILE_ANSWERS.length; i += BATCH) {
   batches.push(HOSTILE_ANSWERS.slice(i, i + BATCH).map((entry, j) => `Part ${i + j}: ${entry.name}\n\n${entry.markdown}`));
-}
-
-function isLoopback(url: string): boolean {
-  try {
-    const { hostname, protocol } = new URL(url);
-    if (protocol === 'data:' || protocol === 'blob:' || protocol === 'vscode-webview:') return true;
-    // The webview's own files: the workbench's service worker answers these; they never leave the machine.
-    if (protocol === 'https:' && hostname.endsWith('.vscode-resource.vscode-cdn.net')) return true;
-    return hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]';
-  } catch {
-    return false;
-  }
 }
 
 suite('Workbench: hostile answers run nothing, fetch nothing, link no command', () => {
@@ -136,5 +124,45 @@ suite('Workbench: hostile answers run nothing, fetch nothing, link no command', 
     assert.deepEqual(await canaries(), [], 'no script ran');
     assertNothingLeft('inline');
     await workbench.screenshot('hostile-inline');
+  });
+
+  test(`Compare Models: the ${HOSTILE_ANSWERS.length} answers in two columns`, async () => {
+    const { page } = workbench;
+    await openFile(page, 'sample.ts');
+    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+G');
+    await answerQuickInput(page, ':6');
+    for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+ArrowDown');
+    const half = Math.ceil(HOSTILE_ANSWERS.length / 2);
+    const column = (entries: typeof HOSTILE_ANSWERS, first: number) => entries.map((entry, j) => `Part ${first + j}: ${entry.name}\n\n${entry.markdown}`).join('\n\n---\n\n');
+    sim.script(
+      { forModel: 'o1', text: column(HOSTILE_ANSWERS.slice(0, half), 0), deltaSize: 97 },
+      { forModel: 'o3-mini', text: column(HOSTILE_ANSWERS.slice(half), half), deltaSize: 97 },
+    );
+    await runCommand(page, 'Reasoner: Compare Models on Selection');
+    await waitForQuickInput(page, 'Compare Models (1/2)');
+    await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'Careful, thorough reasoning' }).click();
+    await page.locator('.quick-input-widget').filter({ hasText: '2 Selected' }).waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Enter');
+    await waitForQuickInput(page, 'Compare Models (2/2)');
+    await answerQuickInput(page, 'Hostile comparison');
+
+    const frame = await findFrame(page, '[data-role="column"]');
+    for (const [model, first] of [['o1', 0], ['o3-mini', half]] as const) {
+      const answer = frame.locator(`[data-role="column"][data-model-id="${model}"] [data-role="answer"][data-state="complete"]`);
+      await answer.waitFor({ timeout: 90_000 });
+      assert.match(await answer.textContent() ?? '', new RegExp(`Part ${first}:`), `${model}'s answer was rendered`);
+    }
+    await page.waitForTimeout(1000);
+    assert.deepEqual(await canaries(), [], 'no script ran');
+    assert.deepEqual(await dangerousLinks(frame, '[data-role="answer"]'), [], 'no link but web links in the columns');
+    assert.equal(await frame.locator('[data-role="answer"] img, [data-role="answer"] iframe, [data-role="answer"] svg image').count(), 0);
+    const styled = await frame.locator('[data-role="answer"] *').evaluateAll((elements) => elements
+      .filter((element) => ['style', 'form', 'meta', 'base', 'link'].includes(element.tagName.toLowerCase())
+        || Array.from(element.attributes).some((attribute) => /^on|^style$|^formaction$/i.test(attribute.name)))
+      .map((element) => element.outerHTML.slice(0, 120)));
+    assert.deepEqual(styled, [], 'no style, form, meta, base or link element and no handler or style attribute');
+    assertNothingLeft('compare');
+    await workbench.screenshot('hostile-compare');
   });
 });

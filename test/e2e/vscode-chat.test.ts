@@ -4,7 +4,9 @@
  * sign-in, or chat.allowAnonymousAccess, before any model can be picked).
  */
 import * as assert from 'node:assert/strict';
-import { answerQuickInput, eventually, launchWorkbench, openFile, runCommand, waitForQuickInput, type Workbench } from '../harness/workbench';
+import type { Request } from 'playwright-core';
+import { ATTACKER_HOST, HOSTILE_ANSWERS } from '../fixtures/hostile-answers';
+import { answerQuickInput, eventually, isLoopback, launchWorkbench, openFile, runCommand, waitForQuickInput, type Workbench } from '../harness/workbench';
 import { start, type Simulator } from '../simulator/simulator';
 
 const CHAT_INPUT = '.interactive-input-part';
@@ -80,7 +82,8 @@ suite('Workbench: VS Code\'s Chat view', () => {
     await workbench!.screenshot('vscode-chat-models');
   });
 
-  test('@reasoner /explain with o3-mini picked: the selected code reaches the gateway and the answer streams into the Chat view, inert', async () => {
+  /** Opens the Chat view with anonymous access and picks o3-mini from Reasoner's models in its picker. */
+  async function openChatWithO3Mini(): Promise<Workbench['page']> {
     const { page } = await openChat({ 'chat.allowAnonymousAccess': true });
     // The Chat view resolves a provider's models lazily: opening Manage Models does it.
     await openModelPicker(page, 'Auto');
@@ -100,6 +103,11 @@ suite('Workbench: VS Code\'s Chat view', () => {
     for (const name of ['o1', 'o3', 'o3-mini', 'o3-pro']) assert.ok(rows.some((row) => row.trim().split(/\s/)[0] === name), `${name} in the picker: ${rows.join(' | ')}`);
     await page.locator('.action-widget .monaco-list-row').filter({ hasText: /^\s*o3-mini/ }).first().click();
     await page.locator(`${CHAT_INPUT} .action-label, ${CHAT_INPUT} a`).filter({ hasText: /^\s*o3-mini\s*$/ }).first().waitFor({ timeout: 10_000 });
+    return page;
+  }
+
+  test('@reasoner /explain with o3-mini picked: the selected code reaches the gateway and the answer streams into the Chat view, inert', async () => {
+    const page = await openChatWithO3Mini();
 
     sim.script({ text: 'It computes the **Euclidean distance** <img src=x onerror="window.__reasonerPwned=1">.', deltaSize: 5, chunkDelayMs: 10 });
     await page.locator('.editor-instance .view-lines').first().click();
@@ -127,5 +135,43 @@ suite('Workbench: VS Code\'s Chat view', () => {
     assert.equal(body.model, 'o3-mini', 'the model picked in the Chat view');
     assert.match(JSON.stringify(body.messages ?? body.input), /export function distance\(a: Point, b: Point\): number/);
     await workbench!.screenshot('vscode-chat-answer');
+  });
+
+  test(`@reasoner: all ${HOSTILE_ANSWERS.length} hostile answers stream into the Chat view as text: no script, no image, no command link, no request but the gateway's`, async () => {
+    const page = await openChatWithO3Mini();
+    const external: string[] = [];
+    const onRequest = (request: Request) => {
+      if (!isLoopback(request.url())) external.push(request.url());
+    };
+    workbench!.session.context.on('request', onRequest);
+    try {
+      const half = Math.ceil(HOSTILE_ANSWERS.length / 2);
+      for (const [index, batch] of [HOSTILE_ANSWERS.slice(0, half), HOSTILE_ANSWERS.slice(half)].entries()) {
+        const first = index * half;
+        sim.script({ text: batch.map((entry, j) => `Part ${first + j}: ${entry.name}\n\n${entry.markdown}`).join('\n\n---\n\n'), deltaSize: 97 });
+        await page.locator(`${CHAT_INPUT} .monaco-editor`).first().click();
+        await page.keyboard.type(`@reasoner hostile batch ${index}`);
+        await page.keyboard.press('Enter');
+        const answer = page.locator('.interactive-item-container.interactive-response').last();
+        await eventually(`batch ${index} with its footer`, async () => {
+          const shown = await answer.innerText();
+          return shown.includes(`Part ${first}:`) && /o3-mini · effort medium · [^\n]* · \d+s/.test(shown);
+        }, 90_000);
+        assert.match(await answer.innerText(), new RegExp(`Part ${first + batch.length - 1}:`), 'the last answer of the batch was shown too');
+        assert.equal(await answer.locator('.chat-markdown-part img, .chat-markdown-part iframe, .chat-markdown-part svg, .chat-markdown-part .katex').count(), 0, `no image, frame, svg or math in batch ${index}`);
+        assert.equal(await answer.locator('.chat-markdown-part .codicon').count(), 0, `no theme icon drawn from an answer in batch ${index}`);
+        const links = await answer.locator('.chat-markdown-part a').evaluateAll((anchors) => anchors
+          .map((a) => a.getAttribute('href') ?? a.getAttribute('data-href') ?? '')
+          .filter((href) => href !== '' && !/^(https?:|mailto:|#)/i.test(href)));
+        assert.deepEqual(links, [], `no link but web links in batch ${index}`);
+      }
+      await page.waitForTimeout(1000);
+      assert.equal(await page.evaluate(() => (window as unknown as { __reasonerPwned?: unknown }).__reasonerPwned), undefined, 'no script ran');
+      assert.deepEqual(external.filter((url) => url.includes(ATTACKER_HOST)), [], 'no request to the attacker\'s host');
+      assert.deepEqual(external, [], 'no request to any host but the gateway and the workbench');
+    } finally {
+      workbench!.session.context.off('request', onRequest);
+    }
+    await workbench!.screenshot('vscode-chat-hostile');
   });
 });

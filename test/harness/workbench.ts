@@ -165,3 +165,16 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
+
+/** Whether a request the page made stays on this machine (the gateway simulator, the workbench, the webviews' own files). */
+export function isLoopback(url: string): boolean {
+  try {
+    const { hostname, protocol } = new URL(url);
+    if (protocol === 'data:' || protocol === 'blob:' || protocol === 'vscode-webview:') return true;
+    // The webview's own files: the workbench's service worker answers these; they never leave the machine.
+    if (protocol === 'https:' && hostname.endsWith('.vscode-resource.vscode-cdn.net')) return true;
+    return hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]';
+  } catch {
+    return false;
+  }
+}

@@ -54,7 +54,7 @@ suite('Inline threads: inert and bounded', () => {
 
     selectLines(editor, 5, 9);
     const message = 'Busy, see xhttps://status.example/a\\<command:reasoner.setApiKey?%5B%22sk-attacker%22%5D> and `x\\`<command:reasoner.clearApiKey>';
-    sim.script({ status: 500, message });
+    sim.setDefault({ status: 400, message });
     await vscode.commands.executeCommand('reasoner.explainSelection');
     session = await onlySession();
     const error = session.thread.comments.at(-1)!;
@@ -69,6 +69,7 @@ suite('Inline threads: inert and bounded', () => {
       const command = /^command:([\w.]+)\?/.exec(link)?.[1];
       assert.ok(command && enabled.enabledCommands.includes(command) && !/ApiKey/.test(command), link);
     }
-    assert.doesNotMatch(html, /sk-attacker|clearApiKey/);
+    assert.match(html, /&lt;command:reasoner\.setApiKey\?%5B%22sk-attacker%22%5D&gt;/, 'the server\'s words show as text');
+    assert.doesNotMatch(html, /href="command:reasoner\.(setApiKey|clearApiKey)/);
   });
 });
