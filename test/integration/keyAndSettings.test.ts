@@ -61,6 +61,23 @@ suite('API key, settings, model and effort', () => {
     assert.equal(await vscode.commands.executeCommand('reasoner.setApiKey', 'sk-passed-and-accepted'), 'set', 'the same key again needs no question');
   });
 
+  test('with a keyring that cannot be read, a key passed as an argument is stored only after a modal yes, never silently', async () => {
+    const { keys } = (await reasoner()).services;
+    const { get, set } = keys;
+    const stored: string[] = [];
+    keys.get = () => Promise.reject(new Error('the keyring is locked'));
+    keys.set = async (key) => { stored.push(key); };
+    try {
+      // VS Code's test host refuses to show modal dialogs, which counts as no.
+      assert.equal(await vscode.commands.executeCommand('reasoner.setApiKey', 'sk-passed-while-locked'), undefined);
+      assert.deepEqual(stored, [], 'nothing stored without the person\'s yes');
+    } finally {
+      keys.get = get;
+      keys.set = set;
+    }
+    assert.equal(await keys.get(), TEST_KEY);
+  });
+
   test('a model id from a workspace\'s settings shows literally in the status bar: no icon in its text, no image or link in its tooltip', async () => {
     const api = await reasoner();
     const hostile = `![](https://${ATTACKER_HOST}/p.png) [run](command:workbench.action.quit) $(bug) <img src=https://${ATTACKER_HOST}/i.png>`;
