@@ -13,6 +13,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { extractServerError } from '../../src/core/node/httpErrors';
 import { extractFix } from '../../src/core/common/problem';
+import { withoutTrailingEllipsis } from '../../src/core/common/progressStatus';
 import { extractCode, FenceStripper } from '../../src/core/common/prompts';
 import { scanSurfaces, type SurfaceScan } from './support-core/foreignSurfaces';
 import type { SourceFile } from './support-core/layering';
@@ -64,6 +65,13 @@ describe('foreign text is scanned in linear time', function () {
 
   it('code extraction still takes the first fenced block', () => {
     assert.equal(extractCode(`prose\n~~~py\nprint(1)\n~~~\n\`\`\`\nlater\n\`\`\``), 'print(1)');
+  });
+
+  it('a progress status of 100,000 dots and spaces followed by a letter keeps them all; trailing ones go', () => {
+    for (const run of ['.'.repeat(100_000), '. '.repeat(50_000), '…\t'.repeat(50_000)]) assert.equal(withoutTrailingEllipsis(`${run}x`), `${run}x`);
+    assert.equal(withoutTrailingEllipsis(`Queued${'.'.repeat(100_000)}`), 'Queued');
+    assert.equal(withoutTrailingEllipsis('Thinking… \n'), 'Thinking');
+    assert.equal(withoutTrailingEllipsis('...'), '');
   });
 
   it('a megabyte-long line streamed in small deltas into the fence stripper', () => {

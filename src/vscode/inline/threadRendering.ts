@@ -8,6 +8,7 @@ import { COMMANDS } from '../../core/common/commands';
 import { contextLabel, formatCost, formatElapsed, type AssistantTurn, type Conversation, type TurnError, type TurnStatus, type UserTurn } from '../../core/common/conversation';
 import { presentActions, type PresentedAction } from '../../core/common/errorPresenter';
 import { inertMarkdown } from '../../core/common/inertMarkdown';
+import { withoutTrailingEllipsis } from '../../core/common/progressStatus';
 
 /** The state words a thread shows and its menus (package.json `comments/*` when clauses) test. */
 type ThreadState = 'running' | 'done' | 'incomplete' | 'cancelled' | 'error';
@@ -75,7 +76,7 @@ function authorOf(turn: AssistantTurn): string {
 
 /** What the gateway is doing, without the trailing ellipsis the label adds itself. */
 function progressOf(turn: AssistantTurn): string | undefined {
-  return turn.progress?.replace(/[….\s]+$/, '') || undefined;
+  return withoutTrailingEllipsis(turn.progress ?? '') || undefined;
 }
 
 function promptComment(turn: UserTurn): vscode.Comment {
