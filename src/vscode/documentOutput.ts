@@ -38,16 +38,13 @@ export async function streamToNewDocument(services: Services, task: DocumentTask
   const timers = new DisposableStore();
   try {
     timers.add(every(FLUSH_INTERVAL_MS, () => void output.flush()));
-    const result = await vscode.window.withProgress({
-      location: vscode.ProgressLocation.Notification,
-      title: 'Reasoner',
-      cancellable: true,
-    }, async (progress, token) => {
+    // The question holds the file name and the selection: the notifier shows it literally.
+    const result = await services.notifier.withProgress('Reasoner', async (report, token) => {
       const started = Date.now();
       const listeners = timers.add(new DisposableStore());
       listeners.add(token.onCancellationRequested(() => abort.abort()));
-      listeners.add(every(PROGRESS_INTERVAL_MS, () => progress.report({ message: `${task.question} ${formatElapsed(Date.now() - started)}` })));
-      progress.report({ message: task.question });
+      listeners.add(every(PROGRESS_INTERVAL_MS, () => report(`${task.question} ${formatElapsed(Date.now() - started)}`)));
+      report(task.question);
       try {
         return await services.runner.run({
           source: task.source,

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { actionIdsFor, bindAction, ERROR_ACTION_TITLES, type PresentableError, type PresentedAction } from '../core/common/errorPresenter';
+import { plainMessage } from '../core/common/plainMessage';
 
 export interface NotificationAction {
   readonly title: string;
@@ -14,8 +15,10 @@ export interface ShownNotification {
 
 /**
  * Notifications that never hold anyone up: the call returns at once and each
- * action button starts its own work when clicked. What was shown is kept
- * (last 20) so that tests and the log can tell what the user saw.
+ * action button starts its own work when clicked. Messages carry foreign text
+ * (the gateway's words, file names, model ids), so every message, button and
+ * progress line goes through plainMessage. What was shown is kept (last 20) so
+ * that tests and the log can tell what the user saw.
  */
 export class Notifier {
   private readonly recent: ShownNotification[] = [];
@@ -25,27 +28,23 @@ export class Notifier {
   }
 
   show(severity: ShownNotification['severity'], text: string, actions: readonly NotificationAction[] = []): void {
-    const message = withoutLinks(text);
-    this.recent.push({ severity, message, actions: actions.map((action) => action.title) });
+    const message = plainMessage(text);
+    const titles = actions.map((action) => plainMessage(action.title));
+    this.recent.push({ severity, message, actions: titles });
     if (this.recent.length > 20) this.recent.shift();
-    const titles = actions.map((action) => action.title);
     const shown = severity === 'error'
       ? vscode.window.showErrorMessage(message, ...titles)
       : severity === 'warning'
         ? vscode.window.showWarningMessage(message, ...titles)
         : vscode.window.showInformationMessage(message, ...titles);
-    void Promise.resolve(shown).then((picked) => actions.find((action) => action.title === picked)?.run());
+    void Promise.resolve(shown).then((picked) => (picked === undefined ? undefined : actions[titles.indexOf(picked)]?.run()));
   }
-}
 
-/**
- * Notification text with Markdown link syntax broken up. VS Code turns
- * `[label](command:…)` (and http, file links) in a notification into a working
- * link, and messages carry foreign text: the gateway's words, file names, model
- * ids. Reasoner's own messages never use links, so every `](` loses its power.
- */
-export function withoutLinks(text: string): string {
-  return text.split('](').join('] (');
+  /** A cancellable progress notification; `report` shows a line of progress under the title. */
+  withProgress<T>(title: string, task: (report: (message: string) => void, token: vscode.CancellationToken) => Thenable<T>): Thenable<T> {
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: plainMessage(title), cancellable: true }, (progress, token) =>
+      task((message) => progress.report({ message: plainMessage(message) }), token));
+  }
 }
 
 /** Runs a presented action; when it asks for it and the command produced something, the request runs again. */

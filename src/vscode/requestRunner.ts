@@ -5,6 +5,7 @@ import { ApiError } from '../core/common/errors';
 import { NO_KEY_NOTIFICATION } from '../core/common/errorPresenter';
 import type { Logger } from '../core/common/logger';
 import type { ModelInfo } from '../core/common/models';
+import { plainMessage } from '../core/common/plainMessage';
 import type { FinishReason, ReasoningRequest, Usage } from '../core/common/types';
 import type { NetworkSettings } from '../core/node/network';
 import { findModel, readNetworkSettings, readSettings } from './config';
@@ -126,7 +127,7 @@ export class ReasonerRequestRunner extends Disposable implements RequestRunner {
       }
       let estimateShown: vscode.Disposable | undefined;
       if (spendCheck?.estimate) {
-        estimateShown = vscode.window.setStatusBarMessage(`$(credit-card) ${spendCheck.estimate}`);
+        estimateShown = vscode.window.setStatusBarMessage(`$(credit-card) ${plainMessage(spendCheck.estimate)}`);
         request.onEvent?.({ type: 'progress', elapsedMs: 0, status: spendCheck.estimate });
       }
       const client = this.clientFor({ baseUrl: settings.baseUrl.url, timeoutSeconds: settings.timeoutSeconds, deadlineMinutes: settings.deadlineMinutes }, readNetworkSettings());

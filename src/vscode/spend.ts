@@ -9,6 +9,7 @@ import { COMMANDS } from '../core/common/commands';
 import { ApiError } from '../core/common/errors';
 import type { Logger } from '../core/common/logger';
 import type { ModelInfo } from '../core/common/models';
+import { plainMessage } from '../core/common/plainMessage';
 import { describeEstimate, estimateCost, formatUsd, monthSpendUsd, roughTokens, type SpendEntry } from '../core/common/spend';
 import type { Usage } from '../core/common/types';
 import type { SpendLedger } from '../core/node/ledger';
@@ -104,7 +105,7 @@ export class SpendTracker {
     signal.addEventListener('abort', onAbort, { once: true });
     try {
       const picked = await vscode.window.showQuickPick([
-        { label: BUDGET_CHOICES.send, detail: estimate },
+        { label: BUDGET_CHOICES.send, ...(estimate ? { detail: plainMessage(estimate) } : {}) },
         { label: BUDGET_CHOICES.raise, detail: vscode.l10n.t('Currently {0} a month (reasoner.monthlyBudgetUsd)', formatUsd(budget)) },
         { label: BUDGET_CHOICES.cancel },
       ], {

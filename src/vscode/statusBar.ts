@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { COMMANDS } from '../core/common/commands';
+import { plainMessage } from '../core/common/plainMessage';
 import { findModel, onDidChangeSettings, readSettings } from './config';
 import { Disposable } from './lifecycle';
 
@@ -20,14 +21,30 @@ export class ModelStatusBar extends Disposable {
     return this.item.text;
   }
 
+  get tooltip(): vscode.MarkdownString | string | undefined {
+    return this.item.tooltip;
+  }
+
+  /**
+   * The model id may come from a workspace's settings: it is shown literally, as
+   * text (an icon in the text, or a link or image in the tooltip, would be its doing).
+   */
   update(): void {
     const settings = readSettings();
     const model = findModel(settings, settings.modelId);
-    this.item.text = `$(sparkle) ${model?.label ?? settings.modelId} · ${settings.effort}`;
+    const label = model?.label ?? settings.modelId;
+    this.item.text = `$(sparkle) ${plainMessage(`${label} · ${settings.effort}`)}`;
     const tooltip = new vscode.MarkdownString(undefined, true);
-    tooltip.appendMarkdown(`**Reasoner**: ${model?.label ?? settings.modelId}, ${settings.effort} reasoning effort\n\n`);
-    tooltip.appendMarkdown(model ? `${model.description}\n\n` : `$(warning) "${settings.modelId}" is not a known model.\n\n`);
-    tooltip.appendMarkdown('Click to change the model and effort.');
+    tooltip.appendMarkdown('**Reasoner**: ');
+    tooltip.appendText(`${label}, ${settings.effort} reasoning effort`);
+    tooltip.appendMarkdown('\n\n');
+    if (model) {
+      tooltip.appendText(model.description);
+    } else {
+      tooltip.appendMarkdown('$(warning) ');
+      tooltip.appendText(`"${settings.modelId}" is not a known model.`);
+    }
+    tooltip.appendMarkdown('\n\nClick to change the model and effort.');
     this.item.tooltip = tooltip;
     this.item.backgroundColor = model ? undefined : new vscode.ThemeColor('statusBarItem.warningBackground');
   }

@@ -319,7 +319,7 @@ suite('Chat sidebar (host side, real extension host, simulated gateway)', () => 
     const markdown = fs.readFileSync(target.fsPath, 'utf8');
     assert.match(markdown, /^# Show code\n/);
     assert.match(markdown, /## You\n\nShow code/);
-    assert.match(markdown, /## o3-mini \(medium effort\)/);
+    assert.match(markdown, /## o3\\-mini \(medium effort\)/, 'the model name is escaped to plain text');
     assert.match(markdown, /```ts\nlet x = 1;\n```/);
   });
 

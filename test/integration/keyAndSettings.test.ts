@@ -1,7 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import MarkdownIt from 'markdown-it';
 import * as vscode from 'vscode';
+import { ATTACKER_HOST } from '../fixtures/hostile-answers';
 import type { Simulator } from '../simulator/simulator';
 import { start } from '../simulator/simulator';
 import { connectSimulator, reasoner, resetUserSettings, setUserSetting, TEST_KEY, waitFor, workspaceFolder } from './helpers';
@@ -57,6 +59,48 @@ suite('API key, settings, model and effort', () => {
     assert.equal(await accepted, 'set', 'Enter stores the passed key');
     assert.equal(await api.services.keys.get(), 'sk-passed-and-accepted');
     assert.equal(await vscode.commands.executeCommand('reasoner.setApiKey', 'sk-passed-and-accepted'), 'set', 'the same key again needs no question');
+  });
+
+  test('with a keyring that cannot be read, a key passed as an argument is stored only after a modal yes, never silently', async () => {
+    const { keys } = (await reasoner()).services;
+    const { get, set } = keys;
+    const stored: string[] = [];
+    keys.get = () => Promise.reject(new Error('the keyring is locked'));
+    keys.set = async (key) => { stored.push(key); };
+    try {
+      // VS Code's test host refuses to show modal dialogs, which counts as no.
+      assert.equal(await vscode.commands.executeCommand('reasoner.setApiKey', 'sk-passed-while-locked'), undefined);
+      assert.deepEqual(stored, [], 'nothing stored without the person\'s yes');
+    } finally {
+      keys.get = get;
+      keys.set = set;
+    }
+    assert.equal(await keys.get(), TEST_KEY);
+  });
+
+  test('a model id from a workspace\'s settings shows literally in the status bar: no icon in its text, no image or link in its tooltip', async () => {
+    const api = await reasoner();
+    const hostile = `![](https://${ATTACKER_HOST}/p.png) [run](command:workbench.action.quit) $(bug) <img src=https://${ATTACKER_HOST}/i.png>`;
+    const settingsDir = path.join(workspaceFolder(), '.vscode');
+    try {
+      fs.mkdirSync(settingsDir, { recursive: true });
+      fs.writeFileSync(path.join(settingsDir, 'settings.json'), JSON.stringify({ 'reasoner.model': hostile }));
+      await waitFor('the status bar to follow', () => api.statusBar.text.includes('attacker'));
+      const unescapedIcons = [...api.statusBar.text.matchAll(/(\\)?\$\([A-Za-z0-9-]+(?:~[A-Za-z]+)?\)/g)].filter((icon) => !icon[1]).map((icon) => icon[0]);
+      assert.deepEqual(unescapedIcons, ['$(sparkle)'], api.statusBar.text);
+      const tooltip = api.statusBar.tooltip;
+      assert.ok(tooltip instanceof vscode.MarkdownString);
+      const tokens = new MarkdownIt({ html: true }).parse(tooltip.value, {}).flatMap((token) => [token, ...token.children ?? []]);
+      const active = tokens.filter((token) => ['image', 'link_open', 'html_inline', 'html_block'].includes(token.type));
+      assert.deepEqual(active.map((token) => token.type), [], tooltip.value);
+      // appendText writes spaces as &nbsp; and an icon as `\$(name)`, which VS Code shows as `$(name)`.
+      const text = tokens.filter((token) => token.type === 'text').map((token) => token.content).join('')
+        .replace(/\u00a0/g, ' ').replaceAll('\\$(', '$(');
+      assert.ok(text.includes(hostile), `the model id is there as text: ${text}`);
+    } finally {
+      fs.rmSync(settingsDir, { recursive: true, force: true });
+      await waitFor('the workspace settings to unload', () => api.statusBar.text.includes('o3-mini'));
+    }
   });
 
   test('with no key, nothing is sent and a notification offers Set API Key, Get a Key and Retry; setting it lets the request go on', async () => {

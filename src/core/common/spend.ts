@@ -103,8 +103,14 @@ export function summarizeSpend(entries: readonly SpendEntry[], options: SummaryO
   return lines.join('\n');
 }
 
+/**
+ * A text cell. One that starts as a formula would (`=`, `+`, `-`, `@`, tab, CR) is
+ * prefixed with `'` so spreadsheets show it as text, as OWASP advises against CSV
+ * injection; model ids and prompt names are settings a workspace can hold.
+ */
 function csvField(value: string): string {
-  return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return text !== value || /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 export function spendCsv(entries: readonly SpendEntry[]): string {

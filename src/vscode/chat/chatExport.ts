@@ -1,6 +1,7 @@
 /** "Export chat as Markdown": where to (a save dialog), and the writing. */
 import * as vscode from 'vscode';
-import { type Conversation, conversationToMarkdown } from '../../core/common/conversation';
+import type { Conversation } from '../../core/common/conversation';
+import { conversationToMarkdown } from '../../core/common/conversationMarkdown';
 import type { Logger } from '../../core/common/logger';
 import type { NoticeLevel } from './chatPage';
 

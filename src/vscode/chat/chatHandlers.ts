@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { promptFor } from '../../core/common/conversation';
 import { bindAction } from '../../core/common/errorPresenter';
 import type { Logger } from '../../core/common/logger';
+import { plainMessage } from '../../core/common/plainMessage';
 import type { WebviewMessage } from '../../core/common/protocol';
 import type { ReasoningEffort } from '../../core/common/types';
 import { runPresentedAction } from '../notify';
@@ -118,7 +119,7 @@ export function createChatHandlers(chat: ChatParts): ChatHandlers {
     deleteConversation: async (message) => {
       const summary = chat.model.getConversations().find((s) => s.id === message.id);
       if (!summary) return;
-      const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Delete the chat "{0}"?', summary.title), { modal: true, detail: vscode.l10n.t('This cannot be undone.') }, 'Delete');
+      const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Delete the chat "{0}"?', plainMessage(summary.title)), { modal: true, detail: vscode.l10n.t('This cannot be undone.') }, 'Delete');
       if (choice === 'Delete') await chat.model.delete(message.id);
     },
     exportConversation: async (message) => {

@@ -5,9 +5,9 @@
  * editor edit, so a single Undo takes it back.
  */
 import * as vscode from 'vscode';
+import { plainMessage } from '../../core/common/plainMessage';
 import { DiffPreview, isPreviewUri, proposalTarget } from '../diff/diffPreview';
 import { Disposable } from '../lifecycle';
-import { withoutLinks } from '../notify';
 
 export type CodeActionOutcome = 'done' | 'no-editor' | 'no-selection' | 'changed' | 'discarded' | 'failed';
 
@@ -95,7 +95,7 @@ export class ChatCodeActions extends Disposable {
 }
 
 async function defaultConfirm(question: string): Promise<boolean> {
-  const choice = await vscode.window.showInformationMessage(withoutLinks(question), 'Apply', 'Discard');
+  const choice = await vscode.window.showInformationMessage(plainMessage(question), 'Apply', 'Discard');
   return choice === 'Apply';
 }
 

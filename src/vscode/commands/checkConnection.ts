@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { COMMANDS } from '../../core/common/commands';
+import { plainMessage } from '../../core/common/plainMessage';
 import { checkConnection, type AuthOutcome } from '../../core/node/connectionCheck';
 import { readNetworkSettings, readSettings } from '../config';
 import { abortOnCancel } from '../lifecycle';
@@ -40,7 +41,7 @@ export function registerCheckConnection(services: Services): vscode.Disposable {
       await vscode.window.showTextDocument(document, { preview: true });
     }
     const failed = report.stages.find((stage) => stage.outcome === 'failed');
-    void vscode.window.setStatusBarMessage(failed ? vscode.l10n.t('Reasoner: connection check failed at {0}', failed.name) : vscode.l10n.t('Reasoner: connection OK'), 5000);
+    void vscode.window.setStatusBarMessage(failed ? vscode.l10n.t('Reasoner: connection check failed at {0}', plainMessage(failed.name)) : vscode.l10n.t('Reasoner: connection OK'), 5000);
     return report.text;
   });
 }

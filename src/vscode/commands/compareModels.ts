@@ -4,6 +4,7 @@ import {
   DEFAULT_COMPARE_QUESTION, MAX_COMPARE_MODELS, MIN_COMPARE_MODELS, parseCompareArguments, type CompareResult,
 } from '../../core/common/compare';
 import type { ModelInfo } from '../../core/common/models';
+import { plainMessage } from '../../core/common/plainMessage';
 import type { CodeContext } from '../../core/common/types';
 import { readSettings } from '../config';
 import { codeFromEditor, requireEditor } from '../editorContext';
@@ -49,7 +50,7 @@ export function registerCompareModels(services: Services): vscode.Disposable {
       if (!picked) return undefined;
       const asked = await vscode.window.showInputBox({
         title: vscode.l10n.t('Reasoner: Compare Models (2/2)'),
-        prompt: vscode.l10n.t('The same question goes to {0} with the selected code.', picked.join(', ')),
+        prompt: vscode.l10n.t('The same question goes to {0} with the selected code.', plainMessage(picked.join(', '))),
         value: DEFAULT_COMPARE_QUESTION,
         valueSelection: [0, DEFAULT_COMPARE_QUESTION.length],
         ignoreFocusOut: true,
@@ -73,9 +74,9 @@ async function pickModels(models: readonly ModelInfo[], previous: readonly strin
   for (;;) {
     const items: ModelItem[] = models.map((model) => ({
       model,
-      label: model.label,
-      description: model.id === model.label ? model.api : `${model.id} · ${model.api}`,
-      detail: model.description,
+      label: plainMessage(model.label),
+      description: plainMessage(model.id === model.label ? model.api : `${model.id} · ${model.api}`),
+      detail: plainMessage(model.description),
       picked: selected.has(model.id),
     }));
     const picked = await vscode.window.showQuickPick(items, {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { COMMANDS } from '../../core/common/commands';
+import { plainMessage } from '../../core/common/plainMessage';
 import {
   FIX_MARGIN_LINES, MAX_FIX_LINES, PROBLEM_CONTEXT_LINES, extractFix, problemLabel, problemQuestion, sameCode, shortMessage,
 } from '../../core/common/problem';
@@ -94,7 +95,7 @@ async function problemUnderCursor(): Promise<Problem | undefined> {
   if (here.length === 1) return { document, diagnostic: here[0]! };
   const picked = await vscode.window.showQuickPick(here.map((diagnostic) => {
     const facts = problemFacts(diagnostic);
-    return { label: shortMessage(diagnostic.message, 100), description: vscode.l10n.t('{0} · line {1}', problemLabel(facts), facts.line), diagnostic };
+    return { label: plainMessage(shortMessage(diagnostic.message, 100)), description: plainMessage(vscode.l10n.t('{0} · line {1}', problemLabel(facts), facts.line)), diagnostic };
   }), { title: vscode.l10n.t('Reasoner: Explain This Problem'), placeHolder: vscode.l10n.t('Which problem?') });
   return picked ? { document, diagnostic: picked.diagnostic } : undefined;
 }

@@ -35,12 +35,12 @@ export function registerRefactor(services: Services): vscode.Disposable {
     const code = await codeFromEditor(editor);
     const target = proposalTarget(code.document, code.range);
 
-    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Reasoner', cancellable: true }, async (progress, token) => {
+    const result = await services.notifier.withProgress('Reasoner', async (report, token) => {
       const cancellation = abortOnCancel(token);
       const started = Date.now();
       const label = `Refactoring: ${request}`;
-      progress.report({ message: label });
-      const tick = setInterval(() => progress.report({ message: `${label} ${formatElapsed(Date.now() - started)}` }), 1000);
+      report(label);
+      const tick = setInterval(() => report(`${label} ${formatElapsed(Date.now() - started)}`), 1000);
       try {
         return await services.runner.run({
           source: 'palette:refactor',

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { COMMANDS } from '../../core/common/commands';
+import { plainMessage } from '../../core/common/plainMessage';
 import { BUILT_IN_TEMPLATES, expandTemplate, templateUsesInput } from '../../core/common/prompts';
 import { readSettings, type PromptTemplate } from '../config';
 import { streamToNewDocument } from '../documentOutput';
@@ -32,9 +33,9 @@ export function registerRunPrompt(services: Services): vscode.Disposable {
       const userCount = readSettings().prompts.length;
       const items: TemplateItem[] = templates.map((candidate, index) => ({
         template: candidate,
-        label: candidate.name,
-        description: `→ ${candidate.output}${index >= userCount ? ' · example' : ''}`,
-        ...(candidate.description ? { detail: candidate.description } : {}),
+        label: plainMessage(candidate.name),
+        description: plainMessage(`→ ${candidate.output}${index >= userCount ? ' · example' : ''}`),
+        ...(candidate.description ? { detail: plainMessage(candidate.description) } : {}),
       }));
       const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Reasoner: Run Custom Prompt'), placeHolder: vscode.l10n.t('Pick a prompt (add your own in the reasoner.prompts setting)'), matchOnDetail: true });
       if (!picked) return undefined;

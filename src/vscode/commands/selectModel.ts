@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { COMMANDS } from '../../core/common/commands';
 import type { ModelInfo } from '../../core/common/models';
+import { plainMessage } from '../../core/common/plainMessage';
 import { readSettings, saveUserSetting, Setting } from '../config';
 import type { Services } from '../services';
 import { pickEffort } from './selectReasoningEffort';
@@ -30,9 +31,9 @@ export function registerSelectModel(services: Services): vscode.Disposable {
     } else {
       const items: ModelItem[] = settings.models.map((model) => ({
         model,
-        label: model.label,
-        description: describe(model),
-        detail: model.description,
+        label: plainMessage(model.label),
+        description: plainMessage(describe(model)),
+        detail: plainMessage(model.description),
         picked: model.id === settings.modelId,
         ...(model.id === settings.modelId ? { iconPath: new vscode.ThemeIcon('check') } : {}),
       }));

@@ -7,16 +7,21 @@ import type { Services } from '../services';
  * reasoner.setApiKey [key]: stores the key in SecretStorage. Without an
  * argument it asks in a password box. A key passed as an argument (another
  * extension, a script) never silently replaces a different stored key: the
- * password box opens with it, and only Enter stores it. Resolves to 'set' or
- * undefined.
+ * password box opens with it, and only Enter stores it. When the stored key
+ * cannot be read (a locked or missing keyring), a modal question decides.
+ * Resolves to 'set' or undefined.
  */
 export function registerSetApiKey(services: Services): vscode.Disposable {
   return vscode.commands.registerCommand(COMMANDS.setApiKey, async (argument?: unknown): Promise<string | undefined> => {
     const passed = typeof argument === 'string' ? checkApiKey(argument) : undefined;
     let raw: string | undefined;
+    const stored = passed?.ok ? await storedKeyComparedWith(services, passed.key) : undefined;
     if (passed && !passed.ok) {
       raw = argument as string;
-    } else if (passed?.ok && await storedKeyAllowsReplacement(services, passed.key)) {
+    } else if (passed?.ok && (stored === 'none' || stored === 'same')) {
+      raw = passed.key;
+    } else if (passed?.ok && stored === 'unreadable') {
+      if (!await confirmUnreadableReplacement()) return undefined;
       raw = passed.key;
     } else {
       raw = await vscode.window.showInputBox({
@@ -47,8 +52,27 @@ export function registerSetApiKey(services: Services): vscode.Disposable {
   });
 }
 
-/** A passed key may be stored without asking only when no other key is stored (or it is the same key). */
-async function storedKeyAllowsReplacement(services: Services, key: string): Promise<boolean> {
-  const stored = await services.keys.get().catch(() => undefined);
-  return stored === undefined || stored === key;
+/** How the stored key compares with a passed one: only 'none' and 'same' let it be stored without asking. */
+async function storedKeyComparedWith(services: Services, key: string): Promise<'none' | 'same' | 'different' | 'unreadable'> {
+  try {
+    const stored = await services.keys.get();
+    return stored === undefined ? 'none' : stored === key ? 'same' : 'different';
+  } catch {
+    return 'unreadable';
+  }
+}
+
+/** Whether a key may be there is unknown, so storing the passed one might replace the person's own: they decide. */
+async function confirmUnreadableReplacement(): Promise<boolean> {
+  const store = vscode.l10n.t('Store Key');
+  try {
+    const answer = await vscode.window.showWarningMessage(
+      vscode.l10n.t('Something asked Reasoner to store an AI/ML API key, but the stored key cannot be read (is the OS keyring locked?). Storing it may replace your own key.'),
+      { modal: true, detail: vscode.l10n.t('Store the key you were given only if you expected it.') },
+      store);
+    return answer === store;
+  } catch {
+    // A dialog that cannot be shown (VS Code's test host refuses them) is not a yes.
+    return false;
+  }
 }

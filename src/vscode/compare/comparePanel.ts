@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { bindAction } from '../../core/common/errorPresenter';
 import type { Logger } from '../../core/common/logger';
+import { plainMessage } from '../../core/common/plainMessage';
 import {
   COMPARE_STATE_MESSAGE_TYPES, parseComparePageMessage, type CompareHostMessage, type ComparePageMessage,
 } from '../../core/common/compareProtocol';
@@ -108,7 +109,9 @@ export class ComparePanel extends Disposable {
   private async switchModel(turnId: string): Promise<unknown> {
     const current = this.session.turns.find((turn) => turn.id === turnId)?.modelId;
     const picked = await vscode.window.showQuickPick(
-      readSettings().models.map((model) => ({ label: model.label, description: model.id === current ? vscode.l10n.t('this column') : model.api, detail: model.description, id: model.id })),
+      readSettings().models.map((model) => ({
+        label: plainMessage(model.label), description: plainMessage(model.id === current ? vscode.l10n.t('this column') : model.api), detail: plainMessage(model.description), id: model.id,
+      })),
       { title: vscode.l10n.t('Reasoner: Ask This Column\'s Question of Another Model') });
     return picked ? this.session.retry(turnId, picked.id) : undefined;
   }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { plainMessage } from '../../core/common/plainMessage';
 import type { TaskKind } from '../../core/common/prompts';
 import type { CodeContext } from '../../core/common/types';
 import { Disposable } from '../lifecycle';
@@ -48,8 +49,7 @@ export class InlineThreads extends Disposable {
     const answer = session.ask(question, context);
     this.bringIntoView(uri, anchor.end.line);
     const where = `${vscode.workspace.asRelativePath(uri, false)}:${anchor.end.line + 1}`;
-    // Status bar text is the editor's own UI: a file name there is never a link.
-    vscode.window.setStatusBarMessage(vscode.l10n.t('$(comment-discussion) Reasoner is answering below {0}. Alt+F9 goes to the thread.', where), answer);
+    vscode.window.setStatusBarMessage(vscode.l10n.t('$(comment-discussion) Reasoner is answering below {0}. Alt+F9 goes to the thread.', plainMessage(where)), answer);
     return { session, answer };
   }
 

@@ -9,6 +9,7 @@ import { contextLabel, formatCost, formatElapsed, type AssistantTurn, type Conve
 import { presentActions, type PresentedAction } from '../../core/common/errorPresenter';
 import { inertCodeSpan, inertText } from '../../core/common/inertMarkdown';
 import { InertMarkdownCache } from '../../core/common/inertMarkdownStream';
+import { withoutTrailingEllipsis } from '../../core/common/progressStatus';
 
 /** The state words a thread shows and its menus (package.json `comments/*` when clauses) test. */
 type ThreadState = 'running' | 'done' | 'incomplete' | 'cancelled' | 'error';
@@ -76,7 +77,7 @@ function authorOf(turn: AssistantTurn): string {
 
 /** What the gateway is doing, without the trailing ellipsis the label adds itself. */
 function progressOf(turn: AssistantTurn): string | undefined {
-  return turn.progress?.replace(/[….\s]+$/, '') || undefined;
+  return withoutTrailingEllipsis(turn.progress ?? '') || undefined;
 }
 
 function promptComment(turn: UserTurn): vscode.Comment {

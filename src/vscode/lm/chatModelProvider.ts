@@ -4,8 +4,8 @@ import { estimateLmTokens, requestFromLmMessages, type LmMessage, type LmPart } 
 import { tokenLimits, type ModelInfo } from '../../core/common/models';
 import { REASONING_EFFORTS, type ReasoningEffort } from '../../core/common/types';
 import { isImageMimeType } from '../../core/common/images';
+import { plainMessage } from '../../core/common/plainMessage';
 import { onDidChangeSettings, readSettings } from '../config';
-import { withoutLinks } from '../notify';
 import { abortOnCancel, Disposable } from '../lifecycle';
 import type { RequestRunner } from '../runner';
 import type { ApiKeyStore } from '../secrets';
@@ -66,7 +66,7 @@ export class ReasonerChatModelProvider extends Disposable implements vscode.Lang
       if (result.error?.kind === 'cancelled' && token.isCancellationRequested) throw new vscode.CancellationError();
       // The caller shows the message: the gateway's words and what to do, with the partial answer already delivered.
       if (result.error) {
-        const message = withoutLinks(result.error.userMessage);
+        const message = plainMessage(result.error.userMessage);
         throw new Error(result.text ? vscode.l10n.t('{0} (the answer above is incomplete)', message) : message);
       }
       if (result.text === '' && result.notice) throw new Error(result.notice);

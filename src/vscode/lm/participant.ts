@@ -3,6 +3,7 @@ import { formatElapsed, usageLine } from '../../core/common/conversation';
 import { presentActions } from '../../core/common/errorPresenter';
 import { inertMarkdown } from '../../core/common/inertMarkdown';
 import { InertMarkdownStream } from '../../core/common/inertMarkdownStream';
+import { plainMessage } from '../../core/common/plainMessage';
 import {
   isParticipantCommand, PARTICIPANT_ID, participantFollowups, participantTask, type ParticipantCommand,
 } from '../../core/common/participantCommands';
@@ -11,7 +12,6 @@ import { DEFAULT_REFACTOR_REQUEST, extractCode, FenceStripper, INSTRUCTIONS } fr
 import type { CodeContext, Turn } from '../../core/common/types';
 import { codeContextFor, codeFromEditor, fileContext } from '../editorContext';
 import { abortOnCancel, Disposable } from '../lifecycle';
-import { withoutLinks } from '../notify';
 import type { RequestRunner, RunResult } from '../runner';
 import type { ProposalArgument } from '../commands/reviewProposal';
 import { LM_VENDOR } from './chatModelProvider';
@@ -77,7 +77,7 @@ export class ReasonerParticipant extends Disposable {
     let reasoning = false;
     let result: RunResult;
     try {
-      stream.progress(vscode.l10n.t('Asking {0}…', reasonerModel?.name ?? vscode.l10n.t('the selected model')));
+      stream.progress(vscode.l10n.t('Asking {0}…', reasonerModel ? plainMessage(reasonerModel.name) : vscode.l10n.t('the selected model')));
       result = await this.runner.run({
         source: `participant:${command ?? 'ask'}`,
         ...(reasonerModel ? { modelId: reasonerModel.id } : {}),
@@ -89,7 +89,7 @@ export class ReasonerParticipant extends Disposable {
           else if (event.type === 'reasoning' && !reasoning) {
             reasoning = true;
             stream.progress(vscode.l10n.t('Reasoning…'));
-          } else if (event.type === 'progress') stream.progress(event.status);
+          } else if (event.type === 'progress') stream.progress(plainMessage(event.status));
         },
       });
     } finally {
@@ -108,7 +108,7 @@ export class ReasonerParticipant extends Disposable {
     if (result.error) {
       // The fixes that need no retry of this answer: set a key, open settings, the log…
       for (const action of presentActions(result.error)) stream.button({ command: action.command, title: action.title, arguments: [...action.args] });
-      const message = withoutLinks(result.error.userMessage);
+      const message = plainMessage(result.error.userMessage);
       return { errorDetails: { message: result.text ? vscode.l10n.t('{0} The answer above is incomplete.', message) : message }, metadata: metadata('error') };
     }
     if (result.notice) stream.markdown(`\n\n> ${inertMarkdown(result.notice)}\n`);

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { COMMANDS } from '../../../core/common/commands';
+import { plainMessage } from '../../../core/common/plainMessage';
 import { readSettings } from '../../config';
 import type { Services } from '../../services';
 
@@ -12,7 +13,9 @@ export function registerThreadAskAnotherModel(services: Services): vscode.Dispos
     if (!chosen) {
       const current = session.lastAnswer?.modelId;
       const picked = await vscode.window.showQuickPick(
-        readSettings().models.map((model) => ({ label: model.label, description: model.id === current ? 'asked last' : model.api, detail: model.description, id: model.id })),
+        readSettings().models.map((model) => ({
+          label: plainMessage(model.label), description: plainMessage(model.id === current ? 'asked last' : model.api), detail: plainMessage(model.description), id: model.id,
+        })),
         { title: 'Reasoner: Ask Another Model', placeHolder: 'The same question goes to the model you pick' });
       chosen = picked?.id;
     }
