@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { marked } from 'marked';
 import * as vscode from 'vscode';
 import { COMMANDS } from '../../src/core/common/commands';
 import { presentActions } from '../../src/core/common/errorPresenter';
@@ -18,9 +19,11 @@ suite('Inline threads: errors and their actions', () => {
   teardown(() => cleanUpInline(sim));
 
   /** The links of a trusted comment, as VS Code reads them: title, command, arguments. */
+  /** The command links of a comment as VS Code's renderer (marked, GFM) makes them. */
   function linksOf(comment: vscode.Comment): { title: string; command: string; args: unknown[] }[] {
-    return [...markdownOf(comment).matchAll(/\[([^\]]+)\]\(command:([^?)\s]+)\?([^)\s]*)\)/g)]
-      .map(([, title, command, args]) => ({ title: title!, command: command!, args: JSON.parse(decodeURIComponent(args!)) as unknown[] }));
+    const html = marked.parse(markdownOf(comment), { async: false, gfm: true });
+    return [...html.matchAll(/<a href="command:([^?"]+)\?([^"]*)"[^>]*>([^<]*)<\/a>/g)]
+      .map(([, command, args, title]) => ({ title: title!, command: command!, args: JSON.parse(decodeURIComponent(args!)) as unknown[] }));
   }
 
   async function explainWithoutKey() {

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { marked } from 'marked';
 import * as vscode from 'vscode';
 import type { ParticipantResultMetadata } from '../../src/vscode/lm/participant';
 import type { Simulator } from '../simulator/simulator';
@@ -278,9 +279,13 @@ suite('@reasoner in VS Code\'s Chat', () => {
     selectLines(editor, 5, 9);
     sim.script({ text: 'Look <img src=x onerror=alert(1)> ![p](https://attacker.example/p.png) [run](command:workbench.action.terminal.new)', deltaSize: 3 });
     const { recorded } = await ask('bugs', '');
-    assert.match(recorded.text, /\\<img src=x onerror=alert\(1\)>/);
-    assert.match(recorded.text, /\\!\[p\]\(https:\/\/attacker\.example\/p\.png\)/);
-    assert.match(recorded.text, /\[run\]\\\(command:/);
+    // As the Chat view's renderer (marked, GFM) reads it: the tag is text, the image a plain link, the command link text.
+    const html = marked.parse(recorded.text, { async: false, gfm: true });
+    assert.match(html, /&lt;img src=x onerror=alert\(1\)&gt;/);
+    assert.doesNotMatch(html, /<img/);
+    assert.match(html, /!<a href="https:\/\/attacker\.example\/p\.png">p<\/a>/);
+    assert.match(html, /run \(command:workbench\.action\.terminal\.new\)/);
+    assert.doesNotMatch(html, /href="command:/);
   });
 
   test('without a key the answer fails with the fix as a button, and nothing is sent', async () => {

@@ -122,8 +122,8 @@ export class ReasonerParticipant extends Disposable {
       };
       stream.button({ command: COMMANDS.reviewProposal, title: vscode.l10n.t('Review as Diff'), arguments: [argument] });
     }
-    // A `$` would start math in the Chat view's Markdown: the cost is text.
-    stream.markdown(`\n\n---\n\n${inertMarkdown(footer(result)).replaceAll('$', '\\$')}\n`);
+    // Inert: the cost's `$` would start math in the Chat view's Markdown.
+    stream.markdown(`\n\n---\n\n${inertMarkdown(footer(result))}\n`);
     return { metadata: metadata('complete') };
   }
 }
