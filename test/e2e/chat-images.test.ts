@@ -11,7 +11,7 @@ import { pngImage } from '../fixtures/images';
 import { start, type Simulator } from '../simulator/simulator';
 import { bodyValidator } from '../unit/support-core/openapi';
 import {
-  answerQuickInput, eventually, findFrame, launchWorkbench, runCommand, waitForQuickInput, type Workbench,
+  eventually, findFrame, launchWorkbench, runCommand, type Workbench, setApiKeyThroughPalette,
 } from '../harness/workbench';
 
 const COMPOSER = '[aria-label="Message Reasoner"]';
@@ -32,9 +32,7 @@ suite('Workbench: an image pasted into the chat', () => {
     sim = await start();
     workbench = await launchWorkbench({ userSettings: { 'reasoner.baseUrl': sim.baseUrl } });
     const { page } = workbench;
-    await runCommand(page, 'Reasoner: Set API Key');
-    await waitForQuickInput(page, 'Set API Key');
-    await answerQuickInput(page, 'sk-e2e-images-8b3f1d07');
+    await setApiKeyThroughPalette(page, 'sk-e2e-images-8b3f1d07');
   });
 
   teardown(async function () {

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import type { Frame } from 'playwright-core';
 import { start, type Simulator } from '../simulator/simulator';
 import {
-  answerQuickInput, eventually, findFrame, launchWorkbench, openFile, runCommand, waitForQuickInput, type Workbench,
+  eventually, findFrame, launchWorkbench, openFile, runCommand, selectLines, type Workbench, setApiKeyThroughPalette,
 } from '../harness/workbench';
 
 const COMPOSER = '[aria-label="Message Reasoner"]';
@@ -15,9 +15,7 @@ suite('Workbench: the chat sidebar', () => {
     sim = await start();
     workbench = await launchWorkbench({ userSettings: { 'reasoner.baseUrl': sim.baseUrl } });
     const { page } = workbench;
-    await runCommand(page, 'Reasoner: Set API Key');
-    await waitForQuickInput(page, 'Set API Key');
-    await answerQuickInput(page, 'sk-e2e-chat-5c1e9a7b3d');
+    await setApiKeyThroughPalette(page, 'sk-e2e-chat-5c1e9a7b3d');
   });
 
   teardown(async function () {
@@ -36,10 +34,7 @@ suite('Workbench: the chat sidebar', () => {
   test('with the selection attached, a question is sent and the answer streams in as rendered markdown', async () => {
     const { page } = workbench;
     await openFile(page, 'sample.ts');
-    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
-    await page.keyboard.press('Control+G');
-    await answerQuickInput(page, ':6');
-    for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+ArrowDown');
+    await selectLines(page, 6, 4);
     await page.keyboard.press('Control+Alt+L');
     const frame = await chatFrame();
     await frame.locator('[data-role="context-chip"]').waitFor({ timeout: 30_000 });

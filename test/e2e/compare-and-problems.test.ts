@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { start, type Simulator } from '../simulator/simulator';
 import {
-  answerQuickInput, eventually, findFrame, launchWorkbench, openFile, runCommand, waitForQuickInput, type Workbench,
+  answerQuickInput, eventually, findFrame, launchWorkbench, openFile, runCommand, selectLines, waitForQuickInput, setApiKeyThroughPalette, type Workbench,
 } from '../harness/workbench';
 
 const PROBLEM_SOURCE = [
@@ -27,9 +27,7 @@ suite('Workbench: Compare Models and Explain This Problem', () => {
     workbench = await launchWorkbench({ userSettings: { 'reasoner.baseUrl': sim.baseUrl } });
     fs.writeFileSync(path.join(workbench.folder, 'src', 'problem.ts'), PROBLEM_SOURCE);
     const { page } = workbench;
-    await runCommand(page, 'Reasoner: Set API Key');
-    await waitForQuickInput(page, 'Set API Key');
-    await answerQuickInput(page, 'sk-e2e-compare-4d2b8e6f1a');
+    await setApiKeyThroughPalette(page, 'sk-e2e-compare-4d2b8e6f1a');
   });
 
   teardown(async function () {
@@ -46,10 +44,7 @@ suite('Workbench: Compare Models and Explain This Problem', () => {
   test('two models picked in the palette answer side by side with time, tokens and cost; a failure stays in its column; the kept answer goes on in the chat', async () => {
     const { page } = workbench;
     await openFile(page, 'sample.ts');
-    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
-    await page.keyboard.press('Control+G');
-    await answerQuickInput(page, ':6');
-    for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+ArrowDown');
+    await selectLines(page, 6, 4);
     await page.keyboard.press('Shift+End');
 
     sim.script(

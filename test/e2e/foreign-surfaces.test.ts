@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { start, type Simulator } from '../simulator/simulator';
-import { answerQuickInput, launchWorkbench, openFile, runCommand, waitForQuickInput, type Workbench } from '../harness/workbench';
+import { answerQuickInput, launchWorkbench, openFile, runCommand, waitForQuickInput, setApiKeyThroughPalette, type Workbench } from '../harness/workbench';
 
 const KEY = 'sk-e2e-surfaces-5b1e93c7';
 const HOSTILE_FILE = '[Cancel](command:reasoner.cancelAll).py';
@@ -20,20 +20,7 @@ suite('Workbench: foreign text on VS Code\'s own surfaces', () => {
       },
     });
     fs.writeFileSync(path.join(workbench.folder, 'src', HOSTILE_FILE), 'def cancel():\n    return True\n');
-    const saved = workbench.page.locator('.statusbar-item').filter({ hasText: 'API key saved' });
-    // On a loaded machine the first palette command can be lost while the workbench settles: try again once.
-    for (let attempt = 1; ; attempt++) {
-      await runCommand(workbench.page, 'Reasoner: Set API Key');
-      try {
-        await waitForQuickInput(workbench.page, 'Set API Key');
-        await answerQuickInput(workbench.page, KEY);
-        await saved.waitFor({ timeout: 10_000 });
-        break;
-      } catch (error) {
-        await workbench.page.keyboard.press('Escape');
-        if (attempt >= 2) throw error;
-      }
-    }
+    await setApiKeyThroughPalette(workbench.page, KEY);
   });
 
   teardown(async function () {

@@ -11,7 +11,7 @@ import type { Frame, Request } from 'playwright-core';
 import { ATTACKER_HOST, HOSTILE_ANSWERS } from '../fixtures/hostile-answers';
 import { start, type Simulator } from '../simulator/simulator';
 import {
-  answerQuickInput, eventually, findFrame, isLoopback, launchWorkbench, openFile, runCommand, waitForQuickInput, type Workbench,
+  answerQuickInput, eventually, findFrame, isLoopback, launchWorkbench, openFile, runCommand, selectLines, waitForQuickInput, setApiKeyThroughPalette, type Workbench,
 } from '../harness/workbench';
 
 const COMPOSER = '[aria-label="Message Reasoner"]';
@@ -35,9 +35,7 @@ suite('Workbench: hostile answers run nothing, fetch nothing, link no command', 
     workbench = await launchWorkbench({ userSettings: { 'reasoner.baseUrl': sim.baseUrl } });
     workbench.session.context.on('request', onRequest);
     const { page } = workbench;
-    await runCommand(page, 'Reasoner: Set API Key');
-    await waitForQuickInput(page, 'Set API Key');
-    await answerQuickInput(page, 'sk-e2e-hostile-7d2c4b19');
+    await setApiKeyThroughPalette(page, 'sk-e2e-hostile-7d2c4b19');
   });
 
   teardown(async function () {
@@ -106,10 +104,7 @@ suite('Workbench: hostile answers run nothing, fetch nothing, link no command', 
     await openFile(page, 'sample.ts');
     for (const [index, batch] of batches.entries()) {
       sim.script({ text: batch.join('\n\n---\n\n'), deltaSize: 97 });
-      await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
-      await page.keyboard.press('Control+G');
-      await answerQuickInput(page, ':6');
-      for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+ArrowDown');
+      await selectLines(page, 6, 4);
       await page.keyboard.press('Control+Alt+E');
       const widget = page.locator('.review-widget').filter({ hasText: `Part ${index * BATCH}:` });
       await widget.first().waitFor({ timeout: 60_000 });
@@ -129,10 +124,7 @@ suite('Workbench: hostile answers run nothing, fetch nothing, link no command', 
   test(`Compare Models: the ${HOSTILE_ANSWERS.length} answers in two columns`, async () => {
     const { page } = workbench;
     await openFile(page, 'sample.ts');
-    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
-    await page.keyboard.press('Control+G');
-    await answerQuickInput(page, ':6');
-    for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+ArrowDown');
+    await selectLines(page, 6, 4);
     const half = Math.ceil(HOSTILE_ANSWERS.length / 2);
     const column = (entries: typeof HOSTILE_ANSWERS, first: number) => entries.map((entry, j) => `Part ${first + j}: ${entry.name}\n\n${entry.markdown}`).join('\n\n---\n\n');
     sim.script(

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import type { Frame } from 'playwright-core';
 import { start, type Simulator } from '../simulator/simulator';
 import {
-  answerQuickInput, eventually, findFrame, launchWorkbench, openFile, runCommand, waitForQuickInput, type Workbench,
+  answerQuickInput, eventually, findFrame, launchWorkbench, openFile, runCommand, waitForQuickInput, setApiKeyThroughPalette, type Workbench,
 } from '../harness/workbench';
 
 const KEY = 'sk-e2e-models-71c2e0d9';
@@ -14,9 +14,7 @@ suite('Workbench: model picker, reasoning summary, clearing the key, themes', ()
   suiteSetup(async () => {
     sim = await start();
     workbench = await launchWorkbench({ userSettings: { 'reasoner.baseUrl': sim.baseUrl } });
-    await runCommand(workbench.page, 'Reasoner: Set API Key');
-    await waitForQuickInput(workbench.page, 'Set API Key');
-    await answerQuickInput(workbench.page, KEY);
+    await setApiKeyThroughPalette(workbench.page, KEY);
   });
 
   teardown(async function () {

@@ -1,8 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { start, type Simulator } from '../simulator/simulator';
-import {
-  answerQuickInput, launchWorkbench, openFile, runCommand, waitForQuickInput, type Workbench,
-} from '../harness/workbench';
+import { answerQuickInput, launchWorkbench, openFile, setApiKeyThroughPalette, type Workbench } from '../harness/workbench';
 
 suite('Workbench: an untrusted folder (restricted mode)', () => {
   let sim: Simulator;
@@ -38,9 +36,7 @@ suite('Workbench: an untrusted folder (restricted mode)', () => {
   test('Reasoner works, with the user\'s model and effort, and the key goes only to the user-level URL', async () => {
     const { page } = workbench;
     await page.locator('.statusbar-item').filter({ hasText: 'Restricted Mode' }).first().waitFor({ timeout: 15_000 });
-    await runCommand(page, 'Reasoner: Set API Key');
-    await waitForQuickInput(page, 'Set API Key');
-    await answerQuickInput(page, 'sk-e2e-restricted-4e1f');
+    await setApiKeyThroughPalette(page, 'sk-e2e-restricted-4e1f');
     await page.locator('.statusbar-item').filter({ hasText: 'o3-mini · medium' }).waitFor({ timeout: 15_000 });
     sim.script({ text: 'Answered in **restricted** mode.' });
     await openFile(page, 'sample.ts');

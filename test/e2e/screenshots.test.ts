@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Locator } from 'playwright-core';
 import { REPO_ROOT } from '../harness/codeServer';
-import { answerQuickInput, eventually, findFrame, launchWorkbench, openFile, runCommand, waitForQuickInput, type Workbench } from '../harness/workbench';
+import { answerQuickInput, eventually, findFrame, launchWorkbench, openFile, runCommand, waitForQuickInput, setApiKeyThroughPalette, type Workbench } from '../harness/workbench';
 import { start, type Simulator } from '../simulator/simulator';
 
 const OUT = process.env.REASONER_SCREENSHOTS_DIR ?? path.join(REPO_ROOT, 'test-results', 'screenshots');
@@ -24,9 +24,7 @@ suite('Workbench: the README\'s screenshots', () => {
     sim = await start({ demo: true });
     workbench = await launchWorkbench({ fixture: 'sandbox', userSettings: { 'reasoner.baseUrl': sim.baseUrl, 'workbench.colorTheme': 'Default Dark Modern' } });
     fs.mkdirSync(OUT, { recursive: true });
-    await runCommand(workbench.page, 'Reasoner: Set API Key');
-    await waitForQuickInput(workbench.page, 'Set API Key');
-    await answerQuickInput(workbench.page, 'sk-sandbox-screenshots');
+    await setApiKeyThroughPalette(workbench.page, 'sk-sandbox-screenshots');
   });
 
   suiteTeardown(async () => {

@@ -6,7 +6,9 @@
 import * as assert from 'node:assert/strict';
 import type { Request } from 'playwright-core';
 import { ATTACKER_HOST, HOSTILE_ANSWERS } from '../fixtures/hostile-answers';
-import { answerQuickInput, eventually, isLoopback, launchWorkbench, openFile, runCommand, waitForQuickInput, type Workbench } from '../harness/workbench';
+import {
+  eventually, isLoopback, launchWorkbench, openFile, runCommand, type Workbench, setApiKeyThroughPalette,
+} from '../harness/workbench';
 import { start, type Simulator } from '../simulator/simulator';
 
 const CHAT_INPUT = '.interactive-input-part';
@@ -32,9 +34,7 @@ suite('Workbench: VS Code\'s Chat view', () => {
   async function openChat(settings: Record<string, unknown>): Promise<Workbench> {
     workbench = await launchWorkbench({ userSettings: { 'reasoner.baseUrl': sim.baseUrl, 'chat.disableAIFeatures': false, ...settings } });
     const { page } = workbench;
-    await runCommand(page, 'Reasoner: Set API Key');
-    await waitForQuickInput(page, 'Set API Key');
-    await answerQuickInput(page, 'sk-e2e-vscode-chat-5b81');
+    await setApiKeyThroughPalette(page, 'sk-e2e-vscode-chat-5b81');
     await openFile(page, 'sample.ts');
     await runCommand(page, 'Chat: Open Chat');
     await page.locator(CHAT_INPUT).first().waitFor({ timeout: 30_000 });
@@ -149,9 +149,15 @@ suite('Workbench: VS Code\'s Chat view', () => {
       for (const [index, batch] of [HOSTILE_ANSWERS.slice(0, half), HOSTILE_ANSWERS.slice(half)].entries()) {
         const first = index * half;
         sim.script({ text: batch.map((entry, j) => `Part ${first + j}: ${entry.name}\n\n${entry.markdown}`).join('\n\n---\n\n'), deltaSize: 97 });
-        await page.locator(`${CHAT_INPUT} .monaco-editor`).first().click();
-        await page.keyboard.type(`@reasoner hostile batch ${index}`);
+        await page.locator('.editor-instance .view-lines').first().click();
+        await page.keyboard.press('Control+G');
+        await page.keyboard.type('6');
         await page.keyboard.press('Enter');
+        for (let line = 0; line < 4; line++) await page.keyboard.press('Shift+ArrowDown');
+        await page.locator(`${CHAT_INPUT} .monaco-editor`).first().click();
+        await page.keyboard.type(`@reasoner /explain hostile batch ${index} `);
+        await page.keyboard.press('Enter');
+        await page.locator('.interactive-item-container.interactive-response').nth(index).waitFor({ timeout: 60_000 });
         const answer = page.locator('.interactive-item-container.interactive-response').last();
         await eventually(`batch ${index} with its footer`, async () => {
           const shown = await answer.innerText();

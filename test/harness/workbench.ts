@@ -73,9 +73,9 @@ export async function launchWorkbench(options: WorkbenchOptions = {}): Promise<W
 }
 
 /**
- * Runs a command through the palette by its "Category: Title" words: Enter only once the
- * command's row is the focused one (a loaded machine filters the list late), tried again
- * if it never shows.
+ * Runs a command through the palette by its "Category: Title" words. Reasoner's own commands
+ * run only once their row is the focused one (a loaded machine filters the list late; a fixed
+ * wait was not enough), tried again if it never shows; the workbench's own get a short wait.
  */
 export async function runCommand(page: Page, words: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
@@ -83,6 +83,11 @@ export async function runCommand(page: Page, words: string): Promise<void> {
     const input = page.locator('.quick-input-widget input');
     await input.waitFor();
     await input.fill(`>${words}`);
+    if (!words.startsWith('Reasoner:')) {
+      await page.waitForTimeout(600);
+      await page.keyboard.press('Enter');
+      return;
+    }
     const row = page.locator('.quick-input-widget .monaco-list-row.focused').filter({ hasText: words });
     try {
       await row.first().waitFor({ timeout: 30_000 });
@@ -176,5 +181,34 @@ export function isLoopback(url: string): boolean {
     return hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]';
   } catch {
     return false;
+  }
+}
+
+/** Selects `count` whole lines from line `first` (1-based) in the active editor, as a person would with Go to Line. */
+export async function selectLines(page: Page, first: number, count: number): Promise<void> {
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+G');
+  await answerQuickInput(page, `:${first}`);
+  for (let i = 0; i < count; i++) await page.keyboard.press('Shift+ArrowDown');
+}
+
+/**
+ * Stores an API key through Set API Key's password box, as a person would, and waits until the
+ * status bar says it was saved. On a loaded machine the first palette command can be lost while
+ * the workbench settles, or the box answered before it took input: then it is tried again.
+ */
+export async function setApiKeyThroughPalette(page: Page, key: string): Promise<void> {
+  const saved = page.locator('.statusbar-item').filter({ hasText: 'API key saved' });
+  for (let attempt = 1; ; attempt++) {
+    await runCommand(page, 'Reasoner: Set API Key');
+    try {
+      await waitForQuickInput(page, 'Set API Key');
+      await answerQuickInput(page, key);
+      await saved.waitFor({ timeout: 15_000 });
+      return;
+    } catch (error) {
+      await page.keyboard.press('Escape');
+      if (attempt >= 3) throw error;
+    }
   }
 }
