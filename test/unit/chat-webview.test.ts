@@ -257,6 +257,7 @@ describe('chat webview page (bundled script in jsdom)', function () {
     const [stopped, failed] = page.$$('[data-role="answer"]');
     assert.equal(stopped!.dataset.state, 'stopped');
     assert.match(stopped!.textContent ?? '', /partial answer/);
+    assert.deepEqual(Array.from(stopped!.querySelectorAll('button[data-turn-action]'), (b) => b.textContent?.trim()), ['Retry']);
     assert.equal(failed!.dataset.state, 'error');
     assert.match(failed!.querySelector('[data-role="server-message"]')?.textContent ?? '', /HTTP 401.*Invalid key/);
     const buttons = Array.from(failed!.querySelectorAll<HTMLButtonElement>('button[data-turn-action]'));
