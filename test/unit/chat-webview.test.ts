@@ -122,8 +122,8 @@ function key(page: Page, element: HTMLElement, init: KeyboardEventInit): void {
 }
 
 describe('chat webview page (bundled script in jsdom)', function () {
-  before(function () {
-    if (!fs.existsSync(BUNDLE)) this.skip();
+  before(() => {
+    assert.ok(fs.existsSync(BUNDLE), `${BUNDLE} is missing: npm run test:unit builds it (node esbuild.js --tests)`);
   });
 
   let page: Page;
