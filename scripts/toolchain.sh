@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian machine lacks to build and test Reasoner offline:
-# Chromium (for the workbench), a Node >= 22 toolchain, and a pinned code-server
+# Chromium (for the workbench), a Node >= 22 that reads the system certificate store, and a pinned code-server
 # (VS Code 1.139.1 plus its server) to host the extension under test.
 # Everything is cached by version under $REASONER_CACHE (outside the clone).
 # Source it (`. scripts/toolchain.sh`) to get PATH and REASONER_* variables.
@@ -27,7 +27,10 @@ install_apt_packages() {
   fi
 }
 
-node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+# Node 22 at least, with tls.getCACertificates (22.15+ / 23.9+): a unit test proves the system certificate store is read.
+system_node_fits() {
+  node -e 'process.exit(+process.versions.node.split(".")[0] >= 22 && typeof require("tls").getCACertificates === "function" ? 0 : 1)' 2>/dev/null
+}
 
 install_node() {
   local dir="$REASONER_CACHE/node-$NODE_VERSION"
@@ -40,7 +43,7 @@ install_node() {
     # The package ships node only; npm comes from the system install.
   fi
   export REASONER_NODE_DIR="$dir"
-  if [ "$(node_major)" -lt 22 ]; then
+  if ! system_node_fits; then
     export PATH="$dir/bin:$PATH"
   fi
 }

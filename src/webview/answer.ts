@@ -12,7 +12,7 @@ import {
   formatCost,
   formatElapsed,
 } from '../core/common/conversation';
-import { ERROR_ACTION_TITLES, actionIdsFor, type ErrorActionId } from '../core/common/errorPresenter';
+import { ERROR_ACTION_TITLES, answerActionIds, type ErrorActionId } from '../core/common/errorPresenter';
 import { describeImage, isImageAttachment } from '../core/common/images';
 import { IncrementalMarkdown, type RenderUpdate, highlightCode } from './markdown';
 import type { WebviewMessage } from '../core/common/protocol';
@@ -300,7 +300,6 @@ export class AnswerView {
   private renderFooter(): void {
     const turn = this.turn;
     const children: Node[] = [];
-    let actions: readonly ErrorActionId[] = [];
     if (turn.status === 'error' && turn.error) {
       const error = turn.error;
       children.push(h('div', { class: 'answer-error-message', 'data-role': 'error-message' }, icon('error'), ` ${error.message}`));
@@ -308,10 +307,8 @@ export class AnswerView {
         children.push(h('div', { class: 'answer-error-server', 'data-role': 'server-message' },
           h('span', { class: 'label' }, `The server said${error.status ? ` (HTTP ${error.status})` : ''}: `), error.serverMessage));
       }
-      actions = actionIdsFor(error, true);
     } else if (turn.status === 'stopped') {
       children.push(h('div', { class: 'answer-note' }, icon('debug-stop'), turn.text ? ' Stopped. The answer above is partial.' : ' Stopped before any text arrived.'));
-      actions = ['retry'];
     } else if (turn.status === 'incomplete') {
       const why = turn.finish === 'length' || turn.finish?.startsWith('incomplete:max_output_tokens')
         ? 'The model reached its output token limit (reasoning tokens count too). Raise "reasoner.maxOutputTokens" or lower the effort, then retry.'
@@ -321,8 +318,8 @@ export class AnswerView {
             ? `The model ended early (${turn.finish}).`
             : 'This answer is incomplete: it was copied here before it finished.';
       children.push(h('div', { class: 'answer-note' }, icon('warning'), ` ${why}`));
-      actions = ['retry'];
     }
+    const actions = answerActionIds(turn.status, turn.error);
     if (actions.length > 0) {
       children.push(h('div', { class: 'answer-actions', role: 'group', 'aria-label': 'What to do' },
         ...actions.map((action) => h('button', {

@@ -3,12 +3,14 @@
  * 1.139 serves the workbench, headless Chromium loads it with VS Code's
  * extension-test payload, and the suite's exit code comes back through
  * window.codeAutomationExit. The suite's report is streamed from a file the
- * extension host writes (its console is not ours to read).
+ * extension host writes (its console is not ours to read), and the suite reads
+ * what its webviews show through the browser (webviewReader.ts).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createTestPki } from '../network/pki';
 import { REPO_ROOT, makeTempDir, makeWorkspace, openBrowser, startCodeServer, workbenchUrl } from './codeServer';
+import { startWebviewReader } from './webviewReader';
 
 const SUITE_TIMEOUT_MS = 20 * 60_000;
 
@@ -19,6 +21,7 @@ async function main(): Promise<number> {
   const folder = makeWorkspace();
   // The company CA, given the way a company gives it: NODE_EXTRA_CA_CERTS in the editor's environment.
   const pki = createTestPki(makeTempDir('pki'));
+  const webviewReader = await startWebviewReader();
   const server = await startCodeServer({
     folder,
     logLevel: 'debug',
@@ -28,9 +31,11 @@ async function main(): Promise<number> {
       REASONER_TEST_WORKSPACE: folder,
       REASONER_TEST_PKI: pki.dir,
       NODE_EXTRA_CA_CERTS: pki.caFile,
+      REASONER_TEST_WEBVIEW_READER: webviewReader.url,
     },
   });
   const session = await openBrowser();
+  webviewReader.attach(session.page);
   let printed = 0;
   const flush = () => {
     const text = fs.readFileSync(reportFile, 'utf8');
@@ -65,6 +70,7 @@ async function main(): Promise<number> {
     clearInterval(ticker);
     await session.close();
     await server.stop();
+    await webviewReader.close();
     fs.rmSync(folder, { recursive: true, force: true });
   }
 }

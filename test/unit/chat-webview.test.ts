@@ -122,8 +122,8 @@ function key(page: Page, element: HTMLElement, init: KeyboardEventInit): void {
 }
 
 describe('chat webview page (bundled script in jsdom)', function () {
-  before(function () {
-    if (!fs.existsSync(BUNDLE)) this.skip();
+  before(() => {
+    assert.ok(fs.existsSync(BUNDLE), `${BUNDLE} is missing: npm run test:unit builds it (node esbuild.js --tests)`);
   });
 
   let page: Page;
@@ -257,6 +257,7 @@ describe('chat webview page (bundled script in jsdom)', function () {
     const [stopped, failed] = page.$$('[data-role="answer"]');
     assert.equal(stopped!.dataset.state, 'stopped');
     assert.match(stopped!.textContent ?? '', /partial answer/);
+    assert.deepEqual(Array.from(stopped!.querySelectorAll('button[data-turn-action]'), (b) => b.textContent?.trim()), ['Retry']);
     assert.equal(failed!.dataset.state, 'error');
     assert.match(failed!.querySelector('[data-role="server-message"]')?.textContent ?? '', /HTTP 401.*Invalid key/);
     const buttons = Array.from(failed!.querySelectorAll<HTMLButtonElement>('button[data-turn-action]'));

@@ -8,6 +8,7 @@
  */
 import { COMMANDS, EXTENSION_ID, VSCODE_COMMANDS } from './commands';
 import { GATEWAY_BILLING_PAGE, GATEWAY_KEYS_PAGE } from './endpoint';
+import type { TurnStatus } from './conversation';
 import type { ApiErrorKind, NetworkProblem, RequestLimit } from './errors';
 
 export type ErrorActionId =
@@ -130,6 +131,16 @@ export function actionIdsFor(error: PresentableError, canRetry: boolean): ErrorA
   for (const id of hinted) if (id !== 'retry') ids.add(id);
   if (error.kind !== 'config') ids.add('openLog');
   return [...ids];
+}
+
+/**
+ * What a finished answer offers on a surface that can run it again: its error's
+ * actions, Retry alone when it ended early without an error (cut off, filtered
+ * or stopped), nothing when it is complete.
+ */
+export function answerActionIds(status: TurnStatus, error: PresentableError | undefined): ErrorActionId[] {
+  if (status === 'error') return error ? actionIdsFor(error, true) : [];
+  return status === 'stopped' || status === 'incomplete' ? ['retry'] : [];
 }
 
 /** The error's actions, each bound to the command and arguments that carry it out on this surface. */
