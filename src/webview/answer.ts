@@ -1,6 +1,6 @@
 /**
  * One turn on the page. An answer renders its Markdown incrementally (see
- * src/core/markdown.ts): blocks that are final are sanitized and appended
+ * src/webview/markdown.ts): blocks that are final are sanitized and appended
  * once; only the trailing block is replaced as tokens arrive, at most once
  * per animation frame.
  */
@@ -14,7 +14,8 @@ import {
 } from '../core/common/conversation';
 import { ERROR_ACTION_TITLES, actionIdsFor, type ErrorActionId } from '../core/common/errorPresenter';
 import { describeImage, isImageAttachment } from '../core/common/images';
-import { IncrementalMarkdown, type RenderUpdate, highlightCode } from './markdown';
+import { highlightCode } from './highlight';
+import { IncrementalMarkdown, type RenderUpdate } from './markdown';
 import type { WebviewMessage } from '../core/common/protocol';
 import { h, icon, iconButton } from './dom';
 import type { IconName } from './icons';

@@ -1,4 +1,3 @@
-/// <reference path="./highlight-core.d.ts" />
 /**
  * Markdown for chat answers: markdown-it (raw HTML off, links http/https only,
  * images shown as links) with highlight.js on fenced code, and an incremental
@@ -19,77 +18,14 @@
  * checks the result against a full render, so the final HTML always equals
  * `renderMarkdown(text)`.
  */
-import hljs from 'highlight.js/lib/core';
-import bash from 'highlight.js/lib/languages/bash';
-import c from 'highlight.js/lib/languages/c';
-import cpp from 'highlight.js/lib/languages/cpp';
-import csharp from 'highlight.js/lib/languages/csharp';
-import css from 'highlight.js/lib/languages/css';
-import diff from 'highlight.js/lib/languages/diff';
-import dockerfile from 'highlight.js/lib/languages/dockerfile';
-import go from 'highlight.js/lib/languages/go';
-import ini from 'highlight.js/lib/languages/ini';
-import java from 'highlight.js/lib/languages/java';
-import javascript from 'highlight.js/lib/languages/javascript';
-import json from 'highlight.js/lib/languages/json';
-import kotlin from 'highlight.js/lib/languages/kotlin';
-import lua from 'highlight.js/lib/languages/lua';
-import makefile from 'highlight.js/lib/languages/makefile';
-import markdown from 'highlight.js/lib/languages/markdown';
-import php from 'highlight.js/lib/languages/php';
-import plaintext from 'highlight.js/lib/languages/plaintext';
-import powershell from 'highlight.js/lib/languages/powershell';
-import python from 'highlight.js/lib/languages/python';
-import r from 'highlight.js/lib/languages/r';
-import ruby from 'highlight.js/lib/languages/ruby';
-import rust from 'highlight.js/lib/languages/rust';
-import scss from 'highlight.js/lib/languages/scss';
-import shell from 'highlight.js/lib/languages/shell';
-import sql from 'highlight.js/lib/languages/sql';
-import swift from 'highlight.js/lib/languages/swift';
-import typescript from 'highlight.js/lib/languages/typescript';
-import xml from 'highlight.js/lib/languages/xml';
-import yaml from 'highlight.js/lib/languages/yaml';
 import MarkdownIt from 'markdown-it';
+import { escapeHtml, highlightCode } from './highlight';
 
 type Token = MarkdownIt.Token;
-
-const LANGUAGES = {
-  bash, c, cpp, csharp, css, diff, dockerfile, go, ini, java, javascript, json, kotlin, lua, makefile, markdown,
-  php, plaintext, powershell, python, r, ruby, rust, scss, shell, sql, swift, typescript, xml, yaml,
-};
-for (const [name, language] of Object.entries(LANGUAGES)) {
-  if (!hljs.getLanguage(name)) hljs.registerLanguage(name, language);
-}
-// VS Code language ids that highlight.js knows by another name.
-hljs.registerAliases(['typescriptreact', 'tsx'], { languageName: 'typescript' });
-hljs.registerAliases(['javascriptreact', 'jsx'], { languageName: 'javascript' });
-hljs.registerAliases(['shellscript', 'sh', 'zsh'], { languageName: 'bash' });
-hljs.registerAliases(['jsonc', 'json5'], { languageName: 'json' });
-hljs.registerAliases(['html', 'svg', 'vue'], { languageName: 'xml' });
-hljs.registerAliases(['toml', 'properties'], { languageName: 'ini' });
-hljs.registerAliases(['text', 'txt'], { languageName: 'plaintext' });
-
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => HTML_ESCAPES[ch] ?? ch);
-}
 
 /** Only web links are followed; anything else stays plain text. */
 export function isSafeLink(url: string): boolean {
   return /^https?:\/\/[^\s]/i.test(url.trim());
-}
-
-export function highlightCode(code: string, language: string): string {
-  const lang = language.trim().toLowerCase();
-  if (lang && hljs.getLanguage(lang)) {
-    try {
-      return hljs.highlight(code, { language: lang, ignoreIllegals: true }).value;
-    } catch {
-      // fall through to plain text
-    }
-  }
-  return escapeHtml(code);
 }
 
 /** Marks where a reference definition was, so the incremental renderer knows when it is final. */
