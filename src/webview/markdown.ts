@@ -13,13 +13,15 @@
  * Final blocks are rendered once and handed out as `committed`; only the
  * trailing blocks are parsed and rendered again on each update. The cost of a
  * token is thus bounded by the size of the open block, not the whole answer.
+ * highlight.js runs on fenced code up to HIGHLIGHT_LIMIT, in a full render as
+ * here, and on a block still open only up to OPEN_BLOCK_HIGHLIGHT_LIMIT.
  * A reference definition (`[x]: https://…`) may change blocks before it: when
  * one becomes final, everything is rendered again once (`reset`). `finish()`
  * checks the result against a full render, so the final HTML always equals
  * `renderMarkdown(text)`.
  */
 import MarkdownIt from 'markdown-it';
-import { escapeHtml, highlightCode } from './highlight';
+import { HIGHLIGHT_LIMIT, type HighlightWork, OPEN_BLOCK_HIGHLIGHT_LIMIT, escapeHtml, highlightCode } from './highlight';
 
 type Token = MarkdownIt.Token;
 
@@ -58,7 +60,6 @@ export function createMarkdown(): MarkdownIt {
     linkify: true,
     typographer: false,
     breaks: false,
-    highlight: (code, language) => highlightCode(code, language),
   });
   md.validateLink = isSafeLink;
   // Images would load remote content (the CSP blocks it anyway): show them as links.
@@ -71,8 +72,10 @@ export function createMarkdown(): MarkdownIt {
   };
   // Fenced code carries hljs' class so theme colours apply even without a language.
   const fence = md.renderer.rules.fence;
-  md.renderer.rules.fence = (tokens, idx, options, env, self) => {
-    const html = fence ? fence(tokens, idx, options, env, self) : self.renderToken(tokens, idx, options);
+  md.renderer.rules.fence = (tokens, idx, options, env: RenderEnv, self) => {
+    const limit = env.highlightLimit ?? HIGHLIGHT_LIMIT;
+    const highlight = (code: string, language: string) => highlightCode(code, language, limit, env.highlightWork);
+    const html = fence ? fence(tokens, idx, { ...options, highlight }, env, self) : self.renderToken(tokens, idx, options);
     return html.replace(/^<pre><code( class="([^"]*)")?>/, (_m, _a: string | undefined, cls: string | undefined) => `<pre><code class="hljs${cls ? ` ${cls}` : ''}">`);
   };
   md.renderer.rules.code_block = (tokens, idx) => `<pre><code class="hljs">${escapeHtml(tokens[idx]?.content ?? '')}</code></pre>\n`;
@@ -100,8 +103,12 @@ export interface RenderUpdate {
   readonly tail: string;
 }
 
-interface Env {
+/** What markdown-it carries through a parse and a render (its `env`). */
+export interface RenderEnv {
   references?: Record<string, unknown>;
+  /** Fenced code longer than this is shown escaped, without highlight.js (default HIGHLIGHT_LIMIT). */
+  highlightLimit?: number;
+  highlightWork?: HighlightWork;
 }
 
 export class IncrementalMarkdown {
@@ -112,8 +119,10 @@ export class IncrementalMarkdown {
   private committedParts: string[] = [];
   private committedRefs: Record<string, unknown> = {};
   private lastTail = '';
-  /** Blocks rendered so far (for tests and benchmarks): shows how much work each update did. */
+  /** Characters the last update parsed (for tests and benchmarks): shows how much work it did. */
   lastParsedLength = 0;
+  /** Characters of code the last update handed to highlight.js (for tests and benchmarks). */
+  lastHighlightedLength = 0;
 
   constructor(private readonly md: MarkdownIt = sharedMarkdown()) {}
 
@@ -156,8 +165,9 @@ export class IncrementalMarkdown {
 
   private update(final: boolean, resetting = false): RenderUpdate {
     const tail = this.source.slice(this.offset);
+    const work: HighlightWork = { chars: 0 };
     this.lastParsedLength = tail.length;
-    const env: Env = { references: { ...this.committedRefs } };
+    const env: RenderEnv = { references: { ...this.committedRefs }, highlightWork: work };
     const tokens = this.md.parse(tail, env);
 
     // Top-level blocks: their first token index and start line.
@@ -199,12 +209,13 @@ export class IncrementalMarkdown {
     for (const label of newLabels) this.committedRefs[label] = env.references?.[label];
 
     const committed = cutIndex > 0 ? this.md.renderer.render(tokens.slice(0, cutIndex), this.md.options, env) : '';
-    const rest = this.md.renderer.render(tokens.slice(cutIndex), this.md.options, env);
+    const rest = this.md.renderer.render(tokens.slice(cutIndex), this.md.options, { ...env, highlightLimit: OPEN_BLOCK_HIGHLIGHT_LIMIT });
     if (cutIndex > 0) {
       this.committedParts.push(committed);
       this.offset = final ? this.source.length : this.offset + lineOffset(tail, cutLine);
     }
     this.lastTail = rest;
+    this.lastHighlightedLength = work.chars;
     return { reset: resetting, committed, tail: rest };
   }
 }
