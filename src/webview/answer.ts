@@ -2,7 +2,8 @@
  * One turn on the page. An answer renders its Markdown incrementally (see
  * src/webview/markdown.ts): blocks that are final are sanitized and appended
  * once; only the trailing block is replaced as tokens arrive, at most once
- * per animation frame.
+ * per animation frame (a long code block still open is not replaced: what
+ * arrived is sanitized and appended to it).
  */
 import {
   type AssistantTurn,
@@ -101,6 +102,8 @@ export function decorateCodeBlocks(root: ParentNode): void {
 class MarkdownRegion {
   private renderer = new IncrementalMarkdown();
   private tailNodes: ChildNode[] = [];
+  /** The `<code>` of the tail's open block, once code has been appended to it. */
+  private openCode: Element | undefined;
   /** Text handed to the renderer (rendered or queued). */
   text = '';
   private queued = '';
@@ -117,6 +120,7 @@ class MarkdownRegion {
     this.renderer = new IncrementalMarkdown();
     this.element.replaceChildren();
     this.tailNodes = [];
+    this.openCode = undefined;
     this.text = text;
     this.queued = text;
   }
@@ -131,6 +135,11 @@ class MarkdownRegion {
   }
 
   private apply(update: RenderUpdate, final: boolean): void {
+    if (update.codeAppend !== undefined) {
+      this.appendCode(update.codeAppend);
+      return;
+    }
+    this.openCode = undefined;
     if (update.reset) {
       this.element.replaceChildren();
       this.tailNodes = [];
@@ -150,6 +159,13 @@ class MarkdownRegion {
       this.tailNodes = Array.from(fragment.childNodes);
       this.element.append(fragment);
     }
+  }
+
+  /** A long code block still streaming grows in place, by what arrived, instead of being replaced. */
+  private appendCode(escaped: string): void {
+    if (!escaped) return;
+    this.openCode ??= this.tailNodes.find((node): node is Element => node.nodeName === 'PRE')?.querySelector('code') ?? undefined;
+    this.openCode?.append(this.context.sanitizer.fragment(escaped));
   }
 }
 

@@ -13,6 +13,9 @@
  * Final blocks are rendered once and handed out as `committed`; only the
  * trailing blocks are parsed and rendered again on each update. The cost of a
  * token is thus bounded by the size of the open block, not the whole answer.
+ * An open fenced block longer than OPEN_BLOCK_HIGHLIGHT_LIMIT is not parsed
+ * again either: it is followed as text arrives (openFence.ts) and its new code
+ * handed out escaped (`codeAppend`), so an update costs what arrived.
  * highlight.js runs on fenced code up to HIGHLIGHT_LIMIT, in a full render as
  * here, and on a block still open only up to OPEN_BLOCK_HIGHLIGHT_LIMIT.
  * A reference definition (`[x]: https://…`) may change blocks before it: when
@@ -22,6 +25,7 @@
  */
 import MarkdownIt from 'markdown-it';
 import { HIGHLIGHT_LIMIT, type HighlightWork, OPEN_BLOCK_HIGHLIGHT_LIMIT, escapeHtml, highlightCode } from './highlight';
+import { OpenFence } from './openFence';
 
 type Token = MarkdownIt.Token;
 
@@ -99,8 +103,13 @@ export interface RenderUpdate {
   readonly reset: boolean;
   /** HTML of blocks that are final: append it, it never changes. */
   readonly committed: string;
-  /** HTML of the trailing blocks: replaces the previous tail. */
+  /** HTML of the trailing blocks: replaces the previous tail (unless `codeAppend` is set). */
   readonly tail: string;
+  /**
+   * Set while the tail is a long open fenced block followed without parsing it again: the tail stays as
+   * it is and this escaped code goes at the end of its `<code>` (`committed` and `tail` are empty).
+   */
+  readonly codeAppend?: string;
 }
 
 /** What markdown-it carries through a parse and a render (its `env`). */
@@ -111,6 +120,17 @@ export interface RenderEnv {
   highlightWork?: HighlightWork;
 }
 
+/** The tail when it is a long open fenced block: its code is escaped, never highlighted, and only grows. */
+interface OpenCodeTail {
+  readonly fence: OpenFence;
+  /** The tail's HTML around the code: `<pre><code …>` and `</code></pre>\n`. */
+  readonly before: string;
+  readonly after: string;
+  code: string;
+}
+
+const CODE_END = '</code></pre>\n';
+
 export class IncrementalMarkdown {
   private source = '';
   private pendingCR = false;
@@ -119,6 +139,7 @@ export class IncrementalMarkdown {
   private committedParts: string[] = [];
   private committedRefs: Record<string, unknown> = {};
   private lastTail = '';
+  private openCode: OpenCodeTail | undefined;
   /** Characters the last update parsed (for tests and benchmarks): shows how much work it did. */
   lastParsedLength = 0;
   /** Characters of code the last update handed to highlight.js (for tests and benchmarks). */
@@ -132,12 +153,14 @@ export class IncrementalMarkdown {
 
   /** The HTML of everything rendered so far (committed blocks and the tail). */
   get html(): string {
-    return this.committedParts.join('') + this.lastTail;
+    const open = this.openCode;
+    return this.committedParts.join('') + (open ? open.before + open.code + open.after : this.lastTail);
   }
 
   append(delta: string): RenderUpdate {
-    if (delta.length > 0) this.source += this.normalize(delta);
-    return this.update(false);
+    const text = delta.length > 0 ? this.normalize(delta) : '';
+    this.source += text;
+    return this.openCode ? this.followOpenCode(this.openCode, text) : this.update(false);
   }
 
   /** The text is complete: commit everything and make sure it equals a full render. */
@@ -146,6 +169,7 @@ export class IncrementalMarkdown {
       this.source += '\n';
       this.pendingCR = false;
     }
+    this.openCode = undefined;
     const update = this.update(true);
     const full = this.md.render(this.source);
     if (this.html === full) return update;
@@ -209,7 +233,11 @@ export class IncrementalMarkdown {
     for (const label of newLabels) this.committedRefs[label] = env.references?.[label];
 
     const committed = cutIndex > 0 ? this.md.renderer.render(tokens.slice(0, cutIndex), this.md.options, env) : '';
-    const rest = this.md.renderer.render(tokens.slice(cutIndex), this.md.options, { ...env, highlightLimit: OPEN_BLOCK_HIGHLIGHT_LIMIT });
+    const restTokens = tokens.slice(cutIndex);
+    this.openCode = final ? undefined : this.startOpenCode(restTokens, tail, env);
+    const rest = this.openCode
+      ? this.openCode.before + this.openCode.code + this.openCode.after
+      : this.md.renderer.render(restTokens, this.md.options, { ...env, highlightLimit: OPEN_BLOCK_HIGHLIGHT_LIMIT });
     if (cutIndex > 0) {
       this.committedParts.push(committed);
       this.offset = final ? this.source.length : this.offset + lineOffset(tail, cutLine);
@@ -217,6 +245,61 @@ export class IncrementalMarkdown {
     this.lastTail = rest;
     this.lastHighlightedLength = work.chars;
     return { reset: resetting, committed, tail: rest };
+  }
+
+  /**
+   * Starts following the tail without parsing it when it is one open fenced block longer than
+   * OPEN_BLOCK_HIGHLIGHT_LIMIT: from then on an update costs what arrived, not the size of the block.
+   */
+  private startOpenCode(rest: Token[], tail: string, env: RenderEnv): OpenCodeTail | undefined {
+    const token = rest[0];
+    if (rest.length !== 1 || token?.type !== 'fence' || !token.map || token.content.length <= OPEN_BLOCK_HIGHLIGHT_LIMIT) return undefined;
+    const openingStart = lineOffset(tail, token.map[0]);
+    const contentStart = lineOffset(tail, token.map[0] + 1);
+    const fence = OpenFence.openedBy(tail.slice(openingStart, contentStart - 1), token.markup);
+    const { code, closedAt } = fence.feed(tail.slice(contentStart));
+    if (closedAt !== undefined || !token.content.startsWith(code)) return undefined;
+    // The block's frame (`<pre><code class=…>`) comes from the same rule as in a full render.
+    const content = token.content;
+    token.content = '';
+    const empty = this.md.renderer.render([token], this.md.options, env);
+    token.content = content;
+    if (!empty.endsWith(CODE_END)) return undefined;
+    return { fence, before: empty.slice(0, -CODE_END.length), after: CODE_END, code: escapeHtml(code) };
+  }
+
+  private followOpenCode(open: OpenCodeTail, text: string): RenderUpdate {
+    this.lastParsedLength = text.length;
+    this.lastHighlightedLength = 0;
+    const { code, closedAt } = open.fence.feed(text);
+    if (closedAt === undefined) {
+      const escaped = escapeHtml(code);
+      open.code += escaped;
+      return { reset: false, committed: '', tail: '', codeAppend: escaped };
+    }
+    // The closing line ends the block for good, whatever follows: it is rendered whole, once, and committed.
+    this.openCode = undefined;
+    const end = this.source.length - text.length + closedAt;
+    const block = this.renderClosedFence(this.source.slice(this.offset, end));
+    if (block === undefined) return this.update(false);
+    this.committedParts.push(block.html);
+    this.offset = end;
+    this.lastTail = '';
+    const next = this.update(false);
+    this.lastParsedLength += block.parsed;
+    this.lastHighlightedLength += block.highlighted;
+    return next.reset ? next : { reset: false, committed: block.html + next.committed, tail: next.tail };
+  }
+
+  /** The HTML of `text`, a closed fenced block alone, as a full render shows it; undefined if it is not that. */
+  private renderClosedFence(text: string): { html: string; parsed: number; highlighted: number } | undefined {
+    const work: HighlightWork = { chars: 0 };
+    const env: RenderEnv = { references: { ...this.committedRefs }, highlightWork: work };
+    const tokens = this.md.parse(text, env);
+    const token = tokens[0];
+    if (tokens.length !== 1 || token?.type !== 'fence' || token.map?.[1] !== countNewlines(text)) return undefined;
+    const html = this.md.renderer.render(tokens, this.md.options, env);
+    return { html, parsed: text.length, highlighted: work.chars };
   }
 }
 
