@@ -178,4 +178,38 @@ describe('chat markdown: a long open block ends where markdown-it ends it', () =
       }
     });
   }
+
+  it('300 generated endings of spaces, tabs, backticks and tildes, in random pieces', () => {
+    let seed = 5;
+    const random = (n: number) => Math.floor(((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) * n);
+    const openings = ['```', '````', '~~~', '~~~~~', ' ```', '  ~~~', '   ````', '\t```'];
+    const bits = ['', ' ', '  ', '   ', '    ', '\t', ' \t', '`', '``', '```', '````', '~', '~~~', '~~~~', 'x', 'js', '\n', '\n', '\n'];
+    let followed = 0;
+    for (let n = 0; n < 300; n++) {
+      const opening = openings[random(openings.length)]!;
+      let ending = '';
+      for (let k = random(40); k > 0; k--) ending += bits[random(bits.length)];
+      const text = `${opening}\n${LONG}${ending}`;
+      const renderer = new IncrementalMarkdown(md);
+      const shown = new Shown();
+      const head = text.length - ending.length - random(30);
+      shown.apply(renderer.append(text.slice(0, head)));
+      let appended = false;
+      for (let i = head; i < text.length;) {
+        const size = 1 + random(5);
+        const update = renderer.append(text.slice(i, i + size));
+        appended ||= update.codeAppend !== undefined;
+        shown.apply(update);
+        i += size;
+        const sofar = text.slice(0, i);
+        if (sofar.endsWith('\n')) assert.equal(shown.html, md.render(sofar), `${JSON.stringify(opening)} then ${JSON.stringify(sofar.slice(-40))}`);
+      }
+      const end = renderer.finish();
+      shown.apply(end);
+      assert.equal(end.reset, false, `${JSON.stringify(opening)} then ${JSON.stringify(ending)}`);
+      assert.equal(shown.html, md.render(text));
+      if (appended) followed++;
+    }
+    assert.ok(followed > 200, `${followed} of 300 were followed without parsing them again`);
+  });
 });
