@@ -16,6 +16,7 @@ import {
 import { ERROR_ACTION_TITLES, actionIdsFor, type ErrorActionId } from '../core/common/errorPresenter';
 import { describeImage, isImageAttachment } from '../core/common/images';
 import { highlightCode } from './highlight';
+import { GrowingCode } from './growingCode';
 import { IncrementalMarkdown, type RenderUpdate } from './markdown';
 import type { WebviewMessage } from '../core/common/protocol';
 import { h, icon, iconButton } from './dom';
@@ -102,8 +103,8 @@ export function decorateCodeBlocks(root: ParentNode): void {
 class MarkdownRegion {
   private renderer = new IncrementalMarkdown();
   private tailNodes: ChildNode[] = [];
-  /** The `<code>` of the tail's open block, once code has been appended to it. */
-  private openCode: Element | undefined;
+  /** The tail's open code block, once code has been appended to it. */
+  private openCode: GrowingCode | undefined;
   /** Text handed to the renderer (rendered or queued). */
   text = '';
   private queued = '';
@@ -164,8 +165,12 @@ class MarkdownRegion {
   /** A long code block still streaming grows in place, by what arrived, instead of being replaced. */
   private appendCode(escaped: string): void {
     if (!escaped) return;
-    this.openCode ??= this.tailNodes.find((node): node is Element => node.nodeName === 'PRE')?.querySelector('code') ?? undefined;
-    this.openCode?.append(this.context.sanitizer.fragment(escaped));
+    if (!this.openCode) {
+      const code = this.tailNodes.find((node): node is Element => node.nodeName === 'PRE')?.querySelector('code');
+      if (!code) return;
+      this.openCode = new GrowingCode(code, this.context.sanitizer);
+    }
+    this.openCode.append(escaped);
   }
 }
 

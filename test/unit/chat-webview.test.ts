@@ -215,11 +215,13 @@ describe('chat webview page (bundled script in jsdom)', function () {
       const code = page.$('[data-role="answer-body"] pre > code');
       assert.equal(code.textContent, text.slice(opening.length), 'every line shown, as text');
       if (text.length - opening.length <= OPEN_BLOCK_HIGHLIGHT_LIMIT) continue;
-      assert.equal(code.querySelectorAll('*').length, 0, 'escaped, not highlighted, while it streams');
+      assert.equal(code.querySelectorAll(':not(.code-chunk)').length, 0, 'escaped, not highlighted, while it streams');
       pre ??= code.parentElement;
       assert.equal(code.parentElement, pre, 'the block grows in place instead of being drawn again');
     }
     assert.ok(pre, 'the block passed the size above which it waits for highlighting');
+    const chunks = page.$$('[data-role="answer-body"] pre > code > .code-chunk');
+    assert.ok(chunks.length > 0 && chunks.every((chunk) => chunk.previousSibling?.textContent?.endsWith('\n')), 'laid out in parts that begin at line ends');
     const body = page.$('[data-role="answer-body"]');
     assert.equal(body.querySelectorAll('img, [onerror]').length, 0);
     assert.equal((page.window as unknown as { pwned?: number }).pwned, undefined);
