@@ -1,8 +1,9 @@
 /**
  * One turn on the page. An answer renders its Markdown incrementally (see
- * src/core/markdown.ts): blocks that are final are sanitized and appended
+ * src/webview/markdown.ts): blocks that are final are sanitized and appended
  * once; only the trailing block is replaced as tokens arrive, at most once
- * per animation frame.
+ * per animation frame (a long code block still open is not replaced: what
+ * arrived is sanitized and appended to it).
  */
 import {
   type AssistantTurn,
@@ -14,7 +15,9 @@ import {
 } from '../core/common/conversation';
 import { ERROR_ACTION_TITLES, answerActionIds, type ErrorActionId } from '../core/common/errorPresenter';
 import { describeImage, isImageAttachment } from '../core/common/images';
-import { IncrementalMarkdown, type RenderUpdate, highlightCode } from './markdown';
+import { highlightCode } from './highlight';
+import { GrowingCode } from './growingCode';
+import { IncrementalMarkdown, type RenderUpdate } from './markdown';
 import type { WebviewMessage } from '../core/common/protocol';
 import { h, icon, iconButton } from './dom';
 import type { IconName } from './icons';
@@ -100,6 +103,8 @@ export function decorateCodeBlocks(root: ParentNode): void {
 class MarkdownRegion {
   private renderer = new IncrementalMarkdown();
   private tailNodes: ChildNode[] = [];
+  /** The tail's open code block, once code has been appended to it. */
+  private openCode: GrowingCode | undefined;
   /** Text handed to the renderer (rendered or queued). */
   text = '';
   private queued = '';
@@ -116,6 +121,7 @@ class MarkdownRegion {
     this.renderer = new IncrementalMarkdown();
     this.element.replaceChildren();
     this.tailNodes = [];
+    this.openCode = undefined;
     this.text = text;
     this.queued = text;
   }
@@ -130,6 +136,11 @@ class MarkdownRegion {
   }
 
   private apply(update: RenderUpdate, final: boolean): void {
+    if (update.codeAppend !== undefined) {
+      this.appendCode(update.codeAppend);
+      return;
+    }
+    this.openCode = undefined;
     if (update.reset) {
       this.element.replaceChildren();
       this.tailNodes = [];
@@ -149,6 +160,17 @@ class MarkdownRegion {
       this.tailNodes = Array.from(fragment.childNodes);
       this.element.append(fragment);
     }
+  }
+
+  /** A long code block still streaming grows in place, by what arrived, instead of being replaced. */
+  private appendCode(escaped: string): void {
+    if (!escaped) return;
+    if (!this.openCode) {
+      const code = this.tailNodes.find((node): node is Element => node.nodeName === 'PRE')?.querySelector('code');
+      if (!code) return;
+      this.openCode = new GrowingCode(code, this.context.sanitizer);
+    }
+    this.openCode.append(escaped);
   }
 }
 

@@ -1,4 +1,3 @@
-/// <reference path="./highlight-core.d.ts" />
 /**
  * Markdown for chat answers: markdown-it (raw HTML off, links http/https only,
  * images shown as links) with highlight.js on fenced code, and an incremental
@@ -14,82 +13,25 @@
  * Final blocks are rendered once and handed out as `committed`; only the
  * trailing blocks are parsed and rendered again on each update. The cost of a
  * token is thus bounded by the size of the open block, not the whole answer.
+ * An open fenced block longer than OPEN_BLOCK_HIGHLIGHT_LIMIT is not parsed
+ * again either: it is followed as text arrives (openFence.ts) and its new code
+ * handed out escaped (`codeAppend`), so an update costs what arrived.
+ * highlight.js runs on fenced code up to HIGHLIGHT_LIMIT, in a full render as
+ * here, and on a block still open only up to OPEN_BLOCK_HIGHLIGHT_LIMIT.
  * A reference definition (`[x]: https://…`) may change blocks before it: when
  * one becomes final, everything is rendered again once (`reset`). `finish()`
  * checks the result against a full render, so the final HTML always equals
  * `renderMarkdown(text)`.
  */
-import hljs from 'highlight.js/lib/core';
-import bash from 'highlight.js/lib/languages/bash';
-import c from 'highlight.js/lib/languages/c';
-import cpp from 'highlight.js/lib/languages/cpp';
-import csharp from 'highlight.js/lib/languages/csharp';
-import css from 'highlight.js/lib/languages/css';
-import diff from 'highlight.js/lib/languages/diff';
-import dockerfile from 'highlight.js/lib/languages/dockerfile';
-import go from 'highlight.js/lib/languages/go';
-import ini from 'highlight.js/lib/languages/ini';
-import java from 'highlight.js/lib/languages/java';
-import javascript from 'highlight.js/lib/languages/javascript';
-import json from 'highlight.js/lib/languages/json';
-import kotlin from 'highlight.js/lib/languages/kotlin';
-import lua from 'highlight.js/lib/languages/lua';
-import makefile from 'highlight.js/lib/languages/makefile';
-import markdown from 'highlight.js/lib/languages/markdown';
-import php from 'highlight.js/lib/languages/php';
-import plaintext from 'highlight.js/lib/languages/plaintext';
-import powershell from 'highlight.js/lib/languages/powershell';
-import python from 'highlight.js/lib/languages/python';
-import r from 'highlight.js/lib/languages/r';
-import ruby from 'highlight.js/lib/languages/ruby';
-import rust from 'highlight.js/lib/languages/rust';
-import scss from 'highlight.js/lib/languages/scss';
-import shell from 'highlight.js/lib/languages/shell';
-import sql from 'highlight.js/lib/languages/sql';
-import swift from 'highlight.js/lib/languages/swift';
-import typescript from 'highlight.js/lib/languages/typescript';
-import xml from 'highlight.js/lib/languages/xml';
-import yaml from 'highlight.js/lib/languages/yaml';
 import MarkdownIt from 'markdown-it';
+import { HIGHLIGHT_LIMIT, type HighlightWork, OPEN_BLOCK_HIGHLIGHT_LIMIT, escapeHtml, highlightCode } from './highlight';
+import { OpenFence } from './openFence';
 
 type Token = MarkdownIt.Token;
-
-const LANGUAGES = {
-  bash, c, cpp, csharp, css, diff, dockerfile, go, ini, java, javascript, json, kotlin, lua, makefile, markdown,
-  php, plaintext, powershell, python, r, ruby, rust, scss, shell, sql, swift, typescript, xml, yaml,
-};
-for (const [name, language] of Object.entries(LANGUAGES)) {
-  if (!hljs.getLanguage(name)) hljs.registerLanguage(name, language);
-}
-// VS Code language ids that highlight.js knows by another name.
-hljs.registerAliases(['typescriptreact', 'tsx'], { languageName: 'typescript' });
-hljs.registerAliases(['javascriptreact', 'jsx'], { languageName: 'javascript' });
-hljs.registerAliases(['shellscript', 'sh', 'zsh'], { languageName: 'bash' });
-hljs.registerAliases(['jsonc', 'json5'], { languageName: 'json' });
-hljs.registerAliases(['html', 'svg', 'vue'], { languageName: 'xml' });
-hljs.registerAliases(['toml', 'properties'], { languageName: 'ini' });
-hljs.registerAliases(['text', 'txt'], { languageName: 'plaintext' });
-
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => HTML_ESCAPES[ch] ?? ch);
-}
 
 /** Only web links are followed; anything else stays plain text. */
 export function isSafeLink(url: string): boolean {
   return /^https?:\/\/[^\s]/i.test(url.trim());
-}
-
-export function highlightCode(code: string, language: string): string {
-  const lang = language.trim().toLowerCase();
-  if (lang && hljs.getLanguage(lang)) {
-    try {
-      return hljs.highlight(code, { language: lang, ignoreIllegals: true }).value;
-    } catch {
-      // fall through to plain text
-    }
-  }
-  return escapeHtml(code);
 }
 
 /** Marks where a reference definition was, so the incremental renderer knows when it is final. */
@@ -122,7 +64,6 @@ export function createMarkdown(): MarkdownIt {
     linkify: true,
     typographer: false,
     breaks: false,
-    highlight: (code, language) => highlightCode(code, language),
   });
   md.validateLink = isSafeLink;
   // Images would load remote content (the CSP blocks it anyway): show them as links.
@@ -135,8 +76,10 @@ export function createMarkdown(): MarkdownIt {
   };
   // Fenced code carries hljs' class so theme colours apply even without a language.
   const fence = md.renderer.rules.fence;
-  md.renderer.rules.fence = (tokens, idx, options, env, self) => {
-    const html = fence ? fence(tokens, idx, options, env, self) : self.renderToken(tokens, idx, options);
+  md.renderer.rules.fence = (tokens, idx, options, env: RenderEnv, self) => {
+    const limit = env.highlightLimit ?? HIGHLIGHT_LIMIT;
+    const highlight = (code: string, language: string) => highlightCode(code, language, limit, env.highlightWork);
+    const html = fence ? fence(tokens, idx, { ...options, highlight }, env, self) : self.renderToken(tokens, idx, options);
     return html.replace(/^<pre><code( class="([^"]*)")?>/, (_m, _a: string | undefined, cls: string | undefined) => `<pre><code class="hljs${cls ? ` ${cls}` : ''}">`);
   };
   md.renderer.rules.code_block = (tokens, idx) => `<pre><code class="hljs">${escapeHtml(tokens[idx]?.content ?? '')}</code></pre>\n`;
@@ -160,13 +103,33 @@ export interface RenderUpdate {
   readonly reset: boolean;
   /** HTML of blocks that are final: append it, it never changes. */
   readonly committed: string;
-  /** HTML of the trailing blocks: replaces the previous tail. */
+  /** HTML of the trailing blocks: replaces the previous tail (unless `codeAppend` is set). */
   readonly tail: string;
+  /**
+   * Set while the tail is a long open fenced block followed without parsing it again: the tail stays as
+   * it is and this escaped code goes at the end of its `<code>` (`committed` and `tail` are empty).
+   */
+  readonly codeAppend?: string;
 }
 
-interface Env {
+/** What markdown-it carries through a parse and a render (its `env`). */
+export interface RenderEnv {
   references?: Record<string, unknown>;
+  /** Fenced code longer than this is shown escaped, without highlight.js (default HIGHLIGHT_LIMIT). */
+  highlightLimit?: number;
+  highlightWork?: HighlightWork;
 }
+
+/** The tail when it is a long open fenced block: its code is escaped, never highlighted, and only grows. */
+interface OpenCodeTail {
+  readonly fence: OpenFence;
+  /** The tail's HTML around the code: `<pre><code …>` and `</code></pre>\n`. */
+  readonly before: string;
+  readonly after: string;
+  code: string;
+}
+
+const CODE_END = '</code></pre>\n';
 
 export class IncrementalMarkdown {
   private source = '';
@@ -176,8 +139,11 @@ export class IncrementalMarkdown {
   private committedParts: string[] = [];
   private committedRefs: Record<string, unknown> = {};
   private lastTail = '';
-  /** Blocks rendered so far (for tests and benchmarks): shows how much work each update did. */
+  private openCode: OpenCodeTail | undefined;
+  /** Characters the last update parsed (for tests and benchmarks): shows how much work it did. */
   lastParsedLength = 0;
+  /** Characters of code the last update handed to highlight.js (for tests and benchmarks). */
+  lastHighlightedLength = 0;
 
   constructor(private readonly md: MarkdownIt = sharedMarkdown()) {}
 
@@ -187,12 +153,14 @@ export class IncrementalMarkdown {
 
   /** The HTML of everything rendered so far (committed blocks and the tail). */
   get html(): string {
-    return this.committedParts.join('') + this.lastTail;
+    const open = this.openCode;
+    return this.committedParts.join('') + (open ? open.before + open.code + open.after : this.lastTail);
   }
 
   append(delta: string): RenderUpdate {
-    if (delta.length > 0) this.source += this.normalize(delta);
-    return this.update(false);
+    const text = delta.length > 0 ? this.normalize(delta) : '';
+    this.source += text;
+    return this.openCode ? this.followOpenCode(this.openCode, text) : this.update(false);
   }
 
   /** The text is complete: commit everything and make sure it equals a full render. */
@@ -201,6 +169,7 @@ export class IncrementalMarkdown {
       this.source += '\n';
       this.pendingCR = false;
     }
+    this.openCode = undefined;
     const update = this.update(true);
     const full = this.md.render(this.source);
     if (this.html === full) return update;
@@ -220,8 +189,9 @@ export class IncrementalMarkdown {
 
   private update(final: boolean, resetting = false): RenderUpdate {
     const tail = this.source.slice(this.offset);
+    const work: HighlightWork = { chars: 0 };
     this.lastParsedLength = tail.length;
-    const env: Env = { references: { ...this.committedRefs } };
+    const env: RenderEnv = { references: { ...this.committedRefs }, highlightWork: work };
     const tokens = this.md.parse(tail, env);
 
     // Top-level blocks: their first token index and start line.
@@ -263,13 +233,73 @@ export class IncrementalMarkdown {
     for (const label of newLabels) this.committedRefs[label] = env.references?.[label];
 
     const committed = cutIndex > 0 ? this.md.renderer.render(tokens.slice(0, cutIndex), this.md.options, env) : '';
-    const rest = this.md.renderer.render(tokens.slice(cutIndex), this.md.options, env);
+    const restTokens = tokens.slice(cutIndex);
+    this.openCode = final ? undefined : this.startOpenCode(restTokens, tail, env);
+    const rest = this.openCode
+      ? this.openCode.before + this.openCode.code + this.openCode.after
+      : this.md.renderer.render(restTokens, this.md.options, { ...env, highlightLimit: OPEN_BLOCK_HIGHLIGHT_LIMIT });
     if (cutIndex > 0) {
       this.committedParts.push(committed);
       this.offset = final ? this.source.length : this.offset + lineOffset(tail, cutLine);
     }
     this.lastTail = rest;
+    this.lastHighlightedLength = work.chars;
     return { reset: resetting, committed, tail: rest };
+  }
+
+  /**
+   * Starts following the tail without parsing it when it is one open fenced block longer than
+   * OPEN_BLOCK_HIGHLIGHT_LIMIT: from then on an update costs what arrived, not the size of the block.
+   */
+  private startOpenCode(rest: Token[], tail: string, env: RenderEnv): OpenCodeTail | undefined {
+    const token = rest[0];
+    if (rest.length !== 1 || token?.type !== 'fence' || !token.map || token.content.length <= OPEN_BLOCK_HIGHLIGHT_LIMIT) return undefined;
+    const openingStart = lineOffset(tail, token.map[0]);
+    const contentStart = lineOffset(tail, token.map[0] + 1);
+    const fence = OpenFence.openedBy(tail.slice(openingStart, contentStart - 1), token.markup);
+    const { code, closedAt } = fence.feed(tail.slice(contentStart));
+    if (closedAt !== undefined || !token.content.startsWith(code)) return undefined;
+    // The block's frame (`<pre><code class=…>`) comes from the same rule as in a full render.
+    const content = token.content;
+    token.content = '';
+    const empty = this.md.renderer.render([token], this.md.options, env);
+    token.content = content;
+    if (!empty.endsWith(CODE_END)) return undefined;
+    return { fence, before: empty.slice(0, -CODE_END.length), after: CODE_END, code: escapeHtml(code) };
+  }
+
+  private followOpenCode(open: OpenCodeTail, text: string): RenderUpdate {
+    this.lastParsedLength = text.length;
+    this.lastHighlightedLength = 0;
+    const { code, closedAt } = open.fence.feed(text);
+    if (closedAt === undefined) {
+      const escaped = escapeHtml(code);
+      open.code += escaped;
+      return { reset: false, committed: '', tail: '', codeAppend: escaped };
+    }
+    // The closing line ends the block for good, whatever follows: it is rendered whole, once, and committed.
+    this.openCode = undefined;
+    const end = this.source.length - text.length + closedAt;
+    const block = this.renderClosedFence(this.source.slice(this.offset, end));
+    if (block === undefined) return this.update(false);
+    this.committedParts.push(block.html);
+    this.offset = end;
+    this.lastTail = '';
+    const next = this.update(false);
+    this.lastParsedLength += block.parsed;
+    this.lastHighlightedLength += block.highlighted;
+    return next.reset ? next : { reset: false, committed: block.html + next.committed, tail: next.tail };
+  }
+
+  /** The HTML of `text`, a closed fenced block alone, as a full render shows it; undefined if it is not that. */
+  private renderClosedFence(text: string): { html: string; parsed: number; highlighted: number } | undefined {
+    const work: HighlightWork = { chars: 0 };
+    const env: RenderEnv = { references: { ...this.committedRefs }, highlightWork: work };
+    const tokens = this.md.parse(text, env);
+    const token = tokens[0];
+    if (tokens.length !== 1 || token?.type !== 'fence' || token.map?.[1] !== countNewlines(text)) return undefined;
+    const html = this.md.renderer.render(tokens, this.md.options, env);
+    return { html, parsed: text.length, highlighted: work.chars };
   }
 }
 

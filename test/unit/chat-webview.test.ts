@@ -11,6 +11,7 @@ import type { AssistantTurn, Conversation, UserTurn } from '../../src/core/commo
 import { type ImageAttachment, checkImageData, imageAttachment } from '../../src/core/common/images';
 import type { ChatState, HostMessage, WebviewMessage } from '../../src/core/common/protocol';
 import { pngImage } from '../fixtures/images';
+import { OPEN_BLOCK_HIGHLIGHT_LIMIT } from '../../src/webview/highlight';
 
 const BUNDLE = path.resolve(__dirname, '../../../dist/webview/webview.js');
 
@@ -195,6 +196,41 @@ describe('chat webview page (bundled script in jsdom)', function () {
     const fresh = loadPage();
     fresh.send({ type: 'state', state: state(conversation([userTurn('u-1', 'Explain'), answerTurn('a-1', text)])) });
     assert.equal(fresh.$('[data-role="answer-body"]').innerHTML, streamed);
+    fresh.close();
+  });
+
+  it('a long code block grows in place while it streams, escaped and sanitized, and is highlighted once final', async () => {
+    page = loadPage();
+    page.send({ type: 'state', state: state(conversation([userTurn('u-1', 'Write it')])) });
+    page.send({ type: 'turnAdded', conversationId: 'c-1', turn: answerTurn('a-1', '', { status: 'streaming', elapsedMs: undefined }) });
+    const line = 'const tag = "<img src=x onerror=window.pwned=1>"; // & more\n';
+    const opening = 'The module:\n\n```ts\n';
+    let text = opening;
+    let pre: Element | null = null;
+    for (let i = 0; i < 600; i++) {
+      text += line;
+      page.send({ type: 'turnDelta', conversationId: 'c-1', turnId: 'a-1', text: i === 0 ? opening + line : line, reasoning: '' });
+      if (i % 50 !== 49) continue;
+      await page.frame();
+      const code = page.$('[data-role="answer-body"] pre > code');
+      assert.equal(code.textContent, text.slice(opening.length), 'every line shown, as text');
+      if (text.length - opening.length <= OPEN_BLOCK_HIGHLIGHT_LIMIT) continue;
+      assert.equal(code.querySelectorAll(':not(.code-chunk)').length, 0, 'escaped, not highlighted, while it streams');
+      pre ??= code.parentElement;
+      assert.equal(code.parentElement, pre, 'the block grows in place instead of being drawn again');
+    }
+    assert.ok(pre, 'the block passed the size above which it waits for highlighting');
+    const chunks = page.$$('[data-role="answer-body"] pre > code > .code-chunk');
+    assert.ok(chunks.length > 0 && chunks.every((chunk) => chunk.previousSibling?.textContent?.endsWith('\n')), 'laid out in parts that begin at line ends');
+    const body = page.$('[data-role="answer-body"]');
+    assert.equal(body.querySelectorAll('img, [onerror]').length, 0);
+    assert.equal((page.window as unknown as { pwned?: number }).pwned, undefined);
+
+    page.send({ type: 'turnUpdated', conversationId: 'c-1', turn: answerTurn('a-1', `${text}\`\`\`\n`) });
+    assert.ok(body.querySelector('pre > code .hljs-keyword'), 'highlighted once final');
+    const fresh = loadPage();
+    fresh.send({ type: 'state', state: state(conversation([userTurn('u-1', 'Write it'), answerTurn('a-1', `${text}\`\`\`\n`)])) });
+    assert.equal(fresh.$('[data-role="answer-body"]').innerHTML, body.innerHTML);
     fresh.close();
   });
 
