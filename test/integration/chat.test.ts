@@ -264,7 +264,11 @@ suite('Chat sidebar (host side, real extension host, simulated gateway)', () => 
     await provider.newChat();
     sim.script({ text: 'The cache is write-through.' });
     page.fromPage({ type: 'retry', conversationId: first.id, turnId: failed.id });
-    await waitFor('the retried answer', () => first.turns.at(-1)?.text === 'The cache is write-through.');
+    // The text is whole a moment before the turn settles: wait for both.
+    await waitFor('the retried answer, settled', () => {
+      const turn = first.turns.at(-1) as AssistantTurn | undefined;
+      return turn?.text === 'The cache is write-through.' && turn.status !== 'streaming';
+    });
     assert.equal((first.turns.at(-1) as AssistantTurn).status, 'complete');
     assert.notEqual(active(provider), first, 'the other conversation stays open');
   });
