@@ -91,10 +91,34 @@ async function renderOnce(page: Page, cdp: CDPSession, text: string): Promise<nu
   return (await taskMs(cdp)) - before;
 }
 
+const OPEN_CODE_BYTES = 2 ** 20;
+const OPEN_CODE_DELTA = 8192;
+
+/**
+ * A 1 MiB code block streamed without its closing fence, one 8 KiB delta per frame: the main-thread
+ * time of each update, from the message until the frame after it has painted.
+ */
+async function renderOpenCodeBlock(page: Page, cdp: CDPSession): Promise<number[]> {
+  await page.evaluate((message) => window.postMessage(message, '*'), state('', 'streaming'));
+  await settle(page);
+  const code = CODE.slice('```ts\n'.length, -'```\n\n'.length);
+  const text = `\`\`\`ts\n${code.repeat(Math.ceil(OPEN_CODE_BYTES / code.length))}`.slice(0, OPEN_CODE_BYTES);
+  const perUpdate: number[] = [];
+  for (let at = 0; at < text.length; at += OPEN_CODE_DELTA) {
+    const before = await taskMs(cdp);
+    await page.evaluate((delta) => window.postMessage({ type: 'turnDelta', conversationId: 'c-bench', turnId: 'a-1', text: delta, reasoning: '' }, '*'), text.slice(at, at + OPEN_CODE_DELTA));
+    await settle(page);
+    perUpdate.push((await taskMs(cdp)) - before);
+  }
+  return perUpdate;
+}
+
 export interface RenderingResults {
   readonly points: readonly { deltas: number; chars: number; streamedMs: Figure; oneShotMs: Figure; ratio: Figure }[];
   readonly ratioAt5000: number;
   readonly growthExponent: number;
+  /** The median update of each run while a 1 MiB code block streams unclosed. */
+  readonly openCodeBlock: { readonly bytes: number; readonly updates: number; readonly perUpdateMs: Figure };
 }
 
 export async function benchRendering(runs: number): Promise<RenderingResults> {
@@ -127,12 +151,21 @@ export async function benchRendering(runs: number): Promise<RenderingResults> {
         ratio: figure(samples.map((s) => s.streamed / s.once)),
       });
     }
+    const openCodeRuns = await measure(runs, 1, async () => {
+      await freshPage(page, dir);
+      return renderOpenCodeBlock(page, cdp);
+    });
+    const openCodeBlock = {
+      bytes: OPEN_CODE_BYTES,
+      updates: openCodeRuns[0]?.length ?? 0,
+      perUpdateMs: figure(openCodeRuns.map((run) => figure(run).median)),
+    };
     const xs = points.map((p) => Math.log(p.deltas));
     const ys = points.map((p) => Math.log(p.streamedMs.median));
     const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
     const my = ys.reduce((a, b) => a + b, 0) / ys.length;
     const slope = xs.reduce((sum, x, i) => sum + (x - mx) * (ys[i]! - my), 0) / xs.reduce((sum, x) => sum + (x - mx) ** 2, 0);
-    return { points, ratioAt5000: points.find((p) => p.deltas === 5000)!.ratio.median, growthExponent: slope };
+    return { points, ratioAt5000: points.find((p) => p.deltas === 5000)!.ratio.median, growthExponent: slope, openCodeBlock };
   } finally {
     await browser.close();
     fs.rmSync(dir, { recursive: true, force: true });
