@@ -16,6 +16,9 @@ import { LM_VENDOR, ReasonerChatModelProvider } from './vscode/lm/chatModelProvi
 import { ReasonerParticipant } from './vscode/lm/participant';
 import type { Services } from './vscode/services';
 import { ModelStatusBar } from './vscode/statusBar';
+import type { Jobs } from './vscode/jobs/jobs';
+import type { JobsView } from './vscode/jobs/jobsView';
+import { setupJobs } from './vscode/jobs/setupJobs';
 import { registerAddSelectionToChat } from './vscode/commands/addSelectionToChat';
 import { registerAsk } from './vscode/commands/ask';
 import { registerCancelAll } from './vscode/commands/cancelAll';
@@ -57,6 +60,9 @@ export interface ReasonerApi {
   readonly chat: ChatModel;
   /** @reasoner in VS Code's Chat view. */
   readonly participant: ReasonerParticipant;
+  /** Background answers of every window, and their view. */
+  readonly jobs: Jobs;
+  readonly jobsView: JobsView;
 }
 
 /** The running extension's runner, for deactivate(). */
@@ -119,20 +125,24 @@ export function activate(context: vscode.ExtensionContext): ReasonerApi {
     registerNewChat(chat),
     registerAddSelectionToChat(chat),
   );
+  // Background answers (o3-pro): kept across reloads, fetched into their places, listed in the Jobs view.
+  const jobs = setupJobs(services, chat);
+  context.subscriptions.push(jobs.disposable);
   // VS Code's own Chat: the models in its picker and for vscode.lm, and @reasoner.
   const participant = new ReasonerParticipant(runner, context.extensionUri);
   const languageModels = new ReasonerChatModelProvider(runner, keys);
   context.subscriptions.push(participant, languageModels, vscode.lm.registerLanguageModelChatProvider(LM_VENDOR, languageModels));
   // The benchmark (B4) reads this line; it is also a useful fact in a bug report.
   log.info(`Reasoner ${String(context.extension.packageJSON.version)} activated in ${(performance.now() - activationStarted).toFixed(1)} ms`);
-  return { services, statusBar, chat: chat.model, participant };
+  return { services, statusBar, chat: chat.model, participant, jobs: jobs.jobs, jobsView: jobs.view };
 }
 
 /**
  * Called when the window closes (or the extension is disabled). VS Code waits
- * for the promise: every request is cancelled, and background jobs are told to
- * cancel at the gateway (bounded wait), so none keeps running, and billing,
- * after the window is gone.
+ * for the promise: every request is cancelled. A background answer kept as a
+ * job (o3-pro from Reasoner's own surfaces) goes on at the gateway, and the next
+ * window fetches it; any other background request is told to cancel there
+ * (bounded wait), so none keeps running, and billing, unseen.
  */
 export function deactivate(): Promise<void> {
   return activeRunner?.shutdown() ?? Promise.resolve();

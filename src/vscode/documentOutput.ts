@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { formatElapsed } from '../core/common/conversation';
+import { autoTitle, formatElapsed } from '../core/common/conversation';
 import { ERROR_ACTION_TITLES } from '../core/common/errorPresenter';
 import { FenceStripper, INSTRUCTIONS, type TaskKind } from '../core/common/prompts';
 import type { CodeContext } from '../core/common/types';
@@ -52,6 +52,7 @@ export async function streamToNewDocument(services: Services, task: DocumentTask
           turns: [{ role: 'user', text: task.question, context: task.context }],
           signal: abort.signal,
           retry: () => streamToNewDocument(services, task),
+          job: { place: { kind: 'palette', question: task.question }, about: autoTitle(task.question) },
           ...(task.modelId ? { modelId: task.modelId } : {}),
           onEvent: (event) => {
             if (event.type === 'text') output.append(stripper ? stripper.push(event.delta) : event.delta);

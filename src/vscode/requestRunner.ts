@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { collectAnswer, type Answer } from '../core/node/answer';
+import { isJobDetached, JobDetached } from '../core/node/background';
 import { ReasoningClient } from '../core/node/client';
 import { ApiError } from '../core/common/errors';
 import { NO_KEY_NOTIFICATION } from '../core/common/errorPresenter';
@@ -11,7 +12,7 @@ import type { NetworkSettings } from '../core/node/network';
 import { findModel, readNetworkSettings, readSettings } from './config';
 import { Disposable } from './lifecycle';
 import { errorActions, type Notifier } from './notify';
-import type { RequestRunner, RunRequest, RunResult } from './runner';
+import type { JobTracker, RequestRunner, RunRequest, RunResult } from './runner';
 import type { ApiKeyStore } from './secrets';
 import type { SpendTracker } from './spend';
 
@@ -35,7 +36,8 @@ export class ReasonerRequestRunner extends Disposable implements RequestRunner {
   private readonly closing = new Set<Promise<void>>();
   /** Every run until it has ended (runs never reject). */
   private readonly running = new Set<Promise<RunResult>>();
-  private readonly active = new Map<number, AbortController>();
+  private readonly active = new Map<number, ActiveRun>();
+  private jobs: JobTracker | undefined;
   private nextId = 1;
   private shutdownDone: Promise<void> | undefined;
   private readonly activeChanged = this.register(new vscode.EventEmitter<number>());
@@ -56,8 +58,29 @@ export class ReasonerRequestRunner extends Disposable implements RequestRunner {
 
   cancelAll(): number {
     const count = this.active.size;
-    for (const controller of this.active.values()) controller.abort();
+    for (const run of this.active.values()) run.controller.abort();
     return count;
+  }
+
+  /** Background jobs are recorded with `tracker` from now on. */
+  trackJobs(tracker: JobTracker): void {
+    this.jobs = tracker;
+  }
+
+  /** Cancels the run that polls background job `id` in this window (the gateway is told); false when none does. */
+  cancelJob(id: string): boolean {
+    const run = [...this.active.values()].find((candidate) => candidate.jobId === id);
+    run?.controller.abort();
+    return run !== undefined;
+  }
+
+  /** Tells the gateway to cancel background job `id`, which no run of this window polls. */
+  async cancelJobAtGateway(id: string): Promise<boolean> {
+    const settings = readSettings();
+    const key = await this.keys.get().catch(() => undefined);
+    if (!key || !settings.baseUrl.ok) throw new ApiError({ kind: key ? 'config' : 'no-key' });
+    const client = this.clientFor({ baseUrl: settings.baseUrl.url, timeoutSeconds: settings.timeoutSeconds, deadlineMinutes: settings.deadlineMinutes }, readNetworkSettings());
+    return client.cancelJob(id, key);
   }
 
   /** Never rejects: whatever goes wrong, the caller gets a result whose `error` says what. */
@@ -113,7 +136,8 @@ export class ReasonerRequestRunner extends Disposable implements RequestRunner {
     const onAbort = () => controller.abort();
     if (request.signal?.aborted) controller.abort();
     request.signal?.addEventListener('abort', onAbort, { once: true });
-    this.active.set(id, controller);
+    const run: ActiveRun = { controller, jobId: request.resumeJob };
+    this.active.set(id, run);
     this.activeChanged.fire(this.active.size);
     try {
       const read = await this.readKey(controller.signal);
@@ -121,7 +145,8 @@ export class ReasonerRequestRunner extends Disposable implements RequestRunner {
         this.announceKeyProblem(request, read);
         return fail(read.error, read.status !== 'cancelled');
       }
-      const spendCheck = await this.spend?.beforeSend(model, inputChars(request), controller.signal);
+      // A fetched job was paid for when it was sent; it asks nothing again.
+      const spendCheck = request.resumeJob ? undefined : await this.spend?.beforeSend(model, inputChars(request), controller.signal);
       if (spendCheck && !spendCheck.proceed) {
         return fail(spendCheck.error ?? ApiError.cancelled(), spendCheck.error !== undefined);
       }
@@ -143,9 +168,12 @@ export class ReasonerRequestRunner extends Disposable implements RequestRunner {
         ...(request.tools && request.tools.length > 0 ? { tools: request.tools, ...(request.toolChoice ? { toolChoice: request.toolChoice } : {}) } : {}),
       };
       try {
-        const result = await this.send(client, { ...request, signal: controller.signal }, reasoningRequest, read.key, started);
-        if (result.usage) await this.spend?.record(request.source, model, result.usage);
-        return spendCheck?.estimate ? { ...result, costEstimate: spendCheck.estimate } : result;
+        const sent = await this.send(client, { ...request, signal: controller.signal }, reasoningRequest, read.key, started, run, spendCheck?.estimate);
+        const result = spendCheck?.estimate ? { ...sent, costEstimate: spendCheck.estimate } : sent;
+        // A job's usage is recorded by the window that ends it, once.
+        const firstToEnd = run.jobId && this.jobs ? await this.jobs.ended(run.jobId, result) : true;
+        if (result.usage && firstToEnd && !result.detached) await this.spend?.record(request.source, model, result.usage);
+        return result;
       } finally {
         estimateShown?.dispose();
       }
@@ -191,17 +219,20 @@ export class ReasonerRequestRunner extends Disposable implements RequestRunner {
   /** Sends the request with the key and collects the answer; `request.signal` is the runner's own, linked to the caller's. */
   private async send(
     client: ReasoningClient, request: RunRequest & { signal: AbortSignal }, reasoningRequest: ReasoningRequest, key: string, started: number,
+    run: ActiveRun, costEstimate: string | undefined,
   ): Promise<RunResult> {
     const { model, effort, maxOutputTokens } = reasoningRequest;
     let firstTokenMs: number | undefined;
     let url = '';
     let answer: Answer;
     try {
-      answer = await collectAnswer(client.stream(reasoningRequest, request.signal, key), {
+      const events = request.resumeJob ? client.resume(model, request.resumeJob, request.signal, key) : client.stream(reasoningRequest, request.signal, key);
+      answer = await collectAnswer(events, {
         maxOutputTokens,
         effort,
         onEvent: (event) => {
           if (event.type === 'request') url = event.url;
+          if (event.type === 'background' && !request.resumeJob) this.jobChanged(run, request, model, effort, event.responseId, costEstimate);
           if ((event.type === 'text' || event.type === 'reasoning') && firstTokenMs === undefined) firstTokenMs = Date.now() - started;
           request.onEvent?.(event);
         },
@@ -214,11 +245,26 @@ export class ReasonerRequestRunner extends Disposable implements RequestRunner {
     }
     const { text, usage, finish, error, requestId } = answer;
     const elapsedMs = Date.now() - started;
+    if (run.jobId && isJobDetached(request.signal.reason)) {
+      this.log.info(`[${request.source}] left background answer ${run.jobId} running at the gateway; the next window fetches it.`);
+      return { ...answer, model, effort, elapsedMs, detached: true };
+    }
     this.logOutcome(request.source, model, url, { text, finish, error, requestId, usage, elapsedMs, firstTokenMs });
     // Account problems concern every entry point, so they are announced here, once.
     const accountProblem = error !== undefined && (error.kind === 'auth' || error.kind === 'credits');
     if (accountProblem) this.notifier.show('error', error.userMessage, errorActions(error, request.retry));
     return { ...answer, model, effort, elapsedMs, ...(accountProblem ? { errorNotified: true } : {}) };
+  }
+
+  private jobChanged(run: ActiveRun, request: RunRequest, model: ModelInfo, effort: RunResult['effort'], responseId: string | undefined, costEstimate: string | undefined): void {
+    if (!request.job || !this.jobs) return;
+    if (responseId) {
+      run.jobId = responseId;
+      this.jobs.started({ id: responseId, model, effort, subject: request.job, ...(costEstimate ? { costEstimate } : {}) });
+    } else if (run.jobId) {
+      this.jobs.left(run.jobId);
+      run.jobId = undefined;
+    }
   }
 
   private clientFor(wanted: Omit<ClientKey, 'network'>, network: NetworkSettings): ReasoningClient {
@@ -280,7 +326,8 @@ export class ReasonerRequestRunner extends Disposable implements RequestRunner {
    */
   shutdown(): Promise<void> {
     this.shutdownDone ??= (async () => {
-      this.cancelAll();
+      // Kept background jobs go on at the gateway; every other request is cancelled.
+      for (const run of this.active.values()) run.controller.abort(run.jobId ? new JobDetached() : undefined);
       // Runs end promptly once aborted; a background run registers its cancel call with its client as it ends.
       await Promise.race([Promise.all(this.running), new Promise((resolve) => setTimeout(resolve, RUNS_END_WAIT_MS).unref())]);
       const clients = [...this.retired, ...(this.client ? [this.client] : [])];
@@ -294,6 +341,12 @@ export class ReasonerRequestRunner extends Disposable implements RequestRunner {
   override dispose(): void {
     void this.shutdown().finally(() => super.dispose());
   }
+}
+
+interface ActiveRun {
+  readonly controller: AbortController;
+  /** The background job this run polls, once the gateway named it (only for requests with a `job`). */
+  jobId: string | undefined;
 }
 
 /** What the request carries, in characters: the base of the cost estimate. */

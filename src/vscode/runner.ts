@@ -1,6 +1,14 @@
 import type { ApiError } from '../core/common/errors';
 import type { FinishReason, ReasoningEffort, StreamEvent, ToolSpec, Turn, Usage } from '../core/common/types';
+import type { JobPlace } from '../core/common/jobs';
 import type { ModelInfo } from '../core/common/models';
+
+/** Where a background answer belongs, so that a reload can deliver it there. */
+export interface JobSubject {
+  readonly place: JobPlace;
+  /** One line for the Jobs view: "Explain · cart.ts:3–10", a conversation's title. */
+  readonly about: string;
+}
 
 /** What an entry point asks for; model and effort default to the user's current choice. */
 export interface RunRequest {
@@ -21,6 +29,10 @@ export interface RunRequest {
    * they made goes on and nothing they typed is lost.
    */
   readonly retry?: () => unknown;
+  /** When the gateway runs the request as a background job (o3-pro), it is kept as one (see jobs/). */
+  readonly job?: JobSubject;
+  /** Fetch the answer of this background job (started by an earlier window) instead of sending the turns. */
+  readonly resumeJob?: string;
 }
 
 export interface RunResult {
@@ -41,6 +53,17 @@ export interface RunResult {
   readonly elapsedMs: number;
   /** The cost estimate shown before the request was sent (o3-pro). */
   readonly costEstimate?: string;
+  /** The window closed while the gateway ran the answer as a background job: it goes on, and a later window fetches it. */
+  readonly detached?: boolean;
+}
+
+/** What the runner tells about background jobs as they start and end (implemented by jobs/jobs.ts). */
+export interface JobTracker {
+  started(job: { id: string; model: ModelInfo; effort: ReasoningEffort; subject: JobSubject; costEstimate?: string }): void;
+  /** The request left background mode (the gateway cannot poll): nothing to keep. */
+  left(id: string): void;
+  /** The answer ended (or the window is closing, `result.detached`). Resolves to false when another window already ended it. */
+  ended(id: string, result: RunResult): Promise<boolean>;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import { redact } from '../core/common/redact';
 import { Disposable } from './lifecycle';
 
@@ -13,11 +13,15 @@ const SECRET_KEY = 'reasoner.apiKey';
 export class ApiKeyStore extends Disposable {
   /** Kept so the log can redact the key even from text that should never hold it. */
   private known: string | undefined;
+  private readonly changed = this.register(new vscode.EventEmitter<void>());
+  /** The key was set, replaced or cleared (in this window or another). */
+  readonly onDidChange = this.changed.event;
 
   constructor(private readonly secrets: vscode.SecretStorage) {
     super();
     this.register(secrets.onDidChange((event) => {
       if (event.key !== SECRET_KEY) return;
+      this.changed.fire();
       // Keeps the redaction current when another window changes the key; a keyring
       // that cannot be read now keeps the last known key for redaction.
       this.get().catch(() => undefined);

@@ -17,6 +17,8 @@ export interface ChatBridge {
   sendPrompt(text: string, context: readonly CodeContext[], modelId?: string): Promise<string | undefined>;
   /** Shows a copy of a conversation (an inline thread's) as a new chat; resolves to the copy's id. */
   openConversation(conversation: Conversation): Promise<string | undefined>;
+  /** Shows a conversation of the history; false when it is gone. */
+  showConversation(id: string): Promise<boolean>;
 }
 
 /** What activate() builds once and hands to every command and view. */

@@ -13,6 +13,7 @@
  *   --demo                answer like a model would, from the request (the try-it sandbox's answers)
  *   --no-strict           accept max_tokens, temperature, role "system", … (default: refuse with 400 like the models)
  *   --script FILE         JSON file: a script, an array of scripts, or {"scripts":[…],"default":{…}}
+ *   --state FILE          keep background jobs in FILE, so a restarted simulator still knows them
  *   --quiet               do not log each request
  *
  * Point Reasoner at it with  "reasoner.baseUrl": "http://127.0.0.1:8787/v1"  (any key works).
@@ -43,6 +44,7 @@ interface CliOptions {
   background: BackgroundMode;
   strict: boolean;
   script?: string;
+  state?: string;
   quiet: boolean;
   demo?: boolean;
 }
@@ -80,6 +82,7 @@ function parseArgs(argv: string[]): CliOptions {
       case '--no-strict': options.strict = false; break;
       case '--demo': options.demo = true; break;
       case '--script': options.script = value(); break;
+      case '--state': options.state = value(); break;
       case '--quiet': options.quiet = true; break;
       case '--help': case '-h': usage('Reasoner gateway simulator');
       // falls through (usage exits)
@@ -98,6 +101,7 @@ async function main(): Promise<void> {
     backgroundMode: options.background,
     strict: options.strict,
     ...(options.demo ? { demo: true } : {}),
+    ...(options.state ? { stateFile: options.state } : {}),
     ...(options.apiKey !== undefined ? { apiKey: options.apiKey } : {}),
     ...(options.quiet ? {} : { log: (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`) }),
   });

@@ -15,6 +15,7 @@
  *   GET  /__sim/requests {"requests":[…], "closes":[…]}   (?reveal=1 shows authorization)
  *   POST /__sim/reset    clears queue, default, records, jobs; optional {"backgroundMode":"on"|"404"|"405"}
  *   POST /__sim/config   {"backgroundMode", "apiKey": string|null, "strict": bool}
+ *   POST /__sim/finish-jobs   background jobs held by a script's `holdJobs` finish at their next poll
  *   GET  /__sim/health   {"ok":true,"baseUrl":…}
  *
  * Module use:
@@ -24,6 +25,7 @@
  *   sim.requests[0].body; sim.closes; await sim.close();
  */
 
+import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
@@ -62,6 +64,11 @@ export interface SimulatorOptions {
    * echoing: for the try-it sandbox. Tests keep their scripts and the echo.
    */
   readonly demo?: boolean;
+  /**
+   * Keep background jobs in this JSON file: a simulator started again with the same file still
+   * knows them (and their polls), like the gateway after a client's restart. Default: memory only.
+   */
+  readonly stateFile?: string;
 }
 
 export interface Simulator {
@@ -81,6 +88,10 @@ export interface Simulator {
   configure(opts: { backgroundMode?: BackgroundMode; apiKey?: string | null; strict?: boolean }): void;
   /** Clear the queue, the default script, the records and background jobs; back to the start options. */
   reset(): void;
+  /** Background jobs held by `holdJobs` finish at their next poll. */
+  finishJobs(): void;
+  /** Ids of the background jobs the simulator knows (running or ended). */
+  readonly jobIds: readonly string[];
   /** Resolves when the response to request `index` has closed (rejects after `timeoutMs`). */
   waitForClose(index: number, timeoutMs?: number): Promise<SimCloseRecord>;
   /** Resolves when at least `count` requests arrived. */
@@ -97,6 +108,8 @@ interface Job {
   readonly created: number;
   polls: number;
   cancelled: boolean;
+  /** `finishJobs()` let a held job end. */
+  released?: boolean;
 }
 
 type Json = Record<string, unknown>;
@@ -106,6 +119,14 @@ function isRecord(value: unknown): value is Json {
 }
 
 const FORBIDDEN = ['max_tokens', 'temperature', 'top_p', 'presence_penalty', 'frequency_penalty', 'logprobs', 'top_logprobs', 'logit_bias'];
+
+/** Jobs kept by an earlier simulator with the same state file (none when there is no file yet). */
+function loadJobs(stateFile: string | undefined): Map<string, Job> {
+  const jobs = new Map<string, Job>();
+  if (!stateFile || !fs.existsSync(stateFile)) return jobs;
+  for (const job of JSON.parse(fs.readFileSync(stateFile, 'utf8')) as Job[]) jobs.set(job.id, job);
+  return jobs;
+}
 
 function delay(ms: number, closed: Promise<void>): Promise<boolean> {
   // true when the delay ran out, false when the connection closed first
@@ -124,7 +145,10 @@ export async function start(opts: SimulatorOptions = {}): Promise<Simulator> {
   const requests: SimRequestRecord[] = [];
   const closes: SimCloseRecord[] = [];
   const queue: { script: SimScript; left: number }[] = [];
-  const jobs = new Map<string, Job>();
+  const jobs = loadJobs(opts.stateFile);
+  const saveJobs = (): void => {
+    if (opts.stateFile) fs.writeFileSync(opts.stateFile, JSON.stringify([...jobs.values()]));
+  };
   const sockets = new Set<Socket>();
   const closeWaiters: (() => void)[] = [];
   let defaultScript: SimScript | undefined;
@@ -155,12 +179,18 @@ export async function start(opts: SimulatorOptions = {}): Promise<Simulator> {
     for (const script of scripts) queue.push({ script, left: Math.max(1, script.times ?? 1) });
   }
 
+  function finishJobs(): void {
+    for (const job of jobs.values()) job.released = true;
+    saveJobs();
+  }
+
   function reset(): void {
     queue.length = 0;
     defaultScript = undefined;
     requests.length = 0;
     closes.length = 0;
     jobs.clear();
+    saveJobs();
     backgroundMode = opts.backgroundMode ?? 'on';
     requiredKey = opts.apiKey;
     strict = opts.strict ?? true;
@@ -279,12 +309,16 @@ export async function start(opts: SimulatorOptions = {}): Promise<Simulator> {
       const answer = resolveAnswer(job.script, job.body);
       if (route === 'cancel') {
         job.cancelled = true;
+        saveJobs();
         record.status = 200;
         sendJson(res, 200, responseJson(answer, job.script, job.body, { id, created: job.created, status: 'cancelled', withOutput: false }), { 'x-request-id': requestId });
         return;
       }
       job.polls++;
-      const done = job.script.endless !== 'in-progress' && job.polls >= (job.script.pollsBeforeDone ?? 2);
+      saveJobs();
+      const held = (job.script.holdJobs === true && !job.released)
+        || (job.script.backgroundMs !== undefined && Date.now() - job.created * 1000 < job.script.backgroundMs);
+      const done = job.script.endless !== 'in-progress' && !held && job.polls >= (job.script.pollsBeforeDone ?? 2);
       const status = job.cancelled ? 'cancelled' : done ? finalResponseStatus(job.script) : job.polls === 1 ? 'queued' : 'in_progress';
       const finished = status !== 'queued' && status !== 'in_progress' && status !== 'cancelled';
       record.status = 200;
@@ -357,6 +391,7 @@ export async function start(opts: SimulatorOptions = {}): Promise<Simulator> {
     if (route === 'responses' && body.background === true && script.raw === undefined) {
       const id = `resp_sim${String(counter).padStart(6, '0')}${Math.random().toString(16).slice(2, 10)}`;
       jobs.set(id, { id, script, body, created, polls: 0, cancelled: false });
+      saveJobs();
       record.status = 200;
       sendJson(res, 200, responseJson(answer, script, body, { id, created, status: 'queued', withOutput: false }), extraHeaders);
       return;
@@ -480,6 +515,11 @@ export async function start(opts: SimulatorOptions = {}): Promise<Simulator> {
       sendJson(res, 200, { ok: true, queued: queue.length, hasDefault: defaultScript !== undefined });
       return;
     }
+    if (action === 'finish-jobs' && method === 'POST') {
+      finishJobs();
+      sendJson(res, 200, { ok: true, jobs: jobs.size });
+      return;
+    }
     if (action === 'reset' && method === 'POST') {
       reset();
       if (isRecord(body)) applyConfig(body);
@@ -525,6 +565,10 @@ export async function start(opts: SimulatorOptions = {}): Promise<Simulator> {
     },
     configure: (changes) => applyConfig(changes as Json),
     reset,
+    finishJobs,
+    get jobIds() {
+      return [...jobs.keys()];
+    },
     waitForClose(index, timeoutMs = 5000) {
       return waitUntil(() => closes.find((c) => c.requestIndex === index), timeoutMs, `the response to request ${index} to close`);
     },

@@ -93,6 +93,10 @@ export interface SimScript extends SimAnswer {
   refuseStream?: boolean;
   /** Background jobs from this script finish after this many polls (default 2). */
   pollsBeforeDone?: number;
+  /** Background jobs from this script stay in progress this long after they were queued (then `pollsBeforeDone` counts). */
+  backgroundMs?: number;
+  /** Background jobs from this script stay in progress until `finishJobs()` (or POST /__sim/finish-jobs). */
+  holdJobs?: boolean;
   /**
    * Never end: after the text, a stream goes on with `keep-alive` comments or `empty-deltas` (paced by
    * `chunkDelayMs`) until the client leaves; with `in-progress`, a background job's polls answer

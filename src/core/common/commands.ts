@@ -36,6 +36,10 @@ export const COMMANDS = {
   refactorApply: 'reasoner.refactor.apply',
   refactorDiscard: 'reasoner.refactor.discard',
   reviewProposal: 'reasoner.reviewProposal',
+  showJobs: 'reasoner.showJobs',
+  openJob: 'reasoner.jobs.open',
+  cancelJob: 'reasoner.jobs.cancel',
+  forgetJob: 'reasoner.jobs.forget',
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;

@@ -58,6 +58,8 @@ export interface AssistantTurn {
   finish?: FinishReason;
   error?: TurnError;
   requestId?: string;
+  /** While `streaming`: the gateway's background job (o3-pro), which a reload goes on polling. */
+  jobId?: string;
   /** Something to know about a finished answer: empty because the budget went to reasoning, or cut off. */
   notice?: string;
   /** What the gateway is doing while no text arrives; only while streaming, never stored. */
@@ -276,11 +278,14 @@ export function summarize(conversation: Conversation): ConversationSummary {
   };
 }
 
-/** A turn left `streaming` on disk was cut off by a reload or crash: say so, keep the prompt retryable. */
+/**
+ * A turn left `streaming` on disk was cut off by a reload or crash: say so, keep the prompt retryable.
+ * A turn waiting on a background job stays `streaming`: the job goes on at the gateway and is fetched again.
+ */
 export function recoverInterrupted(conversation: Conversation): boolean {
   let changed = false;
   for (const turn of conversation.turns) {
-    if (turn.role === 'assistant' && turn.status === 'streaming') {
+    if (turn.role === 'assistant' && turn.status === 'streaming' && turn.jobId === undefined) {
       turn.status = 'error';
       turn.error = {
         kind: 'interrupted',
@@ -369,7 +374,7 @@ export function isChatTurn(v: unknown): v is ChatTurn {
     && (TURN_STATUSES as readonly unknown[]).includes(v.status) && isString(v.reasoning)
     && optional(v.completedAt, isFiniteNumber) && optional(v.elapsedMs, isFiniteNumber)
     && optional(v.usage, isUsage) && optional(v.finish, isFinishReason) && optional(v.error, isTurnError)
-    && optional(v.requestId, isString) && optional(v.notice, isString);
+    && optional(v.requestId, isString) && optional(v.notice, isString) && optional(v.jobId, isString);
 }
 
 /** A conversation read from disk, or undefined when its shape is wrong (treated like corruption). */

@@ -18,6 +18,8 @@ export interface AnswerParts {
   requestId?: string;
   /** What the gateway is doing while no text arrives (waiting, retrying, polling). */
   progress?: string;
+  /** The gateway's background job for this answer while it runs (o3-pro), kept so a reload can fetch it. */
+  jobId?: string;
 }
 
 /** What an event changed, so a surface can redraw only that. */
@@ -40,6 +42,10 @@ export function applyStreamEvent(answer: AnswerParts, event: StreamEvent): Answe
       return 'progress';
     case 'request':
       if (event.requestId) answer.requestId = event.requestId;
+      return 'meta';
+    case 'background':
+      if (event.responseId) answer.jobId = event.responseId;
+      else delete answer.jobId;
       return 'meta';
     case 'finish':
       answer.finish = event.reason;
@@ -70,10 +76,17 @@ export interface TurnOutcome {
   readonly notice?: string;
   /** The catalog label of the model that answered. */
   readonly modelLabel?: string;
+  /** The window closed while the gateway's background job ran on: the turn waits for it, still streaming. */
+  readonly detached?: boolean;
 }
 
 /** Ends a streaming turn: final text, status, error (with its actions), usage and timing. */
 export function settleTurn(turn: AssistantTurn, outcome: TurnOutcome, now = Date.now()): void {
+  if (outcome.detached && turn.jobId !== undefined) {
+    delete turn.progress;
+    return;
+  }
+  delete turn.jobId;
   if (outcome.text !== undefined && outcome.text.length > turn.text.length) turn.text = outcome.text;
   if (outcome.reasoning !== undefined && outcome.reasoning.length > turn.reasoning.length) turn.reasoning = outcome.reasoning;
   if (outcome.usage) turn.usage = outcome.usage;
@@ -101,7 +114,7 @@ export function restartTurn(turn: AssistantTurn, model: { readonly id: string; r
   turn.status = 'streaming';
   turn.text = '';
   turn.reasoning = '';
-  for (const key of ['completedAt', 'elapsedMs', 'usage', 'finish', 'error', 'requestId', 'notice', 'progress'] as const) delete turn[key];
+  for (const key of ['completedAt', 'elapsedMs', 'usage', 'finish', 'error', 'requestId', 'notice', 'progress', 'jobId'] as const) delete turn[key];
   (turn as { createdAt: number }).createdAt = now;
 }
 

@@ -108,5 +108,10 @@ export type StreamEvent =
   | { readonly type: 'usage'; readonly usage: Usage }
   /** Progress while nothing else arrives (background polling, retries, waiting on o3-pro). */
   | { readonly type: 'progress'; readonly elapsedMs: number; readonly status: string }
+  /**
+   * The gateway runs the request as a background job with this id (polled from now on);
+   * without an id, the request left background mode (the gateway cannot poll) and streams.
+   */
+  | { readonly type: 'background'; readonly responseId?: string }
   | { readonly type: 'finish'; readonly reason: FinishReason }
   | { readonly type: 'error'; readonly error: import('./errors').ApiError };

@@ -98,6 +98,7 @@ export async function* attempt(
   const status = responseStatus(json);
   if ((status === 'queued' || status === 'in_progress') && typeof bodyId === 'string') {
     if (!built.background) call.log('warn', `The gateway answered “${status}” to a request that was not in background mode; polling.`);
+    yield { type: 'background', responseId: bodyId };
     return yield* background.poll(bodyId, call, baseUrl);
   }
   yield* call.emitFinal(responseEvents(json, ctx));

@@ -30,8 +30,27 @@ export type PollOutcome =
 
 const CANCEL_TIMEOUT_MS = 10_000;
 
+/**
+ * The reason to abort a poll with when the window goes away but the job should not: the gateway
+ * keeps it, and a later window polls it again. Any other abort cancels the job at the gateway.
+ */
+export class JobDetached extends Error {
+  constructor() {
+    super('the window closed; the background job goes on');
+  }
+}
+
+export function isJobDetached(reason: unknown): boolean {
+  return reason instanceof JobDetached;
+}
+
+/** Failed polls in a row after which the wait between polls stops growing; polling goes on until the deadline. */
+const FAILURES_BEFORE_LONGEST_WAIT = 6;
+/** The longest wait between polls while the gateway cannot be reached. */
+const OFFLINE_POLL_MS = 60_000;
+
 export class BackgroundResponses {
-  private readonly pendingCancels = new Set<Promise<void>>();
+  private readonly pendingCancels = new Set<Promise<boolean>>();
 
   constructor(
     private readonly transport: Transport,
@@ -41,8 +60,12 @@ export class BackgroundResponses {
     private readonly logger: Logger,
   ) {}
 
-  /** Poll until a final status; its events end with the answer's terminal event. */
-  async *poll(id: string, call: Call, baseUrl: string): AsyncGenerator<StreamEvent, PollOutcome, undefined> {
+  /**
+   * Poll until a final status; its events end with the answer's terminal event. While the gateway
+   * cannot be reached the polls back off and go on (the job runs on there; nothing is lost by waiting).
+   * `resumed`: the job was started by an earlier window, so a 404 means the gateway forgot it.
+   */
+  async *poll(id: string, call: Call, baseUrl: string, resumed = false): AsyncGenerator<StreamEvent, PollOutcome, undefined> {
     const url = endpoint(baseUrl, `/responses/${encodeURIComponent(id)}`);
     let delay = this.policy.initialPollMs;
     let failures = 0;
@@ -50,15 +73,27 @@ export class BackgroundResponses {
     yield { type: 'request', requestId: call.requestId, api: 'responses', url: url.href };
     try {
       for (;;) {
-        yield* call.pause(delay, () => `${call.label}: ${status === 'queued' ? 'queued' : 'working'} in background…`);
+        yield* call.pause(delay, () => status === 'unreachable'
+          ? `${call.label}: the gateway cannot be reached; the answer goes on there, trying again…`
+          : `${call.label}: ${status === 'queued' ? 'queued' : 'working'} in background…`);
         let response: Response;
         try {
           response = yield* call.waitFor(this.transport.send(call, url, 'GET', undefined, 'application/json'), () => `${call.label}: working in background…`);
         } catch (caught) {
           const error = this.transport.failure(caught, call, url, 'while polling');
-          if (error.kind === 'cancelled' || ++failures > this.maxRetries) throw error;
-          call.log('warn', `Polling ${id} failed (${error.toLogString()}); trying again.`);
+          if (error.kind === 'cancelled') throw error;
+          failures++;
+          delay = failures >= FAILURES_BEFORE_LONGEST_WAIT ? OFFLINE_POLL_MS : Math.min(OFFLINE_POLL_MS, Math.round(delay * 2));
+          call.log('warn', `Polling ${id} failed (${error.toLogString()}); trying again in ${Math.round(delay / 1000)} s.`);
+          status = 'unreachable';
           continue;
+        }
+        if (resumed && response.statusCode === 404) {
+          const error = await this.transport.readError(response, call, url);
+          throw error.with({
+            userMessage: 'The gateway no longer knows this background answer (it may have expired, or it was started with another API key), so it cannot be fetched. Your question is kept: ask again.',
+            actions: ['retry'],
+          });
         }
         if (response.statusCode === 404 || response.statusCode === 405) {
           await discardBody(response.body);
@@ -74,6 +109,7 @@ export class BackgroundResponses {
           }
           throw error;
         }
+        if (status === 'unreachable') status = 'in_progress';
         failures = 0;
         const text = yield* this.transport.readText(response.body, call, () => `${call.label}: working in background…`);
         let json: unknown;
@@ -92,7 +128,8 @@ export class BackgroundResponses {
       }
     } catch (caught) {
       if (call.aborted) {
-        this.cancel(baseUrl, id, call);
+        if (isJobDetached(call.signal.reason)) call.log('info', `${call.label}: left background answer ${id} running at the gateway.`);
+        else this.cancel(baseUrl, id, call);
         throw ApiError.cancelled();
       }
       throw caught;
@@ -101,19 +138,26 @@ export class BackgroundResponses {
 
   /** POST /responses/{id}/cancel, not awaited by the caller ({@link settled} waits for it). */
   cancel(baseUrl: string, id: string, call: Call): void {
+    void this.cancelWithKey(baseUrl, id, call.key);
+  }
+
+  /** POST /responses/{id}/cancel; resolves to whether the gateway took it (a failure is logged). */
+  cancelWithKey(baseUrl: string, id: string, key: string | undefined): Promise<boolean> {
     const url = endpoint(baseUrl, `/responses/${encodeURIComponent(id)}/cancel`);
-    const key = call.key;
     const promise = (async () => {
       try {
         const response = await this.transport.postDetached(url, key, CANCEL_TIMEOUT_MS);
         await response.body.dump();
         this.logger.info(`Cancelled background response ${id}: HTTP ${response.statusCode}.`);
+        return response.statusCode < 300;
       } catch (caught) {
         this.logger.warn(redact(`Could not cancel background response ${id}: ${caught instanceof Error ? caught.message : String(caught)}`, key));
+        return false;
       }
     })();
     this.pendingCancels.add(promise);
     void promise.finally(() => this.pendingCancels.delete(promise));
+    return promise;
   }
 
   /** Resolves when every cancel sent so far has answered or failed. */

@@ -144,12 +144,41 @@ export class ReasoningClient {
    * with `error` of kind `cancelled`; so does breaking out of the loop (then without an event).
    * `apiKey`, when given, is used instead of the client's provider.
    */
-  async *stream(request: ReasoningRequest, signal?: AbortSignal, apiKey?: string): AsyncGenerator<StreamEvent, void, undefined> {
+  stream(request: ReasoningRequest, signal?: AbortSignal, apiKey?: string): AsyncGenerator<StreamEvent, void, undefined> {
     const call = new Call(request.model.label, this.logger, signal, this.pacing, new Set((request.tools ?? []).map((tool) => tool.name)));
+    return this.settled(call, this.guarded(call, (baseUrl) => this.run(request, call, baseUrl), apiKey));
+  }
+
+  /**
+   * Fetch a background answer an earlier window started (`GET /responses/{id}` until it ends), with the
+   * same events and guarantees as {@link stream}. A job the gateway no longer knows ends in an error.
+   */
+  resume(model: ReasoningRequest['model'], responseId: string, signal?: AbortSignal, apiKey?: string): AsyncGenerator<StreamEvent, void, undefined> {
+    const call = new Call(model.label, this.logger, signal, this.pacing);
+    return this.settled(call, this.guarded(call, (baseUrl) => this.poll(responseId, call, baseUrl), apiKey));
+  }
+
+  private async *poll(responseId: string, call: Call, baseUrl: string): AsyncGenerator<StreamEvent, void, undefined> {
+    call.log('info', `${call.label}: fetching background answer ${responseId} again.`);
+    yield { type: 'background', responseId };
+    const outcome = yield* this.background.poll(responseId, call, baseUrl, true);
+    if (outcome.kind !== 'done') {
+      throw new ApiError({ kind: 'protocol', detail: 'the gateway stopped answering polls for background answers', requestId: call.requestId });
+    }
+  }
+
+  /** Tells the gateway to cancel a background job no call of this client polls (so billing stops). */
+  async cancelJob(responseId: string, apiKey: string): Promise<boolean> {
+    if (!this.baseUrlCheck.ok) throw new ApiError({ kind: 'config', userMessage: this.baseUrlCheck.message, actions: ['openSettings'] });
+    return this.background.cancelWithKey(this.baseUrlCheck.url, responseId, apiKey);
+  }
+
+  /** Every call's events leave through here: exactly one terminal event, errors without the key. */
+  private async *settled(call: Call, events: AsyncGenerator<StreamEvent, void, undefined>): AsyncGenerator<StreamEvent, void, undefined> {
     this.active.add(call);
     let terminal = false;
     try {
-      for await (const event of this.run(request, call, apiKey)) {
+      for await (const event of events) {
         if (terminal) continue;
         if (event.type === 'finish' || event.type === 'error') terminal = true;
         // Every error of a call leaves here, and only here is the key taken out of what the gateway said.
@@ -183,7 +212,10 @@ export class ReasoningClient {
     await this.transport.close();
   }
 
-  private async *run(request: ReasoningRequest, call: Call, apiKey: string | undefined): AsyncGenerator<StreamEvent, void, undefined> {
+  /** Checks the settings, reads the key, then runs `body`; whatever it throws ends the call as one `error` event. */
+  private async *guarded(
+    call: Call, body: (baseUrl: string) => AsyncGenerator<StreamEvent, void, undefined>, apiKey: string | undefined,
+  ): AsyncGenerator<StreamEvent, void, undefined> {
     try {
       if (this.disposed) throw new ApiError({ kind: 'config', userMessage: 'The Reasoner client was shut down; try again.' });
       if (!this.baseUrlCheck.ok) throw new ApiError({ kind: 'config', userMessage: this.baseUrlCheck.message, actions: ['openSettings'] });
@@ -206,58 +238,7 @@ export class ReasoningClient {
       key = key?.trim();
       if (!key) throw new ApiError({ kind: 'no-key' });
       call.key = key;
-
-      const streamKey = `${baseUrl} ${request.model.model}`;
-      let built = buildRequest(request, {
-        ...(this.streamRefused.has(streamKey) ? { stream: false } : {}),
-        ...(this.backgroundUnsupported.has(baseUrl) ? { background: false } : {}),
-      });
-      let streamFallbackUsed = this.streamRefused.has(streamKey) && request.stream;
-      let backgroundFallbackUsed = false;
-      let retries = 0;
-      let waited = 0;
-      for (;;) {
-        const outcome = yield* attempt({ transport: this.transport, background: this.background }, built, request, call, baseUrl);
-        if (outcome.kind === 'done') return;
-        if (outcome.kind === 'background-unsupported') {
-          this.backgroundUnsupported.add(baseUrl);
-          if (outcome.responseId) this.background.cancel(baseUrl, outcome.responseId, call);
-          if (backgroundFallbackUsed) throw new ApiError({ kind: 'protocol', detail: 'background mode fallback failed', requestId: call.requestId });
-          backgroundFallbackUsed = true;
-          call.log('warn', `Background mode is not available at ${baseUrl}; streaming instead (remembered for this session).`);
-          built = buildRequest(request, { background: false, stream: !this.streamRefused.has(streamKey) });
-          continue;
-        }
-        const error = outcome.error;
-        if (error.kind === 'cancelled') throw error;
-        if (built.stream && !streamFallbackUsed && isStreamRefusal(error)) {
-          streamFallbackUsed = true;
-          this.streamRefused.add(streamKey);
-          call.log('warn', `${request.model.label} refused streaming (${error.serverMessage ?? 'HTTP 400'}); asking again without streaming.`);
-          built = buildRequest(request, { stream: false, ...(built.api === 'responses' ? { background: built.background } : {}) });
-          continue;
-        }
-        if (built.background && !backgroundFallbackUsed && isBackgroundRefusal(error)) {
-          this.backgroundUnsupported.add(baseUrl);
-          backgroundFallbackUsed = true;
-          call.log('warn', `The gateway refused background mode (${error.serverMessage ?? 'HTTP 400'}); streaming instead.`);
-          built = buildRequest(request, { background: false });
-          continue;
-        }
-        const retryable = outcome.beforeResponse && (error.retryable || (error.kind === 'network' && !needsUserFix(error)));
-        if (retryable && retries < this.retry.maxRetries) {
-          const delay = this.retryDelay(error, retries);
-          if (waited + delay <= this.retry.maxTotalWaitMs) {
-            retries++;
-            waited += delay;
-            const why = error.status !== undefined ? `HTTP ${error.status}` : error.kind;
-            call.log('warn', `${why} from ${built.path}${error.requestId ? ` (request ${error.requestId})` : ''}: ${error.serverMessage ?? error.detail ?? ''} — retry ${retries} of ${this.retry.maxRetries} in ${formatWait(delay)}.`);
-            yield* call.pause(delay, (left) => `${error.kind === 'rate-limit' ? 'Rate limited' : 'The gateway failed'} (${why}); retrying in ${formatWait(left)} (retry ${retries} of ${this.retry.maxRetries})`);
-            continue;
-          }
-        }
-        throw retries > 0 ? error.with({ attempts: retries + 1 }) : error;
-      }
+      yield* body(baseUrl);
     } catch (caught) {
       const error = isApiError(caught) ? caught : this.transport.failure(caught, call);
       const final = call.deadlineReached ? deadlinePassed(this.pacing.deadlineMs, call.requestId)
@@ -265,6 +246,62 @@ export class ReasoningClient {
       if (final.kind === 'cancelled') call.log('info', `${call.label}: cancelled after ${call.elapsed()} ms.`);
       else call.log('error', `${call.label}: ${final.toLogString()}`);
       yield { type: 'error', error: final.requestId || !call.requestId ? final : final.with({ requestId: call.requestId }) };
+    }
+  }
+
+  /** Sends the request, with retries and the fallbacks for gateways that refuse streaming or background mode. */
+  private async *run(request: ReasoningRequest, call: Call, baseUrl: string): AsyncGenerator<StreamEvent, void, undefined> {
+    const streamKey = `${baseUrl} ${request.model.model}`;
+    let built = buildRequest(request, {
+      ...(this.streamRefused.has(streamKey) ? { stream: false } : {}),
+      ...(this.backgroundUnsupported.has(baseUrl) ? { background: false } : {}),
+    });
+    let streamFallbackUsed = this.streamRefused.has(streamKey) && request.stream;
+    let backgroundFallbackUsed = false;
+    let retries = 0;
+    let waited = 0;
+    for (;;) {
+      const outcome = yield* attempt({ transport: this.transport, background: this.background }, built, request, call, baseUrl);
+      if (outcome.kind === 'done') return;
+      if (outcome.kind === 'background-unsupported') {
+        this.backgroundUnsupported.add(baseUrl);
+        if (outcome.responseId) this.background.cancel(baseUrl, outcome.responseId, call);
+        if (backgroundFallbackUsed) throw new ApiError({ kind: 'protocol', detail: 'background mode fallback failed', requestId: call.requestId });
+        backgroundFallbackUsed = true;
+        call.log('warn', `Background mode is not available at ${baseUrl}; streaming instead (remembered for this session).`);
+        yield { type: 'background' };
+        built = buildRequest(request, { background: false, stream: !this.streamRefused.has(streamKey) });
+        continue;
+      }
+      const error = outcome.error;
+      if (error.kind === 'cancelled') throw error;
+      if (built.stream && !streamFallbackUsed && isStreamRefusal(error)) {
+        streamFallbackUsed = true;
+        this.streamRefused.add(streamKey);
+        call.log('warn', `${request.model.label} refused streaming (${error.serverMessage ?? 'HTTP 400'}); asking again without streaming.`);
+        built = buildRequest(request, { stream: false, ...(built.api === 'responses' ? { background: built.background } : {}) });
+        continue;
+      }
+      if (built.background && !backgroundFallbackUsed && isBackgroundRefusal(error)) {
+        this.backgroundUnsupported.add(baseUrl);
+        backgroundFallbackUsed = true;
+        call.log('warn', `The gateway refused background mode (${error.serverMessage ?? 'HTTP 400'}); streaming instead.`);
+        built = buildRequest(request, { background: false });
+        continue;
+      }
+      const retryable = outcome.beforeResponse && (error.retryable || (error.kind === 'network' && !needsUserFix(error)));
+      if (retryable && retries < this.retry.maxRetries) {
+        const delay = this.retryDelay(error, retries);
+        if (waited + delay <= this.retry.maxTotalWaitMs) {
+          retries++;
+          waited += delay;
+          const why = error.status !== undefined ? `HTTP ${error.status}` : error.kind;
+          call.log('warn', `${why} from ${built.path}${error.requestId ? ` (request ${error.requestId})` : ''}: ${error.serverMessage ?? error.detail ?? ''} — retry ${retries} of ${this.retry.maxRetries} in ${formatWait(delay)}.`);
+          yield* call.pause(delay, (left) => `${error.kind === 'rate-limit' ? 'Rate limited' : 'The gateway failed'} (${why}); retrying in ${formatWait(left)} (retry ${retries} of ${this.retry.maxRetries})`);
+          continue;
+        }
+      }
+      throw retries > 0 ? error.with({ attempts: retries + 1 }) : error;
     }
   }
 

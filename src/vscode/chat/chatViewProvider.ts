@@ -192,6 +192,19 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
     return this.turns.send(conversation, text, context, modelId, options.effort ?? composer.effort, images);
   }
 
+  /** Shows a conversation in the view; false when it is gone. */
+  async showConversation(id: string): Promise<boolean> {
+    await this.model.ready;
+    if (!(await this.model.switchTo(id))) return false;
+    await this.reveal();
+    return true;
+  }
+
+  /** The conversation is on screen now. */
+  isShowing(conversationId: string): boolean {
+    return this.host.visible && this.model.getActiveConversation()?.id === conversationId;
+  }
+
   // --- internals
 
   private activeConversation(): Conversation {

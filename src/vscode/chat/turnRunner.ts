@@ -12,6 +12,7 @@
 import { type AssistantTurn, type Conversation, type UserTurn, findTurn, promptFor, toRequestTurns } from '../../core/common/conversation';
 import { isApiError } from '../../core/common/errors';
 import type { ImageAttachment } from '../../core/common/images';
+import type { JobRecord } from '../../core/common/jobs';
 import type { Logger } from '../../core/common/logger';
 import { applyStreamEvent, restartTurn, settleTurn } from '../../core/common/turnReducer';
 import type { CodeContext, ReasoningEffort, StreamEvent } from '../../core/common/types';
@@ -97,6 +98,23 @@ export class TurnRunner extends Disposable {
     return this.send(conversation, prompt.text, prompt.context ?? [], modelId, effort, prompt.images ?? []);
   }
 
+  /**
+   * Fetches a background answer into the turn waiting for it (after a reload or restart).
+   * Resolves to false when the conversation or the turn is gone; otherwise once the turn has ended.
+   */
+  async resumeJob(job: JobRecord & { readonly place: { readonly kind: 'chat' } }): Promise<boolean> {
+    const model = this.options.model;
+    const conversation = await model.find(job.place.conversationId);
+    const turn = conversation ? findTurn(conversation, job.place.turnId) : undefined;
+    const prompt = conversation ? promptFor(conversation, job.place.turnId) : undefined;
+    if (!conversation || !turn || turn.role !== 'assistant' || !prompt || model.isRunning(conversation.id)) return false;
+    if (turn.status !== 'streaming') restartTurn(turn, { id: job.modelId, label: job.modelLabel }, turn.effort, job.startedAt);
+    turn.jobId = job.id;
+    model.conversationChanged(conversation);
+    await this.answer(conversation, prompt, turn, job.id);
+    return true;
+  }
+
   /** Stops the answer running in the conversation, keeping what arrived. True if one was running. */
   stop(conversationId: string): boolean {
     const run = this.runIn(conversationId);
@@ -124,7 +142,8 @@ export class TurnRunner extends Disposable {
 
   /** Stops every answer still running (each is kept as stopped and saved). */
   override dispose(): void {
-    for (const run of this.runs()) this.stop(run.conversation.id);
+    // An answer the gateway runs as a background job is not stopped: the window is closing, and the next one fetches it.
+    for (const run of this.runs()) if (run.turn.jobId === undefined) this.stop(run.conversation.id);
     super.dispose();
   }
 
@@ -139,7 +158,7 @@ export class TurnRunner extends Disposable {
     return run instanceof Run ? run : undefined;
   }
 
-  private answer(conversation: Conversation, prompt: UserTurn, turn: AssistantTurn): Promise<AssistantTurn> {
+  private answer(conversation: Conversation, prompt: UserTurn, turn: AssistantTurn, resumeJob?: string): Promise<AssistantTurn> {
     const run = new Run(conversation, turn, () => this.stop(conversation.id));
     this.options.model.runStarted(run);
     void this.options.model.save(conversation);
@@ -154,6 +173,8 @@ export class TurnRunner extends Disposable {
       // After "Set API Key" on a missing or rejected key, the same prompt goes on, in its own conversation.
       retry: () => this.retry(conversation.id, turn.id),
       onEvent: (event) => this.onEvent(run, event),
+      job: { place: { kind: 'chat', conversationId: conversation.id, turnId: turn.id }, about: conversation.title },
+      ...(resumeJob ? { resumeJob } : {}),
     })).then(
       (result) => this.finish(run, result, undefined),
       (error: unknown) => this.finish(run, undefined, error),
@@ -175,7 +196,8 @@ export class TurnRunner extends Disposable {
     } else if (change === 'progress' && turn.progress !== undefined) {
       this.options.stream.progress(conversation, turn.id, turn.progress);
     }
-    if (Date.now() - run.lastSave > STREAM_SAVE_INTERVAL_MS) {
+    // A background job's id is on disk at once: a reload from now on fetches the answer instead of losing it.
+    if (Date.now() - run.lastSave > STREAM_SAVE_INTERVAL_MS || event.type === 'background') {
       run.lastSave = Date.now();
       void this.options.model.save(conversation);
     }
@@ -211,7 +233,7 @@ export class TurnRunner extends Disposable {
       elapsedMs: result?.elapsedMs ?? Date.now() - run.startedAt,
       ...(result ? {
         text: result.text, reasoning: result.reasoning, usage: result.usage, finish: result.finish,
-        requestId: result.requestId, notice: result.notice, modelLabel: result.model?.label,
+        requestId: result.requestId, notice: result.notice, modelLabel: result.model?.label, detached: result.detached,
       } : {}),
     });
     if (turn.status === 'error') {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { COMMANDS } from '../../core/common/commands';
-import { formatElapsed } from '../../core/common/conversation';
+import { autoTitle, formatElapsed } from '../../core/common/conversation';
 import { DEFAULT_REFACTOR_REQUEST, extractCode, INSTRUCTIONS } from '../../core/common/prompts';
 import { proposalTarget } from '../diff/diffPreview';
 import { offerProposal } from '../diff/offerProposal';
@@ -48,6 +48,7 @@ export function registerRefactor(services: Services): vscode.Disposable {
           turns: [{ role: 'user', text: `Refactor this code: ${request}`, context: [code.context] }],
           signal: cancellation.signal,
           retry: () => refactor(request),
+          job: { place: { kind: 'palette', question: `Refactor this code: ${request}` }, about: autoTitle(`Refactor: ${request}`) },
         });
       } finally {
         clearInterval(tick);

@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import { compareResult, canKeep, keptConversation, type CompareResult } from '../../core/common/compare';
 import type { CompareColumn, CompareState } from '../../core/common/compareProtocol';
-import { contextLabel, startAssistantTurn, createConversation, type AssistantTurn } from '../../core/common/conversation';
+import { autoTitle, contextLabel, startAssistantTurn, createConversation, type AssistantTurn } from '../../core/common/conversation';
 import { INSTRUCTIONS } from '../../core/common/prompts';
 import { applyStreamEvent, restartTurn, settleTurn, type TurnOutcome } from '../../core/common/turnReducer';
 import type { CodeContext, ReasoningEffort } from '../../core/common/types';
@@ -146,6 +146,7 @@ export class CompareSession extends Disposable {
         signal: abort.signal,
         // After Set API Key, every column that failed for the key goes on, not only this one.
         retry: () => this.retryAccountFailures(),
+        job: { place: { kind: 'compare', question: this.request.question }, about: `Compare · ${autoTitle(this.request.question)}` },
         onEvent: (event) => {
           const change = applyStreamEvent(turn, event);
           if (change === 'text' && event.type === 'text') this.queueDelta(column, event.delta, '');

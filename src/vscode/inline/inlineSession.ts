@@ -4,10 +4,11 @@ import {
 } from '../../core/common/conversation';
 import { INSTRUCTIONS, type TaskKind } from '../../core/common/prompts';
 import { applyStreamEvent, restartTurn, settleTurn, type TurnOutcome } from '../../core/common/turnReducer';
-import type { CodeContext } from '../../core/common/types';
+import type { CodeContext, ReasoningEffort } from '../../core/common/types';
 import { readSettings } from '../config';
 import { Disposable } from '../lifecycle';
 import type { RequestRunner } from '../runner';
+import { inlineJobSubject, type InlineJob } from './inlineJobs';
 import { renderThread } from './threadRendering';
 
 const STREAM_RENDER_INTERVAL_MS = 120;
@@ -25,6 +26,7 @@ export class InlineSession extends Disposable {
   private renderTimer: ReturnType<typeof setTimeout> | undefined;
   /** Reasoning summaries start hidden; the answer's toolbar shows and hides them. */
   private reasoningShown = false;
+  private lastJobId: string | undefined;
   private readonly answered = this.register(new vscode.EventEmitter<AssistantTurn>());
   /** Fires each time an answer in this thread ends (complete, cut off, stopped or failed), Retry's and follow-ups' too. */
   readonly onDidAnswer = this.answered.event;
@@ -65,6 +67,25 @@ export class InlineSession extends Disposable {
     return this.run(startAssistantTurn(this.conversation, model, effort));
   }
 
+  /** The background job whose answer this thread waits for or shows last. */
+  get jobId(): string | undefined {
+    return this.lastJobId;
+  }
+
+  /** Fetches a background answer started by an earlier window (its question shown again); true once it ended. */
+  async resumeJob(job: InlineJob): Promise<boolean> {
+    if (this.isDisposed || this.running) return false;
+    let turn = this.lastAnswer;
+    if (turn) {
+      restartTurn(turn, { id: job.modelId, label: job.modelLabel }, turn.effort, job.startedAt);
+    } else {
+      addUserTurn(this.conversation, job.place.question, [], job.startedAt);
+      turn = startAssistantTurn(this.conversation, { id: job.modelId, label: job.modelLabel }, job.effort as ReasoningEffort, job.startedAt);
+    }
+    await this.run(turn, job.id);
+    return true;
+  }
+
   /** Runs the last question again in place (optionally with another model). Nothing the user asked is lost. */
   retry(modelId?: string): Promise<string | undefined> {
     const turn = this.lastAnswer;
@@ -100,12 +121,15 @@ export class InlineSession extends Disposable {
     return { model: { id, label: settings.models.find((m) => m.id === id)?.label ?? id }, effort: settings.effort };
   }
 
-  private async run(turn: AssistantTurn): Promise<string | undefined> {
+  private async run(turn: AssistantTurn, resumeJob?: string): Promise<string | undefined> {
     const abort = new AbortController();
     this.abort = abort;
     this.ticker = setInterval(() => this.render(), TICK_MS);
     this.render();
     let outcome: TurnOutcome;
+    if (resumeJob) this.lastJobId = resumeJob;
+    const question = promptFor(this.conversation, turn.id);
+    const subject = this.range && question ? inlineJobSubject(this.uri, this.range, this.task, question.text) : undefined;
     try {
       const result = await this.runner.run({
         source: `inline:${this.task}`,
@@ -116,8 +140,11 @@ export class InlineSession extends Disposable {
         signal: abort.signal,
         retry: () => this.retry(),
         onEvent: (event) => {
+          if (event.type === 'background' && event.responseId) this.lastJobId = event.responseId;
           if (applyStreamEvent(turn, event) !== 'none') this.scheduleRender();
         },
+        ...(subject ? { job: subject } : {}),
+        ...(resumeJob ? { resumeJob } : {}),
       });
       outcome = {
         error: result.error,

@@ -5,6 +5,7 @@ import type { CodeContext } from '../../core/common/types';
 import { Disposable } from '../lifecycle';
 import type { RequestRunner } from '../runner';
 import { InlineSession } from './inlineSession';
+import { locateJobCode, type InlineJob } from './inlineJobs';
 import { followChanges } from './threadAnchor';
 
 /**
@@ -41,16 +42,39 @@ export class InlineThreads extends Disposable {
 
   /** Opens a thread at `range` and asks the first question in it. */
   start(task: TaskKind, uri: vscode.Uri, range: vscode.Range, question: string, context: readonly CodeContext[], modelId?: string): { session: InlineSession; answer: Promise<string | undefined> } {
-    const anchor = new vscode.Range(range.start.line, 0, range.end.line, 0);
-    const thread = this.controller.createCommentThread(uri, anchor, []);
-    thread.collapsibleState = vscode.CommentThreadCollapsibleState.Expanded;
-    const session = new InlineSession(`thread-${this.nextId++}`, thread, task, this.runner, modelId, (s) => this.sessionsById.delete(s.id));
-    this.sessionsById.set(session.id, session);
+    const { session, anchor } = this.open(task, uri, range, modelId);
     const answer = session.ask(question, context);
     this.bringIntoView(uri, anchor.end.line);
     const where = `${vscode.workspace.asRelativePath(uri, false)}:${anchor.end.line + 1}`;
     vscode.window.setStatusBarMessage(vscode.l10n.t('$(comment-discussion) Reasoner is answering below {0}. Alt+F9 goes to the thread.', plainMessage(where)), answer);
     return { session, answer };
+  }
+
+  /** The thread polling or showing background job `id`. */
+  forJob(id: string): InlineSession | undefined {
+    return this.sessions.find((session) => session.jobId === id);
+  }
+
+  /**
+   * Fetches a background answer an earlier window started into a thread at its code (found again
+   * after edits). Resolves to false when the file or the code is gone; otherwise once the answer ended.
+   */
+  async resumeJob(job: InlineJob): Promise<boolean> {
+    const existing = this.forJob(job.id);
+    if (existing) return existing.resumeJob(job);
+    const found = await locateJobCode(job);
+    if (!found) return false;
+    const { session } = this.open(job.place.task as TaskKind, found.document.uri, found.range, job.modelId);
+    return session.resumeJob(job);
+  }
+
+  private open(task: TaskKind, uri: vscode.Uri, range: vscode.Range, modelId: string | undefined): { session: InlineSession; anchor: vscode.Range } {
+    const anchor = new vscode.Range(range.start.line, 0, range.end.line, 0);
+    const thread = this.controller.createCommentThread(uri, anchor, []);
+    thread.collapsibleState = vscode.CommentThreadCollapsibleState.Expanded;
+    const session = new InlineSession(`thread-${this.nextId++}`, thread, task, this.runner, modelId, (s) => this.sessionsById.delete(s.id));
+    this.sessionsById.set(session.id, session);
+    return { session, anchor };
   }
 
   /**

@@ -70,6 +70,11 @@ export class WebviewHost<ToPage extends Message, FromPage extends Message> exten
     super();
   }
 
+  /** The page is on screen now. */
+  get visible(): boolean {
+    return this.surface?.visible === true;
+  }
+
   /** Shows the page in a surface, replacing any previous one. Disposing the result detaches it. */
   attach(surface: WebviewSurface): vscode.Disposable {
     this.detach();
