@@ -19,9 +19,11 @@ export interface BackgroundPolicy {
   readonly maxPollMs: number;
   /** Growth of the wait per poll. Default 1.5. */
   readonly factor: number;
+  /** Longest wait between polls while the gateway cannot be reached (the wait doubles up to it). Default 60 000 ms. */
+  readonly offlinePollMs: number;
 }
 
-export const DEFAULT_BACKGROUND_POLICY: BackgroundPolicy = Object.freeze({ initialPollMs: 1000, maxPollMs: 10_000, factor: 1.5 });
+export const DEFAULT_BACKGROUND_POLICY: BackgroundPolicy = Object.freeze({ initialPollMs: 1000, maxPollMs: 10_000, factor: 1.5, offlinePollMs: 60_000 });
 
 /** How polling ended when it did not throw. */
 export type PollOutcome =
@@ -40,14 +42,13 @@ export class JobDetached extends Error {
   }
 }
 
+export function formatSeconds(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
+}
+
 export function isJobDetached(reason: unknown): boolean {
   return reason instanceof JobDetached;
 }
-
-/** Failed polls in a row after which the wait between polls stops growing; polling goes on until the deadline. */
-const FAILURES_BEFORE_LONGEST_WAIT = 6;
-/** The longest wait between polls while the gateway cannot be reached. */
-const OFFLINE_POLL_MS = 60_000;
 
 export class BackgroundResponses {
   private readonly pendingCancels = new Set<Promise<boolean>>();
@@ -82,9 +83,9 @@ export class BackgroundResponses {
         } catch (caught) {
           const error = this.transport.failure(caught, call, url, 'while polling');
           if (error.kind === 'cancelled') throw error;
-          failures++;
-          delay = failures >= FAILURES_BEFORE_LONGEST_WAIT ? OFFLINE_POLL_MS : Math.min(OFFLINE_POLL_MS, Math.round(delay * 2));
-          call.log('warn', `Polling ${id} failed (${error.toLogString()}); trying again in ${Math.round(delay / 1000)} s.`);
+          // Offline: the job runs on at the gateway, so polling goes on (until the call's deadline), ever more slowly.
+          delay = Math.min(this.policy.offlinePollMs, Math.round(delay * 2));
+          call.log('warn', `Polling ${id} failed (${error.toLogString()}); trying again in ${formatSeconds(delay)}.`);
           status = 'unreachable';
           continue;
         }
