@@ -170,8 +170,9 @@ export class TurnRunner extends Disposable {
       instructions: this.options.instructions,
       turns: toRequestTurns(conversation, prompt.id, { imageInput: this.options.model.takesImages(turn.modelId) }),
       signal: run.controller.signal,
-      // After "Set API Key" on a missing or rejected key, the same prompt goes on, in its own conversation.
-      retry: () => this.retry(conversation.id, turn.id),
+      // After "Set API Key" on a missing or rejected key, the same prompt goes on, in its own conversation
+      // (a fetched background answer is fetched again by the job list instead, once the key changed).
+      ...(resumeJob ? {} : { retry: () => this.retry(conversation.id, turn.id) }),
       onEvent: (event) => this.onEvent(run, event),
       job: { place: { kind: 'chat', conversationId: conversation.id, turnId: turn.id }, about: conversation.title },
       ...(resumeJob ? { resumeJob } : {}),

@@ -138,7 +138,7 @@ export class InlineSession extends Disposable {
         instructions: INSTRUCTIONS[this.task],
         turns: toRequestTurns(this.conversation, promptFor(this.conversation, turn.id)?.id),
         signal: abort.signal,
-        retry: () => this.retry(),
+        ...(resumeJob ? {} : { retry: () => this.retry() }),
         onEvent: (event) => {
           if (event.type === 'background' && event.responseId) this.lastJobId = event.responseId;
           if (applyStreamEvent(turn, event) !== 'none') this.scheduleRender();

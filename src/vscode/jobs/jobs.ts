@@ -10,8 +10,14 @@ import type { Notifier } from '../notify';
 import type { JobTracker, RunResult } from '../runner';
 import type { ReasonerRequestRunner } from '../requestRunner';
 
-/** How often a window renews its leases and looks for jobs no window polls. */
-const HEARTBEAT_MS = 10_000;
+export interface JobsOptions {
+  /** How long a window's claim on a job lasts unless renewed. Default {@link JOB_LEASE_MS}. */
+  readonly leaseMs?: number;
+  /** How often a window renews its leases and looks for jobs no window polls. Default a third of the lease. */
+  readonly heartbeatMs?: number;
+  /** Fires when the API key changes: jobs stopped by a rejected key are fetched again. */
+  readonly keyChanged?: vscode.Event<void>;
+}
 
 /** What a surface does with a background job whose answer belongs to it. */
 export interface JobPlaceHandler {
@@ -40,6 +46,8 @@ export class Jobs extends Disposable implements JobTracker {
   readonly onDidChange = this.changed.event;
   private heartbeat: ReturnType<typeof setInterval> | undefined;
   private readonly work = new Set<Promise<unknown>>();
+  private readonly leaseMs: number;
+  private readonly heartbeatMs: number;
 
   constructor(
     private readonly jobStore: JobStore,
@@ -48,9 +56,13 @@ export class Jobs extends Disposable implements JobTracker {
     private readonly log: Logger,
     /** Where an answer goes whose place is gone or has no handler: fetched and opened in the chat. */
     private readonly fallback: JobPlaceHandler,
+    options: JobsOptions = {},
   ) {
     super();
+    this.leaseMs = options.leaseMs ?? JOB_LEASE_MS;
+    this.heartbeatMs = options.heartbeatMs ?? Math.round(this.leaseMs / 3);
     runner.trackJobs(this);
+    if (options.keyChanged) this.register(options.keyChanged(() => void this.resumeAll()));
     this.register({ dispose: () => clearInterval(this.heartbeat) });
   }
 
@@ -73,7 +85,7 @@ export class Jobs extends Disposable implements JobTracker {
 
   /** Picks up the jobs no window polls, then keeps leases fresh and looks again now and then. */
   start(): Promise<void> {
-    this.heartbeat ??= setInterval(() => void this.tick(), HEARTBEAT_MS);
+    this.heartbeat ??= setInterval(() => void this.tick(), this.heartbeatMs);
     return this.resumeAll();
   }
 
@@ -89,7 +101,7 @@ export class Jobs extends Disposable implements JobTracker {
     const record: JobRecord = {
       id: job.id, modelId: job.model.id, modelLabel: job.model.label, effort: job.effort,
       place: job.subject.place, about: job.subject.about, startedAt: Date.now(), status: 'running',
-      lease: { owner: this.owner, until: Date.now() + JOB_LEASE_MS },
+      lease: { owner: this.owner, until: Date.now() + this.leaseMs },
       ...(job.costEstimate ? { costEstimate: job.costEstimate } : {}),
     };
     this.track(this.write((jobs) => [...jobs.filter((other) => other.id !== job.id), record]));
@@ -103,6 +115,8 @@ export class Jobs extends Disposable implements JobTracker {
 
   async ended(id: string, result: RunResult): Promise<boolean> {
     this.polling.delete(id);
+    // A window going away without its goodbye (a crash) leaves its leases to run out.
+    if (this.isDisposed) return !result.detached;
     if (result.detached || isKeyProblem(result)) {
       // The job goes on at the gateway: let the next window (or this one, once the key is fixed) fetch it at once.
       await this.write((jobs) => jobs.map((job) => (job.id === id && job.lease?.owner === this.owner ? withoutLease(job) : job)));
@@ -183,7 +197,7 @@ export class Jobs extends Disposable implements JobTracker {
     const claimed: JobRecord[] = [];
     await this.write((jobs) => jobs.map((job) => {
       if (this.polling.has(job.id) || !canClaim(job, this.owner, now)) return job;
-      const taken = { ...job, lease: { owner: this.owner, until: now + JOB_LEASE_MS } };
+      const taken = { ...job, lease: { owner: this.owner, until: now + this.leaseMs } };
       claimed.push(taken);
       return taken;
     }));
@@ -216,7 +230,7 @@ export class Jobs extends Disposable implements JobTracker {
   private async tick(): Promise<void> {
     const now = Date.now();
     await this.write((jobs) => jobs.map((job) => (this.polling.has(job.id) && job.lease?.owner === this.owner && isRunning(job)
-      ? { ...job, lease: { owner: this.owner, until: now + JOB_LEASE_MS } } : job)));
+      ? { ...job, lease: { owner: this.owner, until: now + this.leaseMs } } : job)));
     await this.resumeAll();
   }
 

@@ -7,6 +7,7 @@ import { registerForgetJob } from '../commands/jobs/forgetJob';
 import { registerOpenJob } from '../commands/jobs/openJob';
 import { registerShowJobs } from '../commands/jobs/showJobs';
 import { inlineJobPlace } from '../inline/inlineJobs';
+import type { InlineThreads } from '../inline/inlineThreads';
 import type { Services } from '../services';
 import { chatFallbackPlace } from './jobFallback';
 import { Jobs } from './jobs';
@@ -17,6 +18,18 @@ import { JobsView } from './jobsView';
  * land in, the Jobs view and its commands. Jobs no window polls are taken over once the chat's
  * history is open (a chat turn's answer needs its conversation).
  */
+/** Where answers land: chat turns, inline threads; and a chat turn waiting for a job the list lost is taken up when it shows. */
+export function placeJobs(jobs: Jobs, chat: ChatViewProvider, inline: InlineThreads): vscode.Disposable[] {
+  return [
+    jobs.setPlace('chat', chatJobPlace(chat)),
+    jobs.setPlace('inline', inlineJobPlace(inline)),
+    chat.model.onDidChange((change) => {
+      const conversation = chat.model.getActiveConversation();
+      if (change.kind === 'active' && conversation) void jobs.adoptWaitingTurns(conversation);
+    }),
+  ];
+}
+
 export function setupJobs(services: Services, chat: ChatViewProvider): { jobs: Jobs; view: JobsView; disposable: vscode.Disposable } {
   const { context, log, notifier, runner, inline, keys } = services;
   const store = new JobStore(vscode.Uri.joinPath(context.globalStorageUri, 'jobs', 'jobs.json').fsPath, log, (movedTo, why) => {
@@ -24,20 +37,12 @@ export function setupJobs(services: Services, chat: ChatViewProvider): { jobs: J
       'Reasoner could not read its list of background answers ({0}) and moved it aside to {1}. A chat turn still waiting for its answer fetches it when you open its conversation.',
       why, movedTo));
   });
-  const jobs = new Jobs(store, runner, notifier, log, chatFallbackPlace(runner, () => services.chat));
+  // A job stopped by a rejected key goes on once a key is set.
+  const jobs = new Jobs(store, runner, notifier, log, chatFallbackPlace(runner, () => services.chat), { keyChanged: keys.onDidChange });
   const view = new JobsView(jobs);
   const disposables = [
-    jobs, view,
-    jobs.setPlace('chat', chatJobPlace(chat)),
-    jobs.setPlace('inline', inlineJobPlace(inline)),
+    jobs, view, ...placeJobs(jobs, chat, inline),
     registerShowJobs(), registerOpenJob(jobs), registerCancelJob(jobs), registerForgetJob(jobs),
-    // A job stopped by a rejected key goes on once a key is set.
-    keys.onDidChange(() => void jobs.resumeAll()),
-    // A turn that waits for a job the list lost (the file was unreadable) is taken up when its conversation shows.
-    chat.model.onDidChange((change) => {
-      const conversation = chat.model.getActiveConversation();
-      if (change.kind === 'active' && conversation) void jobs.adoptWaitingTurns(conversation);
-    }),
   ];
   void chat.model.ready.then(() => jobs.start());
   return { jobs, view, disposable: vscode.Disposable.from(...disposables) };
