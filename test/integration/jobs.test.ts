@@ -272,7 +272,7 @@ suite('Background jobs: o3-pro answers that survive a reload', () => {
       job: { place: { kind: 'palette', question: 'Think for long' }, about: 'Think for long' },
     });
     const item = await waitFor('the job in the Jobs view', () => api.jobsView.getChildren().find((job) => job.status === 'running' && job.about === 'Think for long'), LONG);
-    assert.match(String(api.jobsView.getTreeItem(item).description), /^Command · o3-pro · running \d+:\d\d/);
+    assert.match(String(api.jobsView.getTreeItem(item).description), /^running \d+:\d\d · o3-pro · Command/);
     assert.match(api.jobsView.statusText, /1 Reasoner job/);
     await waitFor('a poll', () => sim.requests.some((request) => request.route === 'poll'), LONG);
 

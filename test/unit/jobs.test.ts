@@ -76,8 +76,8 @@ describe('jobs: the pure rules', () => {
   it('describes a job as the Jobs view shows it', () => {
     assert.equal(formatElapsed(245_000), '4:05');
     assert.equal(formatElapsed(3_723_000), '1:02:03');
-    assert.equal(jobDescription(job('a', { costEstimate: '≈ $0.40' }), 1_000 + 65_000), 'o3-pro · running 1:05 · ≈ $0.40');
-    assert.equal(jobDescription(job('a', { status: 'lost', endedAt: 31_000 }), 999_999), 'o3-pro · lost 0:30');
+    assert.equal(jobDescription(job('a', { costEstimate: '≈ $0.40' }), 1_000 + 65_000), 'running 1:05 · o3-pro · Chat · ≈ $0.40');
+    assert.equal(jobDescription(job('a', { status: 'lost', endedAt: 31_000 }), 999_999), 'lost 0:30 · o3-pro · Chat');
   });
 });
 

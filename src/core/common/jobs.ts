@@ -88,10 +88,10 @@ const STATUS_WORDS: Record<JobStatus, string> = {
   running: 'running', completed: 'done', failed: 'failed', cancelled: 'cancelled', lost: 'lost',
 };
 
-/** The Jobs view's second column: "o3-pro · running 4:05 · ≈ $0.40". */
+/** The Jobs view's second column, what changes first (the sidebar is narrow): "running 4:05 · o3-pro · Chat · ≈ $0.40". */
 export function jobDescription(job: JobRecord, now: number): string {
   const elapsed = formatElapsed((job.endedAt ?? now) - job.startedAt);
-  return [job.modelLabel, `${STATUS_WORDS[job.status]} ${elapsed}`, ...(job.costEstimate ? [job.costEstimate] : [])].join(' · ');
+  return [`${STATUS_WORDS[job.status]} ${elapsed}`, job.modelLabel, placeWord(job.place), ...(job.costEstimate ? [job.costEstimate] : [])].join(' · ');
 }
 
 const PLACE_WORDS: Record<JobPlaceKind, string> = { chat: 'Chat', inline: 'Inline thread', compare: 'Compare Models', palette: 'Command' };

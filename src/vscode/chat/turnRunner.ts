@@ -46,6 +46,7 @@ class Run implements ActiveRun {
   pendingReasoning = '';
   flushTimer: ReturnType<typeof setTimeout> | undefined;
   lastSave = Date.now();
+  resumed = false;
   readonly done: Promise<AssistantTurn>;
   resolve!: (turn: AssistantTurn) => void;
 
@@ -160,6 +161,7 @@ export class TurnRunner extends Disposable {
 
   private answer(conversation: Conversation, prompt: UserTurn, turn: AssistantTurn, resumeJob?: string): Promise<AssistantTurn> {
     const run = new Run(conversation, turn, () => this.stop(conversation.id));
+    run.resumed = resumeJob !== undefined;
     this.options.model.runStarted(run);
     void this.options.model.save(conversation);
     // Through a promise, so that even a runner throwing synchronously ends the turn as failed.
@@ -231,7 +233,8 @@ export class TurnRunner extends Disposable {
     const error = result ? result.error : thrown;
     settleTurn(turn, {
       error,
-      elapsedMs: result?.elapsedMs ?? Date.now() - run.startedAt,
+      // A fetched background answer (run.resumed) took as long as since it was asked.
+      elapsedMs: result && !run.resumed ? result.elapsedMs : Date.now() - run.startedAt,
       ...(result ? {
         text: result.text, reasoning: result.reasoning, usage: result.usage, finish: result.finish,
         requestId: result.requestId, notice: result.notice, modelLabel: result.model?.label, detached: result.detached,

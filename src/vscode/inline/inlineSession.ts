@@ -154,7 +154,8 @@ export class InlineSession extends Disposable {
         finish: result.finish,
         requestId: result.requestId,
         notice: result.notice,
-        elapsedMs: result.elapsedMs,
+        // A fetched background answer took as long as since it was asked, not since this window fetched it.
+        elapsedMs: resumeJob ? Date.now() - turn.createdAt : result.elapsedMs,
         modelLabel: result.model?.label,
       };
     } catch (thrown) {

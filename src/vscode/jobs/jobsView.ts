@@ -45,7 +45,7 @@ export class JobsView extends Disposable implements vscode.TreeDataProvider<JobR
   getTreeItem(job: JobRecord): vscode.TreeItem {
     const item = new vscode.TreeItem(plainMessage(job.about), vscode.TreeItemCollapsibleState.None);
     item.id = job.id;
-    item.description = plainMessage(`${placeWord(job.place)} · ${jobDescription(job, Date.now())}`);
+    item.description = plainMessage(jobDescription(job, Date.now()));
     item.tooltip = plainMessage([
       job.about, `${job.modelLabel} (${job.effort} effort), ${placeWord(job.place)}`, `Started ${new Date(job.startedAt).toLocaleString()}`,
       ...(job.message ? [job.message] : []), `Gateway id: ${job.id}`,

@@ -1,0 +1,64 @@
+/**
+ * An o3-pro answer that outlives the window, in the real workbench: the Jobs view lists the
+ * running job with its elapsed time, the page reloads while the gateway still works on it, and
+ * the answer appears in the inline thread at its code afterwards, asked for once and never cancelled.
+ */
+import * as assert from 'node:assert/strict';
+import { start, type Simulator } from '../simulator/simulator';
+import { eventually, launchWorkbench, openFile, runCommand, selectLines, setApiKeyThroughPalette, type Workbench } from '../harness/workbench';
+
+const KEY = 'sk-e2e-jobs-5c1d9e7a3b2f';
+
+suite('Workbench: background jobs survive a reload', () => {
+  let sim: Simulator;
+  let workbench: Workbench;
+
+  suiteSetup(async () => {
+    sim = await start();
+    workbench = await launchWorkbench({ userSettings: { 'reasoner.baseUrl': sim.baseUrl, 'reasoner.model': 'o3-pro' } });
+  });
+
+  teardown(async function () {
+    if (this.currentTest?.state === 'failed') await workbench?.screenshot(`failed-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`);
+  });
+
+  suiteTeardown(async () => {
+    await workbench?.close();
+    await sim?.close();
+  });
+
+  test('the Jobs view shows the running o3-pro job with its elapsed time, and its answer appears in the thread after a reload', async () => {
+    const { page } = workbench;
+    await setApiKeyThroughPalette(page, KEY);
+    sim.script({ text: 'Kept across the reload: **Euclidean distance** of two points.', holdJobs: true, usage: { input: 50, output: 1200, reasoning: 1000 } });
+    await openFile(page, 'sample.ts');
+    await selectLines(page, 6, 4);
+    await page.keyboard.press('Shift+End');
+    await page.keyboard.press('Control+Alt+E');
+    await eventually('the job at the gateway', async () => sim.requests.some((request) => request.route === 'poll'), 60_000);
+
+    await runCommand(page, 'Reasoner: Show Background Jobs');
+    const row = page.locator('.monaco-list-row').filter({ hasText: 'Explain · src/sample.ts:6–10' });
+    await row.first().waitFor({ timeout: 30_000 });
+    const firstSeen = await row.first().textContent() ?? '';
+    assert.match(firstSeen, /running \d+:\d\d · o3-pro · Inline thread/);
+    await eventually('the elapsed time to move on', async () => {
+      const now = await row.first().textContent() ?? '';
+      return /running \d+:\d\d/.test(now) && now !== firstSeen;
+    }, 15_000);
+    await eventually('the job count in the status bar', async () => (await page.locator('.statusbar-item').filter({ hasText: /1 Reasoner job/ }).count()) > 0, 15_000);
+    await workbench.screenshot('jobs-view-running');
+
+    await page.reload();
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await page.locator('.statusbar').waitFor({ timeout: 60_000 });
+    sim.finishJobs();
+
+    const thread = page.locator('.review-widget').filter({ hasText: 'Kept across the reload' });
+    await eventually('the answer in its thread after the reload', async () => (await thread.count()) > 0, 120_000);
+    await eventually('the thread to show the whole answer', async () => /Euclidean distance of two points/.test(await thread.first().textContent() ?? ''), 30_000);
+    await workbench.screenshot('jobs-answer-after-reload');
+    assert.equal(sim.requests.filter((request) => request.route === 'responses').length, 1, 'asked once');
+    assert.equal(sim.requests.filter((request) => request.route === 'cancel').length, 0, 'the reload cancelled nothing');
+  });
+});
