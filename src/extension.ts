@@ -139,10 +139,9 @@ export function activate(context: vscode.ExtensionContext): ReasonerApi {
 
 /**
  * Called when the window closes (or the extension is disabled). VS Code waits
- * for the promise: every request is cancelled. A background answer kept as a
- * job (o3-pro from Reasoner's own surfaces) goes on at the gateway, and the next
- * window fetches it; any other background request is told to cancel there
- * (bounded wait), so none keeps running, and billing, unseen.
+ * for the promise: every request is cancelled, except that a background answer
+ * kept as a job (o3-pro from Reasoner's own surfaces) goes on at the gateway
+ * and is freed for the next window, which fetches it.
  */
 export function deactivate(): Promise<void> {
   return activeRunner?.shutdown() ?? Promise.resolve();

@@ -163,7 +163,8 @@ export class ReasonerRequestRunner extends Disposable implements RequestRunner {
         maxOutputTokens: settings.maxOutputTokens,
         stream: settings.stream,
         reasoningSummary: settings.showReasoningSummary && model.capabilities.reasoningSummary,
-        background: settings.backgroundMode && model.capabilities.background,
+        // Only where the answer can be kept as a job (Reasoner's own surfaces): elsewhere it streams.
+        background: settings.backgroundMode && model.capabilities.background && request.job !== undefined,
         ...(request.instructions ? { instructions: request.instructions } : {}),
         ...(request.tools && request.tools.length > 0 ? { tools: request.tools, ...(request.toolChoice ? { toolChoice: request.toolChoice } : {}) } : {}),
       };

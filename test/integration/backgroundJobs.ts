@@ -21,10 +21,13 @@ export function useBackgroundSimulator(): () => Simulator {
   };
 }
 
-/** Starts an o3-pro request that the gateway keeps in progress; resolves once it has been polled. */
+/** Starts an o3-pro request, kept as a job, that the gateway keeps in progress; resolves once it has been polled. */
 export async function startEndlessBackgroundJob(sim: Simulator, runner: RequestRunner): Promise<{ jobId: string; result: Promise<RunResult> }> {
   sim.script({ text: 'never delivered', pollsBeforeDone: 10_000 });
-  const result = runner.run({ source: 'test', modelId: 'o3-pro', turns: [{ role: 'user', text: 'think for a long time' }] });
+  const result = runner.run({
+    source: 'test', modelId: 'o3-pro', turns: [{ role: 'user', text: 'think for a long time' }],
+    job: { place: { kind: 'palette', question: 'think for a long time' }, about: 'think for a long time' },
+  });
   await sim.waitForRequests(2); // the POST that queued the job, then a poll
   const jobId = /resp_sim\w+/.exec(sim.requests[1].path)?.[0];
   assert.ok(jobId, `a polled job id in ${sim.requests[1].path}`);

@@ -22,7 +22,8 @@ export async function run(): Promise<void> {
   };
   const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 60_000, reporter: 'spec' });
   const grep = process.env.REASONER_TEST_GREP;
-  if (grep) mocha.grep(grep);
+  // "/a|b/" is a regular expression; anything else is matched as written.
+  if (grep) mocha.grep(/^\/.+\/$/.test(grep) ? new RegExp(grep.slice(1, -1)) : grep);
   const files = fs.readdirSync(__dirname).filter((name) => name.endsWith('.test.js')).sort();
   for (const file of files) mocha.addFile(path.join(__dirname, file));
   const vscodeApi = require('vscode') as typeof import('vscode');

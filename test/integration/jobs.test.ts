@@ -133,6 +133,10 @@ suite('Background jobs: o3-pro answers that survive a reload', () => {
     assert.match(session.thread.comments.map(markdownOf).join('\n'), /The inline answer, kept\./);
 
     assert.deepEqual(ledgerEntries(folders).map((entry) => `${entry.source} ${entry.outputTokens}`).sort(), ['chat 900', 'inline:explain 700'], 'each answer is paid once');
+    // The chat was not on screen, the editor was: only the chat's answer is announced.
+    const announced = second.notifier.shown.map((shown) => shown.message);
+    assert.ok(announced.some((message) => /o3-pro finished “Why is the cart total wrong\?”/.test(message)), announced.join(' | '));
+    assert.ok(!announced.some((message) => /Explain · src\/sample\.ts/.test(message)), announced.join(' | '));
     assert.equal(sim.requests.filter((request) => request.method === 'POST' && request.route === 'responses').length, 2, 'nothing was asked twice');
     assert.deepEqual((await storedJobs(folders)).map((job) => job.status), ['completed', 'completed']);
   });

@@ -12,6 +12,11 @@ import * as path from 'node:path';
 import {
   canClaim, ENDED_JOBS_KEPT_MS, findCode, formatElapsed, jobDescription, MAX_ENDED_JOBS, pruneJobs, type JobRecord,
 } from '../../src/core/common/jobs';
+import {
+  addUserTurn, createConversation, isChatTurn, recoverInterrupted, startAssistantTurn, type AssistantTurn,
+} from '../../src/core/common/conversation';
+import { ApiError } from '../../src/core/common/errors';
+import { applyStreamEvent, settleTurn } from '../../src/core/common/turnReducer';
 import type { StreamEvent } from '../../src/core/common/types';
 import { collectAnswer } from '../../src/core/node/answer';
 import { JobDetached } from '../../src/core/node/background';
@@ -78,6 +83,46 @@ describe('jobs: the pure rules', () => {
     assert.equal(formatElapsed(3_723_000), '1:02:03');
     assert.equal(jobDescription(job('a', { costEstimate: '≈ $0.40' }), 1_000 + 65_000), 'running 1:05 · o3-pro · Chat · ≈ $0.40');
     assert.equal(jobDescription(job('a', { status: 'lost', endedAt: 31_000 }), 999_999), 'lost 0:30 · o3-pro · Chat');
+  });
+});
+
+describe('jobs: a turn waiting for its background answer', () => {
+  function waitingTurn(): { conversation: ReturnType<typeof createConversation>; turn: AssistantTurn } {
+    const conversation = createConversation(1_000);
+    addUserTurn(conversation, 'Why is the total wrong?', [], 1_000);
+    const turn = startAssistantTurn(conversation, { id: 'o3-pro' }, 'high', 1_000);
+    return { conversation, turn };
+  }
+
+  it('the job id arrives with the background event and goes when the request left background mode', () => {
+    const { turn } = waitingTurn();
+    applyStreamEvent(turn, { type: 'background', responseId: 'resp_1' });
+    assert.equal(turn.jobId, 'resp_1');
+    applyStreamEvent(turn, { type: 'background' });
+    assert.equal(turn.jobId, undefined);
+  });
+
+  it('a window closing leaves the turn streaming with its job; an ended answer forgets the job', () => {
+    const { turn } = waitingTurn();
+    applyStreamEvent(turn, { type: 'background', responseId: 'resp_1' });
+    settleTurn(turn, { error: new ApiError({ kind: 'cancelled' }), detached: true, elapsedMs: 5 });
+    assert.equal(turn.status, 'streaming');
+    assert.equal(turn.jobId, 'resp_1');
+    settleTurn(turn, { text: 'Done.', elapsedMs: 9 });
+    assert.equal(turn.status, 'complete');
+    assert.equal(turn.jobId, undefined);
+  });
+
+  it('loading the history marks a cut-off turn interrupted, but keeps one waiting for a job streaming', () => {
+    const cut = waitingTurn();
+    const waiting = waitingTurn();
+    waiting.turn.jobId = 'resp_2';
+    recoverInterrupted(cut.conversation);
+    recoverInterrupted(waiting.conversation);
+    assert.equal(cut.turn.status, 'error');
+    assert.equal(cut.turn.error?.kind, 'interrupted');
+    assert.equal(waiting.turn.status, 'streaming');
+    assert.ok(isChatTurn(JSON.parse(JSON.stringify(waiting.turn))), 'the job id is part of a stored turn');
   });
 });
 
