@@ -6,10 +6,7 @@
 import type { FinishReason, StreamEvent } from '../common/types';
 import { inBandError } from './httpErrors';
 import { ChatCallPieces, chatCall, MAX_TOOL_CALLS, offeredCallEvent, tooManyToolCalls } from './toolCalls';
-import {
-  endedEarly, isRecord, parseData, str, unreadable, type StreamTranslator, type TranslatorContext,
-} from './translator';
-import type { SseMessage } from './sse';
+import { endedEarly, isRecord, JsonEventTranslator, str, unreadable, type Json, type TranslatorContext } from './translator';
 import { chatUsage } from './usage';
 
 export function chatFinishReason(reason: string): FinishReason {
@@ -27,31 +24,21 @@ export function chatFinishReason(reason: string): FinishReason {
   }
 }
 
-export class ChatTranslator implements StreamTranslator {
-  done = false;
-  responseId: string | undefined;
+export class ChatTranslator extends JsonEventTranslator {
   private finish: FinishReason | undefined;
   private usage: unknown;
   private meta: unknown;
-  private readonly calls = new ChatCallPieces();
+  protected readonly calls = new ChatCallPieces();
 
-  constructor(private readonly ctx: TranslatorContext) {}
-
-  get heldChars(): number {
-    return this.calls.heldChars;
+  constructor(ctx: TranslatorContext) {
+    super(ctx, 'chunk');
   }
 
-  push(message: SseMessage, atEnd = false): StreamEvent[] {
-    if (this.done) return [];
-    const data = message.data.trim();
-    if (data === '') return [];
-    if (data === '[DONE]') return this.terminal();
-    const json = parseData(data);
-    if (!isRecord(json)) {
-      if (atEnd) return [];
-      this.done = true;
-      return [{ type: 'error', error: unreadable(`a stream chunk was not JSON: ${data.slice(0, 80)}`, this.ctx) }];
-    }
+  protected doneMarker(): StreamEvent[] {
+    return this.terminal();
+  }
+
+  protected message(json: Json): StreamEvent[] {
     if (json.error !== undefined && json.error !== null) {
       this.done = true;
       return [{ type: 'error', error: inBandError(json.error, 'The stream reported an error.', this.ctx) }];

@@ -6,43 +6,28 @@
 
 import type { FinishReason, StreamEvent } from '../common/types';
 import { inBandError } from './httpErrors';
-import type { SseMessage } from './sse';
 import { functionCall, functionCallItems, MAX_TOOL_CALLS, offeredCallEvent, tooManyToolCalls, ToolCallTally } from './toolCalls';
-import {
-  endedEarly, isRecord, parseData, str, unreadable, type Json, type StreamTranslator, type TranslatorContext,
-} from './translator';
+import { endedEarly, isRecord, JsonEventTranslator, str, unreadable, type Json, type TranslatorContext } from './translator';
 import { responsesUsage } from './usage';
 
-export class ResponsesTranslator implements StreamTranslator {
-  done = false;
-  responseId: string | undefined;
+export class ResponsesTranslator extends JsonEventTranslator {
   private sawText = false;
   private sawReasoning = false;
   private readonly sawCalls = new Set<string>();
-  private readonly calls = new ToolCallTally();
+  protected readonly calls = new ToolCallTally();
 
-  constructor(private readonly ctx: TranslatorContext) {}
-
-  get heldChars(): number {
-    return this.calls.heldChars;
+  constructor(ctx: TranslatorContext) {
+    super(ctx, 'event');
   }
 
-  push(message: SseMessage, atEnd = false): StreamEvent[] {
-    if (this.done) return [];
-    const data = message.data.trim();
-    if (data === '') return [];
-    if (data === '[DONE]') {
-      // Not normally sent on this API; trust it as the end of the answer.
-      this.done = true;
-      return [{ type: 'finish', reason: 'stop' }];
-    }
-    const json = parseData(data);
-    if (!isRecord(json)) {
-      if (atEnd) return [];
-      this.done = true;
-      return [{ type: 'error', error: unreadable(`a stream event was not JSON: ${data.slice(0, 80)}`, this.ctx) }];
-    }
-    const type = str(json.type) ?? message.event ?? '';
+  /** Not normally sent on this API; trusted as the end of the answer. */
+  protected doneMarker(): StreamEvent[] {
+    this.done = true;
+    return [{ type: 'finish', reason: 'stop' }];
+  }
+
+  protected message(json: Json, event: string | undefined): StreamEvent[] {
+    const type = str(json.type) ?? event ?? '';
     switch (type) {
       case 'response.created':
       case 'response.in_progress':

@@ -48,6 +48,42 @@ export function parseData(data: string): unknown {
   }
 }
 
+/**
+ * The SSE side both translators share: nothing after the end, blank data skipped, `[DONE]`,
+ * and data that is not JSON (an error, unless it is the torn tail of the body).
+ */
+export abstract class JsonEventTranslator implements StreamTranslator {
+  done = false;
+  responseId: string | undefined;
+  protected abstract readonly calls: { readonly heldChars: number };
+
+  constructor(protected readonly ctx: TranslatorContext, private readonly pieceName: string) {}
+
+  get heldChars(): number {
+    return this.calls.heldChars;
+  }
+
+  push(message: SseMessage, atEnd = false): StreamEvent[] {
+    if (this.done) return [];
+    const data = message.data.trim();
+    if (data === '') return [];
+    if (data === '[DONE]') return this.doneMarker();
+    const json = parseData(data);
+    if (!isRecord(json)) {
+      if (atEnd) return [];
+      this.done = true;
+      return [{ type: 'error', error: unreadable(`a stream ${this.pieceName} was not JSON: ${data.slice(0, 80)}`, this.ctx) }];
+    }
+    return this.message(json, message.event);
+  }
+
+  abstract end(): StreamEvent[];
+  /** `data: [DONE]` arrived. */
+  protected abstract doneMarker(): StreamEvent[];
+  /** One JSON message (`event`: the SSE event name, if any). */
+  protected abstract message(json: Json, event: string | undefined): StreamEvent[];
+}
+
 export function endedEarly(ctx: TranslatorContext): ApiError {
   return new ApiError({
     kind: 'network',
