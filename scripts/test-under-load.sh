@@ -71,7 +71,7 @@ case "$level" in
   integration) npm run --silent test:integration ;;
   e2e)
     if [ -n "${2:-}" ]; then
-      node esbuild.js --tests && npx mocha --no-config --ui tdd --timeout 180000 --enable-source-maps "$2"
+      node esbuild.js --tests && npx mocha --no-config --require out/test/e2e/requestContract.js --ui tdd --timeout 180000 --enable-source-maps "$2"
     else
       npm run --silent test:e2e
     fi

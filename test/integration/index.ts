@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
-import { takeRequestViolations } from '../simulator/simulator';
+import { assertNoRequestViolations } from '../simulator/simulator';
 
 export async function run(): Promise<void> {
   const reportFile = process.env.REASONER_TEST_REPORT;
@@ -29,8 +29,7 @@ export async function run(): Promise<void> {
   // Every answer request any test makes the extension send is checked by the simulator against the
   // contract (the model's OpenAPI request schema, the forbidden fields); a break fails the test that sent it.
   mocha.suite.afterEach('every request body the test sent keeps to the contract', function () {
-    const violations = takeRequestViolations();
-    if (violations.length > 0) throw new Error(`${this.currentTest?.fullTitle() ?? 'a test'} sent ${violations.length} request(s) that break the contract:\n${violations.join('\n')}`);
+    assertNoRequestViolations(this.currentTest?.fullTitle());
   });
   const vscodeApi = require('vscode') as typeof import('vscode');
   write(`Reasoner integration suite inside ${vscodeApi.env.appName} ${vscodeApi.version} (${vscodeApi.env.appHost}), extension host Node ${process.versions.node}`);

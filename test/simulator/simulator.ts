@@ -127,6 +127,12 @@ export function takeRequestViolations(): string[] {
   return violationList().splice(0);
 }
 
+/** For a root afterEach hook: fails, naming the test, when it made anything send a request that breaks the contract. */
+export function assertNoRequestViolations(testTitle: string | undefined): void {
+  const violations = takeRequestViolations();
+  if (violations.length > 0) throw new Error(`${testTitle ?? 'a test'} sent ${violations.length} request(s) that break the contract:\n${violations.join('\n')}`);
+}
+
 const FORBIDDEN = ['max_tokens', 'temperature', 'top_p', 'presence_penalty', 'frequency_penalty', 'logprobs', 'top_logprobs', 'logit_bias'];
 
 function delay(ms: number, closed: Promise<void>): Promise<boolean> {
