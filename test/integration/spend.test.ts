@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import { COMMANDS } from '../../src/core/common/commands';
 import { formatUsd, monthSpendUsd } from '../../src/core/common/spend';
 import type { Simulator } from '../simulator/simulator';
-import { closeAllEditors, connectSimulator, openFixture, reasoner, resetUserSettings, selectLines, setUserSetting, waitFor } from './helpers';
+import { closeAllEditors, commandQuickInputUntil, connectSimulator, openFixture, reasoner, resetUserSettings, selectLines, setUserSetting, waitFor } from './helpers';
 
 suite('Spend and budget', function () {
   this.timeout(60_000);
@@ -99,18 +99,14 @@ suite('Spend and budget', function () {
     const asked = api.services.spend.budgetQuestions;
     const refused = api.services.runner.run({ source: 'test', turns: [{ role: 'user', text: 'three' }] });
     await waitFor('the budget question', () => api.services.spend.budgetQuestions === asked + 1);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
-    const result = await refused;
+    const result = await commandQuickInputUntil('workbench.action.closeQuickOpen', refused);
     assert.match(result.error?.userMessage ?? '', /Not sent: this month's spend \(\$[\d.]+\) has reached your budget/);
     assert.equal(sim.requests.length, requestsBefore, 'nothing was sent');
 
     sim.script({ text: 'sent anyway' });
     const confirmed = api.services.runner.run({ source: 'test', turns: [{ role: 'user', text: 'four' }] });
     await waitFor('the budget question', () => api.services.spend.budgetQuestions === asked + 2);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-    const sent = await confirmed;
+    const sent = await commandQuickInputUntil('workbench.action.acceptSelectedQuickOpenItem', confirmed);
     assert.equal(sent.text, 'sent anyway', sent.error?.userMessage);
   });
 

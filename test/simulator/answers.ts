@@ -286,8 +286,10 @@ export function responseJson(answer: ResolvedAnswer, script: SimScript, body: un
     reasoning: { effort: effortOf(body), summary: summary ? 'detailed' : null },
     store: record.store === true,
     text: { format: { type: 'text' } },
-    usage: shape.withOutput ? responsesUsageJson(answer) : null,
   };
+  // Not nullable in the OpenAPI files: left out while unknown (queued, in progress, not reported).
+  const usage = shape.withOutput ? responsesUsageJson(answer) : null;
+  if (usage) json.usage = usage;
   const m = shape.withOutput ? meta(answer) : undefined;
   if (m) json.meta = m;
   return json;
@@ -329,7 +331,7 @@ export function* responsesStream(answer: ResolvedAnswer, script: SimScript, body
   }
   yield ev('response.output_item.done', { output_index: 0, item: { id: rsId, type: 'reasoning', summary: [] } });
   yield ev('response.output_item.added', { output_index: 1, item: { id: msgId, type: 'message', role: 'assistant', status: 'in_progress', content: [] } });
-  yield ev('response.content_part.added', { item_id: msgId, output_index: 1, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } });
+  yield ev('response.content_part.added', { item_id: msgId, output_index: 1, content_index: 0, part: { type: 'output_text', text: '', annotations: [], logprobs: [] } });
   let deltas = 0;
   const keep = !script.generateBytes; // keep the text for the final events only when it is small
   let kept = '';
@@ -347,7 +349,7 @@ export function* responsesStream(answer: ResolvedAnswer, script: SimScript, body
     return;
   }
   yield ev('response.output_text.done', { item_id: msgId, output_index: 1, content_index: 0, text: kept, logprobs: [] });
-  yield ev('response.content_part.done', { item_id: msgId, output_index: 1, content_index: 0, part: { type: 'output_text', text: kept, annotations: [] } });
+  yield ev('response.content_part.done', { item_id: msgId, output_index: 1, content_index: 0, part: { type: 'output_text', text: kept, annotations: [], logprobs: [] } });
   yield ev('response.output_item.done', { output_index: 1, item: { id: msgId, type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: kept, annotations: [] }] } });
   for (const [offset, call] of answer.toolCalls.entries()) {
     const outputIndex = 2 + offset;

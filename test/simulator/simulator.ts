@@ -36,6 +36,7 @@ import {
 import { demoScript } from './demo';
 import { withEchoes } from './echo';
 import { endlessStream } from './endless';
+import { compileRequestValidators, requestBodyProblem } from './openapi';
 import type { BackgroundMode, SimCloseRecord, SimErrorShape, SimRequestRecord, SimScript } from './types';
 
 export type { BackgroundMode, SimAnswer, SimCloseRecord, SimErrorShape, SimRequestRecord, SimScript } from './types';
@@ -51,7 +52,11 @@ export interface SimulatorOptions {
   readonly apiKey?: string;
   /** Background polling support. Default "on". */
   readonly backgroundMode?: BackgroundMode;
-  /** Refuse forbidden fields (max_tokens, temperature, …, role "system") with 400 like the real models. Default true. */
+  /**
+   * Refuse forbidden fields (max_tokens, temperature, …, role "system") with 400 like the real models,
+   * and any other break of the model's OpenAPI request schema with a 400 that quotes it; every such
+   * request is also noted for {@link takeRequestViolations}. Default true.
+   */
   readonly strict?: boolean;
   /** One line per request, for the CLI. */
   readonly log?: (line: string) => void;
@@ -118,6 +123,29 @@ function isRecord(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+const VIOLATIONS = Symbol.for('reasoner.simulator.requestViolations');
+
+/** Shared by every copy of this module (each test file is bundled with its own). */
+function violationList(): string[] {
+  const holder = globalThis as { [VIOLATIONS]?: string[] };
+  return (holder[VIOLATIONS] ??= []);
+}
+
+/**
+ * The answer requests that broke the contract (a forbidden field, the system role, the model's
+ * OpenAPI request schema) at any strict simulator since the last call, and forgets them. The
+ * integration suite asks after every test, so a bad body fails the test that made it be sent.
+ */
+export function takeRequestViolations(): string[] {
+  return violationList().splice(0);
+}
+
+/** For a root afterEach hook: fails, naming the test, when it made anything send a request that breaks the contract. */
+export function assertNoRequestViolations(testTitle: string | undefined): void {
+  const violations = takeRequestViolations();
+  if (violations.length > 0) throw new Error(`${testTitle ?? 'a test'} sent ${violations.length} request(s) that break the contract:\n${violations.join('\n')}`);
+}
+
 const FORBIDDEN = ['max_tokens', 'temperature', 'top_p', 'presence_penalty', 'frequency_penalty', 'logprobs', 'top_logprobs', 'logit_bias'];
 
 /** Jobs kept by an earlier simulator with the same state file (none when there is no file yet). */
@@ -157,6 +185,7 @@ export async function start(opts: SimulatorOptions = {}): Promise<Simulator> {
   let strict = opts.strict ?? true;
   let counter = 0;
   const log = opts.log ?? (() => undefined);
+  compileRequestValidators();
 
   const notify = (): void => {
     for (const waiter of closeWaiters.splice(0)) waiter();
@@ -341,6 +370,8 @@ export async function start(opts: SimulatorOptions = {}): Promise<Simulator> {
       return;
     }
     if (strict) {
+      const problem = requestBodyProblem(route, body);
+      if (problem) violationList().push(`${method} ${path}: ${problem}`);
       const bad = FORBIDDEN.find((field) => field in body);
       if (bad) {
         const hint = bad === 'max_tokens' ? ` Use '${route === 'chat' ? 'max_completion_tokens' : 'max_output_tokens'}' instead.` : '';
@@ -354,6 +385,10 @@ export async function start(opts: SimulatorOptions = {}): Promise<Simulator> {
       }
       if (route === 'responses' && 'stream_options' in body) {
         sendError(res, record, 400, 'openai', { message: "Unknown parameter: 'stream_options'.", param: 'stream_options', code: 'unknown_parameter' }, requestId);
+        return;
+      }
+      if (problem) {
+        sendError(res, record, 400, 'openai', { message: `The request body breaks the model's schema: ${problem}`, type: 'invalid_request_error', code: 'invalid_request_body' }, requestId);
         return;
       }
     }

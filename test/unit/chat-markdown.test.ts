@@ -1,8 +1,10 @@
 import * as assert from 'node:assert/strict';
 import createDOMPurify, { type WindowLike } from 'dompurify';
 import { JSDOM } from 'jsdom';
+import MarkdownIt from 'markdown-it';
 import { IncrementalMarkdown, createMarkdown, renderMarkdown } from '../../src/webview/markdown';
 import { createSanitizer, type Sanitizer } from '../../src/webview/sanitize';
+import { ATTACKER_HOST, HOSTILE_ANSWERS } from '../fixtures/hostile-answers';
 
 function sanitizerFor(): { sanitizer: Sanitizer; window: JSDOM['window'] } {
   const { window } = new JSDOM('<!doctype html><html><body></body></html>');
@@ -27,6 +29,59 @@ function assertNoActiveContent(html: string, window: JSDOM['window']): void {
     }
   }
 }
+
+/**
+ * Everything that could run, fetch or restyle in sanitized HTML: the tags, any handler or style
+ * attribute (links included), a URL attribute but a web link's href, the attacker's host
+ * anywhere but in such a link.
+ */
+function activeMarkup(html: string, window: JSDOM['window']): string[] {
+  const container = window.document.createElement('div');
+  container.innerHTML = html;
+  const found: string[] = [];
+  for (const element of Array.from(container.querySelectorAll('*'))) {
+    const tag = element.tagName.toLowerCase();
+    const shown = element.outerHTML.slice(0, 120);
+    if (['script', 'iframe', 'frame', 'style', 'object', 'embed', 'img', 'picture', 'source', 'video', 'audio', 'svg', 'math', 'form', 'input', 'button', 'textarea', 'select', 'link', 'meta', 'base', 'template', 'details'].includes(tag)) found.push(`<${tag}>: ${shown}`);
+    for (const { name, value } of Array.from(element.attributes)) {
+      const attribute = name.toLowerCase();
+      if (attribute.startsWith('on') || ['style', 'src', 'srcset', 'srcdoc', 'action', 'formaction', 'background', 'poster', 'xlink:href', 'data-href', 'ping'].includes(attribute)) found.push(`${attribute}=: ${shown}`);
+      else if (attribute === 'href' && !/^https?:\/\//i.test(value)) found.push(`href to ${value.slice(0, 40)}: ${shown}`);
+      else if (attribute !== 'href' && value.includes(ATTACKER_HOST)) found.push(`${attribute} names the attacker: ${shown}`);
+    }
+  }
+  return found;
+}
+
+describe(`chat markdown: every one of the ${HOSTILE_ANSWERS.length} answers of the hostile corpus, rendered and sanitized as the page does`, () => {
+  const { sanitizer, window } = sanitizerFor();
+  /** A renderer that lets raw HTML and every link through: what the sanitizer must stop on its own. */
+  const withRawHtml = new MarkdownIt({ html: true, linkify: true });
+  withRawHtml.validateLink = () => true;
+
+  for (const hostile of HOSTILE_ANSWERS) {
+    it(`${hostile.name}: nothing runs, fetches or restyles, whole or streamed`, () => {
+      // With text around it, as an answer would carry it.
+      const markdown = `Before.\n\n${hostile.markdown}\n\nAfter.`;
+      assert.deepEqual(activeMarkup(renderSafe(markdown, sanitizer), window), [], 'rendered whole');
+      // Streamed in pieces of 97 characters (as the e2e corpus is): every committed block and tail, as each is shown.
+      const renderer = new IncrementalMarkdown();
+      for (let i = 0; i < markdown.length; i += 97) {
+        const update = renderer.append(markdown.slice(i, i + 97));
+        const shown = [update.committed, update.tail, update.codeAppend ?? ''].map((part) => sanitizer.html(part)).join('');
+        assert.deepEqual(activeMarkup(shown, window), [], `streamed, after ${i + 97} characters`);
+      }
+      const end = renderer.finish();
+      assert.deepEqual(activeMarkup(sanitizer.html(end.committed) + sanitizer.html(end.tail), window), [], 'streamed, at the end');
+      assert.deepEqual(activeMarkup(sanitizer.html(renderer.html), window), [], 'streamed, as finally shown');
+    });
+
+    it(`${hostile.name}: the sanitizer alone stops it, had the renderer let its HTML through`, () => {
+      assert.deepEqual(activeMarkup(sanitizer.html(hostile.markdown), window), [], 'the payload as HTML');
+      assert.deepEqual(activeMarkup(sanitizer.html(withRawHtml.render(hostile.markdown)), window), [], 'rendered by markdown-it with raw HTML on');
+    });
+  }
+});
 
 describe('chat markdown: sanitizing hostile answers', () => {
   const { sanitizer, window } = sanitizerFor();

@@ -116,7 +116,14 @@ const IMAGE_MODELS: ChatState['models'] = [
   { id: 'o3-pro', label: 'o3-pro', description: 'deep', api: 'responses', imageInput: true },
 ];
 
-const settle = (ms = 60) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits until the live region says `text` (the page clears it, then sets it a moment later so that it is read out again). */
+async function liveStatusSays(page: { $(selector: string): Element }, text: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (page.$('#live-status').textContent !== text) {
+    if (Date.now() > deadline) assert.fail(`the live region says ${JSON.stringify(page.$('#live-status').textContent)}, not ${JSON.stringify(text)}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
 
 function key(page: Page, element: HTMLElement, init: KeyboardEventInit): void {
   element.dispatchEvent(new page.window.KeyboardEvent('keydown', { bubbles: true, cancelable: true, ...init }));
@@ -346,8 +353,7 @@ describe('chat webview page (bundled script in jsdom)', function () {
     assert.equal(thumbnail.getAttribute('src'), page.objectUrls.created[0], 'made by the page as a blob: URL');
     assert.match(page.objectUrls.created[0]!, new RegExp(`-image/png-${PNG.length}$`), 'from the image bytes, typed');
     assert.equal(page.$$('[data-role="image-unsupported"]').length, 0, 'o3 takes images');
-    await settle();
-    assert.equal(page.$('#live-status').textContent, 'Image shot.png attached.');
+    await liveStatusSays(page, 'Image shot.png attached.');
 
     const remove = chip.querySelector<HTMLButtonElement>('button[data-remove-image]');
     assert.equal(remove?.getAttribute('aria-label'), 'Remove image shot.png');
@@ -357,8 +363,7 @@ describe('chat webview page (bundled script in jsdom)', function () {
     page.send({ type: 'images', images: [] });
     assert.equal(page.$$('[data-role="image-chip"]').length, 0);
     assert.deepEqual(page.objectUrls.revoked, [page.objectUrls.created[0]], 'the thumbnail is released');
-    await settle();
-    assert.equal(page.$('#live-status').textContent, 'Image shot.png removed.');
+    await liveStatusSays(page, 'Image shot.png removed.');
 
     page.$('#attach-image').click();
     assert.deepEqual(page.posted.at(-1), { type: 'pickImages' });
@@ -387,8 +392,7 @@ describe('chat webview page (bundled script in jsdom)', function () {
     assert.equal((page.$('#model-picker') as HTMLSelectElement).value, 'o3');
     assert.equal(warning.hidden, true);
     assert.equal(page.$$('[data-role="image-unsupported"]').length, 0);
-    await settle();
-    assert.equal(page.$('#live-status').textContent, 'Switched to o3.');
+    await liveStatusSays(page, 'Switched to o3.');
     key(page, input, { key: 'Enter' });
     assert.deepEqual(page.posted.at(-1), { type: 'send', text: 'What is wrong here?', modelId: 'o3', effort: 'medium' });
 

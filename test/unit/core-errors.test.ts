@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { emptyAnswerMessage, truncatedAnswerMessage } from '../../src/core/common/answerNotices';
 import { ApiError, isApiError, kindForStatus } from '../../src/core/common/errors';
 import { redact, redactKey } from '../../src/core/common/redact';
-import { errorFromHttp, extractServerError, isStreamRefusal, parseRetryAfter } from '../../src/core/node/httpErrors';
+import { errorFromHttp, extractServerError, inBandError, isStreamRefusal, parseRetryAfter } from '../../src/core/node/httpErrors';
 import { errorFromTransport } from '../../src/core/node/transportErrors';
 
 describe('core/errors: ApiError across copies of the module', () => {
@@ -25,6 +25,28 @@ describe('core/errors: server messages from every body shape', () => {
     assert.equal(gateway.requestId, 'req-77');
     assert.equal(extractServerError('{"title":"Forbidden","status":403,"message":"No credits left"}').message, 'Forbidden: No credits left');
     assert.equal(extractServerError('{"error":"plain string"}').message, 'plain string');
+  });
+
+  it('an error inside a 200 answer is read by the same code as an HTTP error body, in every shape', () => {
+    const shapes: Record<string, unknown>[] = [
+      { error: { message: 'Rate limited  upstream', type: 'rate_limit_error', param: 'model', code: 'rate_limit_exceeded' } },
+      { message: 'Insufficient credits', path: '/v1/responses', requestId: 'req-9', statusCode: 403, code: 'insufficient_quota' },
+      { title: 'Forbidden', status: 403, message: 'No credits left' },
+      { error: 'plain string' },
+      { detail: 'only a detail', type: 'invalid_request_error' },
+      { message: 'x'.repeat(5000), code: 'server_error' },
+    ];
+    for (const shape of shapes) {
+      const http = extractServerError(JSON.stringify(shape));
+      const inBand = inBandError(shape, 'fallback');
+      assert.equal(inBand.serverMessage, http.message, JSON.stringify(shape).slice(0, 80));
+      assert.equal(inBand.code, http.code ?? http.type);
+      assert.equal(inBand.param, http.param);
+    }
+    assert.equal(inBandError({ error: { message: 'm', code: 'rate_limit_exceeded' } }, 'f').kind, 'rate-limit');
+    assert.equal(inBandError({ message: 'gone', statusCode: 503 }, 'f').detail, 'in-band status 503');
+    assert.equal(inBandError('a bare string', 'f').serverMessage, 'a bare string');
+    assert.equal(inBandError({ code: 'server_error' }, 'The model failed to answer.').serverMessage, 'The model failed to answer.');
   });
 
   it('summarises HTML pages and keeps empty bodies empty', () => {

@@ -1,10 +1,11 @@
 /**
- * HTTP error answers as {@link ApiError}s: the server's message from whichever body shape
- * arrived, the request id, the Retry-After hint, and the two 400s the client answers by
- * asking again differently (a model refusing `stream`, a gateway refusing `background`).
+ * Gateway errors as {@link ApiError}s: HTTP error answers (the server's message from whichever
+ * body shape arrived, the request id, the Retry-After hint) and errors carried inside a 200
+ * answer, read by the same code; and the two 400s the client answers by asking again
+ * differently (a model refusing `stream`, a gateway refusing `background`).
  */
 
-import { ApiError, kindForStatus } from '../common/errors';
+import { ApiError, kindForStatus, type ApiErrorKind } from '../common/errors';
 
 // ---------------------------------------------------------------------------
 // Server messages from the body shapes that arrive
@@ -15,6 +16,8 @@ export interface ServerErrorInfo {
   readonly type?: string;
   readonly param?: string;
   readonly requestId?: string;
+  /** A status the body itself states (`status`/`statusCode`). */
+  readonly status?: number;
   /** The body was an HTML page (a proxy's error page). */
   readonly html?: boolean;
 }
@@ -61,23 +64,35 @@ export function extractServerError(bodyText: string, contentType?: string): Serv
 function fromJson(json: unknown): ServerErrorInfo | undefined {
   if (!isRecord(json)) return undefined;
   const requestId = str(json.requestId) ?? str(json.request_id);
-  const err = json.error;
-  if (isRecord(err)) {
-    // OpenAI: {error:{message,type,param,code}} (also what a responses `error` event carries nested)
-    return {
-      message: str(err.message) ? shorten(String(err.message)) : undefined,
-      code: str(err.code), type: str(err.type), param: str(err.param),
-      requestId: requestId ?? str(err.requestId),
-    };
+  // OpenAI: {error:{message,type,param,code}} (also what a responses `error` event carries nested)
+  if (isRecord(json.error)) {
+    const fields = errorFields(json.error);
+    return { ...fields, requestId: requestId ?? fields.requestId };
   }
-  const message = str(json.message) ?? (typeof err === 'string' ? str(err) : undefined) ?? str(json.detail) ?? str(json.title);
+  const fields = errorFields(json);
+  if (fields.message === undefined && requestId === undefined) return undefined;
+  return { ...fields, requestId };
+}
+
+/**
+ * The fields of one error object: OpenAI's `{message,type,param,code}`, the gateway's
+ * `{message,path,requestId,statusCode,timestamp}`, `{title,status,message}`, `{error:"text"}`
+ * or `{detail}`. The one reader of error bodies, for HTTP errors and errors inside a 200 answer.
+ */
+function errorFields(json: Record<string, unknown>): ServerErrorInfo {
+  const message = str(json.message) ?? (typeof json.error === 'string' ? str(json.error) : undefined) ?? str(json.detail) ?? str(json.title);
   const title = str(json.title);
   let full = message;
   // {title,status,message}: keep the title when it adds something
   if (title && message && title !== message) full = `${title}: ${message}`;
   if (Array.isArray(json.message)) full = json.message.filter((m) => typeof m === 'string').join('; ') || undefined;
-  if (full === undefined && requestId === undefined) return undefined;
-  return { message: full ? shorten(full) : undefined, code: str(json.code), type: str(json.type), requestId };
+  const status = typeof json.status === 'number' ? json.status : typeof json.statusCode === 'number' ? json.statusCode : undefined;
+  return {
+    message: full ? shorten(full) : undefined,
+    code: str(json.code), type: str(json.type), param: str(json.param),
+    requestId: str(json.requestId) ?? str(json.request_id),
+    ...(status !== undefined ? { status } : {}),
+  };
 }
 
 /** Long enough for any error page's title and first words; matching stops there whatever arrives. */
@@ -229,4 +244,46 @@ export function isBackgroundRefusal(error: ApiError): boolean {
   if (error.status !== 400) return false;
   if (error.param === 'background' || error.param === 'store') return true;
   return /\bbackground\b/i.test(error.serverMessage ?? '');
+}
+
+// ---------------------------------------------------------------------------
+// Errors inside a 200 answer
+
+function kindForErrorCode(code: string | undefined, fallback: ApiErrorKind): ApiErrorKind {
+  switch (code) {
+    case 'rate_limit_exceeded':
+    case 'rate_limit_error':
+      return 'rate-limit';
+    case 'insufficient_quota':
+      return 'credits';
+    case 'invalid_api_key':
+    case 'authentication_error':
+      return 'auth';
+    case 'context_length_exceeded':
+    case 'invalid_request_error':
+    case 'invalid_prompt':
+      return 'bad-request';
+    case 'server_error':
+    case 'server_is_overloaded':
+    case 'api_error':
+      return 'server';
+    default:
+      return fallback;
+  }
+}
+
+/** An error carried inside a 200 answer (`error` event, `response.failed`, `{error:{…}}` chunk). */
+export function inBandError(error: unknown, fallbackMessage: string, ctx: { readonly requestId?: string; readonly model?: string } = {}): ApiError {
+  const fields: ServerErrorInfo = typeof error === 'string' ? { message: str(error) ? shorten(error) : undefined }
+    : isRecord(error) ? errorFields(isRecord(error.error) ? error.error : error) : {};
+  const code = fields.code ?? fields.type;
+  return new ApiError({
+    kind: kindForErrorCode(code, 'server'),
+    serverMessage: fields.message ?? fallbackMessage,
+    code,
+    param: fields.param,
+    requestId: ctx.requestId,
+    model: ctx.model,
+    ...(fields.status !== undefined ? { detail: `in-band status ${fields.status}` } : {}),
+  });
 }

@@ -102,21 +102,27 @@ export function simulatorSuite(
   assign: (sim: Simulator, client: ReasoningClient) => void,
   clientOptions: () => Partial<ReasoningClientOptions> = () => ({}),
 ): void {
-  let sim: Simulator;
+  const sim = suiteSimulator();
   let client: ReasoningClient;
+  beforeEach(() => {
+    ({ client } = makeClient(sim(), clientOptions()));
+    assign(sim(), client);
+  });
+  afterEach(async () => {
+    await client.dispose();
+    assertRecordedBodiesValid(sim().requests);
+  });
+}
+
+/** One simulator for the suite, reset before each test (before the suite's own beforeEach hooks); the result gives it. */
+export function suiteSimulator(): () => Simulator {
+  let sim: Simulator;
   before(async () => {
     sim = await start();
   });
   after(async () => {
     await sim.close();
   });
-  beforeEach(() => {
-    sim.reset();
-    ({ client } = makeClient(sim, clientOptions()));
-    assign(sim, client);
-  });
-  afterEach(async () => {
-    await client.dispose();
-    assertRecordedBodiesValid(sim.requests);
-  });
+  beforeEach(() => sim.reset());
+  return () => sim;
 }
