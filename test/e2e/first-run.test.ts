@@ -1,0 +1,58 @@
+/**
+ * A newcomer's first run in the try-it sandbox, as a person sees it: the sandbox opens on
+ * the sample's README with the three things to try (no empty panel beside it), the key is
+ * set, a whole file is explained, and the answer's text is on screen without scrolling,
+ * the editor keeping its height (no Comments panel opened over it).
+ */
+import * as assert from 'node:assert/strict';
+import { sandboxSettings } from '../harness/sandbox';
+import { start, type Simulator } from '../simulator/simulator';
+import { eventually, findFrame, launchWorkbench, openFile, setApiKeyThroughPalette, type Workbench } from '../harness/workbench';
+
+suite('Workbench: a newcomer\'s first run in the sandbox', () => {
+  let sim: Simulator;
+  let workbench: Workbench;
+
+  suiteSetup(async () => {
+    sim = await start({ port: 0, demo: true });
+    workbench = await launchWorkbench({ fixture: 'sandbox', userSettings: sandboxSettings(sim.baseUrl), openFile: 'README.md' });
+  });
+
+  teardown(async function () {
+    if (this.currentTest?.state === 'failed') await workbench?.screenshot(`failed-first-run-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`);
+  });
+
+  suiteTeardown(async () => {
+    await workbench?.close();
+    await sim?.close();
+  });
+
+  test('opens on the README with the three things to try; explaining a whole file shows the answer\'s text on screen, the editor keeping its height', async () => {
+    const { page } = workbench;
+    const readme = await findFrame(page, 'h2:text("Three things to try")', 60_000);
+    for (const item of ['Explain code.', 'Explain a problem, get a fix.', 'Compare the models.']) {
+      assert.ok(await readme.locator('li strong', { hasText: item }).first().isVisible(), item);
+    }
+    assert.equal(await page.locator('.part.auxiliarybar').isVisible(), false, 'no empty side bar beside the README');
+    await workbench.screenshot('first-run-readme');
+
+    await setApiKeyThroughPalette(page, 'sk-sandbox-anything');
+    await openFile(page, 'geometry.ts');
+    const editorPart = page.locator('.part.editor');
+    const editorHeight = (await editorPart.boundingBox())?.height ?? 0;
+    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Control+Alt+E');
+
+    const thread = page.locator('.review-widget').filter({ hasText: 'is TypeScript code that defines' });
+    await eventually('the explanation to finish', async () => /done/.test(await thread.first().textContent() ?? ''), 60_000);
+    await workbench.screenshot('first-run-explained');
+    const answer = thread.locator('.comment-body p').filter({ hasText: 'is TypeScript code that defines' }).first();
+    const box = await answer.boundingBox();
+    const editor = await page.locator('.editor-instance .monaco-editor').first().boundingBox();
+    assert.ok(box && editor, 'the answer and the editor are on the page');
+    assert.ok(box.y >= editor.y && box.y + box.height <= editor.y + editor.height, `the answer's first paragraph (y ${box.y}..${box.y + box.height}) is inside the editor (y ${editor.y}..${editor.y + editor.height})`);
+    assert.equal(await page.locator('.part.panel').isVisible(), false, 'no Comments panel opened under the editor');
+    assert.equal((await editorPart.boundingBox())?.height, editorHeight, 'the editor kept its height');
+  });
+});
