@@ -55,4 +55,30 @@ suite('Workbench: a newcomer\'s first run in the sandbox', () => {
     assert.equal(await page.locator('.part.panel').isVisible(), false, 'no Comments panel opened under the editor');
     assert.equal((await editorPart.boundingBox())?.height, editorHeight, 'the editor kept its height');
   });
+
+  test('the chat\'s model and effort pickers show their whole names at the sidebar\'s default width', async () => {
+    const { page } = workbench;
+    await page.locator('.activitybar .action-item a[aria-label^="Reasoner"]').click();
+    const frame = await findFrame(page, '#effort-picker');
+    await frame.locator('#model-picker option').first().waitFor({ state: 'attached' });
+    const sidebarWidth = (await page.locator('.part.sidebar').boundingBox())?.width ?? 0;
+    // Each picker against a copy of itself laid out with no width limit: narrower means its name is cut short.
+    const widths = await frame.evaluate(() => ['model-picker', 'effort-picker'].map((id) => {
+      const picker = document.getElementById(id) as HTMLSelectElement;
+      const free = picker.cloneNode(true) as HTMLSelectElement;
+      free.value = picker.value;
+      free.style.position = 'absolute';
+      free.style.width = 'max-content';
+      free.style.maxWidth = 'none';
+      document.body.append(free);
+      const natural = free.getBoundingClientRect().width;
+      free.remove();
+      return { id, text: picker.selectedOptions[0]?.textContent ?? '', shown: picker.getBoundingClientRect().width, natural };
+    }));
+    await workbench.screenshot('first-run-chat');
+    for (const picker of widths) {
+      assert.ok(picker.text.length > 1, `${picker.id} has a choice`);
+      assert.ok(picker.shown >= picker.natural - 0.5, `${picker.id} "${picker.text}" is ${picker.shown}px wide, needs ${picker.natural}px (sidebar ${sidebarWidth}px)`);
+    }
+  });
 });
