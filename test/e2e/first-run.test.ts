@@ -29,9 +29,12 @@ suite('Workbench: a newcomer\'s first run in the sandbox', () => {
 
   test('opens on the README with the three things to try; explaining a whole file shows the answer\'s text on screen, the editor keeping its height', async () => {
     const { page } = workbench;
-    const readme = await findFrame(page, 'h2:text("Three things to try")', 60_000);
-    for (const item of ['Explain code.', 'Explain a problem, get a fix.', 'Compare the models.']) {
-      assert.ok(await readme.locator('li strong', { hasText: item }).first().isVisible(), item);
+    const readme = page.locator('.editor-instance .monaco-editor .view-lines').first();
+    await eventually('the README', async () => /## Three things to try/.test(await readme.textContent() ?? ''), 60_000);
+    const editorBox = await page.locator('.editor-instance .monaco-editor').first().boundingBox();
+    for (const item of ['**Explain code.**', '**Explain a problem, get a fix.**', '**Compare the models.**']) {
+      const line = await readme.locator('.view-line').filter({ hasText: item }).first().boundingBox();
+      assert.ok(line && editorBox && line.y + line.height <= editorBox.y + editorBox.height, `${item} is on screen`);
     }
     assert.equal(await page.locator('.part.auxiliarybar').isVisible(), false, 'no empty side bar beside the README');
     await workbench.screenshot('first-run-readme');
@@ -52,6 +55,9 @@ suite('Workbench: a newcomer\'s first run in the sandbox', () => {
     const editor = await page.locator('.editor-instance .monaco-editor').first().boundingBox();
     assert.ok(box && editor, 'the answer and the editor are on the page');
     assert.ok(box.y >= editor.y && box.y + box.height <= editor.y + editor.height, `the answer's first paragraph (y ${box.y}..${box.y + box.height}) is inside the editor (y ${editor.y}..${editor.y + editor.height})`);
+    // The whole thread, down to its reply box, is on screen too: nothing of it waits below the fold.
+    const whole = await thread.first().boundingBox();
+    assert.ok(whole && whole.y >= editor.y && whole.y + whole.height <= editor.y + editor.height + 1, `the thread (y ${whole?.y}..${(whole?.y ?? 0) + (whole?.height ?? 0)}) is inside the editor`);
     assert.equal(await page.locator('.part.panel').isVisible(), false, 'no Comments panel opened under the editor');
     assert.equal((await editorPart.boundingBox())?.height, editorHeight, 'the editor kept its height');
   });

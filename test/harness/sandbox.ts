@@ -1,15 +1,13 @@
 /**
  * How the try-it sandbox opens, shared by scripts/try.sh (test/harness/try-it.ts) and the
  * end-to-end test that walks a newcomer's first run through it: on the sample's README,
- * rendered, with the three things to try, and no empty side bar beside it.
+ * with the three things to try, and no empty side bar beside it.
  */
 import * as path from 'node:path';
 
 /** User settings of the sandbox's workbench. */
 export function sandboxSettings(baseUrl: string | undefined): Record<string, unknown> {
   return {
-    // The README opens rendered, not as Markdown source.
-    'workbench.editorAssociations': { 'README.md': 'vscode.markdown.preview.editor' },
     // The secondary side bar has nothing of Reasoner's: an empty panel beside the README says nothing.
     'workbench.secondarySideBar.defaultVisibility': 'hidden',
     ...(baseUrl ? { 'reasoner.baseUrl': baseUrl } : {}),
