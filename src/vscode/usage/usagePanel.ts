@@ -6,11 +6,10 @@ import * as vscode from 'vscode';
 import { spendCsv, type SpendEntry } from '../../core/common/spend';
 import { parseUsagePageMessage, type UsageHostMessage, type UsagePageMessage } from '../../core/common/usageProtocol';
 import { usageReport } from '../../core/common/usageReport';
-import { webviewOptions } from '../chat/html';
+import { pageHtml, webviewOptions } from '../chat/html';
 import { readBudgetUsd, SECTION, Setting } from '../config';
 import { Disposable } from '../lifecycle';
 import type { Services } from '../services';
-import { pageHtml } from '../webview/pageHtml';
 import { WebviewHost } from '../webview/webviewHost';
 
 export const USAGE_VIEW_TYPE = 'reasoner.usage';
