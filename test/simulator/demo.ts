@@ -6,6 +6,7 @@
  * realistic usage and cost, and, for o3-pro, a reasoning summary after several
  * seconds of visible waiting.
  */
+import { demoTests } from './demoTests';
 import type { SimScript } from './types';
 
 type Json = Record<string, unknown>;
@@ -138,18 +139,25 @@ const KNOWN_FIXES: readonly { readonly pattern: RegExp; readonly replace: string
   },
 ];
 
-function explainProblem(code: Code, prompt: string): string {
-  const reported = /^(.*) at line (\d+), column \d+: (.*)$/m.exec(prompt);
-  const where = reported ? `${reported[1]} at line ${reported[2]}` : 'The editor';
-  const message = reported?.[3] ?? 'a problem';
+/** The first known fix that applies to the code: the fixed code, the 1-based line it changes, and why. */
+function knownFix(code: Code): { readonly code: string; readonly line: number; readonly why: string } | undefined {
   const lines = code.code.split('\n');
   for (const fix of KNOWN_FIXES) {
     const index = lines.findIndex((line) => fix.pattern.test(line));
     if (index < 0) continue;
     const match = fix.pattern.exec(lines[index] ?? '')!;
     const fixed = lines.map((line, i) => (i === index ? line.replace(fix.pattern, fix.replace) : line)).join('\n');
-    return `${where} reports: “${message}”.\n\n${fix.why(match)} The change is on line ${(code.firstLine ?? 1) + index}.\n\n### Suggested fix\n\n${fence(code.language, fixed)}`;
+    return { code: fixed, line: (code.firstLine ?? 1) + index, why: fix.why(match) };
   }
+  return undefined;
+}
+
+function explainProblem(code: Code, prompt: string): string {
+  const reported = /^(.*) at line (\d+), column \d+: (.*)$/m.exec(prompt);
+  const where = reported ? `${reported[1]} at line ${reported[2]}` : 'The editor';
+  const message = reported?.[3] ?? 'a problem';
+  const fix = knownFix(code);
+  if (fix) return `${where} reports: “${message}”.\n\n${fix.why} The change is on line ${fix.line}.\n\n### Suggested fix\n\n${fence(code.language, fix.code)}`;
   return `${where} reports: “${message}”.\n\nThe lines shown do not hold the cause on their own: look at where the values named in the message are declared. No change to these lines would fix it, so there is no suggested fix.`;
 }
 
@@ -166,9 +174,14 @@ function findBugs(code: Code, defs: Definition[]): string {
   return `I reviewed \`${code.fileName}\` (${defs.length} definition${defs.length === 1 ? '' : 's'}).\n\n${findings.join('\n')}`;
 }
 
-function writeTests(code: Code, defs: Definition[]): string {
+function writeTests(code: Code, defs: Definition[], prompt: string): string {
   const fns = defs.filter((d) => d.kind === 'function').slice(0, 3);
   const module = code.fileName.replace(/^.*\//, '').replace(/\.\w+$/, '');
+  if (/^(typescript|javascript)/.test(code.language)) {
+    const fix = knownFix(code);
+    const tests = demoTests({ module, code: code.code, requestText: prompt, ...(fix ? { fixed: { code: fix.code, line: fix.line } } : {}) });
+    if (tests) return tests;
+  }
   if (/python/.test(code.language)) {
     return [`import pytest`, `from ${module} import ${fns.map((f) => f.name).join(', ') || '*'}`, '',
       ...fns.flatMap((f) => [`def test_${f.name}_returns_a_value():`, `    assert ${f.name}(${f.params ? '...' : ''}) is not None`, '']),
@@ -203,7 +216,7 @@ export function demoScript(body: unknown): SimScript {
   } else if (task === 'explainProblem') {
     text = explainProblem(code, prompt);
   } else if (task === 'writeTests') {
-    text = writeTests(code, defs);
+    text = writeTests(code, defs, prompt);
   } else if (task === 'findBugs') {
     text = findBugs(code, defs);
   } else if (task === 'refactor') {

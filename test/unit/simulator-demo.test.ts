@@ -80,6 +80,27 @@ describe('simulator: the sandbox\'s demonstration answers', () => {
     assert.match(answer, /### Suggested fix\n\n```typescript\n[\s\S]*\n```$/, 'the answer ends with the fix');
   });
 
+  it('Write Tests on cart.ts writes tests that call each function on sample items and expect the fixed behaviour', () => {
+    const code = fs.readFileSync(path.join(SANDBOX, 'cart.ts'), 'utf8');
+    const tests = demoScript(buildRequest(request('o3', {
+      instructions: INSTRUCTIONS.writeTests,
+      turns: [{ role: 'user', text: TASK_QUESTIONS.writeTests, context: [{ fileName: 'src/cart.ts', languageId: 'typescript', code, startLine: 1, endLine: 21 }] }],
+    })).body).text ?? '';
+    assert.match(tests, /^import \{ total, mostExpensive \} from '\.\/cart';$/m);
+    // pen costs 3 × 5 and ink 1 × 2: the total adds them (17, where the bug builds the string '0152'); the dearer is pen.
+    assert.match(tests, /expect\(total\(\[\{ name: 'pen', price: 3, quantity: 5 \}, \{ name: 'ink', price: 1, quantity: 2 \}\]\)\)\.toBe\(17\);/);
+    assert.match(tests, /expect\(total\(\[\]\)\)\.toBe\(0\);/, 'an empty cart totals the number 0');
+    assert.match(tests, /expect\(mostExpensive\(\[\]\)\)\.toBeUndefined\(\);/);
+    assert.match(tests, /expect\(mostExpensive\(\[.*\]\)\)\.toEqual\(\{ name: 'pen', price: 3, quantity: 5 \}\);/);
+    assert.match(tests, /fail until line 12 is fixed/);
+    assert.doesNotMatch(tests, /toBeTypeOf\('function'\)/, 'no test that only checks a function exists');
+    const geometry = demoScript(buildRequest(request('o3', {
+      instructions: INSTRUCTIONS.writeTests,
+      turns: [{ role: 'user', text: TASK_QUESTIONS.writeTests, context: [{ fileName: 'src/geometry.ts', languageId: 'typescript', code: fs.readFileSync(path.join(SANDBOX, 'geometry.ts'), 'utf8'), startLine: 1 }] }],
+    })).body).text ?? '';
+    assert.match(geometry, /expect\(distance\(\{ x: 2, y: 3 \}, \{ x: 5, y: 1 \}\)\)\.toBe\(3\.605551275463989\);/, 'two different points, and their real distance');
+  });
+
   it('Compare shows each model as itself: o3-mini brief, o3 in full, o3-pro with the edge cases it checked', () => {
     const texts = ['o3-mini', 'o3', 'o3-pro'].map((model) => demoScript(explainBody(model, 'geometry.ts', 'typescript')).text ?? '');
     assert.equal(new Set(texts).size, 3, 'three different answers');
