@@ -7,7 +7,10 @@
 import * as assert from 'node:assert/strict';
 import { sandboxSettings } from '../harness/sandbox';
 import { start, type Simulator } from '../simulator/simulator';
-import { eventually, findFrame, launchWorkbench, openFile, setApiKeyThroughPalette, type Workbench } from '../harness/workbench';
+import { answerQuickInput, eventually, findFrame, launchWorkbench, openFile, setApiKeyThroughPalette, type Workbench } from '../harness/workbench';
+
+/** Monaco draws spaces as no-break spaces. */
+const editorText = (text: string | null): string => (text ?? '').replace(/\u00a0/g, ' ');
 
 suite('Workbench: a newcomer\'s first run in the sandbox', () => {
   let sim: Simulator;
@@ -30,10 +33,12 @@ suite('Workbench: a newcomer\'s first run in the sandbox', () => {
   test('opens on the README with the three things to try; explaining a whole file shows the answer\'s text on screen, the editor keeping its height', async () => {
     const { page } = workbench;
     const readme = page.locator('.editor-instance .monaco-editor .view-lines').first();
-    await eventually('the README', async () => /## Three things to try/.test(await readme.textContent() ?? ''), 60_000);
+    await eventually('the README', async () => /## Three things to try/.test(editorText(await readme.textContent())), 60_000);
     const editorBox = await page.locator('.editor-instance .monaco-editor').first().boundingBox();
     for (const item of ['**Explain code.**', '**Explain a problem, get a fix.**', '**Compare the models.**']) {
-      const line = await readme.locator('.view-line').filter({ hasText: item }).first().boundingBox();
+      const lines = readme.locator('.view-line');
+      const index = (await lines.allTextContents()).findIndex((text) => editorText(text).includes(item));
+      const line = index >= 0 ? await lines.nth(index).boundingBox() : null;
       assert.ok(line && editorBox && line.y + line.height <= editorBox.y + editorBox.height, `${item} is on screen`);
     }
     assert.equal(await page.locator('.part.auxiliarybar').isVisible(), false, 'no empty side bar beside the README');
@@ -86,5 +91,25 @@ suite('Workbench: a newcomer\'s first run in the sandbox', () => {
       assert.ok(picker.text.length > 1, `${picker.id} has a choice`);
       assert.ok(picker.shown >= picker.natural - 0.5, `${picker.id} "${picker.text}" is ${picker.shown}px wide, needs ${picker.natural}px (sidebar ${sidebarWidth}px)`);
     }
+  });
+
+  test('Explain This Problem on cart.ts, from the light bulb, ends with a Suggested fix that opens as a diff', async () => {
+    const { page } = workbench;
+    await openFile(page, 'cart.ts');
+    await page.locator('.editor-instance .monaco-editor .squiggly-error').first().waitFor({ timeout: 90_000 });
+    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+G');
+    await answerQuickInput(page, ':12:7');
+    await page.keyboard.press('Control+.');
+    const item = page.locator('.action-widget .monaco-list-row').filter({ hasText: 'Reasoner: Explain this problem' });
+    await item.waitFor({ timeout: 15_000 });
+    await item.click();
+    const thread = page.locator('.review-widget').filter({ hasText: 'is declared as a' });
+    await eventually('the explanation to finish', async () => /done/.test(await thread.first().textContent() ?? ''), 60_000);
+    assert.match(await thread.first().textContent() ?? '', /Suggested fix/);
+    const diffTab = page.locator('.tabs-container .tab').filter({ hasText: 'suggested fix' });
+    await diffTab.first().waitFor({ timeout: 15_000 });
+    await eventually('the fixed line in the diff', async () => /let sum: number = 0;/.test(editorText(await page.locator('.monaco-diff-editor').first().textContent())), 15_000);
+    await workbench.screenshot('first-run-problem-fix');
   });
 });
