@@ -3,7 +3,7 @@
  * spend ledger. It is a report, not a document: nothing to save, nothing asked on close.
  */
 import * as vscode from 'vscode';
-import { spendCsv, type SpendEntry } from '../../core/common/spend';
+import { spendCsv } from '../../core/common/spend';
 import { parseUsagePageMessage, type UsageHostMessage, type UsagePageMessage } from '../../core/common/usageProtocol';
 import { usageReport } from '../../core/common/usageReport';
 import { pageHtml, webviewOptions } from '../chat/html';
@@ -73,10 +73,10 @@ export class UsagePanel extends Disposable {
 }
 
 /** Every ledger entry as CSV, to a file the person picks. */
-export async function exportCsv(services: Services, entries?: readonly SpendEntry[]): Promise<vscode.Uri | undefined> {
+export async function exportCsv(services: Services): Promise<vscode.Uri | undefined> {
   const target = await vscode.window.showSaveDialog({ filters: { CSV: ['csv'] }, saveLabel: vscode.l10n.t('Export'), title: vscode.l10n.t('Export Reasoner usage') });
   if (!target) return undefined;
-  await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(spendCsv(entries ?? await services.spend.ledger.all())));
+  await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(spendCsv(await services.spend.ledger.all())));
   return target;
 }
 

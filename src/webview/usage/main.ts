@@ -71,7 +71,7 @@ function totalsTable(role: string, heading: string, totals: readonly UsageTotal[
   const highest = Math.max(0, ...totals.map((total) => total.costUsd));
   for (const total of totals) {
     const row = element('tr');
-    row.append(element('th', { scope: 'row', class: 'name' }, total.name));
+    row.append(element('th', { scope: 'row', class: 'name', title: total.name }, total.name));
     const meterCell = element('td', { class: 'meter' });
     const meter = svg('svg', { viewBox: '0 0 100 10', preserveAspectRatio: 'none', 'aria-hidden': 'true' });
     meter.append(svg('rect', { x: 0, y: 0, height: 10, width: highest > 0 ? (total.costUsd / highest) * 100 : 0, class: 'bar' }));
