@@ -18,7 +18,7 @@ export interface ShowUsageOptions {
  * by model and by entry point, with Export CSV…). Resolves to the same figures as text.
  */
 export function registerShowUsage(services: Services): vscode.Disposable {
-  return vscode.commands.registerCommand(COMMANDS.showUsage, async (options?: ShowUsageOptions) => {
+  const command = vscode.commands.registerCommand(COMMANDS.showUsage, async (options?: ShowUsageOptions) => {
     const entries = await services.spend.ledger.all();
     const budget = readBudgetUsd();
     const summary = summarizeSpend(entries, { now: new Date(), ...(budget !== undefined ? { budgetUsd: budget } : {}) });
@@ -29,4 +29,5 @@ export function registerShowUsage(services: Services): vscode.Disposable {
     if (options?.show !== false) await UsagePanel.show(services);
     return summary;
   });
+  return vscode.Disposable.from(command, { dispose: () => UsagePanel.closeCurrent() });
 }

@@ -28,6 +28,11 @@ export class UsagePanel extends Disposable {
     return panel;
   }
 
+  /** Closes the open page, if any (the extension is going away). */
+  static closeCurrent(): void {
+    UsagePanel.current?.dispose();
+  }
+
   private constructor(private readonly services: Services) {
     super();
     const extensionUri = services.context.extensionUri;
