@@ -7,7 +7,7 @@
 import * as assert from 'node:assert/strict';
 import { sandboxSettings } from '../harness/sandbox';
 import { start, type Simulator } from '../simulator/simulator';
-import { answerQuickInput, eventually, findFrame, launchWorkbench, openFile, setApiKeyThroughPalette, type Workbench } from '../harness/workbench';
+import { eventually, explainProblemFromLightBulb, findFrame, launchWorkbench, openFile, setApiKeyThroughPalette, type Workbench } from '../harness/workbench';
 
 /** Monaco draws spaces as no-break spaces. */
 const editorText = (text: string | null): string => (text ?? '').replace(/\u00a0/g, ' ');
@@ -95,15 +95,7 @@ suite('Workbench: a newcomer\'s first run in the sandbox', () => {
 
   test('Explain This Problem on cart.ts, from the light bulb, ends with a Suggested fix that opens as a diff', async () => {
     const { page } = workbench;
-    await openFile(page, 'cart.ts');
-    await page.locator('.editor-instance .monaco-editor .squiggly-error').first().waitFor({ timeout: 90_000 });
-    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
-    await page.keyboard.press('Control+G');
-    await answerQuickInput(page, ':12:7');
-    await page.keyboard.press('Control+.');
-    const item = page.locator('.action-widget .monaco-list-row').filter({ hasText: 'Reasoner: Explain this problem' });
-    await item.waitFor({ timeout: 15_000 });
-    await item.click();
+    await explainProblemFromLightBulb(page, 'cart.ts', ':12:7');
     const thread = page.locator('.review-widget').filter({ hasText: 'is declared as a' });
     await eventually('the explanation to finish', async () => /done/.test(await thread.first().textContent() ?? ''), 60_000);
     assert.match(await thread.first().textContent() ?? '', /Suggested fix/);

@@ -215,3 +215,16 @@ export async function setApiKeyThroughPalette(page: Page, key: string): Promise<
     }
   }
 }
+
+/** Opens `file`, waits for the language server's error squiggle, goes to `position` (`:12:7`) and picks "Reasoner: Explain this problem" from the light bulb. */
+export async function explainProblemFromLightBulb(page: Page, file: string, position: string): Promise<void> {
+  await openFile(page, file);
+  await page.locator('.editor-instance .monaco-editor .squiggly-error').first().waitFor({ timeout: 90_000 });
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+G');
+  await answerQuickInput(page, position);
+  await page.keyboard.press('Control+.');
+  const item = page.locator('.action-widget .monaco-list-row').filter({ hasText: 'Reasoner: Explain this problem' });
+  await item.waitFor({ timeout: 15_000 });
+  await item.click();
+}
