@@ -95,7 +95,7 @@ function fence(language: string, code: string): string {
   return `\`\`\`${language}\n${code}\n\`\`\``;
 }
 
-/** How far each model goes: o3-mini answers briefly, o3 in full, o1 and o3-pro add the edge cases they checked. */
+/** How far each model goes: o3-mini answers briefly (no caveats), o3 in full, o1 and o3-pro add the edge cases they checked. */
 type Depth = 'brief' | 'full' | 'thorough';
 
 function depthOf(model: string): Depth {
@@ -115,7 +115,7 @@ function explain(code: Code, defs: Definition[], language: string, depth: Depth 
   const first = defs.find((d) => d.kind !== 'class');
   const usage = first ? `\n\n**Using it**\n\n${fence(code.language, `// ${first.name} as a caller would use it\n${first.name}(${first.params ? first.params.split(',').map((p) => p.trim().split(/[:=\s]/)[0]).join(', ') : ''});`)}` : '';
   const how = `${summary}\n\n**How it works**\n\n${bullets.join('\n') || '- It is a short, linear piece of code.'}`;
-  if (depth === 'brief') return `${how}\n\nIn short: ${defs.length} definition${defs.length === 1 ? '' : 's'}, no side effects beyond the state passed in.`;
+  if (depth === 'brief') return `${how}${usage}\n\nIn short: ${defs.length} definition${defs.length === 1 ? '' : 's'}, no side effects beyond the state passed in.`;
   const full = `${how}${usage}\n\n**Worth knowing**\n\n- Nothing here validates its input; callers are trusted to pass sensible values.\n- Each function is pure apart from the state it is given, which keeps it easy to test.`;
   if (depth === 'full') return full;
   const edges = defs.filter((d) => d.kind !== 'class').slice(0, 4).map((d) => `- \`${d.name}\` with ${d.params ? 'empty or zero-valued arguments' : 'nothing set up first'}: check what it returns before relying on it (line ${d.line}).`);

@@ -106,7 +106,8 @@ describe('simulator: the sandbox\'s demonstration answers', () => {
     assert.equal(new Set(texts).size, 3, 'three different answers');
     const [mini, full, pro] = texts as [string, string, string];
     assert.ok(mini.length < full.length && full.length < pro.length, 'longer the more the model reasons');
-    assert.doesNotMatch(mini, /```/);
+    assert.doesNotMatch(mini, /Worth knowing/);
+    assert.match(mini, /```typescript\n/, 'even the brief answer shows how to call it');
     assert.match(full, /\*\*Using it\*\*/);
     assert.match(pro, /\*\*Edge cases I checked\*\*\n\n- `distance`/);
   });
