@@ -78,6 +78,9 @@ const builds = [
       webview: 'src/webview/index.ts',
       'chat-style': 'src/webview/chat.css',
       'compare-style': 'src/webview/compare.css',
+      // The Usage page is its own small bundle: it needs none of the chat's Markdown.
+      usage: 'src/webview/usage/main.ts',
+      'usage-style': 'src/webview/usage.css',
     },
     outdir: 'dist/webview',
     platform: 'browser',

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { start, type Simulator } from '../simulator/simulator';
 import {
-  answerQuickInput, eventually, findFrame, launchWorkbench, openFile, runCommand, selectLines, waitForQuickInput, setApiKeyThroughPalette, type Workbench,
+  answerQuickInput, eventually, explainProblemFromLightBulb, findFrame, launchWorkbench, openFile, runCommand, selectLines, waitForQuickInput, setApiKeyThroughPalette, type Workbench,
 } from '../harness/workbench';
 
 const PROBLEM_SOURCE = [
@@ -89,17 +89,9 @@ suite('Workbench: Compare Models and Explain This Problem', () => {
 
   test('the light bulb on a TypeScript error offers "Explain this problem"; the explanation appears at the error and the fix opens as a diff', async () => {
     const { page } = workbench;
-    await openFile(page, 'problem.ts');
-    await page.locator('.editor-instance .monaco-editor .squiggly-error').first().waitFor({ timeout: 90_000 });
-    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
-    await page.keyboard.press('Control+G');
-    await answerQuickInput(page, ':6:11');
     const fixed = PROBLEM_SOURCE.split('\n').slice(2, 9).join('\n').replace('`${sum} in all`', 'sum');
     sim.script({ text: `The template literal makes a **string**, but \`total\` is a number.\n\n### Suggested fix\n\n\`\`\`typescript\n${fixed}\n\`\`\`\n` });
-    await page.keyboard.press('Control+.');
-    const item = page.locator('.action-widget .monaco-list-row').filter({ hasText: 'Reasoner: Explain this problem' });
-    await item.waitFor({ timeout: 15_000 });
-    await item.click();
+    await explainProblemFromLightBulb(page, 'problem.ts', ':6:11');
 
     const thread = page.locator('.review-widget').filter({ hasText: 'template literal makes' });
     await thread.waitFor({ timeout: 30_000 });

@@ -1,7 +1,7 @@
 /**
  * The README's pictures, made in the real workbench from the sandbox's demonstration
- * answers: explain inline, the chat with a code answer, the model picker and Compare
- * Models. Every
+ * answers: explain inline, the chat with a code answer, the model picker, Compare
+ * Models and the Usage page's chart. Every
  * end-to-end run makes them (into test-results/screenshots) and checks they are small;
  * `npm run screenshots` writes them to docs/images for the README.
  */
@@ -104,5 +104,13 @@ suite('Workbench: the README\'s screenshots', () => {
       assert.match(await column.locator('[data-role="usage"]').textContent() ?? '', /in · .* out · .*\$\d/, `${model} shows tokens and cost`);
     }
     await shoot('compare-models', page.locator('.part.editor'));
+  });
+
+  test('the Usage page: spend by day against the budget line, by model and by entry point', async () => {
+    const { page } = workbench;
+    await runCommand(page, 'Reasoner: Show Usage');
+    const frame = await findFrame(page, '[data-role="daily-chart"]');
+    await frame.locator('[data-role="by-model"] tr').first().waitFor();
+    await shoot('usage-chart', page.locator('.part.editor'));
   });
 });

@@ -180,11 +180,14 @@ export async function openBrowser(): Promise<BrowserSession> {
 export function workbenchUrl(server: CodeServer, folder: string, payload: {
   readonly extensionDevelopmentPath?: string;
   readonly extensionTestsPath?: string;
+  /** A file of the folder to open in an editor as the workbench starts. */
+  readonly openFile?: string;
 }): string {
   const remote = (file: string) => `vscode-remote://127.0.0.1:${server.port}${file}`;
   const entries: [string, string][] = [];
   if (payload.extensionDevelopmentPath) entries.push(['extensionDevelopmentPath', remote(payload.extensionDevelopmentPath)]);
   if (payload.extensionTestsPath) entries.push(['extensionTestsPath', remote(payload.extensionTestsPath)]);
+  if (payload.openFile) entries.push(['openFile', remote(payload.openFile)]);
   const query = `folder=${encodeURIComponent(folder)}`;
   return entries.length
     ? `${server.url}/?${query}&payload=${encodeURIComponent(JSON.stringify(entries))}`

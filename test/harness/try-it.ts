@@ -8,7 +8,8 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { start } from '../simulator/simulator';
-import { REPO_ROOT, codeServerEntry, makeTempDir, makeWorkspace, startCodeServer } from './codeServer';
+import { REPO_ROOT, codeServerEntry, makeTempDir, makeWorkspace, startCodeServer, workbenchUrl } from './codeServer';
+import { sandboxReadme, sandboxSettings } from './sandbox';
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -27,10 +28,10 @@ async function main(): Promise<void> {
     folder,
     port,
     extensionsDir,
-    userSettings: simulator ? { 'reasoner.baseUrl': simulator.baseUrl } : {},
+    userSettings: sandboxSettings(simulator?.baseUrl),
   });
   console.log('');
-  console.log(`  Reasoner sandbox: open ${server.url}/?folder=${encodeURIComponent(folder)}`);
+  console.log(`  Reasoner sandbox: open ${workbenchUrl(server, folder, { openFile: sandboxReadme(folder) })}`);
   console.log(simulator
     ? `  Gateway simulator at ${simulator.baseUrl}: run "Reasoner: Set API Key" with any value, then select code and press Ctrl+Alt+E.`
     : '  Using the real gateway: run "Reasoner: Set API Key" with your AI/ML API key.');

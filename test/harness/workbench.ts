@@ -31,6 +31,8 @@ export interface WorkbenchOptions {
   readonly untrusted?: boolean;
   /** The folder to open a copy of: the tests' workspace (default) or the try-it sandbox. */
   readonly fixture?: 'workspace' | 'sandbox';
+  /** A file of the folder (relative) to open as the workbench starts, as the sandbox opens its README. */
+  readonly openFile?: string;
 }
 
 export async function launchWorkbench(options: WorkbenchOptions = {}): Promise<Workbench> {
@@ -47,9 +49,10 @@ export async function launchWorkbench(options: WorkbenchOptions = {}): Promise<W
     ...(options.env ? { env: options.env } : {}),
   });
   const session = await openBrowser();
+  const openFile = options.openFile ? { openFile: path.join(folder, options.openFile) } : {};
   const url = options.extensionsDir
-    ? workbenchUrl(server, folder, {})
-    : workbenchUrl(server, folder, { extensionDevelopmentPath: REPO_ROOT });
+    ? workbenchUrl(server, folder, openFile)
+    : workbenchUrl(server, folder, { extensionDevelopmentPath: REPO_ROOT, ...openFile });
   await session.page.goto(url);
   await session.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   await session.page.locator('.statusbar').waitFor({ timeout: 60_000 });
@@ -211,4 +214,17 @@ export async function setApiKeyThroughPalette(page: Page, key: string): Promise<
       if (attempt >= 3) throw error;
     }
   }
+}
+
+/** Opens `file`, waits for the language server's error squiggle, goes to `position` (`:12:7`) and picks "Reasoner: Explain this problem" from the light bulb. */
+export async function explainProblemFromLightBulb(page: Page, file: string, position: string): Promise<void> {
+  await openFile(page, file);
+  await page.locator('.editor-instance .monaco-editor .squiggly-error').first().waitFor({ timeout: 90_000 });
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+G');
+  await answerQuickInput(page, position);
+  await page.keyboard.press('Control+.');
+  const item = page.locator('.action-widget .monaco-list-row').filter({ hasText: 'Reasoner: Explain this problem' });
+  await item.waitFor({ timeout: 15_000 });
+  await item.click();
 }

@@ -6,6 +6,7 @@
  * realistic usage and cost, and, for o3-pro, a reasoning summary after several
  * seconds of visible waiting.
  */
+import { demoTests } from './demoTests';
 import type { SimScript } from './types';
 
 type Json = Record<string, unknown>;
@@ -79,12 +80,13 @@ function definitions(code: Code): Definition[] {
   return found;
 }
 
-type Task = 'explain' | 'findBugs' | 'writeTests' | 'refactor' | 'chat';
+type Task = 'explain' | 'explainProblem' | 'findBugs' | 'writeTests' | 'refactor' | 'chat';
 
 function taskOf(instructions: string, prompt: string): Task {
   if (/Write thorough, runnable unit tests/.test(instructions) || /Write tests/i.test(prompt)) return 'writeTests';
   if (/Review the selected code for bugs/.test(instructions) || /Find bugs/i.test(prompt)) return 'findBugs';
   if (/Rewrite the selected code as asked/.test(instructions)) return 'refactor';
+  if (/The editor reports a problem/.test(instructions)) return 'explainProblem';
   if (/Explain the selected code/.test(instructions) || /^Explain/i.test(prompt)) return 'explain';
   return 'chat';
 }
@@ -93,7 +95,16 @@ function fence(language: string, code: string): string {
   return `\`\`\`${language}\n${code}\n\`\`\``;
 }
 
-function explain(code: Code, defs: Definition[], language: string): string {
+/** How far each model goes: o3-mini answers briefly (no caveats), o3 in full, o1 and o3-pro add the edge cases they checked. */
+type Depth = 'brief' | 'full' | 'thorough';
+
+function depthOf(model: string): Depth {
+  if (/o3-mini/.test(model)) return 'brief';
+  if (/o3-pro|\bo1\b/.test(model)) return 'thorough';
+  return 'full';
+}
+
+function explain(code: Code, defs: Definition[], language: string, depth: Depth = 'full'): string {
   const names = defs.map((d) => `\`${d.name}\``);
   const summary = names.length
     ? `\`${code.fileName}\` is ${language} code that defines ${names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`}.`
@@ -103,7 +114,51 @@ function explain(code: Code, defs: Definition[], language: string): string {
     : `- **\`${d.name}(${d.params})\`** (line ${d.line}) ${d.params ? `takes ${d.params.split(',').length} parameter${d.params.split(',').length === 1 ? '' : 's'}` : 'takes no parameters'} and is ${d.kind === 'method' ? 'a method of the class above' : 'a standalone function'}.`);
   const first = defs.find((d) => d.kind !== 'class');
   const usage = first ? `\n\n**Using it**\n\n${fence(code.language, `// ${first.name} as a caller would use it\n${first.name}(${first.params ? first.params.split(',').map((p) => p.trim().split(/[:=\s]/)[0]).join(', ') : ''});`)}` : '';
-  return `${summary}\n\n**How it works**\n\n${bullets.join('\n') || '- It is a short, linear piece of code.'}${usage}\n\n**Worth knowing**\n\n- Nothing here validates its input; callers are trusted to pass sensible values.\n- Each function is pure apart from the state it is given, which keeps it easy to test.`;
+  const how = `${summary}\n\n**How it works**\n\n${bullets.join('\n') || '- It is a short, linear piece of code.'}`;
+  if (depth === 'brief') return `${how}${usage}\n\nIn short: ${defs.length} definition${defs.length === 1 ? '' : 's'}, no side effects beyond the state passed in.`;
+  const full = `${how}${usage}\n\n**Worth knowing**\n\n- Nothing here validates its input; callers are trusted to pass sensible values.\n- Each function is pure apart from the state it is given, which keeps it easy to test.`;
+  if (depth === 'full') return full;
+  const edges = defs.filter((d) => d.kind !== 'class').slice(0, 4).map((d) => `- \`${d.name}\` with ${d.params ? 'empty or zero-valued arguments' : 'nothing set up first'}: check what it returns before relying on it (line ${d.line}).`);
+  return `${full}\n\n**Edge cases I checked**\n\n${edges.join('\n') || '- None stand out: the code has no branches.'}`;
+}
+
+/**
+ * Fixes the demonstration knows: a number-typed variable given a quoted number (`let sum: number = '0'`,
+ * the sandbox's cart.ts), and `==` in TypeScript or JavaScript. Each is applied to the lines sent.
+ */
+const KNOWN_FIXES: readonly { readonly pattern: RegExp; readonly replace: string; readonly why: (match: RegExpExecArray) => string }[] = [
+  {
+    pattern: /(\b(?:let|const|var)\s+([A-Za-z_$][\w$]*)\s*:\s*number\s*=\s*)(['"])(-?\d+(?:\.\d+)?)\3/,
+    replace: '$1$4',
+    why: (m) => `\`${m[2]}\` is declared as a \`number\` but starts as the string \`${m[3]}${m[4]}${m[3]}\`. TypeScript refuses the assignment, and if it ran, \`+=\` would join text instead of adding: \`${m[4]}\` followed by each amount. Starting from the number \`${m[4]}\` makes every \`+=\` an addition.`,
+  },
+  {
+    pattern: /([^=!<>])==(?!=)/,
+    replace: '$1===',
+    why: () => '`==` converts its operands before comparing, so values of different types can compare equal; `===` compares them as they are.',
+  },
+];
+
+/** The first known fix that applies to the code: the fixed code, the 1-based line it changes, and why. */
+function knownFix(code: Code): { readonly code: string; readonly line: number; readonly why: string } | undefined {
+  const lines = code.code.split('\n');
+  for (const fix of KNOWN_FIXES) {
+    const index = lines.findIndex((line) => fix.pattern.test(line));
+    if (index < 0) continue;
+    const match = fix.pattern.exec(lines[index] ?? '')!;
+    const fixed = lines.map((line, i) => (i === index ? line.replace(fix.pattern, fix.replace) : line)).join('\n');
+    return { code: fixed, line: (code.firstLine ?? 1) + index, why: fix.why(match) };
+  }
+  return undefined;
+}
+
+function explainProblem(code: Code, prompt: string): string {
+  const reported = /^(.*) at line (\d+), column \d+: (.*)$/m.exec(prompt);
+  const where = reported ? `${reported[1]} at line ${reported[2]}` : 'The editor';
+  const message = reported?.[3] ?? 'a problem';
+  const fix = knownFix(code);
+  if (fix) return `${where} reports: “${message}”.\n\n${fix.why} The change is on line ${fix.line}.\n\n### Suggested fix\n\n${fence(code.language, fix.code)}`;
+  return `${where} reports: “${message}”.\n\nThe lines shown do not hold the cause on their own: look at where the values named in the message are declared. No change to these lines would fix it, so there is no suggested fix.`;
 }
 
 function findBugs(code: Code, defs: Definition[]): string {
@@ -119,9 +174,14 @@ function findBugs(code: Code, defs: Definition[]): string {
   return `I reviewed \`${code.fileName}\` (${defs.length} definition${defs.length === 1 ? '' : 's'}).\n\n${findings.join('\n')}`;
 }
 
-function writeTests(code: Code, defs: Definition[]): string {
+function writeTests(code: Code, defs: Definition[], prompt: string): string {
   const fns = defs.filter((d) => d.kind === 'function').slice(0, 3);
   const module = code.fileName.replace(/^.*\//, '').replace(/\.\w+$/, '');
+  if (/^(typescript|javascript)/.test(code.language)) {
+    const fix = knownFix(code);
+    const tests = demoTests({ module, code: code.code, requestText: prompt, ...(fix ? { fixed: { code: fix.code, line: fix.line } } : {}) });
+    if (tests) return tests;
+  }
   if (/python/.test(code.language)) {
     return [`import pytest`, `from ${module} import ${fns.map((f) => f.name).join(', ') || '*'}`, '',
       ...fns.flatMap((f) => [`def test_${f.name}_returns_a_value():`, `    assert ${f.name}(${f.params ? '...' : ''}) is not None`, '']),
@@ -153,14 +213,16 @@ export function demoScript(body: unknown): SimScript {
   if (!code) {
     const question = prompt.split('\n')[0]?.slice(0, 120) ?? '';
     text = `Here is how I would approach “${question}”:\n\n1. Pin down the exact behaviour you want, with one example input and output.\n2. Write that example as a failing test.\n3. Make the smallest change that passes it, then refactor.\n\n${fence('ts', '// the example as a test\nexpect(solve(input)).toEqual(expected);')}\n\nAttach code (the selection or the file) and I can be specific.`;
+  } else if (task === 'explainProblem') {
+    text = explainProblem(code, prompt);
   } else if (task === 'writeTests') {
-    text = writeTests(code, defs);
+    text = writeTests(code, defs, prompt);
   } else if (task === 'findBugs') {
     text = findBugs(code, defs);
   } else if (task === 'refactor') {
     text = refactor(code);
   } else {
-    text = explain(code, defs, language);
+    text = explain(code, defs, language, depthOf(model));
   }
   const input = Math.ceil(JSON.stringify(body ?? '').length / 4);
   const reasoning = slow ? 900 + Math.min(4000, defs.length * 300) : 256;

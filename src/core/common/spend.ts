@@ -43,9 +43,10 @@ export function formatUsd(value: number): string {
   return `$${value.toFixed(2)}`;
 }
 
-interface Totals { answers: number; costUsd: number; tokens: number; unpriced: number }
+export interface Totals { answers: number; costUsd: number; tokens: number; unpriced: number }
 
-function add(map: Map<string, Totals>, key: string, entry: SpendEntry): void {
+/** Counts one answer into its key's totals. */
+export function addToTotals(map: Map<string, Totals>, key: string, entry: SpendEntry): void {
   const totals = map.get(key) ?? { answers: 0, costUsd: 0, tokens: 0, unpriced: 0 };
   totals.answers++;
   totals.tokens += entry.inputTokens + entry.outputTokens;
@@ -54,7 +55,8 @@ function add(map: Map<string, Totals>, key: string, entry: SpendEntry): void {
   map.set(key, totals);
 }
 
-function day(at: number): string {
+/** `YYYY-MM-DD` in local time. */
+export function localDay(at: number): string {
   const date = new Date(at);
   return `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
 }
@@ -85,9 +87,9 @@ export function summarizeSpend(entries: readonly SpendEntry[], options: SummaryO
   const byModel = new Map<string, Totals>();
   const bySource = new Map<string, Totals>();
   for (const entry of [...recent].sort((a, b) => b.at - a.at)) {
-    add(byDay, day(entry.at), entry);
-    add(byModel, entry.modelId, entry);
-    add(bySource, entry.source, entry);
+    addToTotals(byDay, localDay(entry.at), entry);
+    addToTotals(byModel, entry.modelId, entry);
+    addToTotals(bySource, entry.source, entry);
   }
   const spent = monthSpendUsd(entries, options.now);
   const budget = options.budgetUsd;

@@ -38,12 +38,24 @@ export function contentSecurityPolicy(webview: vscode.Webview, nonce: string): s
 const escapeAttribute = (value: string): string =>
   value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
+export interface PageParts {
+  readonly title: string;
+  /** `data-page` on the body: which page the script builds. */
+  readonly page: string;
+  /** Stylesheets and the one script, by file name in dist/webview. */
+  readonly styles: readonly string[];
+  readonly script: string;
+  /** The empty root the script fills: `<div id="app" class="…" data-role="…">`. */
+  readonly rootClass: string;
+  readonly rootRole: string;
+}
+
 /**
- * The page: a CSP with a nonce, the codicon font, our stylesheet and script
- * from dist/webview, and an empty root the script fills. No inline script or
- * style; the page receives all its data through messages after `ready`.
+ * A page of ours: a CSP with a nonce, stylesheets and one script from dist/webview, and an
+ * empty root the script fills. No inline script or style; the page receives all its data
+ * through messages after `ready`.
  */
-export function chatHtml(webview: vscode.Webview, extensionUri: vscode.Uri, nonce = createNonce()): string {
+export function pageHtml(webview: vscode.Webview, extensionUri: vscode.Uri, parts: PageParts, nonce = createNonce()): string {
   const root = webviewRoot(extensionUri);
   const asset = (name: string) => escapeAttribute(webview.asWebviewUri(vscode.Uri.joinPath(root, name)).toString());
   return `<!DOCTYPE html>
@@ -52,13 +64,19 @@ export function chatHtml(webview: vscode.Webview, extensionUri: vscode.Uri, nonc
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${escapeAttribute(contentSecurityPolicy(webview, nonce))}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${asset('codicon.css')}">
-<link rel="stylesheet" href="${asset('chat-style.css')}">
-<title>Reasoner Chat</title>
+${parts.styles.map((style) => `<link rel="stylesheet" href="${asset(style)}">`).join('\n')}
+<title>${escapeAttribute(parts.title)}</title>
 </head>
-<body data-page="chat">
-<div id="app" class="app" data-role="chat-root"></div>
-<script nonce="${escapeAttribute(nonce)}" src="${asset('webview.js')}"></script>
+<body data-page="${escapeAttribute(parts.page)}">
+<div id="app" class="${escapeAttribute(parts.rootClass)}" data-role="${escapeAttribute(parts.rootRole)}"></div>
+<script nonce="${escapeAttribute(nonce)}" src="${asset(parts.script)}"></script>
 </body>
 </html>`;
+}
+
+/** The chat: the codicon font, its stylesheet and the webview bundle. */
+export function chatHtml(webview: vscode.Webview, extensionUri: vscode.Uri, nonce = createNonce()): string {
+  return pageHtml(webview, extensionUri, {
+    title: 'Reasoner Chat', page: 'chat', styles: ['codicon.css', 'chat-style.css'], script: 'webview.js', rootClass: 'app', rootRole: 'chat-root',
+  }, nonce);
 }

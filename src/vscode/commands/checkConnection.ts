@@ -4,6 +4,7 @@ import { plainMessage } from '../../core/common/plainMessage';
 import { checkConnection, type AuthOutcome } from '../../core/node/connectionCheck';
 import { readNetworkSettings, readSettings } from '../config';
 import { abortOnCancel } from '../lifecycle';
+import { ReadOnlyDocuments } from '../readOnlyDocuments';
 import type { Services } from '../services';
 
 /** The cheapest way to prove the key: the smallest model, low effort, a one-word answer. */
@@ -12,11 +13,12 @@ const CHECK_PROMPT = 'Reply with the single word OK.';
 
 /**
  * reasoner.checkConnection: the way to the gateway stage by stage, as a report in a
- * new plain-text document and in the log. Resolves to the report text. The key is
+ * read-only document (closing it never asks to save) and in the log. Resolves to the report text. The key is
  * never part of it; the last stage is one small real request through the one pipeline.
  */
 export function registerCheckConnection(services: Services): vscode.Disposable {
-  return vscode.commands.registerCommand(COMMANDS.checkConnection, async (options?: { show?: boolean }) => {
+  const reports = new ReadOnlyDocuments('reasoner-report', 1);
+  const command = vscode.commands.registerCommand(COMMANDS.checkConnection, async (options?: { show?: boolean }) => {
     const settings = readSettings();
     const report = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reasoner: checking the connection…'), cancellable: true },
@@ -37,11 +39,11 @@ export function registerCheckConnection(services: Services): vscode.Disposable {
       });
     services.log.info(`Connection check:\n${report.text}`);
     if (options?.show !== false) {
-      const document = await vscode.workspace.openTextDocument({ language: 'plaintext', content: report.text });
-      await vscode.window.showTextDocument(document, { preview: true });
+      await reports.show(`/${vscode.l10n.t('Connection check')}.txt`, report.text, { preview: true });
     }
     const failed = report.stages.find((stage) => stage.outcome === 'failed');
     void vscode.window.setStatusBarMessage(failed ? vscode.l10n.t('Reasoner: connection check failed at {0}', plainMessage(failed.name)) : vscode.l10n.t('Reasoner: connection OK'), 5000);
     return report.text;
   });
+  return vscode.Disposable.from(reports, command);
 }

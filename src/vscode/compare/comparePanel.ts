@@ -13,7 +13,7 @@ import {
 } from '../../core/common/compareProtocol';
 import { ChatCodeActions } from '../chat/codeActions';
 import { CodeBlocks } from '../chat/codeBlocks';
-import { contentSecurityPolicy, createNonce, webviewOptions, webviewRoot } from '../chat/html';
+import { createNonce, pageHtml, webviewOptions } from '../chat/html';
 import type { DiffPreview } from '../diff/diffPreview';
 import { readSettings } from '../config';
 import { messageOf } from '../errorMessage';
@@ -137,26 +137,9 @@ async function openWebLink(href: string, log: Logger): Promise<boolean> {
   return vscode.env.openExternal(uri);
 }
 
-const escapeAttribute = (value: string): string =>
-  value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
 /** The page: the chat's CSP with a fresh nonce, the codicon font, and the compare bundle; data arrives only by message. */
 export function compareHtml(webview: vscode.Webview, extensionUri: vscode.Uri, nonce = createNonce()): string {
-  const root = webviewRoot(extensionUri);
-  const asset = (name: string) => escapeAttribute(webview.asWebviewUri(vscode.Uri.joinPath(root, name)).toString());
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeAttribute(contentSecurityPolicy(webview, nonce))}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${asset('codicon.css')}">
-<link rel="stylesheet" href="${asset('compare-style.css')}">
-<title>Reasoner: Compare Models</title>
-</head>
-<body data-page="compare">
-<div id="app" class="compare-app" data-role="compare-root"></div>
-<script nonce="${escapeAttribute(nonce)}" src="${asset('webview.js')}"></script>
-</body>
-</html>`;
+  return pageHtml(webview, extensionUri, {
+    title: 'Reasoner: Compare Models', page: 'compare', styles: ['codicon.css', 'compare-style.css'], script: 'webview.js', rootClass: 'compare-app', rootRole: 'compare-root',
+  }, nonce);
 }

@@ -44,7 +44,7 @@ export class InlineThreads extends Disposable {
   start(task: TaskKind, uri: vscode.Uri, range: vscode.Range, question: string, context: readonly CodeContext[], modelId?: string): { session: InlineSession; answer: Promise<string | undefined> } {
     const { session, anchor } = this.open(task, uri, range, modelId);
     const answer = session.ask(question, context);
-    this.bringIntoView(uri, anchor.end.line);
+    this.bringIntoView(uri, anchor.end.line, answer);
     const where = `${vscode.workspace.asRelativePath(uri, false)}:${anchor.end.line + 1}`;
     vscode.window.setStatusBarMessage(vscode.l10n.t('$(comment-discussion) Reasoner is answering below {0}. Alt+F9 goes to the thread.', plainMessage(where)), answer);
     return { session, answer };
@@ -78,15 +78,27 @@ export class InlineThreads extends Disposable {
   }
 
   /**
-   * A thread starting outside what the editor shows would go unseen (explaining a whole
-   * file puts it below the last line): scroll it into view, keeping its first lines visible.
+   * A thread whose answer would start below what the editor shows goes unseen (explaining a
+   * whole file puts it after the last line): scroll its line to the top, so that the answer
+   * under it is on screen, not only its header. Once more when the answer ends, if the thread
+   * is still on screen but its answer is not.
    */
-  private bringIntoView(uri: vscode.Uri, line: number): void {
-    const editor = vscode.window.visibleTextEditors.find((candidate) => candidate.document.uri.toString() === uri.toString());
+  private bringIntoView(uri: vscode.Uri, line: number, answer: Promise<unknown>): void {
+    const editorOf = () => vscode.window.visibleTextEditors.find((candidate) => candidate.document.uri.toString() === uri.toString());
+    const showsLine = (editor: vscode.TextEditor, below: number) =>
+      editor.visibleRanges.some((range) => range.start.line <= line && line + below <= range.end.line);
+    const revealAnswer = (editor: vscode.TextEditor) => {
+      const shown = editor.visibleRanges.reduce((lines, range) => lines + range.end.line - range.start.line + 1, 0);
+      // The zone under the line holds the question and the answer's first lines: about half a screen.
+      if (!showsLine(editor, Math.max(8, Math.floor(shown / 2)))) editor.revealRange(new vscode.Range(line, 0, line, 0), vscode.TextEditorRevealType.AtTop);
+    };
+    const editor = editorOf();
     if (!editor) return;
-    const roomBelow = 8;
-    const seen = editor.visibleRanges.some((range) => range.start.line <= line && line + roomBelow <= range.end.line);
-    if (!seen) editor.revealRange(new vscode.Range(line, 0, line, 0), vscode.TextEditorRevealType.InCenter);
+    revealAnswer(editor);
+    void answer.then(() => {
+      const now = editorOf();
+      if (now && showsLine(now, 0)) revealAnswer(now);
+    });
   }
 
   private followEdits(event: vscode.TextDocumentChangeEvent): void {
