@@ -15,7 +15,7 @@ import {
 } from '../core/common/conversation';
 import { ERROR_ACTION_TITLES, answerActionIds, type ErrorActionId } from '../core/common/errorPresenter';
 import { describeImage, isImageAttachment } from '../core/common/images';
-import { highlightCode } from './highlight';
+import { HIGHLIGHT_PENDING, type HighlightWork, highlightCode, highlightPending, whenHighlightReady } from './highlight';
 import { GrowingCode } from './growingCode';
 import { IncrementalMarkdown, type RenderUpdate } from './markdown';
 import type { WebviewMessage } from '../core/common/protocol';
@@ -62,10 +62,16 @@ const STATUS_TEXT: Record<TurnStatus, string> = {
 export function renderPrompt(turn: UserTurn, context: TurnViewContext): HTMLElement {
   const attachments = (turn.context ?? []).map((code) => {
     const body = h('code', { class: `hljs${code.languageId ? ` language-${code.languageId}` : ''}` });
-    body.append(context.sanitizer.fragment(highlightCode(code.code, code.languageId)));
+    const work: HighlightWork = { chars: 0 };
+    body.append(context.sanitizer.fragment(highlightCode(code.code, code.languageId, undefined, work)));
+    const pre = h('pre', {}, body);
+    if (work.pending) {
+      body.classList.add(HIGHLIGHT_PENDING);
+      highlightWhenReady(pre, context.sanitizer);
+    }
     return h('details', { class: 'prompt-context', 'data-role': 'prompt-context' },
       h('summary', {}, icon(code.startLine === undefined ? 'file-code' : 'selection'), ` ${contextLabel(code)}`),
-      h('pre', {}, body));
+      pre);
   });
   const images = (Array.isArray(turn.images) ? turn.images : []).filter(isImageAttachment).map((image, index) => {
     const src = context.thumbnail(`${turn.id}/${index}`, image.url);
@@ -78,6 +84,14 @@ export function renderPrompt(turn: UserTurn, context: TurnViewContext): HTMLElem
     ...attachments,
     images.length > 0 ? h('div', { class: 'prompt-images', role: 'list', 'aria-label': 'Images sent with this message' }, ...images) : null,
     h('div', { class: 'prompt-text' }, turn.text));
+}
+
+/** Once the languages being fetched have arrived, highlights the code under `root` shown escaped meanwhile. */
+function highlightWhenReady(root: ParentNode, sanitizer: Sanitizer, before?: () => void): void {
+  void whenHighlightReady().then(() => {
+    before?.();
+    highlightPending(root, (html) => sanitizer.fragment(html));
+  });
 }
 
 /** Puts a toolbar (Copy, Insert at Cursor, Apply to Selection, New File) on each code block under `root`. */
@@ -108,6 +122,8 @@ class MarkdownRegion {
   /** Text handed to the renderer (rendered or queued). */
   text = '';
   private queued = '';
+  /** Code shown escaped while its language loads is highlighted when it has arrived. */
+  private awaitingHighlight = false;
 
   constructor(readonly element: HTMLElement, private readonly context: TurnViewContext, private readonly announce: boolean) {}
 
@@ -159,6 +175,10 @@ class MarkdownRegion {
       if (final) decorateCodeBlocks(fragment);
       this.tailNodes = Array.from(fragment.childNodes);
       this.element.append(fragment);
+    }
+    if (!this.awaitingHighlight && (update.committed.includes(HIGHLIGHT_PENDING) || update.tail.includes(HIGHLIGHT_PENDING))) {
+      this.awaitingHighlight = true;
+      highlightWhenReady(this.element, this.context.sanitizer, () => { this.awaitingHighlight = false; });
     }
   }
 

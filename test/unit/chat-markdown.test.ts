@@ -3,6 +3,8 @@ import createDOMPurify, { type WindowLike } from 'dompurify';
 import { JSDOM } from 'jsdom';
 import { IncrementalMarkdown, createMarkdown, renderMarkdown } from '../../src/webview/markdown';
 import { createSanitizer, type Sanitizer } from '../../src/webview/sanitize';
+import { loadLanguage } from '../../src/webview/highlight';
+import { LANGUAGE_LOADERS } from '../../src/webview/highlightLanguages';
 
 function sanitizerFor(): { sanitizer: Sanitizer; window: JSDOM['window'] } {
   const { window } = new JSDOM('<!doctype html><html><body></body></html>');
@@ -27,6 +29,10 @@ function assertNoActiveContent(html: string, window: JSDOM['window']): void {
     }
   }
 }
+
+// The page fetches highlight.js's languages when a block first needs them (chat-highlight-loading.test.ts);
+// these tests check the rendering once they are there.
+before(() => Promise.all(Object.keys(LANGUAGE_LOADERS).map(loadLanguage)));
 
 describe('chat markdown: sanitizing hostile answers', () => {
   const { sanitizer, window } = sanitizerFor();
