@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   const only = process.argv.slice(2);
   const want = (name: string) => only.length === 0 || only.includes(name);
   const rows: Row[] = [];
-  const results: Record<string, Record<string, unknown>> = {};
+  const results: Record<string, Record<string, unknown> & { webviewScriptBytes?: number }> = {};
   const started = Date.now();
 
   if (want('client')) {
@@ -38,14 +38,16 @@ async function main(): Promise<void> {
       { name: 'B1 decode + split + JSON.parse (compute floor)', ...fmt(b1.floorMBps, 1, ' MB/s'), target: '' },
       { name: 'B1 vs SDK (throughput ratio)', ...fmt(b1.vsSdk, 2, '×'), target: '≥ 4×', met: b1.vsSdk.median >= 4 },
       { name: 'B1 vs compute floor (time ratio)', ...fmt(b1.vsFloor, 2, '×'), target: '≤ 1.2×', met: b1.vsFloor.median <= 1.2 },
-      { name: 'B2 first-token overhead over raw undici', ...fmt(b2.overheadMs, 3, ' ms'), target: '≤ 1 ms', met: b2.overheadMs.median <= 1 },
+      { name: `B2 first-token overhead over raw undici (${b2.overheadMs.runs} pairs; middle half ${round(b2.overheadMs.p25, 3)}–${round(b2.overheadMs.p75, 3)} ms)`, ...fmt(b2.overheadMs, 3, ' ms'), target: '≤ 1 ms', met: b2.overheadMs.median <= 1 },
     );
   }
   if (want('rendering')) {
     const b3 = await benchRendering(RUNS);
     results.b3 = { ratioAt5000: round(b3.ratioAt5000), growthExponent: round(b3.growthExponent, 3), openCodeBlockUpdateMs: round(b3.openCodeBlock.perUpdateMs.median), detail: b3 };
     for (const point of b3.points) {
-      rows.push({ name: `B3 chat rendering, ${point.deltas} deltas: streamed / one-shot`, ...fmt(point.ratio, 2, '×'), target: point.deltas === 5000 ? '≤ 2×' : '', ...(point.deltas === 5000 ? { met: point.ratio.median <= 2 } : {}) });
+      const counted = point.deltas >= 5000;
+      rows.push({ name: `B3 chat rendering, ${point.deltas} deltas at ${b3.deltasPerSecond}/s: streamed / one-shot`, ...fmt(point.ratio, 2, '×'), target: counted ? '≤ 2×' : '', ...(counted ? { met: point.ratio.median <= 2 } : {}) });
+      rows.push({ name: `B3 token-to-paint latency, ${point.deltas} deltas: 95th percentile (median of runs)`, ...fmt(point.paintLatencyP95Ms, 1, ' ms'), target: counted ? '≤ 50 ms' : '', ...(counted ? { met: point.paintLatencyP95Ms.median <= 50 } : {}) });
     }
     rows.push({ name: 'B3 growth exponent (log time / log deltas)', value: String(round(b3.growthExponent, 3)), range: '', target: '≤ 1.15', met: b3.growthExponent <= 1.15 });
     const open = b3.openCodeBlock;
@@ -53,36 +55,43 @@ async function main(): Promise<void> {
   }
   if (want('footprint') || want('workbench')) {
     const sizes = benchFootprint();
-    results.b4 = { vsixBytes: sizes.vsixBytes, extensionJsBytes: sizes.extensionJsBytes, webviewBytes: sizes.webviewBytes };
+    results.b4 = { vsixBytes: sizes.vsixBytes, extensionJsBytes: sizes.extensionJsBytes, webviewBytes: sizes.webviewBytes, webviewScriptBytes: sizes.webviewScriptBytes, highlightChunksBytes: sizes.highlightChunksBytes };
     rows.push(
       { name: 'B4 .vsix', value: `${round(sizes.vsixBytes / 1024, 1)} KB`, range: '', target: '≤ 300 KB', met: sizes.vsixBytes <= 300 * 1024 },
       { name: 'B4 dist/extension.js', value: `${round(sizes.extensionJsBytes / 1024, 1)} KB`, range: '', target: '' },
-      { name: 'B4 webview bundle (script + styles)', value: `${round(sizes.webviewBytes / 1024, 1)} KB`, range: '', target: '' },
+      { name: 'B4 webview first load (script + styles)', value: `${round(sizes.webviewBytes / 1024, 1)} KB`, range: '', target: '' },
+      { name: 'B4 webview first script alone', value: `${round(sizes.webviewScriptBytes / 1024, 1)} KB`, range: '', target: '' },
+      { name: 'B4 highlight.js chunks, loaded when a code block needs them (all)', value: `${round(sizes.highlightChunksBytes / 1024, 1)} KB`, range: '', target: '' },
     );
   }
   if (want('workbench')) {
     const wb = await benchWorkbench(RUNS);
     const heapMB = await benchHistoryHeap(RUNS, wb.conversations);
-    results.b4 = { ...results.b4, activationMs: round(wb.activationMs.median, 1), activationDetail: wb.activationMs };
-    results.b5 = { firstPaintMs: round(wb.firstPaintMs.median, 1), heapMB: round(heapMB.median, 1), detail: { firstPaintMs: wb.firstPaintMs, heapMB, conversations: wb.conversations } };
+    results.b4 = { ...results.b4, activationMs: round(wb.activationMs.median, 1), vscodeActivationMs: round(wb.vscodeActivationMs.median, 1),
+      activationDetail: { mark: wb.activationMs, vscode: wb.vscodeActivationMs } };
+    results.b5 = { firstPaintMs: round(wb.firstPaintMs.median, 1), heapMB: round(heapMB.median, 1), firstLoadScriptBytes: results.b4?.webviewScriptBytes,
+      detail: { firstPaintMs: wb.firstPaintMs, scriptStartMs: wb.scriptStartMs, stateReceivedMs: wb.stateReceivedMs, heapMB, conversations: wb.conversations } };
     rows.push(
-      { name: 'B4 activation (performance mark around activate)', ...fmt(wb.activationMs, 1, ' ms'), target: '≤ 30 ms', met: wb.activationMs.median <= 30 },
+      { name: 'B4 activation as VS Code reports it (Show Running Extensions: loading the bundle + activate)', ...fmt(wb.vscodeActivationMs, 1, ' ms'), target: '≤ 50 ms', met: wb.vscodeActivationMs.median <= 50 },
+      { name: 'B4 activation (performance mark around activate)', ...fmt(wb.activationMs, 1, ' ms'), target: '', },
       { name: `B5 chat view, ${wb.conversations} conversations: first paint of the list`, ...fmt(wb.firstPaintMs, 1, ' ms'), target: '≤ 150 ms', met: wb.firstPaintMs.median <= 150 },
+      { name: 'B5 of which: until the page\'s script runs', ...fmt(wb.scriptStartMs, 1, ' ms'), target: '' },
+      { name: 'B5 of which: until the first state arrives', ...fmt(wb.stateReceivedMs, 1, ' ms'), target: '' },
       { name: `B5 chat page heap, ${wb.conversations} conversations (page alone)`, ...fmt(heapMB, 1, ' MB'), target: '' },
     );
   }
 
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'CPU'}, ${round(os.totalmem() / 2 ** 30, 0)} GiB, Node ${process.versions.node}, ${os.platform()} ${os.release()}`;
-  const file = path.join(ROOT, 'bench', 'results.json');
-  const previous = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown> : {};
-  fs.writeFileSync(file, `${JSON.stringify({ ...previous, ...results, runs: RUNS, machine, date: new Date().toISOString() }, null, 2)}\n`);
+  // bench/results.json is one full run, never sections of several: a partial run only prints its table.
+  const file = only.length === 0 ? path.join(ROOT, 'bench', 'results.json') : undefined;
+  if (file) fs.writeFileSync(file, `${JSON.stringify({ ...results, runs: RUNS, machine, date: new Date().toISOString() }, null, 2)}\n`);
 
   const width = Math.max(...rows.map((r) => r.name.length));
   const lines = [`| figure | median | min–max | target |`, `|---|---|---|---|`,
     ...rows.map((r) => `| ${r.name} | ${r.value} | ${r.range} | ${r.target}${r.met === undefined ? '' : r.met ? ' ✓' : ' ✗'} |`)];
   console.log(`\nReasoner benchmarks, ${RUNS} counted runs each after a warm-up (${Math.round((Date.now() - started) / 1000)} s)\n${machine}\n`);
   console.log(lines.join('\n'));
-  console.log(`\nwrote ${path.relative(ROOT, file)} (${width > 0 ? rows.length : 0} figures)`);
+  console.log(file ? `\nwrote ${path.relative(ROOT, file)} (${width > 0 ? rows.length : 0} figures)` : '\na partial run: bench/results.json left as it was (it holds full runs only)');
 }
 
 main().then(() => process.exit(0), (error: unknown) => {
