@@ -25,7 +25,7 @@ const DELTAS_PER_SECOND = 1000;
 const PARAGRAPH = 'The cache keeps **recent entries** in memory and evicts the least recently used one when it is full; `get` moves an entry to the front. ';
 const CODE = '```ts\nexport function evict(cache: Map<string, number>, limit: number): void {\n  while (cache.size > limit) {\n    const oldest = cache.keys().next().value;\n    cache.delete(oldest!);\n  }\n}\n```\n\n';
 
-function answerText(chars: number): string {
+export function answerText(chars: number): string {
   let text = '';
   let i = 0;
   while (text.length < chars) {

@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { benchClient } from './client';
 import { benchFootprint } from './footprint';
+import { benchInline } from './inline';
 import { benchHistoryHeap, benchRendering } from './rendering';
 import { round, type Figure } from './stats';
 import { benchWorkbench } from './workbench';
@@ -52,6 +53,16 @@ async function main(): Promise<void> {
     rows.push({ name: 'B3 growth exponent (log time / log deltas)', value: String(round(b3.growthExponent, 3)), range: '', target: '≤ 1.15', met: b3.growthExponent <= 1.15 });
     const open = b3.openCodeBlock;
     rows.push({ name: `B3 ${open.bytes / 2 ** 20} MiB code block streamed unclosed, ${open.updates} updates: median update`, ...fmt(open.perUpdateMs, 2, ' ms'), target: '' });
+  }
+  if (want('inline')) {
+    const inline = await benchInline(RUNS);
+    results.inline = { ratio: round(inline.ratio.median), streamedCpuMs: round(inline.streamedCpuMs.median), oneShotCpuMs: round(inline.oneShotCpuMs.median), updatesPerSecond: round(inline.updatesPerSecond.median, 1), detail: inline };
+    rows.push(
+      { name: `Inline thread, ${inline.deltas} deltas streamed: extension host CPU`, ...fmt(inline.streamedCpuMs, 0, ' ms'), target: '' },
+      { name: 'Inline thread, the same answer in one piece: extension host CPU', ...fmt(inline.oneShotCpuMs, 0, ' ms'), target: '' },
+      { name: 'Inline thread: streamed / one-shot CPU', ...fmt(inline.ratio, 2, '×'), target: '≤ 2×', met: inline.ratio.median <= 2 },
+      { name: 'Inline thread: visible updates per second while streaming', ...fmt(inline.updatesPerSecond, 1, '/s'), target: '' },
+    );
   }
   if (want('footprint') || want('workbench')) {
     const sizes = benchFootprint();

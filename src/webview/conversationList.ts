@@ -1,6 +1,10 @@
 /**
  * The chat's list of stored conversations under its title bar: open, rename, export and delete,
  * each a message to the host. The list is drawn from the summaries the host sends.
+ *
+ * While the list is closed it is drawn when the page is idle (or when it opens, whichever comes
+ * first): a thousand conversations are some twelve thousand elements, and the page's first paint
+ * should not wait for a list nobody sees yet.
  */
 import type { ConversationSummary } from '../core/common/conversation';
 import { h, iconButton, relativeTime } from './dom';
@@ -18,6 +22,9 @@ export class ConversationList {
   private readonly items: HTMLElement;
   private summaries: readonly ConversationSummary[] = [];
   private activeId: string | undefined;
+  /** Whether the items show the latest summaries; a closed list is drawn later. */
+  private drawn = true;
+  private drawLater: (() => void) | undefined;
 
   constructor(private readonly host: HostChannel, private open: boolean, private readonly toggle: HTMLButtonElement, private readonly events: ConversationListEvents) {
     this.items = h('ul', { class: 'conversation-items', role: 'list' });
@@ -37,7 +44,12 @@ export class ConversationList {
   set(summaries: readonly ConversationSummary[], activeId: string | undefined): void {
     this.summaries = summaries;
     this.activeId = activeId;
-    this.render();
+    this.drawn = false;
+    if (this.open) this.render();
+    else this.drawLater ??= whenIdle(() => {
+      this.drawLater = undefined;
+      if (!this.drawn) this.render();
+    });
   }
 
   showOpen(force?: boolean): void {
@@ -45,10 +57,12 @@ export class ConversationList {
     this.element.hidden = !this.open;
     this.toggle.setAttribute('aria-expanded', String(this.open));
     this.events.toggled();
+    if (this.open && !this.drawn) this.render();
     if (this.open) this.items.querySelector<HTMLButtonElement>('[aria-current="true"] .conversation-open, .conversation-open')?.focus();
   }
 
   private render(): void {
+    this.drawn = true;
     const items = this.summaries.map((summary) => {
       const current = summary.id === this.activeId;
       const when = relativeTime(summary.updatedAt);
@@ -117,4 +131,11 @@ export class ConversationList {
     input.focus();
     input.select();
   }
+}
+
+/** Runs `callback` when the page is idle (within a second), or after the current task where that is unknown (jsdom). */
+function whenIdle(callback: () => void): () => void {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(callback, { timeout: 1_000 });
+  else setTimeout(callback, 0);
+  return callback;
 }

@@ -130,7 +130,7 @@ describe('chat webview page (bundled script in jsdom)', function () {
   let page: Page;
   afterEach(() => page?.close());
 
-  it('says ready, then shows the state with stable hooks for every control', () => {
+  it('says ready, then shows the state with stable hooks for every control (the closed list once the page is idle)', async () => {
     page = loadPage();
     assert.deepEqual(page.posted, [{ type: 'ready' }]);
     page.send({ type: 'state', state: state(conversation([
@@ -156,6 +156,7 @@ describe('chat webview page (bundled script in jsdom)', function () {
     for (const label of ['Copy', 'Insert at Cursor', 'Apply to Selection', 'New File']) {
       assert.equal(page.$$(`[data-role="code-block"] button[aria-label="${label}"]`).length, 1, label);
     }
+    await page.frame();
     assert.deepEqual(page.$$('[data-role="conversation"]').map((li) => li.dataset.conversationId), ['c-1', 'c-2']);
     assert.equal(page.$('[data-role="conversation"][aria-current="true"]').dataset.conversationId, 'c-1');
     assert.equal(page.$('#conversation-title').textContent, 'Loop question');
