@@ -22,7 +22,9 @@ const fmt = (f: Figure, digits = 2, unit = '') => ({ value: `${round(f.median, d
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
-  const want = (name: string) => only.length === 0 || only.includes(name);
+  // A part left out by REASONER_BENCH_SKIP (one that cannot run here) is said in results.json.
+  const skipped = (process.env.REASONER_BENCH_SKIP ?? '').split(',').filter(Boolean);
+  const want = (name: string) => (only.length === 0 || only.includes(name)) && !skipped.includes(name);
   const rows: Row[] = [];
   const results: Record<string, Record<string, unknown> & { webviewScriptBytes?: number }> = {};
   const started = Date.now();
@@ -95,7 +97,7 @@ async function main(): Promise<void> {
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'CPU'}, ${round(os.totalmem() / 2 ** 30, 0)} GiB, Node ${process.versions.node}, ${os.platform()} ${os.release()}`;
   // bench/results.json is one full run, never sections of several: a partial run only prints its table.
   const file = only.length === 0 ? path.join(ROOT, 'bench', 'results.json') : undefined;
-  if (file) fs.writeFileSync(file, `${JSON.stringify({ ...results, runs: RUNS, machine, date: new Date().toISOString() }, null, 2)}\n`);
+  if (file) fs.writeFileSync(file, `${JSON.stringify({ ...results, ...(skipped.length > 0 ? { skipped } : {}), runs: RUNS, machine, date: new Date().toISOString() }, null, 2)}\n`);
 
   const width = Math.max(...rows.map((r) => r.name.length));
   const lines = [`| figure | median | min–max | target |`, `|---|---|---|---|`,
