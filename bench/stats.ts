@@ -21,6 +21,7 @@ function quantile(sorted: readonly number[], q: number): number {
 
 export function figure(samples: readonly number[]): Figure {
   const sorted = [...samples].sort((a, b) => a - b);
+  if (sorted.length === 0) return { median: Number.NaN, min: Number.NaN, max: Number.NaN, p25: Number.NaN, p75: Number.NaN, p95: Number.NaN, runs: 0 };
   return {
     median: quantile(sorted, 0.5), min: sorted[0]!, max: sorted.at(-1)!,
     p25: quantile(sorted, 0.25), p75: quantile(sorted, 0.75), p95: quantile(sorted, 0.95), runs: sorted.length,
