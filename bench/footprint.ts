@@ -24,6 +24,8 @@ export function benchFootprint(): Footprint {
     extensionJsBytes: size('dist/extension.js'),
     webviewBytes: size('dist/webview/webview.js') + size('dist/webview/chat-style.css'),
     webviewScriptBytes: size('dist/webview/webview.js'),
-    highlightChunksBytes: fs.readdirSync(path.join(ROOT, 'dist', 'webview', 'hljs')).reduce((sum, name) => sum + size(`dist/webview/hljs/${name}`), 0),
+    // The .js files only: a development build leaves source maps beside them, which the .vsix does not ship.
+    highlightChunksBytes: fs.readdirSync(path.join(ROOT, 'dist', 'webview', 'hljs')).filter((name) => name.endsWith('.js'))
+      .reduce((sum, name) => sum + size(`dist/webview/hljs/${name}`), 0),
   };
 }
