@@ -61,6 +61,23 @@ const withoutFormDataBodies = {
   },
 };
 
+/** The languages src/webview/highlightLanguages.ts imports, one chunk each. */
+const HIGHLIGHT_LANGUAGES = fs.readFileSync(path.join(__dirname, 'src/webview/highlightLanguages.ts'), 'utf8')
+  .match(/highlight\.js\/lib\/languages\/[\w-]+/g)
+  .map((specifier) => specifier.split('/').pop());
+
+/**
+ * highlight.js and each of its languages are ES modules of their own in dist/webview/hljs/, which the page
+ * imports (under its nonce) the first time a code block needs them: they stay out of the first script.
+ */
+const highlightChunks = {
+  name: 'highlight-chunks',
+  setup(build) {
+    build.onResolve({ filter: /^highlight\.js\/lib\/(core|languages\/[\w-]+)$/ }, (args) => args.kind === 'dynamic-import'
+      ? { path: `./hljs/${args.path.split('/').pop()}.js`, external: true } : undefined);
+  },
+};
+
 const builds = [
   {
     ...common,
@@ -87,6 +104,20 @@ const builds = [
     format: 'iife',
     // markdown-it only decodes entities; the package's index also keeps the 23 KB encoding table.
     alias: { entities: 'entities/lib/decode.js' },
+    target: 'es2022',
+    plugins: [highlightChunks],
+  },
+  {
+    ...common,
+    entryPoints: Object.fromEntries([
+      ['core', 'highlight.js/lib/core'],
+      ...HIGHLIGHT_LANGUAGES.map((name) => [name, `highlight.js/lib/languages/${name}`]),
+    ]),
+    outdir: 'dist/webview/hljs',
+    platform: 'browser',
+    format: 'esm',
+    mainFields: ['module', 'main'],
+    conditions: ['import'],
     target: 'es2022',
   },
 ];

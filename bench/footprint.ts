@@ -4,7 +4,17 @@ import * as path from 'node:path';
 
 const ROOT = path.join(__dirname, '..', '..');
 
-export function benchFootprint(): { vsixBytes: number; extensionJsBytes: number; webviewBytes: number } {
+export interface Footprint {
+  readonly vsixBytes: number;
+  readonly extensionJsBytes: number;
+  /** What the chat page loads before its first paint: the script and the stylesheet. */
+  readonly webviewBytes: number;
+  readonly webviewScriptBytes: number;
+  /** highlight.js and its languages, each fetched when a code block first needs it. */
+  readonly highlightChunksBytes: number;
+}
+
+export function benchFootprint(): Footprint {
   const version = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
   const size = (file: string) => fs.statSync(path.join(ROOT, file)).size;
   const vsix = `reasoner-${version}.vsix`;
@@ -13,5 +23,9 @@ export function benchFootprint(): { vsixBytes: number; extensionJsBytes: number;
     vsixBytes: size(vsix),
     extensionJsBytes: size('dist/extension.js'),
     webviewBytes: size('dist/webview/webview.js') + size('dist/webview/chat-style.css'),
+    webviewScriptBytes: size('dist/webview/webview.js'),
+    // The .js files only: a development build leaves source maps beside them, which the .vsix does not ship.
+    highlightChunksBytes: fs.readdirSync(path.join(ROOT, 'dist', 'webview', 'hljs')).filter((name) => name.endsWith('.js'))
+      .reduce((sum, name) => sum + size(`dist/webview/hljs/${name}`), 0),
   };
 }

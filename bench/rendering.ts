@@ -1,10 +1,15 @@
 /**
- * B3 chat rendering in Chromium: the real webview bundle (dist/webview/webview.js) gets one
- * streamed Markdown answer with code blocks as host messages, delta by delta, against the
- * same final text rendered once. Main-thread time is Chromium's own TaskDuration metric
- * (CDP Performance.getMetrics) from the first message until the page has painted the end.
+ * B3 chat rendering in Chromium: the real webview bundle (dist/webview/webview.js, with its
+ * highlight.js chunks, served over HTTP) gets one streamed Markdown answer with code blocks as
+ * host messages, one message per delta and each its own task, at DELTAS_PER_SECOND as a fast
+ * gateway sends them, against the same final text rendered once. Main-thread time is Chromium's
+ * own TaskDuration metric (CDP Performance.getMetrics) from the first message until the page has
+ * painted the end. Token-to-paint latency: from the moment a delta is posted (its arrival at the
+ * host, which posts it at once) until the frame that shows it has been painted.
  */
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { chromium, type CDPSession, type Page } from 'playwright-core';
 import { CONVERSATION_VERSION, type AssistantTurn, type Conversation, type ConversationSummary } from '../src/core/common/conversation';
@@ -14,11 +19,13 @@ import { figure, measure, type Figure } from './stats';
 const ROOT = path.join(__dirname, '..', '..');
 const DELTA_CHARS = 8;
 const POINTS = [1000, 5000, 20_000];
+/** About 2,000 tokens a second: faster than any model writes, as a gateway delivers a burst. */
+const DELTAS_PER_SECOND = 1000;
 
 const PARAGRAPH = 'The cache keeps **recent entries** in memory and evicts the least recently used one when it is full; `get` moves an entry to the front. ';
 const CODE = '```ts\nexport function evict(cache: Map<string, number>, limit: number): void {\n  while (cache.size > limit) {\n    const oldest = cache.keys().next().value;\n    cache.delete(oldest!);\n  }\n}\n```\n\n';
 
-function answerText(chars: number): string {
+export function answerText(chars: number): string {
   let text = '';
   let i = 0;
   while (text.length < chars) {
@@ -54,9 +61,35 @@ async function taskMs(cdp: CDPSession): Promise<number> {
   return (metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0) * 1000;
 }
 
+/** Serves the page's folder: the highlight.js chunks are ES modules, which Chromium does not import from file: pages. */
+async function servePage(dir: string): Promise<{ url: string; close(): Promise<void> }> {
+  const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf' };
+  const server = http.createServer((req, res) => {
+    const file = path.join(dir, path.normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^([/\\])+/, ''));
+    if (!file.startsWith(dir) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' }).end(fs.readFileSync(file));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/bench.html`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+/** A folder with the real bundle (script, styles, highlight.js chunks) and a page that stands in for the VS Code API. */
+function writePage(head = '<link rel="stylesheet" href="codicon.css"><link rel="stylesheet" href="chat-style.css">'): string {
+  const dir = fs.mkdtempSync(path.join(ROOT, 'out', 'bench-page-'));
+  fs.cpSync(path.join(ROOT, 'dist', 'webview'), dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'bench.html'), `<!doctype html><html><head><meta charset="utf-8">${head}</head>
+<body><div id="app" class="app" data-role="chat-root"></div>
+<script>window.acquireVsCodeApi = () => ({ postMessage: (m) => (window.__posted = window.__posted || []).push(m), getState: () => undefined, setState: () => {} });</script>
+<script src="webview.js"></script></body></html>`);
+  return dir;
+}
+
 /** Loads a fresh page with the real bundle and a stand-in for the VS Code API. */
-async function freshPage(page: Page, dir: string): Promise<void> {
-  await page.goto(`file://${path.join(dir, 'bench.html')}`);
+async function freshPage(page: Page, url: string): Promise<void> {
+  await page.goto(url);
   await page.waitForFunction(() => (window as unknown as { __posted?: unknown[] }).__posted?.length);
 }
 
@@ -64,29 +97,72 @@ async function settle(page: Page): Promise<void> {
   await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 0)))));
 }
 
-async function renderStreamed(page: Page, cdp: CDPSession, text: string, deltas: number): Promise<number> {
+/** Until the code blocks shown escaped while highlight.js loaded are highlighted: that work counts too. */
+async function highlighted(page: Page): Promise<void> {
+  await page.waitForFunction(() => !document.querySelector('.highlight-pending') && document.querySelector('.hljs-keyword'));
+}
+
+async function renderStreamed(page: Page, cdp: CDPSession, text: string, deltas: number): Promise<{ ms: number; latencies: number[] }> {
   await page.evaluate((message) => window.postMessage(message, '*'), state('', 'streaming'));
   await settle(page);
   const pieces: string[] = [];
   for (let i = 0; i < deltas; i++) pieces.push(text.slice(i * DELTA_CHARS, (i + 1) * DELTA_CHARS));
   const before = await taskMs(cdp);
-  await page.evaluate(async (all) => {
-    // One host message per delta, each its own task, as the webview receives them.
-    for (let i = 0; i < all.length; i++) {
-      window.postMessage({ type: 'turnDelta', conversationId: 'c-bench', turnId: 'a-1', text: all[i], reasoning: '' }, '*');
-      if (i % 200 === 199) await new Promise((resolve) => setTimeout(resolve, 0));
-    }
-  }, pieces);
+  const latencies = await page.evaluate(async ({ all, perSecond }) => {
+    // Each delta is posted when it is due, as its own message (its own task), as the host posts them.
+    const posted: number[] = [];
+    const latency: number[] = [];
+    let handled = 0;
+    let painted = 0;
+    const onMessage = (event: MessageEvent<{ type?: string }>) => { if (event.data?.type === 'turnDelta') handled++; };
+    window.addEventListener('message', onMessage);
+    // The deltas handled before a frame's rendering are drawn in it; the task after the frame runs once it is painted.
+    let frames = true;
+    const channel = new MessageChannel();
+    const onFrame = () => {
+      const upTo = handled;
+      channel.port1.onmessage = () => {
+        const now = performance.now();
+        for (; painted < upTo; painted++) latency.push(now - posted[painted]!);
+      };
+      channel.port2.postMessage(0);
+      if (frames) requestAnimationFrame(onFrame);
+    };
+    requestAnimationFrame(onFrame);
+    const started = performance.now();
+    await new Promise<void>((resolve) => {
+      let next = 0;
+      const tick = () => {
+        const due = Math.min(all.length, Math.floor(((performance.now() - started) * perSecond) / 1000) + 1);
+        for (; next < due; next++) {
+          posted.push(performance.now());
+          window.postMessage({ type: 'turnDelta', conversationId: 'c-bench', turnId: 'a-1', text: all[next], reasoning: '' }, '*');
+        }
+        if (next < all.length) setTimeout(tick, 1);
+        else resolve();
+      };
+      tick();
+    });
+    await new Promise<void>((resolve) => {
+      const wait = () => (painted >= all.length ? resolve() : setTimeout(wait, 5));
+      wait();
+    });
+    frames = false;
+    window.removeEventListener('message', onMessage);
+    return latency;
+  }, { all: pieces, perSecond: DELTAS_PER_SECOND });
   await page.evaluate((message) => window.postMessage(message, '*'), { type: 'turnUpdated', conversationId: 'c-bench', turn: state(text, 'complete').state.active.turns[1] as AssistantTurn } satisfies HostMessage);
   await page.waitForFunction(() => document.querySelector('[data-role="answer"]')?.getAttribute('data-state') === 'complete');
+  await highlighted(page);
   await settle(page);
-  return (await taskMs(cdp)) - before;
+  return { ms: (await taskMs(cdp)) - before, latencies };
 }
 
 async function renderOnce(page: Page, cdp: CDPSession, text: string): Promise<number> {
   const before = await taskMs(cdp);
   await page.evaluate((message) => window.postMessage(message, '*'), state(text, 'complete'));
   await page.waitForFunction(() => document.querySelector('[data-role="answer"]')?.getAttribute('data-state') === 'complete');
+  await highlighted(page);
   await settle(page);
   return (await taskMs(cdp)) - before;
 }
@@ -114,21 +190,18 @@ async function renderOpenCodeBlock(page: Page, cdp: CDPSession): Promise<number[
 }
 
 export interface RenderingResults {
-  readonly points: readonly { deltas: number; chars: number; streamedMs: Figure; oneShotMs: Figure; ratio: Figure }[];
+  readonly points: readonly { deltas: number; chars: number; streamedMs: Figure; oneShotMs: Figure; ratio: Figure; paintLatencyP95Ms: Figure; paintLatencyMedianMs: Figure }[];
   readonly ratioAt5000: number;
+  readonly deltasPerSecond: number;
   readonly growthExponent: number;
   /** The median update of each run while a 1 MiB code block streams unclosed. */
   readonly openCodeBlock: { readonly bytes: number; readonly updates: number; readonly perUpdateMs: Figure };
 }
 
 export async function benchRendering(runs: number): Promise<RenderingResults> {
-  const dir = fs.mkdtempSync(path.join(ROOT, 'out', 'bench-page-'));
-  for (const file of ['webview.js', 'chat-style.css', 'codicon.css', 'codicon.ttf']) fs.copyFileSync(path.join(ROOT, 'dist', 'webview', file), path.join(dir, file));
-  fs.writeFileSync(path.join(dir, 'bench.html'), `<!doctype html><html><head><meta charset="utf-8">
-<link rel="stylesheet" href="codicon.css"><link rel="stylesheet" href="chat-style.css"></head>
-<body><div id="app" class="app" data-role="chat-root"></div>
-<script>window.acquireVsCodeApi = () => ({ postMessage: (m) => (window.__posted = window.__posted || []).push(m), getState: () => undefined, setState: () => {} });</script>
-<script src="webview.js"></script></body></html>`);
+  const dir = writePage();
+  const served = await servePage(dir);
+  const url = served.url;
   const browser = await chromium.launch({ executablePath: process.env.REASONER_CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
   try {
     const page = await browser.newPage({ viewport: { width: 420, height: 900 } });
@@ -138,21 +211,23 @@ export async function benchRendering(runs: number): Promise<RenderingResults> {
     for (const deltas of POINTS) {
       const text = answerText(deltas * DELTA_CHARS);
       const samples = await measure(runs, 1, async () => {
-        await freshPage(page, dir);
+        await freshPage(page, url);
         const streamed = await renderStreamed(page, cdp, text, deltas);
-        await freshPage(page, dir);
+        await freshPage(page, url);
         const once = await renderOnce(page, cdp, text);
-        return { streamed, once };
+        return { streamed: streamed.ms, once, latency: figure(streamed.latencies) };
       });
       points.push({
         deltas, chars: text.length,
         streamedMs: figure(samples.map((s) => s.streamed)),
         oneShotMs: figure(samples.map((s) => s.once)),
         ratio: figure(samples.map((s) => s.streamed / s.once)),
+        paintLatencyP95Ms: figure(samples.map((s) => s.latency.p95)),
+        paintLatencyMedianMs: figure(samples.map((s) => s.latency.median)),
       });
     }
     const openCodeRuns = await measure(runs, 1, async () => {
-      await freshPage(page, dir);
+      await freshPage(page, url);
       return renderOpenCodeBlock(page, cdp);
     });
     const openCodeBlock = {
@@ -165,28 +240,25 @@ export async function benchRendering(runs: number): Promise<RenderingResults> {
     const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
     const my = ys.reduce((a, b) => a + b, 0) / ys.length;
     const slope = xs.reduce((sum, x, i) => sum + (x - mx) * (ys[i]! - my), 0) / xs.reduce((sum, x) => sum + (x - mx) ** 2, 0);
-    return { points, ratioAt5000: points.find((p) => p.deltas === 5000)!.ratio.median, growthExponent: slope, openCodeBlock };
+    return { points, ratioAt5000: points.find((p) => p.deltas === 5000)!.ratio.median, deltasPerSecond: DELTAS_PER_SECOND, growthExponent: slope, openCodeBlock };
   } finally {
     await browser.close();
+    await served.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
 /** B5's heap: the chat page alone (its own renderer) holding the state of `conversations` stored conversations. */
 export async function benchHistoryHeap(runs: number, conversations: number): Promise<Figure> {
-  const dir = fs.mkdtempSync(path.join(ROOT, 'out', 'bench-page-'));
-  for (const file of ['webview.js', 'chat-style.css', 'codicon.css', 'codicon.ttf']) fs.copyFileSync(path.join(ROOT, 'dist', 'webview', file), path.join(dir, file));
-  fs.writeFileSync(path.join(dir, 'bench.html'), `<!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" href="chat-style.css"></head>
-<body><div id="app" class="app"></div>
-<script>window.acquireVsCodeApi = () => ({ postMessage: (m) => (window.__posted = window.__posted || []).push(m), getState: () => undefined, setState: () => {} });</script>
-<script src="webview.js"></script></body></html>`);
+  const dir = writePage('<link rel="stylesheet" href="chat-style.css">');
+  const served = await servePage(dir);
   const browser = await chromium.launch({ executablePath: process.env.REASONER_CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
   try {
     const samples = await measure(runs, 1, async () => {
       const page = await browser.newPage();
       const cdp = await page.context().newCDPSession(page);
       await cdp.send('Performance.enable');
-      await freshPage(page, dir);
+      await freshPage(page, served.url);
       const now = Date.now();
       const message = state('A short answer.', 'complete', Array.from({ length: conversations }, (_, i) => ({ id: `c-${i}`, title: `Cache question ${i}`, createdAt: now - i * 60_000, updatedAt: now - i * 60_000, turnCount: 2, modelId: 'o3-mini' })));
       await page.evaluate((m) => window.postMessage(m, '*'), message);
@@ -200,6 +272,7 @@ export async function benchHistoryHeap(runs: number, conversations: number): Pro
     return figure(samples);
   } finally {
     await browser.close();
+    await served.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { benchClient } from './client';
 import { benchFootprint } from './footprint';
+import { benchInline } from './inline';
 import { benchHistoryHeap, benchRendering } from './rendering';
 import { round, type Figure } from './stats';
 import { benchWorkbench } from './workbench';
@@ -21,11 +22,53 @@ const fmt = (f: Figure, digits = 2, unit = '') => ({ value: `${round(f.median, d
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
-  const want = (name: string) => only.length === 0 || only.includes(name);
+  // A part left out by REASONER_BENCH_SKIP (one that cannot run here) is said in results.json.
+  const skipped = (process.env.REASONER_BENCH_SKIP ?? '').split(',').filter(Boolean);
+  const want = (name: string) => (only.length === 0 || only.includes(name)) && !skipped.includes(name);
   const rows: Row[] = [];
-  const results: Record<string, Record<string, unknown>> = {};
+  const results: Record<string, Record<string, unknown> & { webviewScriptBytes?: number }> = {};
   const started = Date.now();
+  let printed = 0;
+  /** Each part's rows as soon as it ends, so that a later part's failure loses nothing measured. */
+  const progress = () => {
+    for (; printed < rows.length; printed++) {
+      const r = rows[printed]!;
+      console.log(`  ${r.name}: ${r.value}${r.range ? ` (${r.range})` : ''}`);
+    }
+  };
 
+  // The workbench first: its figures (B4, B5) matter most and need the quietest machine.
+  if (want('footprint') || want('workbench')) {
+    const sizes = benchFootprint();
+    results.b4 = { vsixBytes: sizes.vsixBytes, extensionJsBytes: sizes.extensionJsBytes, webviewBytes: sizes.webviewBytes, webviewScriptBytes: sizes.webviewScriptBytes, highlightChunksBytes: sizes.highlightChunksBytes };
+    rows.push(
+      { name: 'B4 .vsix', value: `${round(sizes.vsixBytes / 1024, 1)} KB`, range: '', target: '≤ 300 KB', met: sizes.vsixBytes <= 300 * 1024 },
+      { name: 'B4 dist/extension.js', value: `${round(sizes.extensionJsBytes / 1024, 1)} KB`, range: '', target: '' },
+      { name: 'B4 webview first load (script + styles)', value: `${round(sizes.webviewBytes / 1024, 1)} KB`, range: '', target: '' },
+      { name: 'B4 webview first script alone', value: `${round(sizes.webviewScriptBytes / 1024, 1)} KB`, range: '', target: '' },
+      { name: 'B4 highlight.js chunks, loaded when a code block needs them (all)', value: `${round(sizes.highlightChunksBytes / 1024, 1)} KB`, range: '', target: '' },
+    );
+  }
+  if (want('workbench')) {
+    const wb = await benchWorkbench(RUNS);
+    const heapMB = await benchHistoryHeap(RUNS, wb.conversations);
+    results.b4 = { ...results.b4, activationMs: round(wb.activationMs.median, 1), vscodeActivationMs: round(wb.vscodeActivationMs.median, 1),
+      activationDetail: { mark: wb.activationMs, vscode: wb.vscodeActivationMs } };
+    results.b5 = { firstPaintMs: round(wb.firstPaintMs.median, 1), heapMB: round(heapMB.median, 1), firstLoadScriptBytes: results.b4?.webviewScriptBytes,
+      detail: { firstPaintMs: wb.firstPaintMs, scriptStartMs: wb.scriptStartMs, stateReceivedMs: wb.stateReceivedMs, heapMB, conversations: wb.conversations } };
+    rows.push(
+      wb.vscodeActivationMs.runs > 0
+        ? { name: `B4 activation as VS Code reports it (Show Running Extensions: loading the bundle + activate; ${wb.vscodeActivationMs.runs} runs)`, ...fmt(wb.vscodeActivationMs, 1, ' ms'), target: '≤ 50 ms', met: wb.vscodeActivationMs.median <= 50 }
+        : { name: 'B4 activation as VS Code reports it: Show Running Extensions could not be read', value: '—', range: '', target: '≤ 50 ms' },
+      { name: 'B4 activation (performance mark around activate)', ...fmt(wb.activationMs, 1, ' ms'), target: '', },
+      { name: `B5 chat view, ${wb.conversations} conversations: first paint of the list`, ...fmt(wb.firstPaintMs, 1, ' ms'), target: '≤ 150 ms', met: wb.firstPaintMs.median <= 150 },
+      { name: 'B5 of which: until the page\'s script runs', ...fmt(wb.scriptStartMs, 1, ' ms'), target: '' },
+      { name: 'B5 of which: until the first state arrives', ...fmt(wb.stateReceivedMs, 1, ' ms'), target: '' },
+      { name: `B5 chat page heap, ${wb.conversations} conversations (page alone)`, ...fmt(heapMB, 1, ' MB'), target: '' },
+    );
+  }
+
+  progress();
   if (want('client')) {
     const { b1, b2 } = await benchClient(RUNS);
     results.b1 = { vsSdk: round(b1.vsSdk.median), vsFloor: round(b1.vsFloor.median), vsRaw: round(b1.vsRaw.median), bytes: b1.bytes, chunks: b1.chunks,
@@ -38,51 +81,49 @@ async function main(): Promise<void> {
       { name: 'B1 decode + split + JSON.parse (compute floor)', ...fmt(b1.floorMBps, 1, ' MB/s'), target: '' },
       { name: 'B1 vs SDK (throughput ratio)', ...fmt(b1.vsSdk, 2, '×'), target: '≥ 4×', met: b1.vsSdk.median >= 4 },
       { name: 'B1 vs compute floor (time ratio)', ...fmt(b1.vsFloor, 2, '×'), target: '≤ 1.2×', met: b1.vsFloor.median <= 1.2 },
-      { name: 'B2 first-token overhead over raw undici', ...fmt(b2.overheadMs, 3, ' ms'), target: '≤ 1 ms', met: b2.overheadMs.median <= 1 },
+      { name: `B2 first-token overhead over raw undici (${b2.overheadMs.runs} pairs; middle half ${round(b2.overheadMs.p25, 3)}–${round(b2.overheadMs.p75, 3)} ms)`, ...fmt(b2.overheadMs, 3, ' ms'), target: '≤ 1 ms', met: b2.overheadMs.median <= 1 },
     );
   }
+  progress();
   if (want('rendering')) {
     const b3 = await benchRendering(RUNS);
     results.b3 = { ratioAt5000: round(b3.ratioAt5000), growthExponent: round(b3.growthExponent, 3), openCodeBlockUpdateMs: round(b3.openCodeBlock.perUpdateMs.median), detail: b3 };
     for (const point of b3.points) {
-      rows.push({ name: `B3 chat rendering, ${point.deltas} deltas: streamed / one-shot`, ...fmt(point.ratio, 2, '×'), target: point.deltas === 5000 ? '≤ 2×' : '', ...(point.deltas === 5000 ? { met: point.ratio.median <= 2 } : {}) });
+      const counted = point.deltas >= 5000;
+      rows.push({ name: `B3 chat rendering, ${point.deltas} deltas at ${b3.deltasPerSecond}/s: streamed / one-shot`, ...fmt(point.ratio, 2, '×'), target: counted ? '≤ 2×' : '', ...(counted ? { met: point.ratio.median <= 2 } : {}) });
+      rows.push({ name: `B3 token-to-paint latency, ${point.deltas} deltas: 95th percentile (median of runs)`, ...fmt(point.paintLatencyP95Ms, 1, ' ms'), target: counted ? '≤ 50 ms' : '', ...(counted ? { met: point.paintLatencyP95Ms.median <= 50 } : {}) });
     }
     rows.push({ name: 'B3 growth exponent (log time / log deltas)', value: String(round(b3.growthExponent, 3)), range: '', target: '≤ 1.15', met: b3.growthExponent <= 1.15 });
     const open = b3.openCodeBlock;
     rows.push({ name: `B3 ${open.bytes / 2 ** 20} MiB code block streamed unclosed, ${open.updates} updates: median update`, ...fmt(open.perUpdateMs, 2, ' ms'), target: '' });
   }
-  if (want('footprint') || want('workbench')) {
-    const sizes = benchFootprint();
-    results.b4 = { vsixBytes: sizes.vsixBytes, extensionJsBytes: sizes.extensionJsBytes, webviewBytes: sizes.webviewBytes };
+  progress();
+  const inline = want('inline') ? await benchInline(RUNS).catch((error: unknown) => {
+    console.error(`the inline-thread bench could not run: ${String(error)}`);
+    skipped.push('inline');
+    return undefined;
+  }) : undefined;
+  if (inline) {
+    results.inline = { ratio: round(inline.ratio.median), streamedCpuMs: round(inline.streamedCpuMs.median), oneShotCpuMs: round(inline.oneShotCpuMs.median), updatesPerSecond: round(inline.updatesPerSecond.median, 1), detail: inline };
     rows.push(
-      { name: 'B4 .vsix', value: `${round(sizes.vsixBytes / 1024, 1)} KB`, range: '', target: '≤ 300 KB', met: sizes.vsixBytes <= 300 * 1024 },
-      { name: 'B4 dist/extension.js', value: `${round(sizes.extensionJsBytes / 1024, 1)} KB`, range: '', target: '' },
-      { name: 'B4 webview bundle (script + styles)', value: `${round(sizes.webviewBytes / 1024, 1)} KB`, range: '', target: '' },
+      { name: `Inline thread, ${inline.deltas} deltas streamed: extension host CPU`, ...fmt(inline.streamedCpuMs, 0, ' ms'), target: '' },
+      { name: 'Inline thread, the same answer in one piece: extension host CPU', ...fmt(inline.oneShotCpuMs, 0, ' ms'), target: '' },
+      { name: 'Inline thread: streamed / one-shot CPU', ...fmt(inline.ratio, 2, '×'), target: '≤ 2×', met: inline.ratio.median <= 2 },
+      { name: 'Inline thread: visible updates per second while streaming', ...fmt(inline.updatesPerSecond, 1, '/s'), target: '' },
     );
   }
-  if (want('workbench')) {
-    const wb = await benchWorkbench(RUNS);
-    const heapMB = await benchHistoryHeap(RUNS, wb.conversations);
-    results.b4 = { ...results.b4, activationMs: round(wb.activationMs.median, 1), activationDetail: wb.activationMs };
-    results.b5 = { firstPaintMs: round(wb.firstPaintMs.median, 1), heapMB: round(heapMB.median, 1), detail: { firstPaintMs: wb.firstPaintMs, heapMB, conversations: wb.conversations } };
-    rows.push(
-      { name: 'B4 activation (performance mark around activate)', ...fmt(wb.activationMs, 1, ' ms'), target: '≤ 30 ms', met: wb.activationMs.median <= 30 },
-      { name: `B5 chat view, ${wb.conversations} conversations: first paint of the list`, ...fmt(wb.firstPaintMs, 1, ' ms'), target: '≤ 150 ms', met: wb.firstPaintMs.median <= 150 },
-      { name: `B5 chat page heap, ${wb.conversations} conversations (page alone)`, ...fmt(heapMB, 1, ' MB'), target: '' },
-    );
-  }
-
+  progress();
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'CPU'}, ${round(os.totalmem() / 2 ** 30, 0)} GiB, Node ${process.versions.node}, ${os.platform()} ${os.release()}`;
-  const file = path.join(ROOT, 'bench', 'results.json');
-  const previous = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown> : {};
-  fs.writeFileSync(file, `${JSON.stringify({ ...previous, ...results, runs: RUNS, machine, date: new Date().toISOString() }, null, 2)}\n`);
+  // bench/results.json is one full run, never sections of several: a partial run only prints its table.
+  const file = only.length === 0 ? path.join(ROOT, 'bench', 'results.json') : undefined;
+  if (file) fs.writeFileSync(file, `${JSON.stringify({ ...results, ...(skipped.length > 0 ? { skipped } : {}), runs: RUNS, machine, date: new Date().toISOString() }, null, 2)}\n`);
 
   const width = Math.max(...rows.map((r) => r.name.length));
   const lines = [`| figure | median | min–max | target |`, `|---|---|---|---|`,
     ...rows.map((r) => `| ${r.name} | ${r.value} | ${r.range} | ${r.target}${r.met === undefined ? '' : r.met ? ' ✓' : ' ✗'} |`)];
   console.log(`\nReasoner benchmarks, ${RUNS} counted runs each after a warm-up (${Math.round((Date.now() - started) / 1000)} s)\n${machine}\n`);
   console.log(lines.join('\n'));
-  console.log(`\nwrote ${path.relative(ROOT, file)} (${width > 0 ? rows.length : 0} figures)`);
+  console.log(file ? `\nwrote ${path.relative(ROOT, file)} (${width > 0 ? rows.length : 0} figures)` : '\na partial run: bench/results.json left as it was (it holds full runs only)');
 }
 
 main().then(() => process.exit(0), (error: unknown) => {

@@ -4,14 +4,28 @@ export interface Figure {
   readonly median: number;
   readonly min: number;
   readonly max: number;
+  /** The middle half of the samples lies between these (the spread, without the outliers). */
+  readonly p25: number;
+  readonly p75: number;
+  readonly p95: number;
   readonly runs: number;
+}
+
+/** The `q` quantile of sorted samples, interpolated between neighbours. */
+function quantile(sorted: readonly number[], q: number): number {
+  const at = (sorted.length - 1) * q;
+  const low = Math.floor(at);
+  const high = Math.min(low + 1, sorted.length - 1);
+  return sorted[low]! + (sorted[high]! - sorted[low]!) * (at - low);
 }
 
 export function figure(samples: readonly number[]): Figure {
   const sorted = [...samples].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-  return { median, min: sorted[0]!, max: sorted.at(-1)!, runs: sorted.length };
+  if (sorted.length === 0) return { median: Number.NaN, min: Number.NaN, max: Number.NaN, p25: Number.NaN, p75: Number.NaN, p95: Number.NaN, runs: 0 };
+  return {
+    median: quantile(sorted, 0.5), min: sorted[0]!, max: sorted.at(-1)!,
+    p25: quantile(sorted, 0.25), p75: quantile(sorted, 0.75), p95: quantile(sorted, 0.95), runs: sorted.length,
+  };
 }
 
 /** Runs `once` `warmup` times uncounted, then `runs` times counted. */

@@ -4,15 +4,25 @@
  */
 import DOMPurify from 'dompurify';
 import { App } from './app';
+import { SCRIPT_START_MARK, STATE_RECEIVED_MARK, mark } from './marks';
 import { createSanitizer } from './sanitize';
 import { connect } from './vscodeApi';
 
+
 export function startChatPage(): void {
+  mark(SCRIPT_START_MARK);
   const root = document.getElementById('app');
   if (!root) return;
   root.classList.add('app');
   const host = connect();
   const app = new App(root, host, createSanitizer(DOMPurify));
-  window.addEventListener('message', (event: MessageEvent<unknown>) => app.receive(event.data));
+  let stateSeen = false;
+  window.addEventListener('message', (event: MessageEvent<unknown>) => {
+    if (!stateSeen && (event.data as { type?: unknown } | null)?.type === 'state') {
+      stateSeen = true;
+      mark(STATE_RECEIVED_MARK);
+    }
+    app.receive(event.data);
+  });
   host.post({ type: 'ready' });
 }

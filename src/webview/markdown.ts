@@ -17,14 +17,15 @@
  * again either: it is followed as text arrives (openFence.ts) and its new code
  * handed out escaped (`codeAppend`), so an update costs what arrived.
  * highlight.js runs on fenced code up to HIGHLIGHT_LIMIT, in a full render as
- * here, and on a block still open only up to OPEN_BLOCK_HIGHLIGHT_LIMIT.
+ * here, and on a block still open only up to OPEN_BLOCK_HIGHLIGHT_LIMIT; a block
+ * whose language has not loaded yet is escaped and marked `highlight-pending`.
  * A reference definition (`[x]: https://…`) may change blocks before it: when
  * one becomes final, everything is rendered again once (`reset`). `finish()`
  * checks the result against a full render, so the final HTML always equals
  * `renderMarkdown(text)`.
  */
 import MarkdownIt from 'markdown-it';
-import { HIGHLIGHT_LIMIT, type HighlightWork, OPEN_BLOCK_HIGHLIGHT_LIMIT, escapeHtml, highlightCode } from './highlight';
+import { HIGHLIGHT_LIMIT, HIGHLIGHT_PENDING, type HighlightWork, OPEN_BLOCK_HIGHLIGHT_LIMIT, escapeHtml, highlightCode } from './highlight';
 import { OpenFence } from './openFence';
 
 type Token = MarkdownIt.Token;
@@ -78,9 +79,15 @@ export function createMarkdown(): MarkdownIt {
   const fence = md.renderer.rules.fence;
   md.renderer.rules.fence = (tokens, idx, options, env: RenderEnv, self) => {
     const limit = env.highlightLimit ?? HIGHLIGHT_LIMIT;
-    const highlight = (code: string, language: string) => highlightCode(code, language, limit, env.highlightWork);
+    const work: HighlightWork = { chars: 0 };
+    const highlight = (code: string, language: string) => highlightCode(code, language, limit, work);
     const html = fence ? fence(tokens, idx, { ...options, highlight }, env, self) : self.renderToken(tokens, idx, options);
-    return html.replace(/^<pre><code( class="([^"]*)")?>/, (_m, _a: string | undefined, cls: string | undefined) => `<pre><code class="hljs${cls ? ` ${cls}` : ''}">`);
+    if (env.highlightWork) {
+      env.highlightWork.chars += work.chars;
+      if (work.pending) env.highlightWork.pending = true;
+    }
+    const marker = work.pending ? ` ${HIGHLIGHT_PENDING}` : '';
+    return html.replace(/^<pre><code( class="([^"]*)")?>/, (_m, _a: string | undefined, cls: string | undefined) => `<pre><code class="hljs${cls ? ` ${cls}` : ''}${marker}">`);
   };
   md.renderer.rules.code_block = (tokens, idx) => `<pre><code class="hljs">${escapeHtml(tokens[idx]?.content ?? '')}</code></pre>\n`;
   trackReferences(md);
@@ -262,7 +269,8 @@ export class IncrementalMarkdown {
     // The block's frame (`<pre><code class=…>`) comes from the same rule as in a full render.
     const content = token.content;
     token.content = '';
-    const empty = this.md.renderer.render([token], this.md.options, env);
+    // Its code is never highlighted while open: no language is loaded for it, no block marked pending.
+    const empty = this.md.renderer.render([token], this.md.options, { ...env, highlightLimit: -1 });
     token.content = content;
     if (!empty.endsWith(CODE_END)) return undefined;
     return { fence, before: empty.slice(0, -CODE_END.length), after: CODE_END, code: escapeHtml(code) };

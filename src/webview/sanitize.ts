@@ -16,7 +16,7 @@ export const ALLOWED_TAGS: readonly string[] = [
 export const ALLOWED_ATTR: readonly string[] = ['href', 'title', 'class', 'start'];
 
 /** highlight.js scopes (`hljs-keyword`, `function_`), fence languages and our own markers. */
-const SAFE_CLASS = /^(hljs(-[\w-]+)?|[a-z]+_|language-[\w+#.-]{1,40}|image-link)$/;
+const SAFE_CLASS = /^(hljs(-[\w-]+)?|[a-z]+_|language-[\w+#.-]{1,40}|image-link|highlight-pending)$/;
 const SAFE_HREF = /^https?:\/\/[^\s]/i;
 
 export interface Sanitizer {

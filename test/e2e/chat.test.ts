@@ -58,6 +58,9 @@ suite('Workbench: the chat sidebar', () => {
     await answer.and(frame.locator('[data-state="complete"]')).waitFor({ timeout: 30_000 });
     assert.equal(await answer.locator('strong').first().textContent(), 'distance', 'markdown is rendered');
     assert.equal(await answer.locator('[data-role="code-block"]').count(), 1);
+    // highlight.js and its TypeScript grammar are fetched when the block first needs them, under the page's CSP.
+    await answer.locator('[data-role="code-block"] code .hljs-keyword').first().waitFor({ timeout: 30_000 });
+    assert.equal(await answer.locator('[data-role="code-block"] code.highlight-pending').count(), 0);
     assert.match(await answer.locator('[data-role="model"]').textContent() ?? '', /o3-mini/);
     assert.match(await answer.locator('[data-role="usage"]').textContent() ?? '', /in/);
     const body = JSON.stringify(sim.requests.at(-1)!.body);

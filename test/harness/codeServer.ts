@@ -35,6 +35,8 @@ export interface CodeServer {
   readonly port: number;
   readonly userDataDir: string;
   readonly extensionsDir: string;
+  /** The server's process (the extension host is one of its descendants). */
+  readonly pid: number | undefined;
   readonly output: () => string;
   stop(): Promise<void>;
 }
@@ -133,7 +135,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   }
 
   return {
-    url, port, userDataDir, extensionsDir,
+    url, port, userDataDir, extensionsDir, pid: child.pid,
     output: () => output,
     async stop() {
       if (child.exitCode === null) {

@@ -4,8 +4,9 @@
  * highlighted and handed on), never timed.
  */
 import * as assert from 'node:assert/strict';
-import { HIGHLIGHT_LIMIT, OPEN_BLOCK_HIGHLIGHT_LIMIT, highlightCode } from '../../src/webview/highlight';
+import { HIGHLIGHT_LIMIT, OPEN_BLOCK_HIGHLIGHT_LIMIT, highlightCode, loadLanguage } from '../../src/webview/highlight';
 import { IncrementalMarkdown, type RenderUpdate, createMarkdown, renderMarkdown } from '../../src/webview/markdown';
+import { LANGUAGE_LOADERS } from '../../src/webview/highlightLanguages';
 
 const CODE_END = '</code></pre>\n';
 const LINE = 'export const answer = items.filter((item) => item.size < 42 && item.name !== "<b>" && item.tag === \'&\');\n';
@@ -39,6 +40,10 @@ class Shown {
 function withoutHighlighting(html: string): string {
   return html.replace(/<span class="[^"]*">|<\/span>/g, '').replace(/&#x27;/g, '&#39;');
 }
+
+// The page fetches highlight.js's languages when a block first needs them (chat-highlight-loading.test.ts);
+// these tests check the rendering once they are there.
+before(() => Promise.all(Object.keys(LANGUAGE_LOADERS).map(loadLanguage)));
 
 describe('chat markdown: highlight.js has a size limit', () => {
   it('a fenced block above HIGHLIGHT_LIMIT is shown escaped, without highlight.js, in a full render', () => {

@@ -5,6 +5,8 @@ import MarkdownIt from 'markdown-it';
 import { IncrementalMarkdown, createMarkdown, renderMarkdown } from '../../src/webview/markdown';
 import { createSanitizer, type Sanitizer } from '../../src/webview/sanitize';
 import { ATTACKER_HOST, HOSTILE_ANSWERS } from '../fixtures/hostile-answers';
+import { loadLanguage } from '../../src/webview/highlight';
+import { LANGUAGE_LOADERS } from '../../src/webview/highlightLanguages';
 
 function sanitizerFor(): { sanitizer: Sanitizer; window: JSDOM['window'] } {
   const { window } = new JSDOM('<!doctype html><html><body></body></html>');
@@ -29,6 +31,10 @@ function assertNoActiveContent(html: string, window: JSDOM['window']): void {
     }
   }
 }
+
+// The page fetches highlight.js's languages when a block first needs them (chat-highlight-loading.test.ts);
+// these tests check the rendering once they are there.
+before(() => Promise.all(Object.keys(LANGUAGE_LOADERS).map(loadLanguage)));
 
 /**
  * Everything that could run, fetch or restyle in sanitized HTML: the tags, any handler or style

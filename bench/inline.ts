@@ -1,0 +1,130 @@
+/**
+ * Inline threads at scale, in the real workbench (code-server + Chromium): Explain Selection gets a
+ * 20,000-delta answer from the gateway simulator, streamed at about 1,000 deltas a second, and the same
+ * answer in one piece. Reported: the extension host's CPU time for each (utime + stime of its process,
+ * from /proc, between the command and the thread's "done"), their ratio, and how often the thread
+ * visibly changed while the answer streamed (frames with a change in the comment widget, per second).
+ */
+import * as fs from 'node:fs';
+import { start } from '../test/simulator/simulator';
+import { answerQuickInput, eventually, launchWorkbench, openFile, setApiKeyThroughPalette } from '../test/harness/workbench';
+import type { Page } from 'playwright-core';
+import { answerText } from './rendering';
+import { figure, measure, type Figure } from './stats';
+
+export const INLINE_DELTAS = 20_000;
+const DELTA_CHARS = 8;
+const TICKS_PER_SECOND = 100;
+
+/** The extension host among `root`'s descendants (Linux /proc). */
+function extensionHostPid(root: number): number {
+  const children = new Map<number, number[]>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  const queue = [...(children.get(root) ?? [])];
+  while (queue.length > 0) {
+    const pid = queue.shift()!;
+    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    if (cmdline.includes('extensionHost')) return pid;
+    queue.push(...(children.get(pid) ?? []));
+  }
+  throw new Error('no extension host process under code-server');
+}
+
+/** User + system CPU time of a process so far, in milliseconds. */
+function cpuMs(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+}
+
+/** Counts the frames in which the explanation's comment widget changed, from now on. */
+async function watchThread(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const state = { frames: 0, pending: false, first: 0, last: 0 };
+    (window as unknown as { __threadUpdates: typeof state }).__threadUpdates = state;
+    new MutationObserver((records) => {
+      const inThread = records.some((record) => {
+        const node = record.target instanceof Element ? record.target : record.target.parentElement;
+        return node?.closest('.review-widget');
+      });
+      if (!inThread || state.pending) return;
+      state.pending = true;
+      requestAnimationFrame(() => {
+        state.pending = false;
+        state.frames++;
+        state.last = performance.now();
+        if (state.frames === 1) state.first = state.last;
+      });
+    }).observe(document.querySelector('.monaco-workbench')!, { subtree: true, childList: true, characterData: true });
+  });
+}
+
+async function explainOnce(page: Page, host: number, marker: string): Promise<{ cpu: number; updatesPerSecond: number; updates: number }> {
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+G');
+  await answerQuickInput(page, ':6');
+  for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+ArrowDown');
+  await page.keyboard.press('Shift+End');
+  await watchThread(page);
+  const before = cpuMs(host);
+  await page.keyboard.press('Control+Alt+E');
+  const widget = page.locator('.review-widget').filter({ hasText: marker }).last();
+  await widget.waitFor({ timeout: 120_000 });
+  await eventually('the thread to finish', async () => /done/.test(await widget.textContent() ?? ''), 300_000);
+  const cpu = cpuMs(host) - before;
+  const updates = await page.evaluate(() => (window as unknown as { __threadUpdates: { frames: number; first: number; last: number } }).__threadUpdates);
+  const seconds = Math.max((updates.last - updates.first) / 1000, 0.001);
+  await page.keyboard.press('Escape');
+  return { cpu, updates: updates.frames, updatesPerSecond: updates.frames / seconds };
+}
+
+export interface InlineResults {
+  readonly deltas: number;
+  readonly chars: number;
+  readonly streamedCpuMs: Figure;
+  readonly oneShotCpuMs: Figure;
+  readonly ratio: Figure;
+  readonly updatesPerSecond: Figure;
+}
+
+export async function benchInline(runs: number): Promise<InlineResults> {
+  const sim = await start();
+  const workbench = await launchWorkbench({ userSettings: { 'reasoner.baseUrl': sim.baseUrl } });
+  try {
+    const { page } = workbench;
+    // The file first, as the inline e2e test does: the palette's key prompt can leave quick open slow to answer.
+    await openFile(page, 'sample.ts');
+    await setApiKeyThroughPalette(page, 'sk-bench-inline-4f2a9c7e1b');
+    const host = extensionHostPid(workbench.server.pid!);
+    const samples = await measure(runs, 1, async (index) => {
+      const body = answerText(INLINE_DELTAS * DELTA_CHARS);
+      const streamedMarker = `Streamed explanation ${index + 10}.`;
+      sim.script({ text: `${streamedMarker}\n\n${body}`, deltaSize: DELTA_CHARS, chunkDelayMs: 1 });
+      const streamed = await explainOnce(page, host, streamedMarker);
+      const onceMarker = `Whole explanation ${index + 10}.`;
+      sim.script({ text: `${onceMarker}\n\n${body}`, deltaSize: body.length * 2 });
+      const once = await explainOnce(page, host, onceMarker);
+      return { streamed, once };
+    });
+    return {
+      deltas: INLINE_DELTAS,
+      chars: INLINE_DELTAS * DELTA_CHARS,
+      streamedCpuMs: figure(samples.map((s) => s.streamed.cpu)),
+      oneShotCpuMs: figure(samples.map((s) => s.once.cpu)),
+      ratio: figure(samples.map((s) => s.streamed.cpu / s.once.cpu)),
+      updatesPerSecond: figure(samples.map((s) => s.streamed.updatesPerSecond)),
+    };
+  } finally {
+    await workbench.close();
+    await sim.close();
+  }
+}
