@@ -83,11 +83,11 @@ suite('Precise context: the definitions the code uses', () => {
     sim = await connectSimulator();
     // The machine may be loaded: the limit is the longest wait, gathering ends as soon as all is found.
     await setUserSetting('context.timeLimitMs', 30_000);
+    // The fixture's own, written again here so that these tests say what they rely on.
     fs.writeFileSync(ignoreFile(), '# nothing private leaves\nprivate/\n');
   });
 
   teardown(async () => {
-    fs.rmSync(ignoreFile(), { force: true });
     for (const key of ['context.timeLimitMs', 'context.maxTokens', 'context.mode']) await setUserSetting(key, undefined);
     await cleanUpInline(sim);
   });

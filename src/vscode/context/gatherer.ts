@@ -84,13 +84,25 @@ class DefinitionSearch {
     if (this.stopped) return;
     let wanted = targets.filter(outside);
     if (wanted.length === 0 && targets.length > 0) wanted = (await locate(VSCODE_COMMANDS.typeDefinitions, document.uri, position)).filter(outside);
-    for (const target of wanted) {
+    for (const found of wanted) {
       if (this.stopped) return;
+      const target = await this.throughImport(found);
       const tier = this.filter.tierOf(target.uri);
       if (tier === undefined) continue;
       const candidate = await this.candidate(target, tier, position, firstUse);
       if (candidate && !this.stopped) this.found.push({ candidate, location: new vscode.Location(target.uri, new vscode.Range(candidate.startLine - 1, 0, candidate.endLine - 1, 0)) });
     }
+  }
+
+  /**
+   * A definition in the code's own file outside any symbol (an import, in servers that stop there):
+   * asked once more from there, which leads to what was imported.
+   */
+  private async throughImport(target: Target): Promise<Target> {
+    if (target.uri.toString() !== this.request.document.uri.toString()) return target;
+    if (smallestEnclosing(await this.symbolsOf(target.uri), target.range.start)) return target;
+    const further = await locate(VSCODE_COMMANDS.definitions, target.uri, target.range.start);
+    return further.find((next) => next.uri.toString() !== target.uri.toString() || !next.range.isEqual(target.range)) ?? target;
   }
 
   private insideCode(target: Target): boolean {
