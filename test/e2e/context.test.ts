@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { start, type Simulator } from '../simulator/simulator';
-import { answerQuickInput, eventually, findFrame, launchWorkbench, openFile, selectLines, setApiKeyThroughPalette, type Workbench } from '../harness/workbench';
+import { answerQuickInput, eventually, findFrame, waitForQuickInput, launchWorkbench, openFile, selectLines, setApiKeyThroughPalette, type Workbench } from '../harness/workbench';
 
 const COMPOSER = '[aria-label="Message Reasoner"]';
 
@@ -11,7 +11,11 @@ suite('Workbench: the definitions sent along are shown', () => {
   suiteSetup(async () => {
     sim = await start();
     // A loaded machine starts the TypeScript server slowly: the limit is the longest wait, not a delay.
-    workbench = await launchWorkbench({ userSettings: { 'reasoner.baseUrl': sim.baseUrl, 'reasoner.context.timeLimitMs': 60_000 } });
+    workbench = await launchWorkbench({ userSettings: {
+      'reasoner.baseUrl': sim.baseUrl, 'reasoner.context.timeLimitMs': 60_000,
+      // Ask every time: the inline requests show the picker (the chat's chips are its own way to leave one out).
+      'reasoner.context.mode': 'ask',
+    } });
     await setApiKeyThroughPalette(workbench.page, 'sk-e2e-context-7d2a9c4e1b');
   });
 
@@ -49,6 +53,9 @@ suite('Workbench: the definitions sent along are shown', () => {
     await openFile(page, 'checkout.ts');
     await selectLines(page, 5, 5);
     await page.keyboard.press('Control+Alt+E');
+    await waitForQuickInput(page, 'definitions sent with the code');
+    await page.locator('.quick-input-widget').filter({ hasText: '2 Selected' }).waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Enter');
     const thread = page.locator('.review-widget').filter({ hasText: 'coupon' });
     await thread.waitFor({ timeout: 90_000 });
     const prompt = thread.locator('.review-comment').first();
@@ -72,5 +79,26 @@ suite('Workbench: the definitions sent along are shown', () => {
     await definitions.nth(1).waitFor({ state: 'detached', timeout: 10_000 });
     assert.deepEqual(await definitions.locator('.chip-label').allTextContents(), ['pricing.ts:5-7 · discount']);
     await workbench.screenshot('context-chat-chips');
+  });
+
+  test('asked every time: a definition unticked in the picker is not sent, nor listed', async () => {
+    const { page } = workbench;
+    sim.script({ text: 'Only the **helper** went along.' });
+    await openFile(page, 'checkout.ts');
+    await selectLines(page, 5, 5);
+    await page.keyboard.press('Control+Alt+E');
+    await waitForQuickInput(page, 'definitions sent with the code');
+    const rows = page.locator('.quick-input-list .monaco-list-row');
+    assert.deepEqual((await rows.allTextContents()).map((row) => row.replace(/\s+/g, ' ').trim()).filter(Boolean).length, 2);
+    await rows.filter({ hasText: 'Cart' }).click();
+    await page.locator('.quick-input-widget').filter({ hasText: '1 Selected' }).waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Enter');
+    const thread = page.locator('.review-widget').filter({ hasText: 'helper' });
+    await thread.waitFor({ timeout: 60_000 });
+    const sent = JSON.stringify(sim.requests.at(-1)!.body);
+    assert.match(sent, /Definition of `discount`/);
+    assert.doesNotMatch(sent, /Definition of `Cart`|export interface Cart/);
+    const listed = await thread.locator('.review-comment').first().locator('code').allTextContents();
+    assert.deepEqual(listed.filter((label) => label.includes('·')), ['pricing.ts:5-7 · discount']);
   });
 });
