@@ -13,6 +13,7 @@ import type { ChatViewProvider } from '../../src/vscode/chat/chatViewProvider';
 import type { Simulator } from '../simulator/simulator';
 import { connectSimulator, markdownOf, openFixture, reasoner, requestText, selectLines, setUserSetting, waitFor, workspaceFolder } from './helpers';
 import { cleanUpInline, onlySession } from './inlineHelpers';
+import { RecordingStream } from './recordingStream';
 
 const CHECKOUT = 'src/context/checkout.ts';
 /** Lines 5–9 (1-based): the function `checkout`, without the imports. */
@@ -172,5 +173,21 @@ suite('Precise context: the definitions the code uses', () => {
     const text = requestText(sim.requests.at(-1)!.body);
     assert.match(text, /Definition of `discount`/);
     assert.doesNotMatch(text, /Definition of `Cart`|export interface Cart/);
+  });
+
+  test('@reasoner lists the definitions among its references and sends them after the code', async () => {
+    const api = await reasoner();
+    const editor = await openFixture(CHECKOUT);
+    await typeScriptReady(editor);
+    selectLines(editor, ...CHECKOUT_FUNCTION);
+    sim.script({ text: 'Explained.' });
+    const recorded = new RecordingStream();
+    const request = { prompt: '', command: 'explain', references: [], toolReferences: [], toolInvocationToken: undefined } as unknown as vscode.ChatRequest;
+    await api.participant.participant.requestHandler(request, { history: [] }, recorded.stream, new vscode.CancellationTokenSource().token);
+    const where = recorded.references.map((reference) => `${vscode.workspace.asRelativePath(reference.uri, false)}:${reference.range.start.line + 1}`);
+    assert.deepEqual(where, ['src/context/checkout.ts:5', 'src/context/model.ts:2', 'src/context/pricing.ts:5']);
+    const text = sentText(sim.requests[0]!.body);
+    assert.ok(text.indexOf('export function checkout') < text.indexOf('Definition of `Cart`'), text);
+    assert.match(text, /Definition of `discount`/);
   });
 });
