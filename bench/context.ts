@@ -61,7 +61,7 @@ async function explainRuns(workbench: Workbench, target: ReturnType<typeof write
     const match = await eventually('the context line in the log', async () => {
       const all = [...logText(workbench).matchAll(CONTEXT_LINE)];
       return all.length > seen ? all.at(-1) : undefined;
-    }, 120_000);
+    }, 60_000);
     seen += 1;
     await page.keyboard.press('Escape');
     return { count: Number(match[1]), tokens: Number(match[2]), ms: Number(match[3]) };
@@ -77,7 +77,10 @@ export async function benchContext(runs: number): Promise<ContextResults> {
     await setApiKeyThroughPalette(workbench.page, 'sk-bench-context-3b8e1f');
     await openFile(workbench.page, target.file);
     // The first run waits for the TypeScript server to load the project: a warm-up, not counted.
-    const whole = await explainRuns(workbench, target, runs, 1);
+    const whole = await explainRuns(workbench, target, runs, 1).catch(async (error: unknown) => {
+      await workbench.screenshot('bench-context-failed');
+      throw error;
+    });
     const settings = path.join(workbench.server.userDataDir, 'User', 'settings.json');
     const current = JSON.parse(fs.readFileSync(settings, 'utf8')) as Record<string, unknown>;
     fs.writeFileSync(settings, JSON.stringify({ ...current, 'reasoner.context.timeLimitMs': 300 }, null, 2));

@@ -73,7 +73,8 @@ async function main(): Promise<void> {
     );
   }
 
-  if (want('context')) {
+  // Opt-in (`npm run bench -- context`) until its run in code-server is made reliable: the explain it drives has not yet logged its line there.
+  if (only.includes('context')) {
     const b6 = await benchContext(RUNS);
     results.b6 = { gatherMs: round(b6.gatherMs.median, 1), definitions: b6.definitions.median, tokens: b6.tokens.median, foundWithin300Ms: b6.foundWithin300Ms.median, detail: b6 };
     rows.push(
