@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { benchClient } from './client';
+import { benchContext } from './context';
 import { benchFootprint } from './footprint';
 import { benchInline } from './inline';
 import { benchHistoryHeap, benchRendering } from './rendering';
@@ -110,6 +111,16 @@ async function main(): Promise<void> {
       { name: 'Inline thread, the same answer in one piece: extension host CPU', ...fmt(inline.oneShotCpuMs, 0, ' ms'), target: '' },
       { name: 'Inline thread: streamed / one-shot CPU', ...fmt(inline.ratio, 2, '×'), target: '≤ 2×', met: inline.ratio.median <= 2 },
       { name: 'Inline thread: visible updates per second while streaming', ...fmt(inline.updatesPerSecond, 1, '/s'), target: '' },
+    );
+  }
+  // Opt-in (`npm run bench -- context`) until its run in code-server is made reliable: the explain it drives has not yet logged its line there.
+  if (only.includes('context')) {
+    const b6 = await benchContext(RUNS);
+    results.b6 = { gatherMs: round(b6.gatherMs.median, 1), definitions: b6.definitions.median, tokens: b6.tokens.median, foundWithin300Ms: b6.foundWithin300Ms.median, detail: b6 };
+    rows.push(
+      { name: 'B6 precise context: gathering 20 symbols across 10 files (TypeScript server, warm)', ...fmt(b6.gatherMs, 1, ' ms'), target: '≤ 300 ms', met: b6.gatherMs.median <= 300 },
+      { name: 'B6 definitions found / tokens', value: `${b6.definitions.median} / ${b6.tokens.median}`, range: '', target: '20' , met: b6.definitions.median === 20 },
+      { name: 'B6 definitions sent with the default 300 ms limit', ...fmt(b6.foundWithin300Ms, 0), target: '' },
     );
   }
   progress();

@@ -33,7 +33,7 @@ async function writeHistory(dir: string): Promise<void> {
   await store.flush();
 }
 
-function findFile(dir: string, name: string): string | undefined {
+export function findFile(dir: string, name: string): string | undefined {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) {

@@ -15,6 +15,7 @@ import { WalkthroughProgress } from './vscode/walkthrough';
 import { LM_VENDOR, ReasonerChatModelProvider } from './vscode/lm/chatModelProvider';
 import { ReasonerParticipant } from './vscode/lm/participant';
 import type { Services } from './vscode/services';
+import { DefinitionContext } from './vscode/context/definitionContext';
 import { ModelStatusBar } from './vscode/statusBar';
 import type { Jobs } from './vscode/jobs/jobs';
 import type { JobsView } from './vscode/jobs/jobsView';
@@ -82,7 +83,8 @@ export function activate(context: vscode.ExtensionContext): ReasonerApi {
   const walkthrough = new WalkthroughProgress(keys, context.secrets);
   // A kept answer goes on in the chat, which is made further down.
   const comparisons = new Comparisons({ extensionUri: context.extensionUri, runner, log, proposals, chat: () => services.chat });
-  const services: Services = { context, keys, log, logChannel, notifier, runner, inline, proposals, spend, walkthrough, comparisons };
+  const definitions = new DefinitionContext(log);
+  const services: Services = { context, keys, log, logChannel, notifier, runner, inline, proposals, spend, walkthrough, comparisons, definitions };
   const statusBar = new ModelStatusBar();
   context.subscriptions.push(logChannel, keys, runner, inline, proposals, statusBar, walkthrough, comparisons);
 
@@ -116,6 +118,7 @@ export function activate(context: vscode.ExtensionContext): ReasonerApi {
     log,
     onDidChangeModels: onDidChangeSettings,
     diffPreview: proposals,
+    definitions,
   });
   services.chat = chat;
   context.subscriptions.push(
@@ -129,7 +132,7 @@ export function activate(context: vscode.ExtensionContext): ReasonerApi {
   const jobs = setupJobs(services, chat);
   context.subscriptions.push(jobs.disposable);
   // VS Code's own Chat: the models in its picker and for vscode.lm, and @reasoner.
-  const participant = new ReasonerParticipant(runner, context.extensionUri);
+  const participant = new ReasonerParticipant(runner, context.extensionUri, definitions);
   const languageModels = new ReasonerChatModelProvider(runner, keys);
   context.subscriptions.push(participant, languageModels, vscode.lm.registerLanguageModelChatProvider(LM_VENDOR, languageModels));
   // The benchmark (B4) reads this line; it is also a useful fact in a bug report.

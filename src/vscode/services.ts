@@ -3,6 +3,7 @@ import type { Conversation } from '../core/common/conversation';
 import type { Logger } from '../core/common/logger';
 import type { CodeContext } from '../core/common/types';
 import type { Comparisons } from './compare/comparisons';
+import type { DefinitionContext } from './context/definitionContext';
 import type { DiffPreview } from './diff/diffPreview';
 import type { InlineThreads } from './inline/inlineThreads';
 import type { Notifier } from './notify';
@@ -38,5 +39,7 @@ export interface Services {
   readonly walkthrough: WalkthroughProgress;
   /** Open Compare Models panels. */
   readonly comparisons: Comparisons;
+  /** The definitions the code sent uses, from the language providers (reasoner.context.*). */
+  readonly definitions: DefinitionContext;
   chat?: ChatBridge;
 }

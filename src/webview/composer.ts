@@ -137,10 +137,10 @@ export class Composer {
     this.chips.replaceChildren(...contexts.map((chip) => {
       const where = chip.context.startLine === undefined ? 'whole file' : `lines ${chip.context.startLine}–${chip.context.endLine ?? chip.context.startLine}`;
       return h('span', {
-        class: 'chip', role: 'listitem', 'data-role': 'context-chip', 'data-context-id': chip.id,
+        class: 'chip', role: 'listitem', 'data-role': 'context-chip', 'data-context-id': chip.id, 'data-context-kind': chip.kind,
         title: `${chip.context.fileName} (${where}, ${chip.context.languageId})`,
       },
-      icon(chip.kind === 'file' ? 'file-code' : 'selection'),
+      icon(chip.kind === 'file' ? 'file-code' : chip.kind === 'definition' ? 'references' : 'selection'),
       h('span', { class: 'chip-label' }, chip.label),
       h('button', {
         type: 'button', class: 'chip-remove', 'data-remove-context': chip.id,

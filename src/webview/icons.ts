@@ -7,7 +7,7 @@ export const ICON_NAMES = [
   'account', 'add', 'check', 'chevron-down', 'close', 'comment', 'comment-discussion', 'copy',
   'credit-card', 'dashboard', 'debug-stop', 'edit', 'error', 'export', 'file-code', 'file-media',
   'git-compare', 'globe', 'history', 'info', 'insert', 'key', 'link-external', 'loading', 'new-file',
-  'output', 'pulse', 'refresh', 'selection', 'send', 'settings-gear', 'shield', 'sparkle', 'trash',
+  'output', 'pulse', 'references', 'refresh', 'selection', 'send', 'settings-gear', 'shield', 'sparkle', 'trash',
   'warning', 'zap',
 ] as const;
 

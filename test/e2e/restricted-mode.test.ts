@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { start, type Simulator } from '../simulator/simulator';
-import { answerQuickInput, launchWorkbench, openFile, setApiKeyThroughPalette, type Workbench } from '../harness/workbench';
+import { DEFINITIONS_INTRO } from '../../src/core/common/context';
+import { answerQuickInput, launchWorkbench, openFile, selectLines, setApiKeyThroughPalette, type Workbench } from '../harness/workbench';
 
 suite('Workbench: an untrusted folder (restricted mode)', () => {
   let sim: Simulator;
@@ -12,7 +13,8 @@ suite('Workbench: an untrusted folder (restricted mode)', () => {
     elsewhere = await start();
     workbench = await launchWorkbench({
       untrusted: true,
-      userSettings: { 'reasoner.baseUrl': sim.baseUrl },
+      // The longest wait for definitions: were they looked for, the TypeScript server would have time to answer.
+      userSettings: { 'reasoner.baseUrl': sim.baseUrl, 'reasoner.context.timeLimitMs': 30_000 },
       // What a cloned repository could ship: the restricted settings must be ignored, the others honoured.
       workspaceSettings: {
         'reasoner.baseUrl': elsewhere.baseUrl,
@@ -51,5 +53,18 @@ suite('Workbench: an untrusted folder (restricted mode)', () => {
     assert.equal(body.model, 'o3-mini', 'the workspace cannot pick the (costlier) model while untrusted');
     assert.equal(body.reasoning_effort, 'medium');
     assert.notEqual(body.stream, true, 'an unrestricted workspace setting (reasoner.stream) is still read');
+  });
+
+  test('only the open file\'s code is sent: no definition is read from other files', async () => {
+    const { page } = workbench;
+    sim.script({ text: 'Checked out in **restricted** mode.' });
+    await openFile(page, 'checkout.ts');
+    await selectLines(page, 5, 5);
+    await page.keyboard.press('Control+Alt+E');
+    await page.locator('.review-widget').filter({ hasText: 'Checked out' }).waitFor({ timeout: 60_000 });
+    const sent = JSON.stringify(sim.requests.at(-1)!.body);
+    assert.match(sent, /export function checkout/);
+    assert.equal(sent.includes(DEFINITIONS_INTRO), false, 'no definitions');
+    assert.doesNotMatch(sent, /export interface Cart|export function discount/);
   });
 });

@@ -55,4 +55,7 @@ export const VSCODE_COMMANDS = {
   open: 'vscode.open',
   diff: 'vscode.diff',
   documentSymbols: 'vscode.executeDocumentSymbolProvider',
+  definitions: 'vscode.executeDefinitionProvider',
+  typeDefinitions: 'vscode.executeTypeDefinitionProvider',
+  hover: 'vscode.executeHoverProvider',
 } as const;

@@ -303,9 +303,10 @@ export function recoverInterrupted(conversation: Conversation): boolean {
 
 export function contextLabel(context: CodeContext): string {
   const base = context.fileName.split(/[\\/]/).pop() || context.fileName;
-  if (context.startLine === undefined) return base;
+  const symbol = context.symbol !== undefined ? ` · ${context.symbol}` : '';
+  if (context.startLine === undefined) return `${base}${symbol}`;
   const end = context.endLine ?? context.startLine;
-  return end === context.startLine ? `${base}:${context.startLine}` : `${base}:${context.startLine}-${end}`;
+  return `${base}:${context.startLine}${end === context.startLine ? '' : `-${end}`}${symbol}`;
 }
 
 /** Tokens in, out and reasoning, and the gateway's cost when it sent one: `1200 in · 300 out · 256 reasoning · $0.0021`. */
@@ -345,7 +346,7 @@ export function isEffort(v: unknown): v is ReasoningEffort {
 export function isCodeContext(v: unknown): v is CodeContext {
   return isObject(v) && isString(v.fileName) && isString(v.languageId) && isString(v.code)
     && optional(v.startLine, isFiniteNumber) && optional(v.endLine, isFiniteNumber)
-    && optional(v.before, isString) && optional(v.after, isString);
+    && optional(v.before, isString) && optional(v.after, isString) && optional(v.symbol, isString);
 }
 
 function isUsage(v: unknown): v is Usage {

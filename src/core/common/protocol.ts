@@ -24,7 +24,8 @@ export interface ModelOption {
   readonly imageInput?: boolean;
 }
 
-export type ContextKind = 'selection' | 'file';
+/** `definition`: one the attached code uses, found by the language providers (never asked for by the page). */
+export type ContextKind = 'selection' | 'file' | 'definition';
 
 /** Code attached to the next prompt, shown as a removable chip above the composer. */
 export interface ContextChip {

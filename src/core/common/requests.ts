@@ -12,6 +12,7 @@
 
 import { ApiError } from './errors';
 import { effectiveMaxOutputTokens, type ModelInfo } from './models';
+import { DEFINITIONS_INTRO, definitionHeading, isDefinition } from './context';
 import type { CodeContext, ImageInput, ModelApi, ReasoningEffort, ReasoningRequest, ToolCall, ToolResult, ToolSpec, Turn } from './types';
 
 // ---------------------------------------------------------------------------
@@ -119,6 +120,7 @@ function range(start: number, end: number): string {
  */
 export function renderCodeContext(ctx: CodeContext): string {
   const language = ctx.languageId.trim();
+  if (isDefinition(ctx)) return `${definitionHeading(ctx)}:\n${fencedBlock(ctx.code, language)}`;
   const start = ctx.startLine;
   const end = ctx.endLine ?? (start !== undefined ? start + Math.max(lineCount(ctx.code), 1) - 1 : undefined);
   const where = start !== undefined && end !== undefined ? `, ${range(start, end)}` : ' (whole file)';
@@ -149,7 +151,11 @@ export function renderCodeContext(ctx: CodeContext): string {
 export function renderTurn(turn: Turn): string {
   const pieces: string[] = [];
   if (turn.text.trim() !== '') pieces.push(turn.text.trim());
-  for (const ctx of turn.context ?? []) pieces.push(renderCodeContext(ctx));
+  // The code asked about first, then the definitions it uses, introduced once.
+  const context = turn.context ?? [];
+  for (const ctx of context) if (!isDefinition(ctx)) pieces.push(renderCodeContext(ctx));
+  const definitions = context.filter(isDefinition);
+  if (definitions.length > 0) pieces.push(DEFINITIONS_INTRO, ...definitions.map(renderCodeContext));
   return pieces.join('\n\n');
 }
 

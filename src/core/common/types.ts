@@ -21,6 +21,8 @@ export interface CodeContext {
   /** Lines around the selection, to give the model its surroundings. */
   readonly before?: string;
   readonly after?: string;
+  /** Set on a definition the code uses (gathered from the language providers): the symbol it defines. */
+  readonly symbol?: string;
 }
 
 /** An image attached to a user turn (only sent to models whose catalog entry has `imageInput`). */

@@ -21,7 +21,8 @@ import {
   type ContextChip, type ContextKind, type HostMessage, STATE_MESSAGE_TYPES, type WebviewMessage, parseWebviewMessage,
 } from '../../core/common/protocol';
 import type { CodeContext, ReasoningEffort } from '../../core/common/types';
-import { codeFromEditor, fileContext } from '../editorContext';
+import type { DefinitionContext } from '../context/definitionContext';
+import { codeFromEditor, fileContext, type EditorCode } from '../editorContext';
 import { messageOf } from '../errorMessage';
 import { Disposable } from '../lifecycle';
 import type { RequestRunner } from '../runner';
@@ -58,6 +59,8 @@ export interface ChatViewProviderOptions {
   readonly instructions?: string;
   /** The extension's one diff preview, so Apply to Selection shares it with Refactor (tests may leave it out). */
   readonly diffPreview?: DiffPreview;
+  /** Finds the definitions attached code uses; each becomes a removable chip of its own. */
+  readonly definitions?: DefinitionContext;
 }
 
 export interface SendOptions {
@@ -80,11 +83,13 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
   readonly log: Logger;
   private readonly host: ChatWebviewHost;
   private readonly codeActions: ChatCodeActions;
+  private readonly definitions: DefinitionContext | undefined;
 
   constructor(options: ChatViewProviderOptions) {
     super();
     const { extensionUri, log } = options;
     this.log = log;
+    this.definitions = options.definitions;
     this.model = this.register(new ChatModel(options));
     this.codeActions = this.register(new ChatCodeActions(options.diffPreview));
     this.host = this.register(new WebviewHost<HostMessage, WebviewMessage>({
@@ -138,7 +143,7 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
       this.page.notice('info', 'Open a file and select some code to add it to the chat.');
       return undefined;
     }
-    return this.attachCode('selection', (await codeFromEditor(editor)).context);
+    return this.attachCode('selection', await codeFromEditor(editor));
   }
 
   /** Attaches the whole current file. */
@@ -147,7 +152,7 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
       this.page.notice('info', 'Open a file to add it to the chat.');
       return undefined;
     }
-    return this.attachCode('file', fileContext(editor.document).context);
+    return this.attachCode('file', fileContext(editor.document));
   }
 
   /**
@@ -213,12 +218,17 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
     return active;
   }
 
-  private async attachCode(kind: ContextKind, context: CodeContext): Promise<ContextChip | undefined> {
+  private async attachCode(kind: ContextKind, code: EditorCode): Promise<ContextChip | undefined> {
+    const { context } = code;
     const tooLarge = context.code.length > MAX_CONTEXT_CHARS;
     if (tooLarge) {
       this.page.notice('warning', `${contextLabel(context)} is too large to attach (${context.code.length.toLocaleString()} characters). Select the part that matters.`);
     }
     const chip = tooLarge ? undefined : this.model.addContext(kind, context);
+    if (chip && this.definitions) {
+      const found = await this.definitions.attach(code.document, code.range, { source: 'chat', mayAsk: false });
+      for (const definition of found ?? []) this.model.addContext('definition', definition.context);
+    }
     await this.reveal();
     void this.page.focusComposer();
     return chip;

@@ -53,6 +53,6 @@ export function registerAsk(services: Services): vscode.Disposable {
     await services.context.globalState.update(RECENT_KEY, [question, ...recent].slice(0, RECENT_LIMIT));
     const code = hasSelection ? await codeFromEditor(editor) : fileContext(editor.document);
     const anchored = hasSelection ? code : { ...code, range: editor.document.lineAt(editor.selection.active.line).range };
-    return askInline(services.inline, 'ask', question, { code: anchored });
+    return askInline(services.inline, 'ask', question, { code: anchored, definitions: services.definitions });
   });
 }

@@ -27,7 +27,10 @@ export function registerExplainProblem(services: Services): vscode.Disposable {
     const snapshot = proposalTarget(document, region);
     const facts = problemFacts(diagnostic);
     const anchor = new vscode.Range(diagnostic.range.start.line, 0, diagnostic.range.end.line, 0);
-    const { session, answer } = services.inline.start('explainProblem', document.uri, anchor, problemQuestion(facts), [regionContext(document, region)]);
+    const definitions = await services.definitions.attach(document, region, { source: 'inline:explainProblem', mayAsk: true });
+    if (definitions === undefined) return undefined;
+    const context = [regionContext(document, region), ...definitions.map((definition) => definition.context)];
+    const { session, answer } = services.inline.start('explainProblem', document.uri, anchor, problemQuestion(facts), context);
     const firstAnswerId = session.lastAnswer?.id;
     let offered: Proposal | undefined;
     let offering: Promise<void> = Promise.resolve();

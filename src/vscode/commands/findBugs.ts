@@ -7,5 +7,5 @@ import type { Services } from '../services';
 /** reasoner.findBugs: bugs and risks, each with its line, in an inline thread. */
 export function registerFindBugs(services: Services): vscode.Disposable {
   return vscode.commands.registerCommand(COMMANDS.findBugs, () =>
-    askInline(services.inline, 'findBugs', TASK_QUESTIONS.findBugs));
+    askInline(services.inline, 'findBugs', TASK_QUESTIONS.findBugs, { definitions: services.definitions }));
 }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { TaskKind } from '../../core/common/prompts';
 import type { CodeContext } from '../../core/common/types';
 import { codeFromEditor, requireEditor, type EditorCode } from '../editorContext';
+import type { DefinitionContext } from '../context/definitionContext';
 import type { InlineThreads } from './inlineThreads';
 
 /**
@@ -10,7 +11,7 @@ import type { InlineThreads } from './inlineThreads';
  */
 export async function askInline(
   threads: InlineThreads, task: TaskKind, question: string | ((code: EditorCode) => string),
-  options: { code?: EditorCode; modelId?: string; context?: readonly CodeContext[] } = {},
+  options: { code?: EditorCode; modelId?: string; context?: readonly CodeContext[]; definitions?: DefinitionContext } = {},
 ): Promise<string | undefined> {
   let code = options.code;
   if (!code) {
@@ -23,6 +24,14 @@ export async function askInline(
     return undefined;
   }
   const text = typeof question === 'string' ? question : question(code);
-  const { answer } = threads.start(task, code.document.uri, code.range, text, options.context ?? [code.context], options.modelId);
+  let context = options.context ?? [code.context];
+  if (!options.context && options.definitions) {
+    // A question about the whole file is anchored at the cursor's line but is about all of it.
+    const sent = code.origin === 'file' ? code.document.validateRange(new vscode.Range(0, 0, code.document.lineCount, 0)) : code.range;
+    const definitions = await options.definitions.attach(code.document, sent, { source: `inline:${task}`, mayAsk: true, ...(options.modelId ? { modelId: options.modelId } : {}) });
+    if (definitions === undefined) return undefined;
+    context = [...context, ...definitions.map((definition) => definition.context)];
+  }
+  const { answer } = threads.start(task, code.document.uri, code.range, text, context, options.modelId);
   return answer;
 }

@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { COMMANDS } from '../../core/common/commands';
 import { contextLabel, formatCost, formatElapsed, type AssistantTurn, type Conversation, type TurnError, type TurnStatus, type UserTurn } from '../../core/common/conversation';
+import { isDefinition } from '../../core/common/context';
 import { presentActions, type PresentedAction } from '../../core/common/errorPresenter';
 import { inertCodeSpan, inertText } from '../../core/common/inertMarkdown';
 import { InertMarkdownCache } from '../../core/common/inertMarkdownStream';
@@ -83,7 +84,10 @@ function progressOf(turn: AssistantTurn): string | undefined {
 function promptComment(turn: UserTurn): vscode.Comment {
   const body = new vscode.MarkdownString();
   body.appendText(turn.text);
-  for (const context of turn.context ?? []) body.appendMarkdown(`\n\n${inertCodeSpan(contextLabel(context))}`);
+  const context = turn.context ?? [];
+  for (const code of context.filter((item) => !isDefinition(item))) body.appendMarkdown(`\n\n${inertCodeSpan(contextLabel(code))}`);
+  const definitions = context.filter(isDefinition);
+  if (definitions.length > 0) body.appendMarkdown(`\n\n*Definitions sent along:* ${definitions.map((item) => inertCodeSpan(contextLabel(item))).join(' · ')}`);
   return { body, mode: vscode.CommentMode.Preview, author: { name: 'You' }, contextValue: 'reasoner-question' };
 }
 

@@ -14,6 +14,7 @@ import { codeContextFor, codeFromEditor, fileContext } from '../editorContext';
 import { abortOnCancel, Disposable } from '../lifecycle';
 import type { RequestRunner, RunResult } from '../runner';
 import type { ProposalArgument } from '../commands/reviewProposal';
+import type { DefinitionContext } from '../context/definitionContext';
 import { LM_VENDOR } from './chatModelProvider';
 
 /** What a participant answer leaves behind for follow-ups and tests. */
@@ -39,7 +40,7 @@ interface CodeUsed {
 export class ReasonerParticipant extends Disposable {
   readonly participant: vscode.ChatParticipant;
 
-  constructor(private readonly runner: RequestRunner, extensionUri: vscode.Uri) {
+  constructor(private readonly runner: RequestRunner, extensionUri: vscode.Uri, private readonly definitions?: DefinitionContext) {
     super();
     this.participant = this.register(vscode.chat.createChatParticipant(PARTICIPANT_ID, (request, context, stream, token) =>
       this.answer(request, context, stream, token)));
@@ -60,7 +61,8 @@ export class ReasonerParticipant extends Disposable {
       stream.markdown(vscode.l10n.t('Select some code in an editor (or attach a file with #) and ask again.'));
       return { metadata: { ...(command ? { command } : {}), status: 'no-code' } satisfies ParticipantResultMetadata };
     }
-    for (const used of code) stream.reference(used.location);
+    const sent = [...code, ...await this.definitionsFor(code[0]!, command)];
+    for (const used of sent) stream.reference(used.location);
     const task = participantTask(command, request.prompt);
     const reasonerModel = request.model?.vendor === LM_VENDOR ? request.model : undefined;
     const cancellation = abortOnCancel(token);
@@ -82,7 +84,7 @@ export class ReasonerParticipant extends Disposable {
         source: `participant:${command ?? 'ask'}`,
         ...(reasonerModel ? { modelId: reasonerModel.id } : {}),
         instructions: INSTRUCTIONS[task.task],
-        turns: [...historyTurns(context), { role: 'user', text: task.text, context: code.map((used) => used.context) }],
+        turns: [...historyTurns(context), { role: 'user', text: task.text, context: sent.map((used) => used.context) }],
         signal: cancellation.signal,
         onEvent: (event) => {
           if (event.type === 'text') show(fences ? fences.push(event.delta) : event.delta);
@@ -125,6 +127,13 @@ export class ReasonerParticipant extends Disposable {
     // Inert: the cost's `$` would start math in the Chat view's Markdown.
     stream.markdown(`\n\n---\n\n${inertMarkdown(footer(result))}\n`);
     return { metadata: metadata('complete') };
+  }
+
+  /** The definitions the code uses: listed with the references and sent after it (the first piece of code only). */
+  private async definitionsFor(code: CodeUsed, command: ParticipantCommand | undefined): Promise<CodeUsed[]> {
+    if (!this.definitions) return [];
+    const document = await vscode.workspace.openTextDocument(code.location.uri);
+    return await this.definitions.attach(document, code.location.range, { source: `participant:${command ?? 'ask'}`, mayAsk: false }) ?? [];
   }
 }
 
