@@ -13,7 +13,7 @@ suite('Workbench: model picker, reasoning summary, clearing the key, themes', ()
 
   suiteSetup(async () => {
     sim = await start();
-    workbench = await launchWorkbench({ userSettings: { 'reasoner.baseUrl': sim.baseUrl } });
+    workbench = await launchWorkbench({ userSettings: { 'reasoner.baseUrl': sim.baseUrl, 'reasoner.backgroundMode': false } });
     await setApiKeyThroughPalette(workbench.page, KEY);
   });
 
