@@ -8,7 +8,7 @@ import { ApiError } from '../common/errors';
 import type { Logger } from '../common/logger';
 import { redact } from '../common/redact';
 import type { StreamEvent } from '../common/types';
-import type { Call } from './call';
+import { formatWait, type Call } from './call';
 import { responseEvents, responseStatus } from './stream';
 import { discardBody, endpoint, type Response, type Transport } from './transport';
 
@@ -40,10 +40,6 @@ export class JobDetached extends Error {
   constructor() {
     super('the window closed; the background job goes on');
   }
-}
-
-export function formatSeconds(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
 }
 
 export function isJobDetached(reason: unknown): boolean {
@@ -85,7 +81,7 @@ export class BackgroundResponses {
           if (error.kind === 'cancelled') throw error;
           // Offline: the job runs on at the gateway, so polling goes on (until the call's deadline), ever more slowly.
           delay = Math.min(this.policy.offlinePollMs, Math.round(delay * 2));
-          call.log('warn', `Polling ${id} failed (${error.toLogString()}); trying again in ${formatSeconds(delay)}.`);
+          call.log('warn', `Polling ${id} failed (${error.toLogString()}); trying again in ${formatWait(delay)}.`);
           status = 'unreachable';
           continue;
         }

@@ -21,6 +21,11 @@ export interface CallPacing {
   readonly deadlineMs: number;
 }
 
+/** A wait as people read it in the log and in progress lines: "250 ms", "12 s". */
+export function formatWait(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
+}
+
 export function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) {

@@ -32,7 +32,7 @@ import { buildRequest } from '../common/requests';
 import type { ReasoningRequest, StreamEvent } from '../common/types';
 import { attempt } from './attempt';
 import { BackgroundResponses, DEFAULT_BACKGROUND_POLICY, type BackgroundPolicy } from './background';
-import { Call, defaultSleep, type CallPacing, type Sleep } from './call';
+import { Call, defaultSleep, formatWait, type CallPacing, type Sleep } from './call';
 import { isBackgroundRefusal, isStreamRefusal } from './httpErrors';
 import { InvalidProxyError, routeFor, type NetworkSettings, type Route } from './network';
 import { deadlinePassed, effectiveDeadlineMs } from './requestLimits';
@@ -310,8 +310,4 @@ export class ReasoningClient {
     const exp = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** retriesSoFar);
     return Math.round(exp * (0.5 + this.random() * 0.5));
   }
-}
-
-function formatWait(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
 }
