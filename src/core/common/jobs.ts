@@ -45,8 +45,6 @@ export interface JobRecord {
   /** The estimate shown before it was sent ("≈ $0.40"). */
   readonly costEstimate?: string;
   readonly lease?: JobLease;
-  /** The answer reached its place (a thread, a turn, a document). */
-  readonly delivered?: boolean;
 }
 
 export const JOBS_VERSION = 1;
@@ -150,6 +148,5 @@ export function isJobRecord(value: unknown): value is JobRecord {
     && (value.endedAt === undefined || isCount(value.endedAt))
     && (value.message === undefined || isString(value.message))
     && (value.costEstimate === undefined || isString(value.costEstimate))
-    && (value.delivered === undefined || typeof value.delivered === 'boolean')
     && (lease === undefined || (isObject(lease) && isString(lease.owner) && isCount(lease.until)));
 }

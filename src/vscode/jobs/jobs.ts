@@ -131,7 +131,7 @@ export class Jobs extends Disposable implements JobTracker {
       if (job.id !== id || !isRunning(job)) return job;
       firstToEnd = true;
       ended = {
-        ...withoutLease(job), status, endedAt: Date.now(), delivered: true,
+        ...withoutLease(job), status, endedAt: Date.now(),
         ...(result.error && status !== 'cancelled' ? { message: result.error.userMessage } : {}),
         ...(cancelledElsewhere ? { message: vscode.l10n.t('It was cancelled at the gateway, outside this window.') } : {}),
       };
