@@ -8,7 +8,6 @@ import type { Logger } from '../core/common/logger';
 import type { ModelInfo } from '../core/common/models';
 import { plainMessage } from '../core/common/plainMessage';
 import type { FinishReason, ReasoningRequest, Usage } from '../core/common/types';
-import type { NetworkSettings } from '../core/node/network';
 import { findModel, readNetworkSettings, readSettings } from './config';
 import { Disposable } from './lifecycle';
 import { errorActions, type Notifier } from './notify';
@@ -79,8 +78,7 @@ export class ReasonerRequestRunner extends Disposable implements RequestRunner {
     const settings = readSettings();
     const key = await this.keys.get().catch(() => undefined);
     if (!key || !settings.baseUrl.ok) throw new ApiError({ kind: key ? 'config' : 'no-key' });
-    const client = this.clientFor({ baseUrl: settings.baseUrl.url, timeoutSeconds: settings.timeoutSeconds, deadlineMinutes: settings.deadlineMinutes }, readNetworkSettings());
-    return client.cancelJob(id, key);
+    return this.clientFor(settings.baseUrl.url, settings).cancelJob(id, key);
   }
 
   /** Never rejects: whatever goes wrong, the caller gets a result whose `error` says what. */
@@ -155,7 +153,7 @@ export class ReasonerRequestRunner extends Disposable implements RequestRunner {
         estimateShown = vscode.window.setStatusBarMessage(`$(credit-card) ${plainMessage(spendCheck.estimate)}`);
         request.onEvent?.({ type: 'progress', elapsedMs: 0, status: spendCheck.estimate });
       }
-      const client = this.clientFor({ baseUrl: settings.baseUrl.url, timeoutSeconds: settings.timeoutSeconds, deadlineMinutes: settings.deadlineMinutes }, readNetworkSettings());
+      const client = this.clientFor(settings.baseUrl.url, settings);
       const reasoningRequest: ReasoningRequest = {
         model,
         turns: request.turns,
@@ -268,8 +266,10 @@ export class ReasonerRequestRunner extends Disposable implements RequestRunner {
     }
   }
 
-  private clientFor(wanted: Omit<ClientKey, 'network'>, network: NetworkSettings): ReasoningClient {
-    const { baseUrl, timeoutSeconds, deadlineMinutes } = wanted;
+  /** The client for the current settings (`baseUrl` is the checked one); a new one when any of them changed. */
+  private clientFor(baseUrl: string, { timeoutSeconds, deadlineMinutes }: { timeoutSeconds: number; deadlineMinutes: number }): ReasoningClient {
+    const wanted = { baseUrl, timeoutSeconds, deadlineMinutes };
+    const network = readNetworkSettings();
     const networkKey = JSON.stringify(network);
     const key = this.clientKey;
     if (!this.client || key?.baseUrl !== baseUrl || key.timeoutSeconds !== timeoutSeconds || key.deadlineMinutes !== deadlineMinutes || key.network !== networkKey) {
