@@ -27,8 +27,9 @@ export class JobStore {
     return this.file;
   }
 
+  /** The records, ended jobs past their time left out (they go from the file at its next change). */
   async list(): Promise<JobRecord[]> {
-    return this.locked(() => this.read());
+    return pruneJobs(await this.locked(() => this.read()), this.now());
   }
 
   /**

@@ -191,12 +191,14 @@ export class Jobs extends Disposable implements JobTracker {
     if (added) await this.resumeAll();
   }
 
-  /** Takes over every running job no window polls, and has its place fetch it. */
+  /** Takes over every running job no window polls, and has its place fetch it. The list is only written when there is one. */
   async resumeAll(): Promise<void> {
     const now = Date.now();
+    const claimable = (job: JobRecord): boolean => !this.polling.has(job.id) && canClaim(job, this.owner, now);
+    if (!(await this.read()).some(claimable)) return;
     const claimed: JobRecord[] = [];
     await this.write((jobs) => jobs.map((job) => {
-      if (this.polling.has(job.id) || !canClaim(job, this.owner, now)) return job;
+      if (!claimable(job)) return job;
       const taken = { ...job, lease: { owner: this.owner, until: now + this.leaseMs } };
       claimed.push(taken);
       return taken;
@@ -227,11 +229,25 @@ export class Jobs extends Disposable implements JobTracker {
     this.notifier.show(job.status === 'completed' ? 'info' : 'warning', text, [{ title: vscode.l10n.t('Open'), run: () => this.open(job.id) }]);
   }
 
+  /** Renews this window's leases, if it polls anything, then looks for jobs no window holds. */
   private async tick(): Promise<void> {
-    const now = Date.now();
-    await this.write((jobs) => jobs.map((job) => (this.polling.has(job.id) && job.lease?.owner === this.owner && isRunning(job)
-      ? { ...job, lease: { owner: this.owner, until: now + this.leaseMs } } : job)));
+    if (this.polling.size > 0) {
+      const now = Date.now();
+      await this.write((jobs) => jobs.map((job) => (this.polling.has(job.id) && job.lease?.owner === this.owner && isRunning(job)
+        ? { ...job, lease: { owner: this.owner, until: now + this.leaseMs } } : job)));
+    }
     await this.resumeAll();
+  }
+
+  /** The list as other windows left it, for the view and for claiming. */
+  private async read(): Promise<readonly JobRecord[]> {
+    try {
+      this.records = await this.jobStore.list();
+    } catch (error) {
+      this.log.error(`Could not read the job list: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    this.changed.fire();
+    return this.records;
   }
 
   private async write(change: (jobs: JobRecord[]) => JobRecord[]): Promise<void> {
