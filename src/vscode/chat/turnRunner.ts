@@ -18,7 +18,7 @@ import { applyStreamEvent, restartTurn, settleTurn } from '../../core/common/tur
 import type { CodeContext, ReasoningEffort, StreamEvent } from '../../core/common/types';
 import { messageOf } from '../errorMessage';
 import { Disposable } from '../lifecycle';
-import type { RequestRunner, RunResult } from '../runner';
+import { turnOutcome, type RequestRunner, type RunResult } from '../runner';
 import type { ActiveRun, ChatModel } from './chatModel';
 
 /** Where streamed text and progress go between the turn's updates (the page, for the active conversation). */
@@ -231,15 +231,10 @@ export class TurnRunner extends Disposable {
     }
     this.flushDeltas(run);
     const error = result ? result.error : thrown;
-    settleTurn(turn, {
-      error,
-      // A fetched background answer (run.resumed) took as long as since it was asked.
-      elapsedMs: result && !run.resumed ? result.elapsedMs : Date.now() - run.startedAt,
-      ...(result ? {
-        text: result.text, reasoning: result.reasoning, usage: result.usage, finish: result.finish,
-        requestId: result.requestId, notice: result.notice, modelLabel: result.model?.label, detached: result.detached,
-      } : {}),
-    });
+    // A fetched background answer (run.resumed) took as long as since it was asked.
+    settleTurn(turn, result
+      ? turnOutcome(result, run.resumed ? Date.now() - run.startedAt : result.elapsedMs)
+      : { error, elapsedMs: Date.now() - run.startedAt });
     if (turn.status === 'error') {
       this.options.log.warn(`Chat: the answer in ${conversation.id} failed: ${isApiError(error) ? error.toLogString() : messageOf(error)}`);
     }

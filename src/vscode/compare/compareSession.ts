@@ -13,7 +13,7 @@ import { applyStreamEvent, restartTurn, settleTurn, type TurnOutcome } from '../
 import type { CodeContext, ReasoningEffort } from '../../core/common/types';
 import { readSettings } from '../config';
 import { Disposable } from '../lifecycle';
-import type { RequestRunner } from '../runner';
+import { turnOutcome, type RequestRunner } from '../runner';
 import type { ChatBridge } from '../services';
 
 /** Streamed text reaches the page at most this often per column. */
@@ -154,10 +154,7 @@ export class CompareSession extends Disposable {
           else if (change === 'progress' && event.type === 'progress') this.changed.fire({ kind: 'progress', turnId: turn.id, status: event.status });
         },
       });
-      outcome = {
-        error: result.error, text: result.text, reasoning: result.reasoning, usage: result.usage, finish: result.finish,
-        requestId: result.requestId, notice: result.notice, elapsedMs: result.elapsedMs, modelLabel: result.model?.label,
-      };
+      outcome = turnOutcome(result);
     } catch (thrown) {
       outcome = { error: thrown, elapsedMs: Date.now() - turn.createdAt };
     } finally {

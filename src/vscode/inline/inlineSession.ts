@@ -7,7 +7,7 @@ import { applyStreamEvent, restartTurn, settleTurn, type TurnOutcome } from '../
 import type { CodeContext, ReasoningEffort } from '../../core/common/types';
 import { readSettings } from '../config';
 import { Disposable } from '../lifecycle';
-import type { RequestRunner } from '../runner';
+import { turnOutcome, type RequestRunner } from '../runner';
 import { inlineJobSubject, type InlineJob } from './inlineJobs';
 import { renderThread } from './threadRendering';
 
@@ -146,18 +146,8 @@ export class InlineSession extends Disposable {
         ...(subject ? { job: subject } : {}),
         ...(resumeJob ? { resumeJob } : {}),
       });
-      outcome = {
-        error: result.error,
-        text: result.text,
-        reasoning: result.reasoning,
-        usage: result.usage,
-        finish: result.finish,
-        requestId: result.requestId,
-        notice: result.notice,
-        // A fetched background answer took as long as since it was asked, not since this window fetched it.
-        elapsedMs: resumeJob ? Date.now() - turn.createdAt : result.elapsedMs,
-        modelLabel: result.model?.label,
-      };
+      // A fetched background answer took as long as since it was asked, not since this window fetched it.
+      outcome = turnOutcome(result, resumeJob ? Date.now() - turn.createdAt : result.elapsedMs);
     } catch (thrown) {
       // The runner reports failures in its result; anything thrown still ends the turn, as an error.
       outcome = { error: thrown, elapsedMs: Date.now() - turn.createdAt };

@@ -3,7 +3,7 @@ import { addUserTurn, createConversation, startAssistantTurn } from '../../core/
 import type { JobRecord } from '../../core/common/jobs';
 import { settleTurn } from '../../core/common/turnReducer';
 import type { ReasoningEffort } from '../../core/common/types';
-import type { RequestRunner } from '../runner';
+import { turnOutcome, type RequestRunner } from '../runner';
 import type { ChatBridge } from '../services';
 import type { JobPlaceHandler } from './jobs';
 
@@ -24,10 +24,7 @@ export function chatFallbackPlace(runner: RequestRunner, chat: () => ChatBridge 
       const conversation = createConversation(job.startedAt);
       addUserTurn(conversation, questionOf(job), [], job.startedAt);
       const turn = startAssistantTurn(conversation, { id: job.modelId, label: job.modelLabel }, job.effort as ReasoningEffort, job.startedAt);
-      settleTurn(turn, {
-        error: result.error, text: result.text, reasoning: result.reasoning, usage: result.usage, finish: result.finish,
-        requestId: result.requestId, notice: result.notice, elapsedMs: Date.now() - job.startedAt,
-      });
+      settleTurn(turn, turnOutcome(result, Date.now() - job.startedAt));
       const id = await chat()?.openConversation(conversation);
       if (id) opened.set(job.id, id);
       return true;
