@@ -37,8 +37,10 @@ suite('Workbench: the chat sidebar', () => {
     await selectLines(page, 6, 4);
     await page.keyboard.press('Control+Alt+L');
     const frame = await chatFrame();
-    await frame.locator('[data-role="context-chip"]').waitFor({ timeout: 30_000 });
-    assert.match(await frame.locator('[data-role="context-chip"]').textContent() ?? '', /sample\.ts/);
+    // The selection's chip; the language server may add chips for the definitions it uses beside it.
+    const selectionChip = frame.locator('[data-role="context-chip"][data-context-kind="selection"]');
+    await selectionChip.waitFor({ timeout: 30_000 });
+    assert.match(await selectionChip.textContent() ?? '', /sample\.ts/);
 
     sim.script({
       text: 'It computes the **distance**.\n\n```ts\nconst d = Math.hypot(dx, dy);\n```\n\nThe rest of the explanation follows in several more words to stream slowly.',
