@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { SpendLedger } from './core/node/ledger';
 import type { ChatModel } from './vscode/chat/chatModel';
 import { ChatViewProvider } from './vscode/chat/chatViewProvider';
+import { ComparisonStore } from './core/node/comparisonStore';
 import { Comparisons } from './vscode/compare/comparisons';
 import { onDidChangeSettings, readSettings } from './vscode/config';
 import { DiffPreview } from './vscode/diff/diffPreview';
@@ -82,11 +83,14 @@ export function activate(context: vscode.ExtensionContext): ReasonerApi {
   const proposals = new DiffPreview();
   const walkthrough = new WalkthroughProgress(keys, context.secrets);
   // A kept answer goes on in the chat, which is made further down.
-  const comparisons = new Comparisons({ extensionUri: context.extensionUri, runner, log, proposals, chat: () => services.chat });
+  const comparisons = new Comparisons({
+    extensionUri: context.extensionUri, runner, log, proposals, chat: () => services.chat,
+    store: new ComparisonStore(vscode.Uri.joinPath(context.storageUri ?? context.globalStorageUri, 'compare', 'comparisons.json').fsPath, log),
+  });
   const definitions = new DefinitionContext(log);
   const services: Services = { context, keys, log, logChannel, notifier, runner, inline, proposals, spend, walkthrough, comparisons, definitions };
   const statusBar = new ModelStatusBar();
-  context.subscriptions.push(logChannel, keys, runner, inline, proposals, statusBar, walkthrough, comparisons);
+  context.subscriptions.push(logChannel, keys, runner, inline, proposals, statusBar, walkthrough, comparisons, comparisons.registerSerializer());
 
   const reportSettingProblems = () => {
     const settings = readSettings();

@@ -1,11 +1,14 @@
 /**
  * An o3-pro answer that outlives the window, in the real workbench: the Jobs view lists the
  * running job with its elapsed time, the page reloads while the gateway still works on it, and
- * the answer appears in the inline thread at its code afterwards, asked for once and never cancelled.
+ * the answer appears in the inline thread at its code afterwards, asked for once and never cancelled;
+ * and a Compare Models tab comes back after a reload with its finished column, the background one filling in.
  */
 import * as assert from 'node:assert/strict';
 import { start, type Simulator } from '../simulator/simulator';
-import { eventually, launchWorkbench, openFile, runCommand, selectLines, setApiKeyThroughPalette, type Workbench } from '../harness/workbench';
+import {
+  answerQuickInput, eventually, findFrame, launchWorkbench, openFile, runCommand, selectLines, setApiKeyThroughPalette, waitForQuickInput, type Workbench,
+} from '../harness/workbench';
 
 const KEY = 'sk-e2e-jobs-5c1d9e7a3b2f';
 
@@ -60,5 +63,43 @@ suite('Workbench: background jobs survive a reload', () => {
     await workbench.screenshot('jobs-answer-after-reload');
     assert.equal(sim.requests.filter((request) => request.route === 'responses').length, 1, 'asked once');
     assert.equal(sim.requests.filter((request) => request.route === 'cancel').length, 0, 'the reload cancelled nothing');
+  });
+
+  test('a Compare Models tab comes back after a reload with the answer it had, and its o3-pro column completes', async () => {
+    const { page } = workbench;
+    const asked = sim.requests.length;
+    sim.script(
+      { forModel: 'openai/o3-pro', text: 'The **o3-pro column**, kept across the reload.', holdJobs: true },
+      { forModel: 'o3-mini', text: 'The o3-mini column, answered before the reload.' },
+    );
+    await openFile(page, 'sample.ts');
+    await selectLines(page, 6, 4);
+    await runCommand(page, 'Reasoner: Compare Models on Selection');
+    await waitForQuickInput(page, 'Compare Models (1/2)');
+    // o3-pro, the current model, comes picked; add o3-mini.
+    await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'o3-mini' }).first().click();
+    await page.locator('.quick-input-widget').filter({ hasText: '2 Selected' }).waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Enter');
+    await waitForQuickInput(page, 'Compare Models (2/2)');
+    await answerQuickInput(page, 'Explain this code.');
+    const before = await findFrame(page, '[data-role="column"]');
+    await before.locator('[data-role="column"][data-model-id="o3-mini"] [data-role="answer"][data-state="complete"]').waitFor({ timeout: 60_000 });
+    await eventually('the o3-pro job at the gateway', async () => sim.requests.slice(asked).some((request) => request.route === 'poll'), 60_000);
+
+    await page.reload();
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await page.locator('.statusbar').waitFor({ timeout: 60_000 });
+    sim.finishJobs();
+
+    const after = await findFrame(page, '[data-role="column"][data-model-id="o3-pro"] [data-role="answer"][data-state="complete"]', 120_000);
+    const proColumn = after.locator('[data-role="column"][data-model-id="o3-pro"]');
+    assert.match(await proColumn.locator('[data-role="answer-body"]').textContent() ?? '', /The o3-pro column, kept across the reload\./);
+    assert.equal(await proColumn.locator('[data-role="answer-body"] strong').first().textContent(), 'o3-pro column', 'rendered as the page renders answers');
+    const miniColumn = after.locator('[data-role="column"][data-model-id="o3-mini"]');
+    assert.match(await miniColumn.locator('[data-role="answer-body"]').textContent() ?? '', /The o3-mini column, answered before the reload\./);
+    await workbench.screenshot('compare-after-reload');
+    const sent = sim.requests.slice(asked);
+    assert.equal(sent.filter((request) => request.route === 'responses').length, 1, 'o3-pro asked once');
+    assert.equal(sent.filter((request) => request.route === 'cancel').length, 0, 'the reload cancelled nothing');
   });
 });

@@ -31,7 +31,7 @@ suite('Compare Models (real extension host, simulated gateway)', () => {
 
   teardown(async () => {
     const api = await reasoner();
-    for (const panel of api.services.comparisons.open) panel.dispose();
+    for (const panel of api.services.comparisons.panelsOpen) panel.dispose();
     await closeAllEditors();
     await resetUserSettings();
     try {
@@ -80,7 +80,7 @@ suite('Compare Models (real extension host, simulated gateway)', () => {
     assert.match(failed.error?.message ?? '', /o1 is not available on your plan/);
 
     const api = await reasoner();
-    const [panel] = api.services.comparisons.open;
+    const [panel] = api.services.comparisons.panelsOpen;
     assert.ok(panel, 'the comparison is shown in a panel');
     assert.equal(panel.panel.viewType, 'reasoner.compare');
     assert.match(panel.panel.title, /^Compare: What does distance\(\) compute\?/);
@@ -96,7 +96,7 @@ suite('Compare Models (real extension host, simulated gateway)', () => {
     sim.script({ forModel: O3_SENT, status: 500, message: 'upstream exploded', headers: { 'retry-after-ms': '1' }, times: 4 }, { forModel: 'o3-mini', text: 'Mini answer.' });
     const results = await vscode.commands.executeCommand<CompareResult[]>(COMMANDS.compareModels, { models: ['o3', 'o3-mini'], question: QUESTION });
     assert.equal(results[0]!.error?.kind, 'server');
-    const panel = (await reasoner()).services.comparisons.open[0]!;
+    const panel = (await reasoner()).services.comparisons.panelsOpen[0]!;
     sim.script({ forModel: O3_SENT, text: 'O3 answer, second try.' });
     const again = await panel.session.retry(panel.session.turns[0]!.id);
     assert.equal(again?.text, 'O3 answer, second try.');
@@ -110,7 +110,7 @@ suite('Compare Models (real extension host, simulated gateway)', () => {
     selectLines(editor, 5, 9);
     sim.script({ forModel: 'o1', text: 'o1: the straight-line distance.' }, { forModel: 'o3-mini', text: 'o3-mini: Pythagoras on dx and dy.' });
     await vscode.commands.executeCommand<CompareResult[]>(COMMANDS.compareModels, { models: ['o1', 'o3-mini'], question: QUESTION });
-    const panel = api.services.comparisons.open[0]!;
+    const panel = api.services.comparisons.panelsOpen[0]!;
     const kept = panel.session.turns[1]!;
 
     const id = await panel.session.keep(kept.id);
@@ -146,14 +146,14 @@ suite('Compare Models (real extension host, simulated gateway)', () => {
     sim.script({ forModel: 'o1', firstByteDelayMs: 60_000 }, { forModel: O3_SENT, text: 'slow '.repeat(200), chunkDelayMs: 500 });
     const pending = vscode.commands.executeCommand<CompareResult[]>(COMMANDS.compareModels, { models: ['o1', 'o3'], question: QUESTION });
     await sim.waitForRequests(2);
-    await waitFor('the panel', () => api.services.comparisons.open[0]);
-    api.services.comparisons.open[0]!.panel.dispose();
+    await waitFor('the panel', () => api.services.comparisons.panelsOpen[0]);
+    api.services.comparisons.panelsOpen[0]!.panel.dispose();
 
     const results = await pending;
     assert.deepEqual(results.map((result) => [result.modelId, result.status, result.error]), [['o1', 'stopped', undefined], ['o3', 'stopped', undefined]]);
     const closes = await Promise.all([sim.waitForClose(0, 5_000), sim.waitForClose(1, 5_000)]);
     assert.deepEqual(closes.map((close) => close.completed), [false, false], 'the client went away before either answer ended');
-    assert.equal(api.services.comparisons.open.length, 0);
+    assert.equal(api.services.comparisons.panelsOpen.length, 0);
     assert.equal(api.services.runner.activeCount, 0);
   });
 
@@ -164,7 +164,7 @@ suite('Compare Models (real extension host, simulated gateway)', () => {
     const results = await vscode.commands.executeCommand<CompareResult[]>(COMMANDS.compareModels, { models: ['o1', 'o3-mini'], question: QUESTION });
     assert.deepEqual(results.map((result) => [result.modelId, result.status, result.error?.kind]), [['o1', 'error', 'no-key'], ['o3-mini', 'error', 'no-key']]);
     assert.equal(sim.requests.length, 0);
-    const panel = (await reasoner()).services.comparisons.open[0]!;
+    const panel = (await reasoner()).services.comparisons.panelsOpen[0]!;
     assert.ok(panel.session.turns.every((turn) => turn.error?.actions.includes('setApiKey') ?? false));
   });
 
@@ -173,6 +173,6 @@ suite('Compare Models (real extension host, simulated gateway)', () => {
       Promise.resolve(vscode.commands.executeCommand(COMMANDS.compareModels, { models: ['o1'], question: QUESTION })),
       /reasoner\.compareModels: "models" must name 2 to 8 models \(got 1\)/);
     assert.equal(sim.requests.length, 0);
-    assert.equal((await reasoner()).services.comparisons.open.length, 0);
+    assert.equal((await reasoner()).services.comparisons.panelsOpen.length, 0);
   });
 });

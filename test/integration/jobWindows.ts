@@ -12,9 +12,11 @@ import * as vscode from 'vscode';
 import type { JobRecord } from '../../src/core/common/jobs';
 import { listModels } from '../../src/core/common/models';
 import { isSpendEntry, type SpendEntry } from '../../src/core/common/spend';
+import { ComparisonStore } from '../../src/core/node/comparisonStore';
 import { JobStore } from '../../src/core/node/jobStore';
 import { SpendLedger } from '../../src/core/node/ledger';
 import { ChatViewProvider } from '../../src/vscode/chat/chatViewProvider';
+import { Comparisons } from '../../src/vscode/compare/comparisons';
 import { InlineThreads } from '../../src/vscode/inline/inlineThreads';
 import { chatFallbackPlace } from '../../src/vscode/jobs/jobFallback';
 import { Jobs, type JobsOptions } from '../../src/vscode/jobs/jobs';
@@ -30,12 +32,15 @@ export interface WindowFolders {
   readonly chat: string;
   readonly jobs: string;
   readonly ledger: string;
+  readonly comparisons: string;
 }
 
 export interface TestWindow {
   readonly runner: ReasonerRequestRunner;
   readonly chat: ChatViewProvider;
   readonly inline: InlineThreads;
+  /** Compare Models, keeping its comparisons in the workspace's storage as the extension does. */
+  readonly comparisons: Comparisons;
   readonly jobs: Jobs;
   readonly notifier: Notifier;
   readonly keys: ApiKeyStore;
@@ -48,7 +53,7 @@ export interface TestWindow {
 
 export function windowFolders(): WindowFolders {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'reasoner-jobs-it-'));
-  return { chat: path.join(root, 'chat'), jobs: path.join(root, 'jobs', 'jobs.json'), ledger: path.join(root, 'usage', 'ledger.json') };
+  return { chat: path.join(root, 'chat'), jobs: path.join(root, 'jobs', 'jobs.json'), ledger: path.join(root, 'usage', 'ledger.json'), comparisons: path.join(root, 'compare', 'comparisons.json') };
 }
 
 export async function openWindow(folders: WindowFolders, options: JobsOptions = {}, onCorrupt?: (movedTo: string) => void): Promise<TestWindow> {
@@ -67,12 +72,15 @@ export async function openWindow(folders: WindowFolders, options: JobsOptions = 
   const inline = new InlineThreads(runner);
   const store = new JobStore(folders.jobs, log, onCorrupt);
   const jobs = new Jobs(store, runner, notifier, log, chatFallbackPlace(runner, () => chat), { keyChanged: keys.onDidChange, ...options });
-  const placed = placeJobs(jobs, chat, inline);
+  const comparisons = new Comparisons({
+    extensionUri: extension.extensionUri, runner, log, proposals: api.services.proposals, chat: () => chat, store: new ComparisonStore(folders.comparisons, log),
+  });
+  const placed = placeJobs(jobs, chat, inline, comparisons);
   const disposeAll = (): void => {
-    for (const disposable of [...placed, jobs, inline, chat, runner, keys]) disposable.dispose();
+    for (const disposable of [...placed, jobs, comparisons, inline, chat, runner, keys]) disposable.dispose();
   };
   return {
-    runner, chat, inline, jobs, notifier, keys, log,
+    runner, chat, inline, comparisons, jobs, notifier, keys, log,
     async close() {
       await runner.shutdown();
       disposeAll();

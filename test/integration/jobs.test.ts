@@ -12,6 +12,7 @@ import { COMMANDS } from '../../src/core/common/commands';
 import type { AssistantTurn, Conversation } from '../../src/core/common/conversation';
 import type { JobRecord } from '../../src/core/common/jobs';
 import { TASK_QUESTIONS } from '../../src/core/common/prompts';
+import { ComparisonStore } from '../../src/core/node/comparisonStore';
 import type { Simulator } from '../simulator/simulator';
 import {
   closeAllEditors, connectSimulator, markdownOf, openFixture, reasoner, resetUserSettings, setUserSetting, TEST_KEY, waitFor,
@@ -158,6 +159,57 @@ suite('Background jobs: o3-pro answers that survive a reload', () => {
     assert.equal(second.inline.sessions.length, 0, 'no thread where the code is gone');
     const shown = second.chat.model.getActiveConversation();
     assert.deepEqual(shown?.turns.map((turn) => `${turn.role}:${turn.text}`), [`user:${TASK_QUESTIONS.explain}`, 'assistant:Answer about deleted code.']);
+  });
+
+  test('a Compare Models tab open when the window closes comes back with its finished column, and the background column fills in', async () => {
+    const folders = windowFolders();
+    sim.script(
+      { forModel: 'o3-mini', text: 'o3-mini: it measures the distance.', usage: { input: 20, output: 80, reasoning: 40 } },
+      { forModel: 'openai/o3-pro', text: 'o3-pro: the Euclidean distance, kept.', holdJobs: true, usage: { input: 20, output: 900, reasoning: 700 } },
+    );
+    const first = await open(folders);
+    const panel = first.comparisons.start({ question: 'What does distance do?', context: [], modelIds: ['o3-mini', 'o3-pro'], effort: 'medium' });
+    const comparisonId = panel.session.id;
+    const [job] = await runningJobs(folders, 1);
+    assert.deepEqual(job!.place, { kind: 'compare', question: 'What does distance do?', comparisonId });
+    await waitFor('the o3-mini column to finish', async () => panel.session.turns[0]!.status === 'complete' || undefined, LONG);
+    await first.close();
+    assert.equal(sim.requests.filter((request) => request.route === 'cancel').length, 0, 'closing the window cancels nothing at the gateway');
+
+    sim.finishJobs();
+    const second = await open(folders);
+    await second.jobs.start();
+    await second.jobs.settled();
+    assert.equal((await jobEnded(folders, job!.id)).status, 'completed');
+    // No tab showed the comparison meanwhile: its answer is kept with it, and the Jobs view's Open shows the tab.
+    assert.ok(second.notifier.shown.some((shown) => /o3-pro finished “Compare · What does distance do\?”/.test(shown.message)), 'announced');
+    await second.jobs.open(job!.id);
+    const [shown] = second.comparisons.panelsOpen;
+    assert.ok(shown, 'the comparison\'s tab opens');
+    assert.equal(shown.session.id, comparisonId);
+    assert.deepEqual(shown.session.state.columns.map((column) => `${column.turn.modelId} ${column.turn.status}: ${column.turn.text}`), [
+      'o3-mini complete: o3-mini: it measures the distance.',
+      'o3-pro complete: o3-pro: the Euclidean distance, kept.',
+    ]);
+    assert.deepEqual(second.chat.model.getActiveConversation()?.turns ?? [], [], 'the answer did not go to the chat instead');
+    assert.deepEqual(ledgerEntries(folders).map((entry) => `${entry.source} ${entry.outputTokens}`).sort(), ['compare 80', 'compare 900'], 'each answer is paid once');
+    assert.equal(sim.requests.filter((request) => request.method === 'POST' && request.route === 'responses').length, 1, 'o3-pro was asked once');
+  });
+
+  test('closing a Compare Models tab cancels its background column at the gateway, and the workspace no longer keeps it', async () => {
+    const folders = windowFolders();
+    sim.script({ forModel: 'openai/o3-pro', text: 'never shown', holdJobs: true }, { forModel: 'o1', text: 'o1 answers.' });
+    const first = await open(folders);
+    const panel = first.comparisons.start({ question: 'Close me', context: [], modelIds: ['o1', 'o3-pro'], effort: 'low' });
+    const [job] = await runningJobs(folders, 1);
+    panel.panel.dispose();
+    await waitFor('the cancel at the gateway', async () => sim.requests.some((request) => request.route === 'cancel') || undefined, LONG);
+    assert.equal((await jobEnded(folders, job!.id)).status, 'cancelled');
+    const kept = await waitFor('the comparison forgotten', async () => {
+      const saved = await new ComparisonStore(folders.comparisons).all();
+      return saved.some((comparison) => comparison.id === panel.session.id) ? undefined : saved;
+    }, LONG);
+    assert.deepEqual(kept, [], 'the closed comparison is not kept');
   });
 
   test('a job the gateway no longer knows ends as lost, says so, and keeps the question to ask again', async () => {

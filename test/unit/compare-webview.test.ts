@@ -18,6 +18,8 @@ const NOW = Date.now();
 interface Page {
   readonly window: JSDOM['window'];
   readonly posted: ComparePageMessage[];
+  /** What the page asked VS Code to keep across a reload (webview state). */
+  readonly saved: unknown[];
   send(message: CompareHostMessage): void;
   $(selector: string): HTMLElement;
   $$(selector: string): HTMLElement[];
@@ -29,9 +31,11 @@ interface Page {
 function loadPage(): Page {
   const dom = new JSDOM('<!DOCTYPE html><html><body class="vscode-dark" data-page="compare"><div id="app"></div></body></html>', { runScripts: 'outside-only', pretendToBeVisual: true });
   const posted: ComparePageMessage[] = [];
+  const saved: unknown[] = [];
   const window = dom.window;
   (window as unknown as { acquireVsCodeApi: () => unknown }).acquireVsCodeApi = () => ({
     postMessage: (message: ComparePageMessage) => posted.push(JSON.parse(JSON.stringify(message)) as ComparePageMessage),
+    setState: (state: unknown) => saved.push(JSON.parse(JSON.stringify(state))),
   });
   window.eval(fs.readFileSync(BUNDLE, 'utf8'));
   const document = window.document;
@@ -43,6 +47,7 @@ function loadPage(): Page {
   return {
     window,
     posted,
+    saved,
     send: (message) => { window.dispatchEvent(new window.MessageEvent('message', { data: JSON.parse(JSON.stringify(message)) })); },
     $,
     $$: (selector) => Array.from(document.querySelectorAll<HTMLElement>(selector)),
@@ -81,7 +86,9 @@ describe('compare webview page (bundled script in jsdom)', function () {
   it('says ready, then shows the question and one column per model, in order, each with its status, time, tokens and cost', () => {
     page = loadPage();
     assert.deepEqual(page.posted, [{ type: 'ready' }]);
-    page.send({ type: 'state', state: { question: 'What does it do?', contextLabels: ['sample.ts:6-10'], columns: [column(DONE), column(FAILED)] } });
+    assert.deepEqual(page.saved, [], 'nothing kept before the comparison arrives');
+    page.send({ type: 'state', state: { id: 'cmp-1', question: 'What does it do?', contextLabels: ['sample.ts:6-10'], columns: [column(DONE), column(FAILED)] } });
+    assert.deepEqual(page.saved, [{ comparisonId: 'cmp-1' }], 'the tab keeps which comparison it shows, for a reload');
     assert.equal(page.$('[data-role="question"]').textContent, 'What does it do?');
     assert.match(page.$('[data-role="context"]').textContent ?? '', /About sample\.ts:6-10/);
     const columns = page.$$('[data-role="column"]');
@@ -107,7 +114,7 @@ describe('compare webview page (bundled script in jsdom)', function () {
 
   it('Keep, Retry, an error action and a code block\'s Copy post their messages for that column', () => {
     page = loadPage();
-    page.send({ type: 'state', state: { question: 'q', contextLabels: [], columns: [column(DONE), column(FAILED)] } });
+    page.send({ type: 'state', state: { id: 'cmp-1', question: 'q', contextLabels: [], columns: [column(DONE), column(FAILED)] } });
     page.posted.length = 0;
     page.click('[data-turn-id="a-1"] [data-role="keep"]');
     page.click('[data-turn-id="a-2"] [data-turn-action="retry"]');
@@ -124,7 +131,7 @@ describe('compare webview page (bundled script in jsdom)', function () {
   it('streams into a column, offers Stop while it runs, then marks the fastest and cheapest and a kept answer', async () => {
     page = loadPage();
     const running = turn('a-3', 'o3', { status: 'streaming' });
-    page.send({ type: 'state', state: { question: 'q', contextLabels: [], columns: [column(running), column(DONE)] } });
+    page.send({ type: 'state', state: { id: 'cmp-1', question: 'q', contextLabels: [], columns: [column(running), column(DONE)] } });
     page.send({ type: 'delta', turnId: 'a-3', text: 'Partial **bold', reasoning: '' });
     await page.frame();
     assert.match(page.$('[data-turn-id="a-3"] [data-role="answer-body"]').textContent ?? '', /Partial/);
@@ -145,7 +152,7 @@ describe('compare webview page (bundled script in jsdom)', function () {
   it('model output is sanitized: no script, handler, image or non-web link reaches the page', () => {
     page = loadPage();
     const hostile = turn('a-1', 'o1', { text: '<img src=x onerror=alert(1)><script>alert(2)</script>[x](javascript:alert(3)) [ok](https://example.com)\n\n<b onclick="x()">b</b>' });
-    page.send({ type: 'state', state: { question: '<img src=x onerror=alert(1)>', contextLabels: [], columns: [column(hostile), column(DONE)] } });
+    page.send({ type: 'state', state: { id: 'cmp-1', question: '<img src=x onerror=alert(1)>', contextLabels: [], columns: [column(hostile), column(DONE)] } });
     const body = page.$('[data-turn-id="a-1"] [data-role="answer-body"]');
     assert.equal(body.querySelectorAll('img, script, [onerror], [onclick]').length, 0);
     assert.deepEqual(Array.from(body.querySelectorAll('a[href]')).map((a) => a.getAttribute('href')), ['https://example.com']);
@@ -155,7 +162,7 @@ describe('compare webview page (bundled script in jsdom)', function () {
 
   it('ignores malformed host messages', () => {
     page = loadPage();
-    page.send({ type: 'state', state: { question: 'q', contextLabels: [], columns: [column(DONE), column(FAILED)] } });
+    page.send({ type: 'state', state: { id: 'cmp-1', question: 'q', contextLabels: [], columns: [column(DONE), column(FAILED)] } });
     page.window.dispatchEvent(new page.window.MessageEvent('message', { data: { type: 'column', column: { turn: { id: 'a-1' } } } }));
     assert.equal(page.$$('[data-role="column"]').length, 2);
   });

@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import {
-  canKeep, compareResult, keptConversation, parseCompareArguments, standouts,
+  canKeep, compareResult, keptConversation, parseCompareArguments, parseSavedComparison, restoredColumns, standouts, type SavedComparison,
 } from '../../src/core/common/compare';
 import { isCompareHostMessage, parseComparePageMessage } from '../../src/core/common/compareProtocol';
 import { toRequestTurns, type AssistantTurn } from '../../src/core/common/conversation';
@@ -108,10 +108,49 @@ describe('compare: the page protocol', () => {
 
   it('the page checks what the host sends', () => {
     const column = { turn: answer('a-1'), kept: false };
-    assert.equal(isCompareHostMessage({ type: 'state', state: { question: 'q', contextLabels: [], columns: [column] } }), true);
+    assert.equal(isCompareHostMessage({ type: 'state', state: { id: 'cmp-1', question: 'q', contextLabels: [], columns: [column] } }), true);
+    assert.equal(isCompareHostMessage({ type: 'state', state: { question: 'q', contextLabels: [], columns: [column] } }), false, 'the id the tab keeps is required');
     assert.equal(isCompareHostMessage({ type: 'column', column }), true);
     assert.equal(isCompareHostMessage({ type: 'column', column: { turn: { id: 'a' }, kept: false } }), false);
     assert.equal(isCompareHostMessage({ type: 'delta', turnId: 'a-1', text: 'x' }), false);
     assert.equal(isCompareHostMessage({ type: 'state', state: { question: 'q', columns: [] } }), false);
+  });
+});
+
+describe('compare: a comparison kept across a reload', () => {
+  const saved = (columns: SavedComparison['columns']): SavedComparison => ({
+    id: 'cmp-1', savedAt: NOW, columns,
+    request: { question: 'What does it do?', context: [], modelIds: columns.map((column) => column.turn.modelId), effort: 'medium' },
+  });
+
+  it('comes back as it was: a finished answer stays, a background column still waits, one that was streaming is marked interrupted with Retry', () => {
+    const kept = saved([
+      { turn: answer('a-1', { modelId: 'o3-mini' }), kept: true },
+      { turn: answer('a-2', { modelId: 'o3-pro', status: 'streaming', text: '', jobId: 'resp_1', progress: 'Reasoning' }), kept: false },
+      { turn: answer('a-3', { modelId: 'o3', status: 'streaming', text: 'Half an ans' }), kept: false },
+    ]);
+    const parsed = parseSavedComparison(JSON.parse(JSON.stringify(kept)));
+    assert.ok(parsed);
+    const columns = restoredColumns(parsed);
+    assert.deepEqual(columns.map((column) => [column.turn.status, column.turn.text, column.kept]), [
+      ['complete', 'An answer.', true],
+      ['streaming', '', false],
+      ['error', 'Half an ans', false],
+    ]);
+    assert.equal(columns[1]!.turn.jobId, 'resp_1');
+    assert.equal(columns[1]!.turn.progress, undefined, 'no stale progress line');
+    assert.equal(columns[2]!.turn.error?.kind, 'interrupted');
+    assert.deepEqual(columns[2]!.turn.error?.actions, ['retry']);
+    assert.equal(kept.columns[2]!.turn.status, 'streaming', 'the kept copy is not changed');
+  });
+
+  it('refuses a file that is not a comparison, field by field', () => {
+    const good = saved([{ turn: answer('a-1'), kept: false }]);
+    assert.ok(parseSavedComparison(good));
+    for (const broken of [
+      null, 'x', { ...good, id: '../x' }, { ...good, savedAt: 'now' }, { ...good, request: { ...good.request, effort: 'max' } },
+      { ...good, request: { ...good.request, context: [{ code: 1 }] } }, { ...good, columns: [{ turn: { role: 'user', id: 'u', text: '', createdAt: 1 }, kept: false }] },
+      { ...good, columns: [{ turn: answer('a-1'), kept: 'yes' }] },
+    ]) assert.equal(parseSavedComparison(broken), undefined, JSON.stringify(broken));
   });
 });

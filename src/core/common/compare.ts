@@ -4,7 +4,9 @@
  * conversation a kept answer continues as. Plain data: the host runs the
  * requests, the page shows them.
  */
-import { addUserTurn, createConversation, type AssistantTurn, type Conversation, type TurnStatus } from './conversation';
+import {
+  addUserTurn, createConversation, isChatTurn, isCodeContext, isEffort, markInterrupted, type AssistantTurn, type Conversation, type TurnStatus,
+} from './conversation';
 import { REASONING_EFFORTS, type CodeContext, type ReasoningEffort, type Usage } from './types';
 
 export const MIN_COMPARE_MODELS = 2;
@@ -118,4 +120,51 @@ export function standouts(turns: readonly AssistantTurn[]): { readonly fastest: 
     return winners.length === scored.length ? [] : winners;
   };
   return { fastest: best((turn) => turn.elapsedMs), cheapest: best((turn) => turn.usage?.costUsd) };
+}
+
+/** What a comparison asks: the question and its code, of each model, at one effort. */
+export interface CompareRequest {
+  readonly question: string;
+  readonly context: readonly CodeContext[];
+  readonly modelIds: readonly string[];
+  readonly effort: ReasoningEffort;
+}
+
+/**
+ * A Compare Models tab as the workspace keeps it, so that it comes back after a reload with its
+ * answers: finished columns as they ended, a column the gateway runs as a background job still
+ * waiting for it, and a column that was streaming marked interrupted (Retry asks again).
+ */
+export interface SavedComparison {
+  readonly id: string;
+  readonly request: CompareRequest;
+  readonly columns: readonly { readonly turn: AssistantTurn; readonly kept: boolean }[];
+  readonly savedAt: number;
+}
+
+/** How many comparisons a workspace keeps (the most recently changed). */
+export const MAX_SAVED_COMPARISONS = 20;
+
+/** A saved comparison read back, checked field by field; undefined when its shape is wrong. */
+export function parseSavedComparison(value: unknown): SavedComparison | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { id, request, columns, savedAt } = value as Record<string, unknown>;
+  if (typeof id !== 'string' || !/^[\w-]{1,80}$/.test(id) || typeof savedAt !== 'number' || typeof request !== 'object' || request === null) return undefined;
+  const { question, context, modelIds, effort } = request as Record<string, unknown>;
+  if (typeof question !== 'string' || !Array.isArray(context) || !context.every(isCodeContext) || !isEffort(effort)) return undefined;
+  if (!Array.isArray(modelIds) || !modelIds.every((model) => typeof model === 'string')) return undefined;
+  if (!Array.isArray(columns) || columns.length > MAX_COMPARE_MODELS) return undefined;
+  const turns = columns.map((column: unknown) => (typeof column === 'object' && column !== null ? column as Record<string, unknown> : {}));
+  if (!turns.every((column) => isChatTurn(column.turn) && (column.turn as { role: string }).role === 'assistant' && typeof column.kept === 'boolean')) return undefined;
+  return value as SavedComparison;
+}
+
+/** The columns of a comparison coming back: a copy, with an answer no job carries on marked interrupted. */
+export function restoredColumns(saved: SavedComparison): { turn: AssistantTurn; kept: boolean }[] {
+  return saved.columns.map((column) => {
+    const turn = JSON.parse(JSON.stringify(column.turn)) as AssistantTurn;
+    delete turn.progress;
+    markInterrupted(turn);
+    return { turn, kept: column.kept };
+  });
 }

@@ -18,6 +18,8 @@ export interface CompareColumn {
 
 /** Everything the page shows; sent whole on every `ready`. */
 export interface CompareState {
+  /** The comparison's id: the page keeps it (webview state) so that its tab comes back after a reload. */
+  readonly id: string;
   readonly question: string;
   /** `sample.ts:6-10`, one per piece of code the question is about. */
   readonly contextLabels: readonly string[];
@@ -117,7 +119,7 @@ const isColumn = (v: unknown): boolean => isObject(v) && typeof v.kept === 'bool
   && isString(v.turn.id) && v.turn.role === 'assistant' && isString(v.turn.status) && isString(v.turn.text) && isString(v.turn.modelId);
 
 const HOST_FIELDS: { readonly [K in CompareHostMessageType]: (m: Json) => boolean } = {
-  state: (m) => isObject(m.state) && isString(m.state.question) && Array.isArray(m.state.contextLabels)
+  state: (m) => isObject(m.state) && isString(m.state.id) && isString(m.state.question) && Array.isArray(m.state.contextLabels)
     && Array.isArray(m.state.columns) && m.state.columns.every(isColumn),
   delta: (m) => isString(m.turnId) && isString(m.text) && isString(m.reasoning),
   progress: (m) => isString(m.turnId) && isString(m.status),

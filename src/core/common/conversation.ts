@@ -285,17 +285,21 @@ export function summarize(conversation: Conversation): ConversationSummary {
 export function recoverInterrupted(conversation: Conversation): boolean {
   let changed = false;
   for (const turn of conversation.turns) {
-    if (turn.role === 'assistant' && turn.status === 'streaming' && turn.jobId === undefined) {
-      turn.status = 'error';
-      turn.error = {
-        kind: 'interrupted',
-        message: 'This answer was interrupted when the window reloaded or VS Code closed.',
-        actions: ['retry'],
-      };
-      changed = true;
-    }
+    if (turn.role === 'assistant' && markInterrupted(turn)) changed = true;
   }
   return changed;
+}
+
+/** Ends an answer that was streaming when its window went away as interrupted, unless a background job still runs it. */
+export function markInterrupted(turn: AssistantTurn): boolean {
+  if (turn.status !== 'streaming' || turn.jobId !== undefined) return false;
+  turn.status = 'error';
+  turn.error = {
+    kind: 'interrupted',
+    message: 'This answer was interrupted when the window reloaded or VS Code closed.',
+    actions: ['retry'],
+  };
+  return true;
 }
 
 // ---------------------------------------------------------------------------

@@ -14,7 +14,8 @@ export type JobPlace =
     readonly codeHash: string;
     readonly task: string; readonly question: string;
   }
-  | { readonly kind: 'compare'; readonly question: string }
+  /** `comparisonId`: the Compare Models tab the column is in, kept in the workspace so the tab comes back (absent in older lists). */
+  | { readonly kind: 'compare'; readonly question: string; readonly comparisonId?: string }
   | { readonly kind: 'palette'; readonly question: string };
 
 export type JobPlaceKind = JobPlace['kind'];
@@ -131,7 +132,7 @@ function isPlace(value: unknown): value is JobPlace {
     case 'chat': return isString(value.conversationId) && isString(value.turnId);
     case 'inline': return isString(value.uri) && isCount(value.startLine) && isCount(value.endLine) && isString(value.codeHash)
       && isString(value.task) && isString(value.question);
-    case 'compare':
+    case 'compare': return isString(value.question) && (value.comparisonId === undefined || isString(value.comparisonId));
     case 'palette': return isString(value.question);
     default: return false;
   }

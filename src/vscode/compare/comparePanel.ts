@@ -28,6 +28,8 @@ export interface ComparePanelOptions {
   readonly extensionUri: vscode.Uri;
   readonly log: Logger;
   readonly proposals: DiffPreview;
+  /** A tab VS Code brought back after a reload, to show the comparison in (otherwise a new tab opens). */
+  readonly panel?: vscode.WebviewPanel;
 }
 
 export class ComparePanel extends Disposable {
@@ -42,9 +44,10 @@ export class ComparePanel extends Disposable {
     // Made before the panel takes the focus: it remembers the editor the code came from, for Insert and Apply.
     const codeActions = this.register(new ChatCodeActions(options.proposals));
     // The active group, not beside it: side-by-side columns need the width more than the code needs to stay in view.
-    const panel = this.panel = this.register(vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, panelTitle(session.request.question), {
+    const panel = this.panel = this.register(options.panel ?? vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, panelTitle(session.request.question), {
       viewColumn: vscode.ViewColumn.Active, preserveFocus: false,
     }, { ...webviewOptions(extensionUri), enableFindWidget: true, retainContextWhenHidden: false }));
+    panel.title = panelTitle(session.request.question);
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'reasoner.svg');
     this.codeBlocks = new CodeBlocks(codeActions, { notice: (level, message) => this.notice(level, message) }, log);
     this.host = this.register(new WebviewHost<CompareHostMessage, ComparePageMessage>({
@@ -117,7 +120,7 @@ export class ComparePanel extends Disposable {
   }
 }
 
-function panelTitle(question: string): string {
+export function panelTitle(question: string): string {
   const line = question.split('\n').find((l) => l.trim())?.trim() ?? '';
   return vscode.l10n.t('Compare: {0}', line.length > 40 ? `${line.slice(0, 39)}…` : line);
 }

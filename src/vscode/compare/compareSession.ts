@@ -3,14 +3,19 @@
  * each answer a column with its own status, time, tokens, cost and error.
  * Every request goes through the shared request runner. Disposing the
  * session cancels whatever still runs; it never sends anything afterwards.
+ * A comparison is saved as it changes, so that its tab comes back after a
+ * reload and a column the gateway runs as a background job is fetched into it.
  */
+import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { compareResult, canKeep, keptConversation, type CompareResult } from '../../core/common/compare';
+import {
+  compareResult, canKeep, keptConversation, restoredColumns, type CompareRequest, type CompareResult, type SavedComparison,
+} from '../../core/common/compare';
 import type { CompareColumn, CompareState } from '../../core/common/compareProtocol';
 import { autoTitle, contextLabel, startAssistantTurn, createConversation, type AssistantTurn } from '../../core/common/conversation';
+import type { JobRecord } from '../../core/common/jobs';
 import { INSTRUCTIONS } from '../../core/common/prompts';
 import { applyStreamEvent, restartTurn, settleTurn, type TurnOutcome } from '../../core/common/turnReducer';
-import type { CodeContext, ReasoningEffort } from '../../core/common/types';
 import { readSettings } from '../config';
 import { Disposable } from '../lifecycle';
 import { turnOutcome, type RequestRunner } from '../runner';
@@ -18,6 +23,8 @@ import type { ChatBridge } from '../services';
 
 /** Streamed text reaches the page at most this often per column. */
 const DELTA_INTERVAL_MS = 60;
+/** A streaming column is saved at most this often: a reload keeps its text so far. */
+const STREAM_SAVE_INTERVAL_MS = 2_000;
 const ACCOUNT_ERRORS: ReadonlySet<string> = new Set(['no-key', 'auth']);
 
 export type CompareChange =
@@ -25,11 +32,13 @@ export type CompareChange =
   | { readonly kind: 'progress'; readonly turnId: string; readonly status: string }
   | { readonly kind: 'column'; readonly column: CompareColumn };
 
-export interface CompareRequest {
-  readonly question: string;
-  readonly context: readonly CodeContext[];
-  readonly modelIds: readonly string[];
-  readonly effort: ReasoningEffort;
+export type { CompareRequest };
+
+export interface CompareSessionOptions {
+  /** A comparison coming back after a reload: its columns as saved; nothing is asked again. */
+  readonly saved?: SavedComparison;
+  /** Keeps the comparison as it changes (in the workspace). */
+  readonly save?: (comparison: SavedComparison) => void;
 }
 
 interface Column {
@@ -48,8 +57,23 @@ export class CompareSession extends Disposable {
   /** Resolves once every column has ended its first run, in the order asked. */
   readonly results: Promise<CompareResult[]>;
 
-  constructor(readonly request: CompareRequest, private readonly runner: RequestRunner, private readonly chat: () => ChatBridge | undefined) {
+  readonly id: string;
+  private lastSave = 0;
+
+  constructor(
+    readonly request: CompareRequest, private readonly runner: RequestRunner, private readonly chat: () => ChatBridge | undefined,
+    private readonly options: CompareSessionOptions = {},
+  ) {
     super();
+    this.register({ dispose: () => this.cancelAll() });
+    const { saved } = options;
+    this.id = saved?.id ?? randomUUID();
+    if (saved) {
+      this.columns = restoredColumns(saved).map((column) => ({ ...column, pendingText: '', pendingReasoning: '' }));
+      this.results = Promise.resolve(this.columns.map((column) => compareResult(column.turn)));
+      this.save();
+      return;
+    }
     // Turns come from a throwaway conversation: the same ids and shapes as chat turns, so the page renders them alike.
     const scratch = createConversation();
     const labels = new Map(readSettings().models.map((model) => [model.id, model.label]));
@@ -59,12 +83,33 @@ export class CompareSession extends Disposable {
       pendingText: '',
       pendingReasoning: '',
     }));
-    this.register({ dispose: () => this.cancelAll() });
+    this.save();
     this.results = Promise.all(this.columns.map((column) => this.run(column))).then(() => this.columns.map((column) => compareResult(column.turn)));
   }
 
   get state(): CompareState {
-    return { question: this.request.question, contextLabels: this.request.context.map(contextLabel), columns: this.columns.map(snapshot) };
+    return { id: this.id, question: this.request.question, contextLabels: this.request.context.map(contextLabel), columns: this.columns.map(snapshot) };
+  }
+
+  /** The comparison as it is kept in the workspace. */
+  get saved(): SavedComparison {
+    return { id: this.id, request: this.request, columns: this.columns.map(snapshot), savedAt: Date.now() };
+  }
+
+  /** Whether a column waits for this background job's answer. */
+  waitsFor(jobId: string): boolean {
+    return this.columns.some((column) => column.turn.jobId === jobId && column.turn.status === 'streaming');
+  }
+
+  /**
+   * Fetches a background answer (started before a reload) into its column.
+   * False when no column waits for it; otherwise resolves once the column has ended.
+   */
+  async resumeJob(job: JobRecord): Promise<boolean> {
+    const column = this.columns.find((candidate) => candidate.turn.jobId === job.id && candidate.turn.status === 'streaming');
+    if (!column || this.isDisposed) return false;
+    if (!column.abort) await this.run(column, job.id);
+    return true;
   }
 
   /** The columns' answers as they stand. */
@@ -131,7 +176,7 @@ export class CompareSession extends Disposable {
     this.discardPendingDeltas();
   }
 
-  private async run(column: Column): Promise<void> {
+  private async run(column: Column, resumeJob?: string): Promise<void> {
     const turn = column.turn;
     const abort = new AbortController();
     column.abort = abort;
@@ -146,15 +191,19 @@ export class CompareSession extends Disposable {
         signal: abort.signal,
         // After Set API Key, every column that failed for the key goes on, not only this one.
         retry: () => this.retryAccountFailures(),
-        job: { place: { kind: 'compare', question: this.request.question }, about: `Compare · ${autoTitle(this.request.question)}` },
+        job: { place: { kind: 'compare', question: this.request.question, comparisonId: this.id }, about: `Compare · ${autoTitle(this.request.question)}` },
+        ...(resumeJob ? { resumeJob } : {}),
         onEvent: (event) => {
           const change = applyStreamEvent(turn, event);
           if (change === 'text' && event.type === 'text') this.queueDelta(column, event.delta, '');
           else if (change === 'reasoning' && event.type === 'reasoning') this.queueDelta(column, '', event.delta);
           else if (change === 'progress' && event.type === 'progress') this.changed.fire({ kind: 'progress', turnId: turn.id, status: event.status });
+          // The job's id is kept at once: a reload from now on fetches the answer instead of losing it.
+          if (event.type === 'background' || Date.now() - this.lastSave > STREAM_SAVE_INTERVAL_MS) this.save();
         },
       });
-      outcome = turnOutcome(result);
+      // A fetched background answer counts its time from when it was asked.
+      outcome = turnOutcome(result, resumeJob ? Date.now() - turn.createdAt : result.elapsedMs);
     } catch (thrown) {
       outcome = { error: thrown, elapsedMs: Date.now() - turn.createdAt };
     } finally {
@@ -189,7 +238,16 @@ export class CompareSession extends Disposable {
   }
 
   private fire(column: Column): void {
-    if (!this.isDisposed) this.changed.fire({ kind: 'column', column: snapshot(column) });
+    if (this.isDisposed) return;
+    this.changed.fire({ kind: 'column', column: snapshot(column) });
+    this.save();
+  }
+
+  /** Nothing is saved once the session is disposed: a closing window keeps the state as it last was. */
+  private save(): void {
+    if (this.isDisposed || !this.options.save) return;
+    this.lastSave = Date.now();
+    this.options.save(this.saved);
   }
 }
 

@@ -9,7 +9,7 @@ import type { JobPlaceHandler } from './jobs';
 
 /**
  * Where a background answer goes when its own place is gone (the conversation deleted, the code
- * removed) or cannot come back after a reload (a Compare Models column, a command's document):
+ * removed, the Compare Models tab closed) or cannot come back after a reload (a command's document):
  * it is fetched and opened in the chat as a conversation of its question and its answer.
  */
 export function chatFallbackPlace(runner: RequestRunner, chat: () => ChatBridge | undefined): JobPlaceHandler {

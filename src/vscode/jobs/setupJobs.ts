@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { JobStore } from '../../core/node/jobStore';
 import type { ChatViewProvider } from '../chat/chatViewProvider';
+import type { Comparisons } from '../compare/comparisons';
 import { chatJobPlace } from '../chat/chatJobs';
 import { registerCancelJob } from '../commands/jobs/cancelJob';
 import { registerForgetJob } from '../commands/jobs/forgetJob';
@@ -18,11 +19,12 @@ import { JobsView } from './jobsView';
  * land in, the Jobs view and its commands. Jobs no window polls are taken over once the chat's
  * history is open (a chat turn's answer needs its conversation).
  */
-/** Where answers land: chat turns, inline threads; and a chat turn waiting for a job the list lost is taken up when it shows. */
-export function placeJobs(jobs: Jobs, chat: ChatViewProvider, inline: InlineThreads): vscode.Disposable[] {
+/** Where answers land: chat turns, inline threads, Compare Models columns; and a chat turn waiting for a job the list lost is taken up when it shows. */
+export function placeJobs(jobs: Jobs, chat: ChatViewProvider, inline: InlineThreads, comparisons: Comparisons): vscode.Disposable[] {
   return [
     jobs.setPlace('chat', chatJobPlace(chat)),
     jobs.setPlace('inline', inlineJobPlace(inline)),
+    jobs.setPlace('compare', comparisons),
     chat.model.onDidChange((change) => {
       const conversation = chat.model.getActiveConversation();
       if (change.kind === 'active' && conversation) void jobs.adoptWaitingTurns(conversation);
@@ -31,7 +33,7 @@ export function placeJobs(jobs: Jobs, chat: ChatViewProvider, inline: InlineThre
 }
 
 export function setupJobs(services: Services, chat: ChatViewProvider): { jobs: Jobs; view: JobsView; disposable: vscode.Disposable } {
-  const { context, log, notifier, runner, inline, keys } = services;
+  const { context, log, notifier, runner, inline, keys, comparisons } = services;
   const store = new JobStore(vscode.Uri.joinPath(context.globalStorageUri, 'jobs', 'jobs.json').fsPath, log, (movedTo, why) => {
     notifier.show('warning', vscode.l10n.t(
       'Reasoner could not read its list of background answers ({0}) and moved it aside to {1}. A chat turn still waiting for its answer fetches it when you open its conversation.',
@@ -41,7 +43,7 @@ export function setupJobs(services: Services, chat: ChatViewProvider): { jobs: J
   const jobs = new Jobs(store, runner, notifier, log, chatFallbackPlace(runner, () => services.chat), { keyChanged: keys.onDidChange });
   const view = new JobsView(jobs);
   const disposables = [
-    jobs, view, ...placeJobs(jobs, chat, inline),
+    jobs, view, ...placeJobs(jobs, chat, inline, comparisons),
     registerShowJobs(), registerOpenJob(jobs), registerCancelJob(jobs), registerForgetJob(jobs),
   ];
   void chat.model.ready.then(() => jobs.start());

@@ -65,12 +65,14 @@ export class ComparePage {
     });
   }
 
-  receive(data: unknown): void {
+  /** Shows a message from the host; returns the comparison's id when the message was the whole state. */
+  receive(data: unknown): string | undefined {
     if (!isCompareHostMessage(data)) {
       console.warn('Reasoner compare: ignored a malformed message from the extension', data);
-      return;
+      return undefined;
     }
     this.handle(data);
+    return data.type === 'state' ? data.state.id : undefined;
   }
 
   private handle(message: CompareHostMessage): void {

@@ -1,0 +1,77 @@
+/**
+ * The Compare Models tabs a workspace keeps across reloads: one JSON file of
+ * {@link SavedComparison}s, most recently changed first, written atomically.
+ * Writes are queued one after another; the newest state always wins. A file
+ * that does not parse is treated as empty (the tabs then close on reload).
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { MAX_SAVED_COMPARISONS, parseSavedComparison, type SavedComparison } from '../common/compare';
+import { NULL_LOGGER, type Logger } from '../common/logger';
+import { writeFileAtomic } from './history';
+
+const COMPARISONS_VERSION = 1;
+
+export class ComparisonStore {
+  private comparisons: SavedComparison[] = [];
+  private loaded: Promise<void> | undefined;
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(private readonly file: string, private readonly log: Logger = NULL_LOGGER) {}
+
+  async get(id: string): Promise<SavedComparison | undefined> {
+    await this.load();
+    return this.comparisons.find((comparison) => comparison.id === id);
+  }
+
+  async all(): Promise<readonly SavedComparison[]> {
+    await this.load();
+    return this.comparisons;
+  }
+
+  /** Keeps the comparison as it is now, first in the list; the oldest beyond the limit are dropped. */
+  async keep(comparison: SavedComparison): Promise<void> {
+    await this.load();
+    this.comparisons = [comparison, ...this.comparisons.filter((saved) => saved.id !== comparison.id)].slice(0, MAX_SAVED_COMPARISONS);
+    await this.write();
+  }
+
+  async forget(id: string): Promise<void> {
+    await this.load();
+    const kept = this.comparisons.filter((saved) => saved.id !== id);
+    if (kept.length === this.comparisons.length) return;
+    this.comparisons = kept;
+    await this.write();
+  }
+
+  private load(): Promise<void> {
+    this.loaded ??= this.read();
+    return this.loaded;
+  }
+
+  private async read(): Promise<void> {
+    let text: string;
+    try {
+      text = await fs.readFile(this.file, 'utf8');
+    } catch {
+      return;
+    }
+    try {
+      const parsed = JSON.parse(text) as { version?: unknown; comparisons?: unknown };
+      if (parsed.version !== COMPARISONS_VERSION || !Array.isArray(parsed.comparisons)) throw new Error('unexpected shape');
+      this.comparisons = parsed.comparisons.map(parseSavedComparison).filter((saved): saved is SavedComparison => saved !== undefined);
+    } catch (error) {
+      this.log.warn(`Compare Models: the kept comparisons in ${this.file} could not be read (${error instanceof Error ? error.message : String(error)}); starting with none.`);
+    }
+  }
+
+  private async write(): Promise<void> {
+    const snapshot = JSON.stringify({ version: COMPARISONS_VERSION, comparisons: this.comparisons });
+    const write = this.writing.then(async () => {
+      await fs.mkdir(path.dirname(this.file), { recursive: true });
+      await writeFileAtomic(this.file, snapshot);
+    });
+    this.writing = write.catch((error: unknown) => this.log.warn(`Compare Models: could not keep the open comparisons: ${error instanceof Error ? error.message : String(error)}`));
+    await this.writing;
+  }
+}
