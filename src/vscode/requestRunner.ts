@@ -3,7 +3,7 @@ import { collectAnswer, type Answer } from '../core/node/answer';
 import { isJobDetached, JobDetached } from '../core/node/background';
 import { ReasoningClient } from '../core/node/client';
 import { ApiError } from '../core/common/errors';
-import { NO_KEY_NOTIFICATION } from '../core/common/errorPresenter';
+import { isAccountProblem, NO_KEY_NOTIFICATION } from '../core/common/errorPresenter';
 import type { Logger } from '../core/common/logger';
 import type { ModelInfo } from '../core/common/models';
 import { plainMessage } from '../core/common/plainMessage';
@@ -250,7 +250,7 @@ export class ReasonerRequestRunner extends Disposable implements RequestRunner {
     }
     this.logOutcome(request.source, model, url, { text, finish, error, requestId, usage, elapsedMs, firstTokenMs });
     // Account problems concern every entry point, so they are announced here, once.
-    const accountProblem = error !== undefined && (error.kind === 'auth' || error.kind === 'credits');
+    const accountProblem = isAccountProblem(error);
     if (accountProblem) this.notifier.show('error', error.userMessage, errorActions(error, request.retry));
     return { ...answer, model, effort, elapsedMs, ...(accountProblem ? { errorNotified: true } : {}) };
   }

@@ -13,7 +13,8 @@ import {
   formatCost,
   formatElapsed,
 } from '../core/common/conversation';
-import { ERROR_ACTION_TITLES, answerActionIds, type ErrorActionId } from '../core/common/errorPresenter';
+import { answerActionIds, endedEarlyNote } from '../core/common/answerNotices';
+import { ERROR_ACTION_TITLES, type ErrorActionId } from '../core/common/errorPresenter';
 import { describeImage, isImageAttachment } from '../core/common/images';
 import { HIGHLIGHT_PENDING, type HighlightWork, highlightCode, highlightPending, whenHighlightReady } from './highlight';
 import { GrowingCode } from './growingCode';
@@ -366,16 +367,9 @@ export class AnswerView {
           h('span', { class: 'label' }, `The server said${error.status ? ` (HTTP ${error.status})` : ''}: `), error.serverMessage));
       }
     } else if (turn.status === 'stopped') {
-      children.push(h('div', { class: 'answer-note' }, icon('debug-stop'), turn.text ? ' Stopped. The answer above is partial.' : ' Stopped before any text arrived.'));
+      children.push(h('div', { class: 'answer-note' }, icon('debug-stop'), ` Stopped. ${endedEarlyNote(turn)}`));
     } else if (turn.status === 'incomplete') {
-      const why = turn.finish === 'length' || turn.finish?.startsWith('incomplete:max_output_tokens')
-        ? 'The model reached its output token limit (reasoning tokens count too). Raise "reasoner.maxOutputTokens" or lower the effort, then retry.'
-        : turn.finish === 'content_filter'
-          ? 'The answer was cut by the content filter.'
-          : turn.finish
-            ? `The model ended early (${turn.finish}).`
-            : 'This answer is incomplete: it was copied here before it finished.';
-      children.push(h('div', { class: 'answer-note' }, icon('warning'), ` ${why}`));
+      children.push(h('div', { class: 'answer-note' }, icon('warning'), ` ${endedEarlyNote(turn)}`));
     }
     const actions = answerActionIds(turn.status, turn.error);
     if (actions.length > 0) {

@@ -230,7 +230,7 @@ suite('Explain Selection and palette prompts, inline', () => {
     assert.equal(await vscode.commands.executeCommand('reasoner.explainSelection'), undefined);
     const session = await onlySession();
     assert.equal(session.status, 'error');
-    assert.equal(session.thread.contextValue, 'reasoner-error-auth');
+    assert.equal(session.thread.contextValue, 'reasoner-error-account');
     const body = markdownOf(session.thread.comments[1]);
     assert.match(body, /rejected your API key/);
     assert.match(body, /Incorrect API key provided/);

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { compareResult, canKeep, keptConversation, type CompareResult } from '../../core/common/compare';
 import type { CompareColumn, CompareState } from '../../core/common/compareProtocol';
 import { autoTitle, contextLabel, startAssistantTurn, createConversation, type AssistantTurn } from '../../core/common/conversation';
+import { isAccountProblem } from '../../core/common/errorPresenter';
 import { INSTRUCTIONS } from '../../core/common/prompts';
 import { applyStreamEvent, restartTurn, settleTurn, type TurnOutcome } from '../../core/common/turnReducer';
 import type { CodeContext, ReasoningEffort } from '../../core/common/types';
@@ -18,7 +19,6 @@ import type { ChatBridge } from '../services';
 
 /** Streamed text reaches the page at most this often per column. */
 const DELTA_INTERVAL_MS = 60;
-const ACCOUNT_ERRORS: ReadonlySet<string> = new Set(['no-key', 'auth']);
 
 export type CompareChange =
   | { readonly kind: 'delta'; readonly turnId: string; readonly text: string; readonly reasoning: string }
@@ -144,7 +144,7 @@ export class CompareSession extends Disposable {
         instructions: INSTRUCTIONS.ask,
         turns: [{ role: 'user', text: this.request.question, context: this.request.context }],
         signal: abort.signal,
-        // After Set API Key, every column that failed for the key goes on, not only this one.
+        // Once the account is fixed (a key set, credits topped up), every column that failed for it goes on, not only this one.
         retry: () => this.retryAccountFailures(),
         job: { place: { kind: 'compare', question: this.request.question }, about: `Compare · ${autoTitle(this.request.question)}` },
         onEvent: (event) => {
@@ -167,7 +167,7 @@ export class CompareSession extends Disposable {
 
   private retryAccountFailures(): void {
     for (const column of this.columns) {
-      if (column.turn.status === 'error' && column.turn.error && ACCOUNT_ERRORS.has(column.turn.error.kind)) void this.retry(column.turn.id);
+      if (column.turn.status === 'error' && isAccountProblem(column.turn.error)) void this.retry(column.turn.id);
     }
   }
 
