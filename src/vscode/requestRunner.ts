@@ -8,6 +8,7 @@ import type { Logger } from '../core/common/logger';
 import type { ModelInfo } from '../core/common/models';
 import { plainMessage } from '../core/common/plainMessage';
 import type { FinishReason, ReasoningRequest, Usage } from '../core/common/types';
+import { usageLogFields } from '../core/common/usageText';
 import { findModel, readNetworkSettings, readSettings } from './config';
 import { Disposable } from './lifecycle';
 import { errorActions, type Notifier } from './notify';
@@ -308,8 +309,7 @@ export class ReasonerRequestRunner extends Disposable implements RequestRunner {
       `firstToken=${outcome.firstTokenMs === undefined ? '-' : `${outcome.firstTokenMs}ms`}`,
     ];
     if (outcome.usage) {
-      parts.push(`tokens in=${outcome.usage.inputTokens} out=${outcome.usage.outputTokens} reasoning=${outcome.usage.reasoningTokens}`);
-      if (outcome.usage.costUsd !== undefined) parts.push(`cost=$${outcome.usage.costUsd}`);
+      parts.push(`tokens ${usageLogFields(outcome.usage)}`);
     }
     if (outcome.finish) parts.push(`finish=${outcome.finish}`);
     if (outcome.error && outcome.error.kind !== 'cancelled') {

@@ -10,12 +10,12 @@ import {
   type TurnStatus,
   type UserTurn,
   contextLabel,
-  formatCost,
   formatElapsed,
 } from '../core/common/conversation';
 import { answerActionIds, endedEarlyNote } from '../core/common/answerNotices';
 import { ERROR_ACTION_TITLES, type ErrorActionId } from '../core/common/errorPresenter';
 import { describeImage, isImageAttachment } from '../core/common/images';
+import { formatUsd, usageLine } from '../core/common/usageText';
 import { HIGHLIGHT_PENDING, type HighlightWork, highlightCode, highlightPending, whenHighlightReady } from './highlight';
 import { GrowingCode } from './growingCode';
 import { IncrementalMarkdown, type RenderUpdate } from './markdown';
@@ -348,11 +348,8 @@ export class AnswerView {
       this.usage.hidden = true;
       return;
     }
-    const parts = [`${usage.inputTokens.toLocaleString()} in`, `${usage.outputTokens.toLocaleString()} out`];
-    if (usage.reasoningTokens > 0) parts.push(`${usage.reasoningTokens.toLocaleString()} reasoning`);
-    if (usage.costUsd !== undefined) parts.push(formatCost(usage.costUsd));
-    this.usage.textContent = parts.join(' · ');
-    this.usage.title = `${usage.inputTokens} input tokens, ${usage.outputTokens} output tokens (${usage.reasoningTokens} of them reasoning)${usage.costUsd !== undefined ? `, cost ${formatCost(usage.costUsd)}` : ''}`;
+    this.usage.textContent = usageLine(usage);
+    this.usage.title = `${usage.inputTokens} input tokens, ${usage.outputTokens} output tokens (${usage.reasoningTokens} of them reasoning)${usage.costUsd !== undefined ? `, cost ${formatUsd(usage.costUsd)}` : ''}`;
     this.usage.hidden = false;
   }
 

@@ -41,7 +41,7 @@ suite('Explain Selection and palette prompts, inline', () => {
     assert.match(markdownOf(comments[1]), /Euclidean distance/);
     assert.match(String(comments[1].author.name), /o3-mini · medium/);
     assert.match(session.thread.label ?? '', /o3-mini · medium · done/);
-    assert.match(markdownOf(comments[1]), /\d+ in · \d+ out · \d+ reasoning/);
+    assert.match(markdownOf(comments[1]), /[\d,]+ in · [\d,]+ out · [\d,]+ reasoning/);
   });
 
   test('with an empty selection inside a method, the enclosing method is explained', async () => {
@@ -299,7 +299,7 @@ suite('Explain Selection and palette prompts, inline', () => {
     assert.equal(await vscode.commands.executeCommand('reasoner.inline.hideReasoning', shown), 'hidden');
     assert.doesNotMatch(markdownOf(session.thread.comments[1]), /Looked at dx and dy/);
     assert.match(body, /\*\*Incomplete\*\* \(incomplete:max_output_tokens\)/);
-    assert.match(body, /\d+ in · \d+ out · \d+ reasoning/);
+    assert.match(body, /[\d,]+ in · [\d,]+ out · [\d,]+ reasoning/);
     assert.match(session.thread.label ?? '', /o3-pro · medium · incomplete/);
     assert.equal(session.thread.contextValue, 'reasoner-incomplete');
   });

@@ -299,7 +299,7 @@ export function recoverInterrupted(conversation: Conversation): boolean {
 }
 
 // ---------------------------------------------------------------------------
-// Labels: code context, usage, cost and time
+// Labels: code context and time
 
 export function contextLabel(context: CodeContext): string {
   const base = context.fileName.split(/[\\/]/).pop() || context.fileName;
@@ -307,20 +307,6 @@ export function contextLabel(context: CodeContext): string {
   if (context.startLine === undefined) return `${base}${symbol}`;
   const end = context.endLine ?? context.startLine;
   return `${base}:${context.startLine}${end === context.startLine ? '' : `-${end}`}${symbol}`;
-}
-
-/** Tokens in, out and reasoning, and the gateway's cost when it sent one: `1200 in · 300 out · 256 reasoning · $0.0021`. */
-export function usageLine(usage: Usage): string {
-  const parts = [`${usage.inputTokens} in`, `${usage.outputTokens} out`];
-  if (usage.reasoningTokens > 0) parts.push(`${usage.reasoningTokens} reasoning`);
-  if (usage.costUsd !== undefined) parts.push(formatCost(usage.costUsd));
-  return parts.join(' · ');
-}
-
-export function formatCost(costUsd: number): string {
-  if (costUsd === 0) return '$0';
-  if (costUsd < 0.01) return `$${costUsd.toFixed(4)}`;
-  return `$${costUsd.toFixed(2)}`;
 }
 
 export function formatElapsed(ms: number): string {

@@ -6,12 +6,13 @@
 import * as vscode from 'vscode';
 import { COMMANDS } from '../../core/common/commands';
 import { endedEarlyNote, PARTIAL_ANSWER_NOTE } from '../../core/common/answerNotices';
-import { contextLabel, formatCost, formatElapsed, type AssistantTurn, type Conversation, type TurnError, type TurnStatus, type UserTurn } from '../../core/common/conversation';
+import { contextLabel, formatElapsed, type AssistantTurn, type Conversation, type TurnError, type TurnStatus, type UserTurn } from '../../core/common/conversation';
 import { isDefinition } from '../../core/common/context';
 import { isAccountProblem, presentActions, type PresentedAction } from '../../core/common/errorPresenter';
 import { inertCodeSpan, inertText } from '../../core/common/inertMarkdown';
 import { InertMarkdownCache } from '../../core/common/inertMarkdownStream';
 import { withoutTrailingEllipsis } from '../../core/common/progressStatus';
+import { usageLine } from '../../core/common/usageText';
 
 /** The state words a thread shows and its menus (package.json `comments/*` when clauses) test. */
 type ThreadState = 'running' | 'done' | 'incomplete' | 'cancelled' | 'error';
@@ -167,12 +168,6 @@ function commandLink(action: PresentedAction): string {
 
 function footerLine(turn: AssistantTurn): string {
   if (turn.status === 'streaming') return '';
-  const parts: string[] = [];
-  if (turn.usage) {
-    parts.push(`${turn.usage.inputTokens.toLocaleString('en-US')} in`, `${turn.usage.outputTokens.toLocaleString('en-US')} out`);
-    parts.push(`${turn.usage.reasoningTokens.toLocaleString('en-US')} reasoning`);
-    if (turn.usage.costUsd !== undefined) parts.push(formatCost(turn.usage.costUsd));
-  }
-  parts.push(formatElapsed(turn.elapsedMs ?? 0));
-  return parts.join(' · ');
+  const elapsed = formatElapsed(turn.elapsedMs ?? 0);
+  return turn.usage ? `${usageLine(turn.usage)} · ${elapsed}` : elapsed;
 }
