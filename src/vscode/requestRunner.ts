@@ -7,7 +7,7 @@ import { isAccountProblem, NO_KEY_NOTIFICATION } from '../core/common/errorPrese
 import type { Logger } from '../core/common/logger';
 import type { ModelInfo } from '../core/common/models';
 import { plainMessage } from '../core/common/plainMessage';
-import type { FinishReason, ReasoningRequest, Usage } from '../core/common/types';
+import { DEFAULT_REASONING_EFFORT, type FinishReason, type ReasoningRequest, type Usage } from '../core/common/types';
 import { usageLogFields } from '../core/common/usageText';
 import { findModel, readNetworkSettings, readSettings } from './config';
 import { Disposable } from './lifecycle';
@@ -98,7 +98,7 @@ export class ReasonerRequestRunner extends Disposable implements RequestRunner {
       // Nothing above is expected to throw; if it does, it is a bug worth the log, and the caller still ends.
       const error = new ApiError({ kind: 'protocol', detail: describeThrown(thrown), cause: thrown });
       this.log.error(`[${request.source}] failed unexpectedly: ${error.toLogString()}`, thrown);
-      return { effort: request.effort ?? 'medium', text: '', reasoning: '', error, elapsedMs: Date.now() - started };
+      return { effort: request.effort ?? DEFAULT_REASONING_EFFORT, text: '', reasoning: '', error, elapsedMs: Date.now() - started };
     }
   }
 

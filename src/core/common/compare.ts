@@ -5,7 +5,7 @@
  * requests, the page shows them.
  */
 import { addUserTurn, createConversation, type AssistantTurn, type Conversation, type TurnStatus } from './conversation';
-import { REASONING_EFFORTS, type CodeContext, type ReasoningEffort, type Usage } from './types';
+import { isReasoningEffort, type CodeContext, type ReasoningEffort, type Usage } from './types';
 
 export const MIN_COMPARE_MODELS = 2;
 /** Each model is a paid request running at the same time: a bound keeps one call from fanning out without end. */
@@ -58,7 +58,7 @@ export function parseCompareArguments(raw: unknown): ParsedCompareArguments {
   }
   if (typeof question !== 'string' || question.trim() === '') return { ok: false, error: '"question" must be a non-empty string' };
   if (question.length > MAX_COMPARE_QUESTION_CHARS) return { ok: false, error: `"question" is longer than ${MAX_COMPARE_QUESTION_CHARS} characters` };
-  if (effort !== undefined && !(REASONING_EFFORTS as readonly unknown[]).includes(effort)) {
+  if (effort !== undefined && !isReasoningEffort(effort)) {
     return { ok: false, error: '"effort" must be "low", "medium" or "high"' };
   }
   return {

@@ -6,7 +6,7 @@
  * conversations; the webview only ever sees snapshots of them.
  */
 import type { CodeContext, FinishReason, ReasoningEffort, Turn, Usage } from './types';
-import { REASONING_EFFORTS } from './types';
+import { isReasoningEffort } from './types';
 import { isErrorActionId, type ErrorActionId } from './errorPresenter';
 import { type ImageAttachment, isImageList } from './images';
 
@@ -325,9 +325,6 @@ const isString = (v: unknown): v is string => typeof v === 'string';
 const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const optional = <T>(v: unknown, guard: (x: unknown) => x is T): boolean => v === undefined || guard(v);
 
-export function isEffort(v: unknown): v is ReasoningEffort {
-  return typeof v === 'string' && (REASONING_EFFORTS as readonly string[]).includes(v);
-}
 
 export function isCodeContext(v: unknown): v is CodeContext {
   return isObject(v) && isString(v.fileName) && isString(v.languageId) && isString(v.code)
@@ -357,7 +354,7 @@ export function isChatTurn(v: unknown): v is ChatTurn {
       && (v.images === undefined || isImageList(v.images));
   }
   if (v.role !== 'assistant') return false;
-  return isString(v.modelId) && optional(v.modelLabel, isString) && isEffort(v.effort)
+  return isString(v.modelId) && optional(v.modelLabel, isString) && isReasoningEffort(v.effort)
     && (TURN_STATUSES as readonly unknown[]).includes(v.status) && isString(v.reasoning)
     && optional(v.completedAt, isFiniteNumber) && optional(v.elapsedMs, isFiniteNumber)
     && optional(v.usage, isUsage) && optional(v.finish, isFinishReason) && optional(v.error, isTurnError)
