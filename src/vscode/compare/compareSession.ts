@@ -10,6 +10,7 @@ import type { CompareColumn, CompareState } from '../../core/common/compareProto
 import { autoTitle, contextLabel, startAssistantTurn, createConversation, type AssistantTurn } from '../../core/common/conversation';
 import { isAccountProblem } from '../../core/common/errorPresenter';
 import { INSTRUCTIONS } from '../../core/common/prompts';
+import { DeltaBatcher } from '../../core/common/deltaBatcher';
 import { applyStreamEvent, restartTurn, settleTurn, type TurnOutcome } from '../../core/common/turnReducer';
 import type { CodeContext, ReasoningEffort } from '../../core/common/types';
 import { readSettings } from '../config';
@@ -17,8 +18,6 @@ import { Disposable } from '../lifecycle';
 import { turnOutcome, type RequestRunner } from '../runner';
 import type { ChatBridge } from '../services';
 
-/** Streamed text reaches the page at most this often per column. */
-const DELTA_INTERVAL_MS = 60;
 
 export type CompareChange =
   | { readonly kind: 'delta'; readonly turnId: string; readonly text: string; readonly reasoning: string }
@@ -36,9 +35,7 @@ interface Column {
   readonly turn: AssistantTurn;
   kept: boolean;
   abort?: AbortController;
-  pendingText: string;
-  pendingReasoning: string;
-  timer?: ReturnType<typeof setTimeout>;
+  readonly deltas: DeltaBatcher;
 }
 
 export class CompareSession extends Disposable {
@@ -53,12 +50,13 @@ export class CompareSession extends Disposable {
     // Turns come from a throwaway conversation: the same ids and shapes as chat turns, so the page renders them alike.
     const scratch = createConversation();
     const labels = new Map(readSettings().models.map((model) => [model.id, model.label]));
-    this.columns = request.modelIds.map((id) => ({
-      turn: startAssistantTurn(scratch, { id, label: labels.get(id) ?? id }, request.effort),
-      kept: false,
-      pendingText: '',
-      pendingReasoning: '',
-    }));
+    this.columns = request.modelIds.map((id) => {
+      const turn = startAssistantTurn(scratch, { id, label: labels.get(id) ?? id }, request.effort);
+      const deltas = new DeltaBatcher((text, reasoning) => {
+        if (!this.isDisposed) this.changed.fire({ kind: 'delta', turnId: turn.id, text, reasoning });
+      });
+      return { turn, kept: false, deltas };
+    });
     this.register({ dispose: () => this.cancelAll() });
     this.results = Promise.all(this.columns.map((column) => this.run(column))).then(() => this.columns.map((column) => compareResult(column.turn)));
   }
@@ -78,12 +76,7 @@ export class CompareSession extends Disposable {
 
   /** Text waiting to be posted is already in the turns: the page is about to get the whole state. */
   discardPendingDeltas(): void {
-    for (const column of this.columns) {
-      clearTimeout(column.timer);
-      column.timer = undefined;
-      column.pendingText = '';
-      column.pendingReasoning = '';
-    }
+    for (const column of this.columns) column.deltas.discard();
   }
 
   stop(turnId: string): boolean {
@@ -149,8 +142,9 @@ export class CompareSession extends Disposable {
         job: { place: { kind: 'compare', question: this.request.question }, about: `Compare · ${autoTitle(this.request.question)}` },
         onEvent: (event) => {
           const change = applyStreamEvent(turn, event);
-          if (change === 'text' && event.type === 'text') this.queueDelta(column, event.delta, '');
-          else if (change === 'reasoning' && event.type === 'reasoning') this.queueDelta(column, '', event.delta);
+          if (this.isDisposed) return;
+          if (change === 'text' && event.type === 'text') column.deltas.add(event.delta, '');
+          else if (change === 'reasoning' && event.type === 'reasoning') column.deltas.add('', event.delta);
           else if (change === 'progress' && event.type === 'progress') this.changed.fire({ kind: 'progress', turnId: turn.id, status: event.status });
         },
       });
@@ -160,7 +154,7 @@ export class CompareSession extends Disposable {
     } finally {
       column.abort = undefined;
     }
-    this.flushDelta(column);
+    column.deltas.flush();
     settleTurn(turn, outcome);
     this.fire(column);
   }
@@ -169,23 +163,6 @@ export class CompareSession extends Disposable {
     for (const column of this.columns) {
       if (column.turn.status === 'error' && isAccountProblem(column.turn.error)) void this.retry(column.turn.id);
     }
-  }
-
-  private queueDelta(column: Column, text: string, reasoning: string): void {
-    if (this.isDisposed) return;
-    column.pendingText += text;
-    column.pendingReasoning += reasoning;
-    column.timer ??= setTimeout(() => this.flushDelta(column), DELTA_INTERVAL_MS);
-  }
-
-  private flushDelta(column: Column): void {
-    clearTimeout(column.timer);
-    column.timer = undefined;
-    if (!column.pendingText && !column.pendingReasoning) return;
-    const change: CompareChange = { kind: 'delta', turnId: column.turn.id, text: column.pendingText, reasoning: column.pendingReasoning };
-    column.pendingText = '';
-    column.pendingReasoning = '';
-    if (!this.isDisposed) this.changed.fire(change);
   }
 
   private fire(column: Column): void {
