@@ -298,7 +298,7 @@ suite('Explain Selection and palette prompts, inline', () => {
     assert.equal((shown.body as vscode.MarkdownString).supportHtml, false, 'model text is never rendered as HTML');
     assert.equal(await vscode.commands.executeCommand('reasoner.inline.hideReasoning', shown), 'hidden');
     assert.doesNotMatch(markdownOf(session.thread.comments[1]), /Looked at dx and dy/);
-    assert.match(body, /\*\*Incomplete\*\* \(incomplete:max_output_tokens\)/);
+    assert.match(body, /\*\*Incomplete\.\*\* The answer was cut off at the output token limit\. Raise reasoner\.maxOutputTokens/, 'the same note as the chat\'s');
     assert.match(body, /[\d,]+ in · [\d,]+ out · [\d,]+ reasoning/);
     assert.match(session.thread.label ?? '', /o3-pro · medium · incomplete/);
     assert.equal(session.thread.contextValue, 'reasoner-incomplete');
