@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { checkBaseUrl, DEFAULT_BASE_URL, type BaseUrlCheck } from '../core/common/endpoint';
-import { BUILT_IN_MODELS, DEFAULT_MODEL_ID, parseUserModels, type ModelInfo } from '../core/common/models';
-import { REASONING_EFFORTS, type ReasoningEffort } from '../core/common/types';
+import { DEFAULT_MODEL_ID, listModels, parseUserModels, type ModelInfo } from '../core/common/models';
+import { DEFAULT_REASONING_EFFORT, isReasoningEffort, type ReasoningEffort } from '../core/common/types';
 import type { NetworkSettings } from '../core/node/network';
 
 export const SECTION = 'reasoner';
@@ -129,17 +129,13 @@ export function readSettings(): ReasonerSettings {
   const config = vscode.workspace.getConfiguration(SECTION);
   // Custom models may only come from user settings: they decide which API (and cost) a request uses.
   const userModels = parseUserModels(config.inspect(Setting.models)?.globalValue ?? []);
-  const builtInIds = new Set(BUILT_IN_MODELS.map((model) => model.id));
-  const models = [
-    ...BUILT_IN_MODELS.map((model) => userModels.models.find((user) => user.id === model.id) ?? model),
-    ...userModels.models.filter((model) => !builtInIds.has(model.id)),
-  ];
+  const models = listModels(userModels.models);
   const effort = config.get<string>(Setting.reasoningEffort);
   const maxOutputTokens = config.get<number | null>(Setting.maxOutputTokens);
   return {
     baseUrl: checkBaseUrl(userBaseUrl(config)),
     modelId: config.get<string>(Setting.model)?.trim() || DEFAULT_MODEL_ID,
-    effort: REASONING_EFFORTS.includes(effort as ReasoningEffort) ? effort as ReasoningEffort : 'medium',
+    effort: isReasoningEffort(effort) ? effort : DEFAULT_REASONING_EFFORT,
     maxOutputTokens: typeof maxOutputTokens === 'number' && Number.isInteger(maxOutputTokens) && maxOutputTokens >= 1 ? maxOutputTokens : null,
     timeoutSeconds: integerIn(config.get(Setting.requestTimeoutSeconds), 5, 7200, 900),
     deadlineMinutes: userDeadlineMinutes(config),

@@ -3,11 +3,12 @@ import { collectAnswer, type Answer } from '../core/node/answer';
 import { isJobDetached, JobDetached } from '../core/node/background';
 import { ReasoningClient } from '../core/node/client';
 import { ApiError } from '../core/common/errors';
-import { NO_KEY_NOTIFICATION } from '../core/common/errorPresenter';
+import { isAccountProblem, NO_KEY_NOTIFICATION } from '../core/common/errorPresenter';
 import type { Logger } from '../core/common/logger';
 import type { ModelInfo } from '../core/common/models';
 import { plainMessage } from '../core/common/plainMessage';
-import type { FinishReason, ReasoningRequest, Usage } from '../core/common/types';
+import { DEFAULT_REASONING_EFFORT, type FinishReason, type ReasoningRequest, type Usage } from '../core/common/types';
+import { usageLogFields } from '../core/common/usageText';
 import { findModel, readNetworkSettings, readSettings } from './config';
 import { Disposable } from './lifecycle';
 import { errorActions, type Notifier } from './notify';
@@ -97,7 +98,7 @@ export class ReasonerRequestRunner extends Disposable implements RequestRunner {
       // Nothing above is expected to throw; if it does, it is a bug worth the log, and the caller still ends.
       const error = new ApiError({ kind: 'protocol', detail: describeThrown(thrown), cause: thrown });
       this.log.error(`[${request.source}] failed unexpectedly: ${error.toLogString()}`, thrown);
-      return { effort: request.effort ?? 'medium', text: '', reasoning: '', error, elapsedMs: Date.now() - started };
+      return { effort: request.effort ?? DEFAULT_REASONING_EFFORT, text: '', reasoning: '', error, elapsedMs: Date.now() - started };
     }
   }
 
@@ -250,7 +251,7 @@ export class ReasonerRequestRunner extends Disposable implements RequestRunner {
     }
     this.logOutcome(request.source, model, url, { text, finish, error, requestId, usage, elapsedMs, firstTokenMs });
     // Account problems concern every entry point, so they are announced here, once.
-    const accountProblem = error !== undefined && (error.kind === 'auth' || error.kind === 'credits');
+    const accountProblem = isAccountProblem(error);
     if (accountProblem) this.notifier.show('error', error.userMessage, errorActions(error, request.retry));
     return { ...answer, model, effort, elapsedMs, ...(accountProblem ? { errorNotified: true } : {}) };
   }
@@ -308,8 +309,7 @@ export class ReasonerRequestRunner extends Disposable implements RequestRunner {
       `firstToken=${outcome.firstTokenMs === undefined ? '-' : `${outcome.firstTokenMs}ms`}`,
     ];
     if (outcome.usage) {
-      parts.push(`tokens in=${outcome.usage.inputTokens} out=${outcome.usage.outputTokens} reasoning=${outcome.usage.reasoningTokens}`);
-      if (outcome.usage.costUsd !== undefined) parts.push(`cost=$${outcome.usage.costUsd}`);
+      parts.push(`tokens ${usageLogFields(outcome.usage)}`);
     }
     if (outcome.finish) parts.push(`finish=${outcome.finish}`);
     if (outcome.error && outcome.error.kind !== 'cancelled') {

@@ -10,11 +10,12 @@ import {
   type TurnStatus,
   type UserTurn,
   contextLabel,
-  formatCost,
   formatElapsed,
 } from '../core/common/conversation';
-import { ERROR_ACTION_TITLES, answerActionIds, type ErrorActionId } from '../core/common/errorPresenter';
+import { answerActionIds, endedEarlyNote } from '../core/common/answerNotices';
+import { ERROR_ACTION_TITLES, type ErrorActionId } from '../core/common/errorPresenter';
 import { describeImage, isImageAttachment } from '../core/common/images';
+import { formatUsd, usageLine } from '../core/common/usageText';
 import { HIGHLIGHT_PENDING, type HighlightWork, highlightCode, highlightPending, whenHighlightReady } from './highlight';
 import { GrowingCode } from './growingCode';
 import { IncrementalMarkdown, type RenderUpdate } from './markdown';
@@ -347,11 +348,8 @@ export class AnswerView {
       this.usage.hidden = true;
       return;
     }
-    const parts = [`${usage.inputTokens.toLocaleString()} in`, `${usage.outputTokens.toLocaleString()} out`];
-    if (usage.reasoningTokens > 0) parts.push(`${usage.reasoningTokens.toLocaleString()} reasoning`);
-    if (usage.costUsd !== undefined) parts.push(formatCost(usage.costUsd));
-    this.usage.textContent = parts.join(' · ');
-    this.usage.title = `${usage.inputTokens} input tokens, ${usage.outputTokens} output tokens (${usage.reasoningTokens} of them reasoning)${usage.costUsd !== undefined ? `, cost ${formatCost(usage.costUsd)}` : ''}`;
+    this.usage.textContent = usageLine(usage);
+    this.usage.title = `${usage.inputTokens} input tokens, ${usage.outputTokens} output tokens (${usage.reasoningTokens} of them reasoning)${usage.costUsd !== undefined ? `, cost ${formatUsd(usage.costUsd)}` : ''}`;
     this.usage.hidden = false;
   }
 
@@ -366,16 +364,9 @@ export class AnswerView {
           h('span', { class: 'label' }, `The server said${error.status ? ` (HTTP ${error.status})` : ''}: `), error.serverMessage));
       }
     } else if (turn.status === 'stopped') {
-      children.push(h('div', { class: 'answer-note' }, icon('debug-stop'), turn.text ? ' Stopped. The answer above is partial.' : ' Stopped before any text arrived.'));
+      children.push(h('div', { class: 'answer-note' }, icon('debug-stop'), ` Stopped. ${endedEarlyNote(turn)}`));
     } else if (turn.status === 'incomplete') {
-      const why = turn.finish === 'length' || turn.finish?.startsWith('incomplete:max_output_tokens')
-        ? 'The model reached its output token limit (reasoning tokens count too). Raise "reasoner.maxOutputTokens" or lower the effort, then retry.'
-        : turn.finish === 'content_filter'
-          ? 'The answer was cut by the content filter.'
-          : turn.finish
-            ? `The model ended early (${turn.finish}).`
-            : 'This answer is incomplete: it was copied here before it finished.';
-      children.push(h('div', { class: 'answer-note' }, icon('warning'), ` ${why}`));
+      children.push(h('div', { class: 'answer-note' }, icon('warning'), ` ${endedEarlyNote(turn)}`));
     }
     const actions = answerActionIds(turn.status, turn.error);
     if (actions.length > 0) {

@@ -7,7 +7,7 @@
 import type { AssistantTurn, ChatTurn, Conversation } from '../core/common/conversation';
 import { isErrorActionId } from '../core/common/errorPresenter';
 import { type ChatState, type HostMessage, type ModelOption, assertNever, isHostMessage } from '../core/common/protocol';
-import type { ReasoningEffort } from '../core/common/types';
+import { REASONING_EFFORTS, type ReasoningEffort } from '../core/common/types';
 import { Announcer } from './announcer';
 import { AnswerView, type TurnViewContext, renderPrompt } from './answer';
 import { Composer } from './composer';
@@ -26,7 +26,7 @@ type CodeAction = (typeof CODE_ACTIONS)[number];
 export class App {
   private conversation: Conversation | undefined;
   private models: readonly ModelOption[] = [];
-  private efforts: readonly ReasoningEffort[] = ['low', 'medium', 'high'];
+  private efforts: readonly ReasoningEffort[] = REASONING_EFFORTS;
   private running = false;
   private readonly answers = new Map<string, AnswerView>();
   private followBottom = true;

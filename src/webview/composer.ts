@@ -7,7 +7,7 @@
  */
 import { IMAGE_LIMITS, displayName, formatBytes, imageCountRefusal, imageModelRefusal } from '../core/common/images';
 import type { ComposerSettings, ContextChip, ImageChip, ModelOption } from '../core/common/protocol';
-import type { ReasoningEffort } from '../core/common/types';
+import { DEFAULT_REASONING_EFFORT, REASONING_EFFORTS, type ReasoningEffort } from '../core/common/types';
 import { h, icon, iconButton } from './dom';
 import { ImageChips } from './imageChips';
 import { imageFiles, pageRefusal, readBase64 } from './images';
@@ -37,7 +37,7 @@ export class Composer {
   private contexts: readonly ContextChip[] = [];
   private readonly imageChips: ImageChips;
   private models: readonly ModelOption[] = [];
-  private efforts: readonly ReasoningEffort[] = ['low', 'medium', 'high'];
+  private efforts: readonly ReasoningEffort[] = REASONING_EFFORTS;
 
   constructor(private readonly host: HostChannel, private readonly hooks: ComposerHooks, draft: string) {
     this.chips = h('div', { id: 'context-chips', class: 'chips', role: 'list', 'aria-label': 'Code attached to the next message', hidden: true });
@@ -174,7 +174,7 @@ export class Composer {
 
   private effortValue(): ReasoningEffort {
     const value = this.effortPicker.value;
-    return this.efforts.find((e) => e === value) ?? 'medium';
+    return this.efforts.find((e) => e === value) ?? DEFAULT_REASONING_EFFORT;
   }
 
   private onKey(event: KeyboardEvent): void {

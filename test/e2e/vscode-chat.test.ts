@@ -134,7 +134,7 @@ suite('Workbench: VS Code\'s Chat view', () => {
     const shown = await answer.innerText();
     assert.match(shown, /It computes the Euclidean distance <img src=x onerror="window.__reasonerPwned=1">\./, 'markdown rendered, the tag shown as text');
     assert.equal(await answer.locator('strong, b').filter({ hasText: 'Euclidean distance' }).count(), 1, 'the bold text rendered');
-    assert.match(shown, /o3-mini · effort medium · \d+ in · \d+ out · 128 reasoning · \$0\.\d+ · \d+s/, 'the footer, its cost shown as written');
+    assert.match(shown, /o3-mini · effort medium · [\d,]+ in · [\d,]+ out · 128 reasoning · \$0\.\d+ · \d+s/, 'the footer, its cost shown as written');
     const followups = await page.locator('.interactive-session .chat-followups, .interactive-session .interactive-session-followups').last().innerText().catch(() => '');
     assert.match(followups || await page.locator('.interactive-session').first().innerText(), /Find bugs in this code[\s\S]*Write tests for it/);
     assert.equal(await answer.locator('.chat-markdown-part img').count(), 0, 'no image from the answer (the participant\'s icon is the only one)');

@@ -41,7 +41,7 @@ suite('Explain Selection and palette prompts, inline', () => {
     assert.match(markdownOf(comments[1]), /Euclidean distance/);
     assert.match(String(comments[1].author.name), /o3-mini · medium/);
     assert.match(session.thread.label ?? '', /o3-mini · medium · done/);
-    assert.match(markdownOf(comments[1]), /\d+ in · \d+ out · \d+ reasoning/);
+    assert.match(markdownOf(comments[1]), /[\d,]+ in · [\d,]+ out · [\d,]+ reasoning/);
   });
 
   test('with an empty selection inside a method, the enclosing method is explained', async () => {
@@ -230,7 +230,7 @@ suite('Explain Selection and palette prompts, inline', () => {
     assert.equal(await vscode.commands.executeCommand('reasoner.explainSelection'), undefined);
     const session = await onlySession();
     assert.equal(session.status, 'error');
-    assert.equal(session.thread.contextValue, 'reasoner-error-auth');
+    assert.equal(session.thread.contextValue, 'reasoner-error-account');
     const body = markdownOf(session.thread.comments[1]);
     assert.match(body, /rejected your API key/);
     assert.match(body, /Incorrect API key provided/);
@@ -298,8 +298,8 @@ suite('Explain Selection and palette prompts, inline', () => {
     assert.equal((shown.body as vscode.MarkdownString).supportHtml, false, 'model text is never rendered as HTML');
     assert.equal(await vscode.commands.executeCommand('reasoner.inline.hideReasoning', shown), 'hidden');
     assert.doesNotMatch(markdownOf(session.thread.comments[1]), /Looked at dx and dy/);
-    assert.match(body, /\*\*Incomplete\*\* \(incomplete:max_output_tokens\)/);
-    assert.match(body, /\d+ in · \d+ out · \d+ reasoning/);
+    assert.match(body, /\*\*Incomplete\.\*\* The answer was cut off at the output token limit\. Raise reasoner\.maxOutputTokens/, 'the same note as the chat\'s');
+    assert.match(body, /[\d,]+ in · [\d,]+ out · [\d,]+ reasoning/);
     assert.match(session.thread.label ?? '', /o3-pro · medium · incomplete/);
     assert.equal(session.thread.contextValue, 'reasoner-incomplete');
   });

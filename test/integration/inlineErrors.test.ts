@@ -69,7 +69,7 @@ suite('Inline threads: errors and their actions', () => {
   const failures: { what: string; script?: SimScript; titles: string[]; notified: boolean }[] = [
     { what: 'no key', titles: ['Set API Key', 'Get a Key', 'Retry'], notified: true },
     { what: 'a rejected key (401)', script: { status: 401, message: 'Incorrect API key provided' }, titles: ['Set API Key', 'Open Log', 'Retry'], notified: true },
-    { what: 'no credits (403)', script: { status: 403, errorShape: 'gateway', message: 'Insufficient credits. Please top up.' }, titles: ['Retry', 'Open Billing', 'Open Log'], notified: true },
+    { what: 'no credits (403)', script: { status: 403, errorShape: 'gateway', message: 'Insufficient credits. Please top up.' }, titles: ['Open Billing', 'Open Log', 'Retry'], notified: true },
     { what: 'a refused request (400)', script: { status: 400, message: 'Unsupported value: reasoning_effort' }, titles: ['Retry', 'Switch Model', 'Open Log'], notified: false },
     { what: 'an unknown path (404)', script: { status: 404 }, titles: ['Retry', 'Open Settings', 'Switch Model', 'Open Log'], notified: false },
   ];
@@ -105,6 +105,8 @@ suite('Inline threads: errors and their actions', () => {
         ? api.services.notifier.shown.at(-1)!.actions
         : errorActions(error, () => undefined).map((action) => action.title);
       assert.deepEqual(buttons, failure.titles);
+      // The runner notifies exactly the account problems, and the thread marks exactly those: one rule.
+      assert.equal(session.thread.contextValue, failure.notified ? 'reasoner-error-account' : 'reasoner-error');
     });
   }
 });

@@ -9,7 +9,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { COMMANDS } from '../../src/core/common/commands';
-import { formatUsd, monthSpendUsd } from '../../src/core/common/spend';
+import { monthSpendUsd } from '../../src/core/common/spend';
+import { formatUsd } from '../../src/core/common/usageText';
 import type { Simulator } from '../simulator/simulator';
 import { closeAllEditors, commandQuickInputUntil, connectSimulator, openFixture, reasoner, resetUserSettings, selectLines, setUserSetting, waitFor } from './helpers';
 

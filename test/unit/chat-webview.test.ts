@@ -7,6 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { JSDOM } from 'jsdom';
+import { endedEarlyNote, truncatedAnswerMessage } from '../../src/core/common/answerNotices';
 import type { AssistantTurn, Conversation, UserTurn } from '../../src/core/common/conversation';
 import { type ImageAttachment, checkImageData, imageAttachment } from '../../src/core/common/images';
 import type { ChatState, HostMessage, WebviewMessage } from '../../src/core/common/protocol';
@@ -319,6 +320,26 @@ describe('chat webview page (bundled script in jsdom)', function () {
     assert.deepEqual(page.posted.at(-1), { type: 'action', action: 'setApiKey', conversationId: 'c-1', turnId: 'a-2' });
     buttons[2]!.click();
     assert.deepEqual(page.posted.at(-1), { type: 'retry', conversationId: 'c-1', turnId: 'a-2' });
+  });
+
+  it('says why an answer ended early in the answer notices\' words, the same the inline threads use', () => {
+    page = loadPage();
+    const endedEarly = [
+      answerTurn('a-1', 'partial answer', { status: 'stopped' }),
+      answerTurn('a-2', '', { status: 'stopped' }),
+      answerTurn('a-3', 'It measures', { status: 'incomplete', finish: 'incomplete:max_output_tokens', notice: truncatedAnswerMessage('length', 'It measures') }),
+      answerTurn('a-4', '', { status: 'incomplete', finish: 'length' }),
+      answerTurn('a-5', 'Filtered', { status: 'incomplete', finish: 'content_filter' }),
+    ];
+    page.send({ type: 'state', state: state(conversation(endedEarly.flatMap((turn) => [userTurn(`u-${turn.id}`, 'q'), turn]))) });
+    const notes = page.$$('[data-role="answer"]').map((answer) => answer.querySelector('.answer-note')?.textContent?.trim());
+    assert.deepEqual(notes, [
+      `Stopped. ${endedEarlyNote(endedEarly[0]!)}`, `Stopped. ${endedEarlyNote(endedEarly[1]!)}`,
+      ...endedEarly.slice(2).map((turn) => endedEarlyNote(turn)),
+    ]);
+    assert.match(notes[2] ?? '', /cut off at the output token limit/);
+    assert.match(notes[3] ?? '', /whole output budget on reasoning/, 'no text at the limit: the budget went to reasoning');
+    assert.match(notes[4] ?? '', /content filter/);
   });
 
   it('shows and removes context chips, switches and renames conversations', () => {

@@ -5,9 +5,9 @@
  * requests, the page shows them.
  */
 import {
-  addUserTurn, createConversation, isChatTurn, isCodeContext, isEffort, markInterrupted, type AssistantTurn, type Conversation, type TurnStatus,
+  addUserTurn, createConversation, isChatTurn, isCodeContext, markInterrupted, type AssistantTurn, type Conversation, type TurnStatus,
 } from './conversation';
-import { REASONING_EFFORTS, type CodeContext, type ReasoningEffort, type Usage } from './types';
+import { isReasoningEffort, type CodeContext, type ReasoningEffort, type Usage } from './types';
 
 export const MIN_COMPARE_MODELS = 2;
 /** Each model is a paid request running at the same time: a bound keeps one call from fanning out without end. */
@@ -60,7 +60,7 @@ export function parseCompareArguments(raw: unknown): ParsedCompareArguments {
   }
   if (typeof question !== 'string' || question.trim() === '') return { ok: false, error: '"question" must be a non-empty string' };
   if (question.length > MAX_COMPARE_QUESTION_CHARS) return { ok: false, error: `"question" is longer than ${MAX_COMPARE_QUESTION_CHARS} characters` };
-  if (effort !== undefined && !(REASONING_EFFORTS as readonly unknown[]).includes(effort)) {
+  if (effort !== undefined && !isReasoningEffort(effort)) {
     return { ok: false, error: '"effort" must be "low", "medium" or "high"' };
   }
   return {
@@ -151,7 +151,7 @@ export function parseSavedComparison(value: unknown): SavedComparison | undefine
   const { id, request, columns, savedAt } = value as Record<string, unknown>;
   if (typeof id !== 'string' || !/^[\w-]{1,80}$/.test(id) || typeof savedAt !== 'number' || typeof request !== 'object' || request === null) return undefined;
   const { question, context, modelIds, effort } = request as Record<string, unknown>;
-  if (typeof question !== 'string' || !Array.isArray(context) || !context.every(isCodeContext) || !isEffort(effort)) return undefined;
+  if (typeof question !== 'string' || !Array.isArray(context) || !context.every(isCodeContext) || !isReasoningEffort(effort)) return undefined;
   if (!Array.isArray(modelIds) || !modelIds.every((model) => typeof model === 'string')) return undefined;
   if (!Array.isArray(columns) || columns.length > MAX_COMPARE_MODELS) return undefined;
   const turns = columns.map((column: unknown) => (typeof column === 'object' && column !== null ? column as Record<string, unknown> : {}));

@@ -6,7 +6,7 @@
  * conversations; the webview only ever sees snapshots of them.
  */
 import type { CodeContext, FinishReason, ReasoningEffort, Turn, Usage } from './types';
-import { REASONING_EFFORTS } from './types';
+import { isReasoningEffort } from './types';
 import { isErrorActionId, type ErrorActionId } from './errorPresenter';
 import { type ImageAttachment, isImageList } from './images';
 
@@ -303,7 +303,7 @@ export function markInterrupted(turn: AssistantTurn): boolean {
 }
 
 // ---------------------------------------------------------------------------
-// Labels: code context, usage, cost and time
+// Labels: code context and time
 
 export function contextLabel(context: CodeContext): string {
   const base = context.fileName.split(/[\\/]/).pop() || context.fileName;
@@ -311,20 +311,6 @@ export function contextLabel(context: CodeContext): string {
   if (context.startLine === undefined) return `${base}${symbol}`;
   const end = context.endLine ?? context.startLine;
   return `${base}:${context.startLine}${end === context.startLine ? '' : `-${end}`}${symbol}`;
-}
-
-/** Tokens in, out and reasoning, and the gateway's cost when it sent one: `1200 in · 300 out · 256 reasoning · $0.0021`. */
-export function usageLine(usage: Usage): string {
-  const parts = [`${usage.inputTokens} in`, `${usage.outputTokens} out`];
-  if (usage.reasoningTokens > 0) parts.push(`${usage.reasoningTokens} reasoning`);
-  if (usage.costUsd !== undefined) parts.push(formatCost(usage.costUsd));
-  return parts.join(' · ');
-}
-
-export function formatCost(costUsd: number): string {
-  if (costUsd === 0) return '$0';
-  if (costUsd < 0.01) return `$${costUsd.toFixed(4)}`;
-  return `$${costUsd.toFixed(2)}`;
 }
 
 export function formatElapsed(ms: number): string {
@@ -343,9 +329,6 @@ const isString = (v: unknown): v is string => typeof v === 'string';
 const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const optional = <T>(v: unknown, guard: (x: unknown) => x is T): boolean => v === undefined || guard(v);
 
-export function isEffort(v: unknown): v is ReasoningEffort {
-  return typeof v === 'string' && (REASONING_EFFORTS as readonly string[]).includes(v);
-}
 
 export function isCodeContext(v: unknown): v is CodeContext {
   return isObject(v) && isString(v.fileName) && isString(v.languageId) && isString(v.code)
@@ -375,7 +358,7 @@ export function isChatTurn(v: unknown): v is ChatTurn {
       && (v.images === undefined || isImageList(v.images));
   }
   if (v.role !== 'assistant') return false;
-  return isString(v.modelId) && optional(v.modelLabel, isString) && isEffort(v.effort)
+  return isString(v.modelId) && optional(v.modelLabel, isString) && isReasoningEffort(v.effort)
     && (TURN_STATUSES as readonly unknown[]).includes(v.status) && isString(v.reasoning)
     && optional(v.completedAt, isFiniteNumber) && optional(v.elapsedMs, isFiniteNumber)
     && optional(v.usage, isUsage) && optional(v.finish, isFinishReason) && optional(v.error, isTurnError)

@@ -5,7 +5,8 @@
  * inertMarkdown (formatting kept, no HTML, no image, only web links), and
  * titles, model names, file names and error messages are escaped to plain text.
  */
-import { type Conversation, type TurnStatus, contextLabel, formatElapsed, usageLine } from './conversation';
+import { type Conversation, type TurnStatus, contextLabel, formatElapsed } from './conversation';
+import { usageLine } from './usageText';
 import { describeImage } from './images';
 import { inertMarkdown } from './inertMarkdown';
 import { fencedBlock } from './requests';

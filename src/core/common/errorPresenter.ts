@@ -8,8 +8,7 @@
  */
 import { COMMANDS, EXTENSION_ID, VSCODE_COMMANDS } from './commands';
 import { GATEWAY_BILLING_PAGE, GATEWAY_KEYS_PAGE } from './endpoint';
-import type { TurnStatus } from './conversation';
-import type { ApiErrorKind, NetworkProblem, RequestLimit } from './errors';
+import type { ApiErrorKind, NetworkProblem, RequestLimit } from './errorFacts';
 
 export type ErrorActionId =
   | 'setApiKey'
@@ -109,7 +108,27 @@ export interface PresentableError {
   readonly actions?: readonly string[];
 }
 
-const ACCOUNT_KINDS: ReadonlySet<string> = new Set(['auth', 'no-key']);
+/**
+ * Failures of the account, not of the request: no key, a rejected key, no credits. Every request
+ * fails alike until the user fixes it, so the runner announces them once, in a notification, and a
+ * surface where several requests failed for it runs them all again once it is fixed. Each maps to
+ * the actions that fix it, which lead its list.
+ */
+const ACCOUNT_FIXES: Readonly<Partial<Record<string, readonly ErrorActionId[]>>> = {
+  'no-key': ['setApiKey', 'getApiKey'],
+  'auth': ['setApiKey'],
+  'credits': ['openBilling'],
+};
+
+/** Is this failure the account's (no key, rejected key, no credits) rather than the request's? */
+export function isAccountProblem<E extends PresentableError>(error: E | undefined): error is E {
+  return error !== undefined && ACCOUNT_FIXES[error.kind] !== undefined;
+}
+
+/** Is this an account problem a new key fixes (no key, a rejected key)? Once one is set, what failed for it can run again. */
+export function isKeyProblem(error: PresentableError | undefined): boolean {
+  return error !== undefined && (ACCOUNT_FIXES[error.kind]?.includes('setApiKey') ?? false);
+}
 
 /**
  * The action ids for an error on a surface, in the order they are shown.
@@ -120,10 +139,9 @@ export function actionIdsFor(error: PresentableError, canRetry: boolean): ErrorA
   if (error.kind === 'cancelled') return [];
   const hinted = (error.actions ?? DEFAULT_ACTIONS[error.kind as ApiErrorKind] ?? []).filter(isErrorActionId);
   const ids = new Set<ErrorActionId>();
-  if (ACCOUNT_KINDS.has(error.kind)) {
-    ids.add('setApiKey');
-    if (error.kind === 'no-key') ids.add('getApiKey');
-    for (const id of hinted) if (id !== 'retry') ids.add(id);
+  const fixes = ACCOUNT_FIXES[error.kind];
+  if (fixes) {
+    for (const id of [...fixes, ...hinted]) if (id !== 'retry') ids.add(id);
     if (canRetry) ids.add('retry');
     return [...ids];
   }
@@ -131,16 +149,6 @@ export function actionIdsFor(error: PresentableError, canRetry: boolean): ErrorA
   for (const id of hinted) if (id !== 'retry') ids.add(id);
   if (error.kind !== 'config') ids.add('openLog');
   return [...ids];
-}
-
-/**
- * What a finished answer offers on a surface that can run it again: its error's
- * actions, Retry alone when it ended early without an error (cut off, filtered
- * or stopped), nothing when it is complete.
- */
-export function answerActionIds(status: TurnStatus, error: PresentableError | undefined): ErrorActionId[] {
-  if (status === 'error') return error ? actionIdsFor(error, true) : [];
-  return status === 'stopped' || status === 'incomplete' ? ['retry'] : [];
 }
 
 /** The error's actions, each bound to the command and arguments that carry it out on this surface. */

@@ -8,23 +8,11 @@
  * logs get `toLogString()`.
  */
 
+import type { ApiErrorKind, NetworkProblem, RequestLimit } from './errorFacts';
 import { defaultActions, describeError, type ErrorActionId } from './errorPresenter';
 import { redactKey } from './redact';
 
-export type ApiErrorKind =
-  | 'auth' // 401: key missing, wrong or expired
-  | 'no-key' // no key configured: nothing was sent
-  | 'credits' // 403: out of credits (not an auth problem)
-  | 'rate-limit' // 429
-  | 'bad-request' // 400 and other 4xx: the message says which field
-  | 'not-found' // 404: wrong base URL or model id
-  | 'server' // 500/502/503: gateway or upstream failed
-  | 'gateway-timeout' // 504: generation timed out at the gateway
-  | 'timeout' // no byte from the gateway within the configured time
-  | 'network' // connection refused/reset/closed, DNS, TLS
-  | 'cancelled' // the caller aborted
-  | 'protocol' // the answer could not be read (bad JSON, stream ended without an end)
-  | 'config'; // invalid base URL, model without the needed capability, ...
+export type { ApiErrorKind, NetworkProblem, RequestLimit } from './errorFacts';
 
 export interface ApiErrorInit {
   readonly kind: ApiErrorKind;
@@ -52,29 +40,6 @@ export interface ApiErrorInit {
   readonly network?: NetworkProblem;
   /** Which of Reasoner's own limits ended the request, when one did. */
   readonly limit?: RequestLimit;
-}
-
-/** A limit Reasoner puts on every request, so that none runs forever. */
-export interface RequestLimit {
-  /** `deadline`: the whole request took too long; `no-progress`: the answer brought bytes but no text. */
-  readonly name: 'deadline' | 'no-progress';
-  /** In milliseconds for `deadline`, in bytes for `no-progress`. */
-  readonly value: number;
-}
-
-/** Where on the way to the gateway a connection failed, with the facts the fix depends on. */
-export interface NetworkProblem {
-  readonly problem: 'proxy-unreachable' | 'proxy-auth' | 'tunnel-refused' | 'certificate' | 'dns';
-  /** The gateway's host (and port when not the default). */
-  readonly host?: string;
-  /** The proxy as scheme://host:port, never with credentials. */
-  readonly proxy?: string;
-  /** The proxy's answer to CONNECT, when it refused. */
-  readonly proxyStatus?: number;
-  /** The certificate's issuer as the server presented it (foreign text). */
-  readonly issuer?: string;
-  /** The TLS verification code, e.g. SELF_SIGNED_CERT_IN_CHAIN. */
-  readonly reason?: string;
 }
 
 /**

@@ -5,7 +5,8 @@
  * `reasoner.models` setting, not through code.
  */
 
-import type { ModelApi } from './types';
+/** The gateway API a model is asked through. */
+export type ModelApi = 'chat' | 'responses';
 
 export interface ModelCapabilities {
   /** The model takes images in user messages. */
@@ -214,10 +215,11 @@ function optionalString(value: unknown, where: string, problems: string[]): stri
  * (so a user can point "o3" at a new snapshot), then the user's other models.
  */
 export function listModels(userModels: readonly ModelInfo[] = []): ModelInfo[] {
-  const byId = new Map(userModels.map((m) => [m.id, m]));
-  const result = BUILT_IN_MODELS.map((m) => byId.get(m.id) ?? m);
-  for (const m of userModels) if (!BUILT_IN_MODELS.some((b) => b.id === m.id)) result.push(m);
-  return result;
+  const builtInIds = new Set(BUILT_IN_MODELS.map((m) => m.id));
+  return [
+    ...BUILT_IN_MODELS.map((m) => resolveModel(m.id, userModels) ?? m),
+    ...userModels.filter((m) => !builtInIds.has(m.id)),
+  ];
 }
 
 /** The model for a settings id; user entries win over built-ins with the same id. Undefined if unknown. */

@@ -13,7 +13,7 @@
 import type { AssistantTurn, ChatTurn, Conversation, ConversationSummary } from './conversation';
 import { ERROR_ACTION_IDS, type ErrorActionId } from './errorPresenter';
 import { IMAGE_LIMITS, type ImageAttachment, isImageAttachment } from './images';
-import type { CodeContext, ModelApi, ReasoningEffort } from './types';
+import { REASONING_EFFORTS, type CodeContext, type ModelApi, type ReasoningEffort } from './types';
 
 export interface ModelOption {
   readonly id: string;
@@ -154,7 +154,6 @@ type Json = Record<string, unknown>;
 type FieldCheck = (message: Json) => string | undefined;
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const EFFORTS: readonly string[] = ['low', 'medium', 'high'];
 const ACTIONS: readonly string[] = ERROR_ACTION_IDS;
 const ID = /^[A-Za-z0-9_-]+$/;
 
@@ -175,11 +174,11 @@ const oneOf = (field: string, values: readonly string[]): FieldCheck => (m) =>
 /** One entry per message type: adding a type without its checks does not compile. */
 const WEBVIEW_FIELDS: { readonly [K in WebviewMessageType]: readonly FieldCheck[] } = {
   ready: [],
-  send: [str('text', LIMITS.promptChars), str('modelId', LIMITS.modelIdChars, { nonEmpty: true }), oneOf('effort', EFFORTS)],
+  send: [str('text', LIMITS.promptChars), str('modelId', LIMITS.modelIdChars, { nonEmpty: true }), oneOf('effort', REASONING_EFFORTS)],
   stop: [],
   retry: [id('conversationId'), id('turnId')],
   action: [oneOf('action', ACTIONS), id('conversationId'), id('turnId')],
-  setComposer: [str('modelId', LIMITS.modelIdChars, { nonEmpty: true }), oneOf('effort', EFFORTS)],
+  setComposer: [str('modelId', LIMITS.modelIdChars, { nonEmpty: true }), oneOf('effort', REASONING_EFFORTS)],
   addContext: [oneOf('kind', ['selection', 'file'])],
   removeContext: [id('id')],
   addImage: [str('name', LIMITS.imageNameChars), str('data', LIMITS.imageDataChars, { nonEmpty: true })],

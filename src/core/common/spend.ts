@@ -4,6 +4,8 @@
  * estimate learned from the user's own recent answers of a model.
  */
 
+import { formatTokens, formatUsd } from './usageText';
+
 export interface SpendEntry {
   /** When the answer ended (ms since the epoch). */
   readonly at: number;
@@ -37,12 +39,6 @@ export function monthSpendUsd(entries: readonly SpendEntry[], now: Date): number
   return entries.reduce((sum, entry) => (entry.at >= start ? sum + (entry.costUsd ?? 0) : sum), 0);
 }
 
-export function formatUsd(value: number): string {
-  if (value === 0) return '$0';
-  if (value < 0.01) return `$${value.toPrecision(2)}`;
-  return `$${value.toFixed(2)}`;
-}
-
 export interface Totals { answers: number; costUsd: number; tokens: number; unpriced: number }
 
 /** Counts one answer into its key's totals. */
@@ -67,7 +63,7 @@ function table(title: string, map: Map<string, Totals>): string[] {
   const lines = [`${title.padEnd(width)}  ${'cost'.padStart(10)}  ${'answers'.padStart(7)}  ${'tokens'.padStart(10)}`];
   for (const [key, totals] of rows) {
     const unpriced = totals.unpriced ? `  (${totals.unpriced} without a reported cost)` : '';
-    lines.push(`${key.padEnd(width)}  ${formatUsd(totals.costUsd).padStart(10)}  ${String(totals.answers).padStart(7)}  ${totals.tokens.toLocaleString('en-US').padStart(10)}${unpriced}`);
+    lines.push(`${key.padEnd(width)}  ${formatUsd(totals.costUsd).padStart(10)}  ${String(totals.answers).padStart(7)}  ${formatTokens(totals.tokens).padStart(10)}${unpriced}`);
   }
   return lines;
 }

@@ -5,10 +5,19 @@
  * about the two gateway APIs leaks out of src/core.
  */
 
-export type ReasoningEffort = 'low' | 'medium' | 'high';
-export const REASONING_EFFORTS: readonly ReasoningEffort[] = ['low', 'medium', 'high'];
+import type { ModelApi } from './models';
 
-export type ModelApi = 'chat' | 'responses';
+export type { ModelApi };
+
+export type ReasoningEffort = 'low' | 'medium' | 'high';
+/** The efforts every picker offers and every check of a message or setting accepts, least first. */
+export const REASONING_EFFORTS: readonly ReasoningEffort[] = ['low', 'medium', 'high'];
+/** The effort when none is set, or the one set is not one of {@link REASONING_EFFORTS}. */
+export const DEFAULT_REASONING_EFFORT: ReasoningEffort = 'medium';
+
+export function isReasoningEffort(value: unknown): value is ReasoningEffort {
+  return (REASONING_EFFORTS as readonly unknown[]).includes(value);
+}
 
 /** Code the user attached to a turn: sent as a fenced block with its file name and language. */
 export interface CodeContext {

@@ -8,6 +8,7 @@ import { ApiError } from '../common/errors';
 import type { Logger } from '../common/logger';
 import { redact } from '../common/redact';
 import type { StreamEvent, Usage } from '../common/types';
+import { usageLogFields } from '../common/usageText';
 import type { ToolCallContext } from './toolCalls';
 
 export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;
@@ -161,7 +162,5 @@ export class Call {
 }
 
 function describeUsage(usage: Usage | undefined): string {
-  if (!usage) return 'usage unknown';
-  const cost = usage.costUsd !== undefined ? ` $${usage.costUsd}` : '';
-  return `in=${usage.inputTokens} out=${usage.outputTokens} (reasoning ${usage.reasoningTokens})${cost}`;
+  return usage ? `tokens ${usageLogFields(usage)}` : 'usage unknown';
 }

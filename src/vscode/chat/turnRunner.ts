@@ -14,6 +14,7 @@ import { isApiError } from '../../core/common/errors';
 import type { ImageAttachment } from '../../core/common/images';
 import type { JobRecord } from '../../core/common/jobs';
 import type { Logger } from '../../core/common/logger';
+import { DeltaBatcher } from '../../core/common/deltaBatcher';
 import { applyStreamEvent, restartTurn, settleTurn } from '../../core/common/turnReducer';
 import type { CodeContext, ReasoningEffort, StreamEvent } from '../../core/common/types';
 import { messageOf } from '../errorMessage';
@@ -35,22 +36,18 @@ export interface TurnRunnerOptions {
   readonly log: Logger;
 }
 
-const DELTA_INTERVAL_MS = 40;
 const STREAM_SAVE_INTERVAL_MS = 5_000;
 
 class Run implements ActiveRun {
   readonly controller = new AbortController();
   readonly startedAt: number;
   stopped = false;
-  pendingText = '';
-  pendingReasoning = '';
-  flushTimer: ReturnType<typeof setTimeout> | undefined;
   lastSave = Date.now();
   resumed = false;
   readonly done: Promise<AssistantTurn>;
   resolve!: (turn: AssistantTurn) => void;
 
-  constructor(readonly conversation: Conversation, readonly turn: AssistantTurn, readonly stop: () => void) {
+  constructor(readonly conversation: Conversation, readonly turn: AssistantTurn, readonly stop: () => void, readonly deltas: DeltaBatcher) {
     this.startedAt = turn.createdAt;
     this.done = new Promise((resolve) => { this.resolve = resolve; });
   }
@@ -122,7 +119,7 @@ export class TurnRunner extends Disposable {
     if (!run) return false;
     run.stopped = true;
     run.controller.abort();
-    this.flushDeltas(run);
+    run.deltas.flush();
     settleTurn(run.turn, { stopped: true, elapsedMs: Date.now() - run.startedAt });
     this.options.model.turnChanged(run.conversation, run.turn);
     this.options.model.runEnded(run);
@@ -136,8 +133,7 @@ export class TurnRunner extends Disposable {
   discardPendingDeltas(conversationId?: string): void {
     for (const run of this.runs()) {
       if (conversationId !== undefined && run.conversation.id !== conversationId) continue;
-      run.pendingText = '';
-      run.pendingReasoning = '';
+      run.deltas.discard();
     }
   }
 
@@ -160,7 +156,8 @@ export class TurnRunner extends Disposable {
   }
 
   private answer(conversation: Conversation, prompt: UserTurn, turn: AssistantTurn, resumeJob?: string): Promise<AssistantTurn> {
-    const run = new Run(conversation, turn, () => this.stop(conversation.id));
+    const deltas = new DeltaBatcher((text, reasoning) => this.options.stream.delta(conversation, turn.id, text, reasoning));
+    const run = new Run(conversation, turn, () => this.stop(conversation.id), deltas);
     run.resumed = resumeJob !== undefined;
     this.options.model.runStarted(run);
     void this.options.model.save(conversation);
@@ -190,11 +187,9 @@ export class TurnRunner extends Disposable {
     if (run.stopped || turn.status !== 'streaming') return;
     const change = applyStreamEvent(turn, event);
     if (event.type === 'text' || event.type === 'reasoning') {
-      if (event.type === 'text') run.pendingText += event.delta;
-      else run.pendingReasoning += event.delta;
-      run.flushTimer ??= setTimeout(() => this.flushDeltas(run), DELTA_INTERVAL_MS);
+      run.deltas.add(event.type === 'text' ? event.delta : '', event.type === 'reasoning' ? event.delta : '');
     } else if (change === 'usage') {
-      this.flushDeltas(run);
+      run.deltas.flush();
       this.options.model.turnChanged(conversation, turn);
     } else if (change === 'progress' && turn.progress !== undefined) {
       this.options.stream.progress(conversation, turn.id, turn.progress);
@@ -204,18 +199,6 @@ export class TurnRunner extends Disposable {
       run.lastSave = Date.now();
       void this.options.model.save(conversation);
     }
-  }
-
-  private flushDeltas(run: Run): void {
-    if (run.flushTimer) {
-      clearTimeout(run.flushTimer);
-      run.flushTimer = undefined;
-    }
-    if (!run.pendingText && !run.pendingReasoning) return;
-    const { pendingText, pendingReasoning } = run;
-    run.pendingText = '';
-    run.pendingReasoning = '';
-    this.options.stream.delta(run.conversation, run.turn.id, pendingText, pendingReasoning);
   }
 
   private finish(run: Run, result: RunResult | undefined, thrown: unknown): void {
@@ -229,7 +212,7 @@ export class TurnRunner extends Disposable {
       void model.save(conversation);
       return;
     }
-    this.flushDeltas(run);
+    run.deltas.flush();
     const error = result ? result.error : thrown;
     // A fetched background answer (run.resumed) took as long as since it was asked.
     settleTurn(turn, result

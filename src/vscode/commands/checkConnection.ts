@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { COMMANDS } from '../../core/common/commands';
 import { plainMessage } from '../../core/common/plainMessage';
+import { formatTokens, formatUsd } from '../../core/common/usageText';
 import { checkConnection, type AuthOutcome } from '../../core/node/connectionCheck';
 import { readNetworkSettings, readSettings } from '../config';
 import { abortOnCancel } from '../lifecycle';
@@ -31,7 +32,7 @@ export function registerCheckConnection(services: Services): vscode.Disposable {
           });
           if (result.error) return { ok: false, detail: result.error.detail ?? result.error.kind, error: result.error };
           const usage = result.usage;
-          const spent = usage ? `, ${usage.inputTokens + usage.outputTokens} tokens${usage.costUsd !== undefined ? `, $${usage.costUsd}` : ''}` : '';
+          const spent = usage ? `, ${formatTokens(usage.inputTokens + usage.outputTokens)} tokens${usage.costUsd !== undefined ? `, ${formatUsd(usage.costUsd)}` : ''}` : '';
           return { ok: true, detail: `the gateway accepted the key; ${result.model?.label ?? CHECK_MODEL_ID} answered in ${result.elapsedMs} ms${spent}` };
         };
         return checkConnection({ baseUrl: settings.baseUrl, network: readNetworkSettings(), authenticate })

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { COMMANDS } from '../../core/common/commands';
-import { REASONING_EFFORTS, type ReasoningEffort } from '../../core/common/types';
+import { isReasoningEffort, REASONING_EFFORTS, type ReasoningEffort } from '../../core/common/types';
 import { readSettings, saveUserSetting, Setting } from '../config';
 import type { Services } from '../services';
 
@@ -28,11 +28,11 @@ export function registerSelectReasoningEffort(services: Services): vscode.Dispos
     const settings = readSettings();
     let effort: ReasoningEffort | undefined;
     if (typeof argument === 'string') {
-      if (!REASONING_EFFORTS.includes(argument as ReasoningEffort)) {
+      if (!isReasoningEffort(argument)) {
         services.notifier.show('error', vscode.l10n.t('Reasoner: the effort must be low, medium or high (got "{0}").', String(argument)));
         return undefined;
       }
-      effort = argument as ReasoningEffort;
+      effort = argument;
     } else {
       effort = await pickEffort(settings.effort, 'Reasoner: Select Reasoning Effort');
     }

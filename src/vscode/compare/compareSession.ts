@@ -13,19 +13,18 @@ import {
 } from '../../core/common/compare';
 import type { CompareColumn, CompareState } from '../../core/common/compareProtocol';
 import { autoTitle, contextLabel, startAssistantTurn, createConversation, type AssistantTurn } from '../../core/common/conversation';
+import { isAccountProblem } from '../../core/common/errorPresenter';
 import type { JobRecord } from '../../core/common/jobs';
 import { INSTRUCTIONS } from '../../core/common/prompts';
+import { DeltaBatcher } from '../../core/common/deltaBatcher';
 import { applyStreamEvent, restartTurn, settleTurn, type TurnOutcome } from '../../core/common/turnReducer';
 import { readSettings } from '../config';
 import { Disposable } from '../lifecycle';
 import { turnOutcome, type RequestRunner } from '../runner';
 import type { ChatBridge } from '../services';
 
-/** Streamed text reaches the page at most this often per column. */
-const DELTA_INTERVAL_MS = 60;
 /** A streaming column is saved at most this often: a reload keeps its text so far. */
 const STREAM_SAVE_INTERVAL_MS = 2_000;
-const ACCOUNT_ERRORS: ReadonlySet<string> = new Set(['no-key', 'auth']);
 
 export type CompareChange =
   | { readonly kind: 'delta'; readonly turnId: string; readonly text: string; readonly reasoning: string }
@@ -45,9 +44,7 @@ interface Column {
   readonly turn: AssistantTurn;
   kept: boolean;
   abort?: AbortController;
-  pendingText: string;
-  pendingReasoning: string;
-  timer?: ReturnType<typeof setTimeout>;
+  readonly deltas: DeltaBatcher;
 }
 
 export class CompareSession extends Disposable {
@@ -69,7 +66,7 @@ export class CompareSession extends Disposable {
     const { saved } = options;
     this.id = saved?.id ?? randomUUID();
     if (saved) {
-      this.columns = restoredColumns(saved).map((column) => ({ ...column, pendingText: '', pendingReasoning: '' }));
+      this.columns = restoredColumns(saved).map((column) => this.column(column.turn, column.kept));
       this.results = Promise.resolve(this.columns.map((column) => compareResult(column.turn)));
       this.save();
       return;
@@ -77,12 +74,7 @@ export class CompareSession extends Disposable {
     // Turns come from a throwaway conversation: the same ids and shapes as chat turns, so the page renders them alike.
     const scratch = createConversation();
     const labels = new Map(readSettings().models.map((model) => [model.id, model.label]));
-    this.columns = request.modelIds.map((id) => ({
-      turn: startAssistantTurn(scratch, { id, label: labels.get(id) ?? id }, request.effort),
-      kept: false,
-      pendingText: '',
-      pendingReasoning: '',
-    }));
+    this.columns = request.modelIds.map((id) => this.column(startAssistantTurn(scratch, { id, label: labels.get(id) ?? id }, request.effort), false));
     this.save();
     this.results = Promise.all(this.columns.map((column) => this.run(column))).then(() => this.columns.map((column) => compareResult(column.turn)));
   }
@@ -94,6 +86,13 @@ export class CompareSession extends Disposable {
   /** The comparison as it is kept in the workspace. */
   get saved(): SavedComparison {
     return { id: this.id, request: this.request, columns: this.columns.map(snapshot), savedAt: Date.now() };
+  }
+
+  private column(turn: AssistantTurn, kept: boolean): Column {
+    const deltas = new DeltaBatcher((text, reasoning) => {
+      if (!this.isDisposed) this.changed.fire({ kind: 'delta', turnId: turn.id, text, reasoning });
+    });
+    return { turn, kept, deltas };
   }
 
   /** Whether a column waits for this background job's answer. */
@@ -123,12 +122,7 @@ export class CompareSession extends Disposable {
 
   /** Text waiting to be posted is already in the turns: the page is about to get the whole state. */
   discardPendingDeltas(): void {
-    for (const column of this.columns) {
-      clearTimeout(column.timer);
-      column.timer = undefined;
-      column.pendingText = '';
-      column.pendingReasoning = '';
-    }
+    for (const column of this.columns) column.deltas.discard();
   }
 
   stop(turnId: string): boolean {
@@ -189,14 +183,15 @@ export class CompareSession extends Disposable {
         instructions: INSTRUCTIONS.ask,
         turns: [{ role: 'user', text: this.request.question, context: this.request.context }],
         signal: abort.signal,
-        // After Set API Key, every column that failed for the key goes on, not only this one.
+        // Once the account is fixed (a key set, credits topped up), every column that failed for it goes on, not only this one.
         retry: () => this.retryAccountFailures(),
         job: { place: { kind: 'compare', question: this.request.question, comparisonId: this.id }, about: `Compare · ${autoTitle(this.request.question)}` },
         ...(resumeJob ? { resumeJob } : {}),
         onEvent: (event) => {
           const change = applyStreamEvent(turn, event);
-          if (change === 'text' && event.type === 'text') this.queueDelta(column, event.delta, '');
-          else if (change === 'reasoning' && event.type === 'reasoning') this.queueDelta(column, '', event.delta);
+          if (this.isDisposed) return;
+          if (change === 'text' && event.type === 'text') column.deltas.add(event.delta, '');
+          else if (change === 'reasoning' && event.type === 'reasoning') column.deltas.add('', event.delta);
           else if (change === 'progress' && event.type === 'progress') this.changed.fire({ kind: 'progress', turnId: turn.id, status: event.status });
           // The job's id is kept at once: a reload from now on fetches the answer instead of losing it.
           if (event.type === 'background' || Date.now() - this.lastSave > STREAM_SAVE_INTERVAL_MS) this.save();
@@ -209,32 +204,15 @@ export class CompareSession extends Disposable {
     } finally {
       column.abort = undefined;
     }
-    this.flushDelta(column);
+    column.deltas.flush();
     settleTurn(turn, outcome);
     this.fire(column);
   }
 
   private retryAccountFailures(): void {
     for (const column of this.columns) {
-      if (column.turn.status === 'error' && column.turn.error && ACCOUNT_ERRORS.has(column.turn.error.kind)) void this.retry(column.turn.id);
+      if (column.turn.status === 'error' && isAccountProblem(column.turn.error)) void this.retry(column.turn.id);
     }
-  }
-
-  private queueDelta(column: Column, text: string, reasoning: string): void {
-    if (this.isDisposed) return;
-    column.pendingText += text;
-    column.pendingReasoning += reasoning;
-    column.timer ??= setTimeout(() => this.flushDelta(column), DELTA_INTERVAL_MS);
-  }
-
-  private flushDelta(column: Column): void {
-    clearTimeout(column.timer);
-    column.timer = undefined;
-    if (!column.pendingText && !column.pendingReasoning) return;
-    const change: CompareChange = { kind: 'delta', turnId: column.turn.id, text: column.pendingText, reasoning: column.pendingReasoning };
-    column.pendingText = '';
-    column.pendingReasoning = '';
-    if (!this.isDisposed) this.changed.fire(change);
   }
 
   private fire(column: Column): void {

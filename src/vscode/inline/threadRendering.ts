@@ -5,12 +5,14 @@
  */
 import * as vscode from 'vscode';
 import { COMMANDS } from '../../core/common/commands';
-import { contextLabel, formatCost, formatElapsed, type AssistantTurn, type Conversation, type TurnError, type TurnStatus, type UserTurn } from '../../core/common/conversation';
+import { endedEarlyNote, PARTIAL_ANSWER_NOTE } from '../../core/common/answerNotices';
+import { contextLabel, formatElapsed, type AssistantTurn, type Conversation, type TurnError, type TurnStatus, type UserTurn } from '../../core/common/conversation';
 import { isDefinition } from '../../core/common/context';
-import { presentActions, type PresentedAction } from '../../core/common/errorPresenter';
+import { isAccountProblem, presentActions, type PresentedAction } from '../../core/common/errorPresenter';
 import { inertCodeSpan, inertText } from '../../core/common/inertMarkdown';
 import { InertMarkdownCache } from '../../core/common/inertMarkdownStream';
 import { withoutTrailingEllipsis } from '../../core/common/progressStatus';
+import { usageLine } from '../../core/common/usageText';
 
 /** The state words a thread shows and its menus (package.json `comments/*` when clauses) test. */
 type ThreadState = 'running' | 'done' | 'incomplete' | 'cancelled' | 'error';
@@ -30,8 +32,6 @@ const STATE_LABEL: Readonly<Record<ThreadState, string>> = {
   cancelled: 'cancelled',
   error: 'failed',
 };
-
-const ACCOUNT_ERRORS: ReadonlySet<string> = new Set(['auth', 'no-key']);
 
 /** The error presenter's actions for a failure in the thread `sessionId`, bound to the thread's own Retry and Ask Another Model. */
 export function threadErrorActions(sessionId: string, error: TurnError): PresentedAction[] {
@@ -66,9 +66,7 @@ export function renderThread(thread: vscode.CommentThread, sessionId: string, co
   thread.label = last?.status === 'streaming'
     ? `${head} · ${last.text ? 'writing' : progressOf(last) ?? 'thinking'}… ${formatElapsed(now - last.createdAt)}`
     : `${head} · ${STATE_LABEL[state]}`;
-  thread.contextValue = state === 'error' && last?.error && ACCOUNT_ERRORS.has(last.error.kind)
-    ? 'reasoner-error-auth'
-    : `reasoner-${state}`;
+  thread.contextValue = state === 'error' && isAccountProblem(last?.error) ? 'reasoner-error-account' : `reasoner-${state}`;
   thread.canReply = state !== 'running';
 }
 
@@ -128,12 +126,9 @@ function answerComment(turn: AssistantTurn, options: RenderOptions, now: number)
     body.appendMarkdown(`\n\n---\n\n*Shown: the first ${COMMENT_ANSWER_LIMIT.toLocaleString('en-US')} of ${turn.text.length.toLocaleString('en-US')} characters. “Open Answer as Document” in this answer's toolbar shows all of it.*`);
   }
 
-  if (state === 'cancelled' || (state === 'error' && turn.text)) {
-    body.appendMarkdown(`\n\n---\n\n⚠ **${state === 'cancelled' ? 'Cancelled' : 'Incomplete'}**${turn.text ? ': the answer above is partial.' : '.'}`);
-  }
-  if (state === 'incomplete') {
-    body.appendMarkdown(`\n\n---\n\n⚠ **Incomplete** (${inertText(turn.finish ?? 'unknown')}). ${inertText(turn.notice ?? 'The answer above may be partial.')}`);
-  }
+  const note = endedEarlyNote(turn);
+  if (note) body.appendMarkdown(`\n\n---\n\n⚠ **${state === 'cancelled' ? 'Cancelled' : 'Incomplete'}.** ${inertText(note)}`);
+  else if (state === 'error' && turn.text) body.appendMarkdown(`\n\n---\n\n⚠ **Incomplete.** ${PARTIAL_ANSWER_NOTE}`);
   const footer = footerLine(turn);
   if (footer) body.appendMarkdown(`\n\n---\n\n*${footer}*`);
   const reasoningState = reasoning ? (options.reasoningShown ? ' reasoning-shown' : ' reasoning-hidden') : '';
@@ -173,12 +168,6 @@ function commandLink(action: PresentedAction): string {
 
 function footerLine(turn: AssistantTurn): string {
   if (turn.status === 'streaming') return '';
-  const parts: string[] = [];
-  if (turn.usage) {
-    parts.push(`${turn.usage.inputTokens.toLocaleString('en-US')} in`, `${turn.usage.outputTokens.toLocaleString('en-US')} out`);
-    parts.push(`${turn.usage.reasoningTokens.toLocaleString('en-US')} reasoning`);
-    if (turn.usage.costUsd !== undefined) parts.push(formatCost(turn.usage.costUsd));
-  }
-  parts.push(formatElapsed(turn.elapsedMs ?? 0));
-  return parts.join(' · ');
+  const elapsed = formatElapsed(turn.elapsedMs ?? 0);
+  return turn.usage ? `${usageLine(turn.usage)} · ${elapsed}` : elapsed;
 }

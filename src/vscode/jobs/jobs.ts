@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { AssistantTurn, Conversation } from '../../core/common/conversation';
+import { isKeyProblem } from '../../core/common/errorPresenter';
 import { isApiError } from '../../core/common/errors';
 import { canClaim, isRunning, JOB_LEASE_MS, type JobPlaceKind, type JobRecord, type JobStatus } from '../../core/common/jobs';
 import type { Logger } from '../../core/common/logger';
@@ -117,8 +118,8 @@ export class Jobs extends Disposable implements JobTracker {
     this.polling.delete(id);
     // A window going away without its goodbye (a crash) leaves its leases to run out.
     if (this.isDisposed) return !result.detached;
-    if (result.detached || isKeyProblem(result)) {
-      // The job goes on at the gateway: let the next window (or this one, once the key is fixed) fetch it at once.
+    if (result.detached || isKeyProblem(result.error)) {
+      // The job goes on at the gateway: let the next window (or this one, once a key is set) fetch it at once.
       await this.write((jobs) => jobs.map((job) => (job.id === id && job.lease?.owner === this.owner ? withoutLease(job) : job)));
       return true;
     }
@@ -270,10 +271,6 @@ function withoutLease(job: JobRecord): JobRecord {
   return rest;
 }
 
-/** A rejected key or no key: the job is fine; it is fetched again once the key is fixed. */
-function isKeyProblem(result: RunResult): boolean {
-  return result.error !== undefined && (result.error.kind === 'auth' || result.error.kind === 'no-key');
-}
 
 function statusOf(result: RunResult): JobStatus {
   const error = result.error;

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { COMMANDS } from '../../core/common/commands';
 import { estimateLmTokens, requestFromLmMessages, type LmMessage, type LmPart } from '../../core/common/lmMessages';
 import { tokenLimits, type ModelInfo } from '../../core/common/models';
-import { REASONING_EFFORTS, type ReasoningEffort } from '../../core/common/types';
+import { isReasoningEffort, type ReasoningEffort } from '../../core/common/types';
 import { isImageMimeType } from '../../core/common/images';
 import { plainMessage } from '../../core/common/plainMessage';
 import { onDidChangeSettings, readSettings } from '../config';
@@ -96,7 +96,7 @@ function modelInformation(model: ModelInfo, maxOutputTokens: number | null): vsc
 /** `reasoningEffort` (or `reasoning_effort`) in a request's model options overrides the setting for that request. */
 function effortOption(options: { readonly [name: string]: unknown } | undefined): ReasoningEffort | undefined {
   const value = options?.reasoningEffort ?? options?.reasoning_effort;
-  return REASONING_EFFORTS.find((effort) => effort === value);
+  return isReasoningEffort(value) ? value : undefined;
 }
 
 function toLmMessage(message: vscode.LanguageModelChatRequestMessage): LmMessage {

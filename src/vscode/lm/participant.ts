@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { formatElapsed, usageLine } from '../../core/common/conversation';
+import { formatElapsed } from '../../core/common/conversation';
+import { usageLine } from '../../core/common/usageText';
 import { presentActions } from '../../core/common/errorPresenter';
 import { inertMarkdown } from '../../core/common/inertMarkdown';
 import { InertMarkdownStream } from '../../core/common/inertMarkdownStream';
@@ -137,7 +138,7 @@ export class ReasonerParticipant extends Disposable {
   }
 }
 
-/** `o3-mini · effort medium · 1200 in · 300 out · 256 reasoning · $0.0021 · 12s` */
+/** `o3-mini · effort medium · 1,200 in · 300 out · 256 reasoning · $0.0021 · 12s` */
 function footer(result: RunResult): string {
   const parts = [result.model?.label ?? '', `effort ${result.effort}`];
   if (result.usage) parts.push(usageLine(result.usage));

@@ -4,7 +4,7 @@
  * is drawn from the report the host sends, with DOM calls and `textContent` only:
  * model ids and entry points come from settings and are never parsed as markup.
  */
-import { formatUsd } from '../../core/common/spend';
+import { formatUsd } from '../../core/common/usageText';
 import { isUsageHostMessage, type UsagePageMessage } from '../../core/common/usageProtocol';
 import type { UsageReport, UsageTotal } from '../../core/common/usageReport';
 import { CHART, dailyChartLayout, shortDate } from './chartLayout';
