@@ -16,6 +16,23 @@ for (const name of listing.filter((n) => n.startsWith('extension/'))) {
 for (const needed of ['extension/dist/extension.js', 'extension/dist/webview/webview.js', 'extension/dist/webview/hljs/core.js', 'extension/dist/webview/hljs/typescript.js', 'extension/dist/webview/chat-style.css', 'extension/dist/webview/compare-style.css', 'extension/package.json', 'extension/readme.md']) {
   if (!listing.some((name) => name.toLowerCase() === needed.toLowerCase())) problems.push(`${needed} is missing`);
 }
+// The packaged page is for people who use Reasoner: no benchmark figures or test suites (those stay in the
+// repository's docs/), and every link absolute, since a relative one has nothing to resolve against there.
+const readme = listing.find((name) => name.toLowerCase() === 'extension/readme.md');
+if (readme) {
+  const page = execFileSync('unzip', ['-p', file, readme], { encoding: 'utf8' });
+  for (const [what, pattern] of [
+    ['benchmark detail', /\bbench|B[1-6] |MB\/s|median/i],
+    ['test-suite detail', /npm (run )?test|test:unit|mocha|\.test\.ts|test\/(unit|integration|e2e)|scripts\/|simulator/i],
+  ]) {
+    const found = page.match(pattern);
+    if (found) problems.push(`${readme} carries ${what} ("${found[0]}"); keep it in the repository's docs/`);
+  }
+  for (const link of page.matchAll(/\]\(([^)\s]+)|src="([^"]+)"/g)) {
+    const target = link[1] ?? link[2];
+    if (!/^(https?:|mailto:|#)/.test(target)) problems.push(`${readme} links to "${target}", which does not resolve on the installed page`);
+  }
+}
 if (problems.length) {
   console.error(problems.join('\n'));
   process.exit(1);

@@ -42,7 +42,7 @@ export function expandTemplate(template: string, values: TemplateValues): string
   return template.replace(/\$\{(selection|language|fileName|input)\}/g, (_match, name: keyof TemplateValues) => values[name] ?? '');
 }
 
-/** Built-in examples for Run Custom Prompt (documented in the README). */
+/** Built-in examples for Run Custom Prompt (documented in docs/features.md). */
 export const BUILT_IN_TEMPLATES = [
   {
     name: 'Explain for a newcomer',
