@@ -175,7 +175,7 @@ suite('Precise context: the definitions the code uses', () => {
     assert.doesNotMatch(text, /Definition of `Cart`|export interface Cart/);
   });
 
-  test('@reasoner lists the definitions among its references and sends them after the code', async () => {
+  test('@reasoner lists the definitions among its references, names each by file, lines and symbol, and sends them after the code', async () => {
     const api = await reasoner();
     const editor = await openFixture(CHECKOUT);
     await typeScriptReady(editor);
@@ -186,6 +186,8 @@ suite('Precise context: the definitions the code uses', () => {
     await api.participant.participant.requestHandler(request, { history: [] }, recorded.stream, new vscode.CancellationTokenSource().token);
     const where = recorded.references.map((reference) => `${vscode.workspace.asRelativePath(reference.uri, false)}:${reference.range.start.line + 1}`);
     assert.deepEqual(where, ['src/context/checkout.ts:5', 'src/context/model.ts:2', 'src/context/pricing.ts:5']);
+    // A reference carries no name: the answer opens with each definition's file, lines and symbol.
+    assert.match(recorded.text, /^\*Definitions sent along:\* `model\.ts:2-5 · Cart` · `pricing\.ts:5-7 · discount`\n\nExplained\./);
     const text = sentText(sim.requests[0]!.body);
     assert.ok(text.indexOf('export function checkout') < text.indexOf('Definition of `Cart`'), text);
     assert.match(text, /Definition of `discount`/);
