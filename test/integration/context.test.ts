@@ -140,6 +140,33 @@ suite('Precise context: the definitions the code uses', () => {
     assert.equal(off.includes(DEFINITIONS_INTRO), false, off);
   });
 
+  test('a file hidden by files.exclude or search.exclude is not read for definitions', async () => {
+    const editor = await openFixture(CHECKOUT);
+    await typeScriptReady(editor);
+    selectLines(editor, ...CHECKOUT_FUNCTION);
+    const exclude = (section: string, value: Record<string, boolean> | undefined) =>
+      vscode.workspace.getConfiguration(section).update('exclude', value, vscode.ConfigurationTarget.Global);
+    try {
+      await exclude('files', { '**/pricing.ts': true });
+      sim.script({ text: 'one' });
+      await vscode.commands.executeCommand('reasoner.explainSelection');
+      const hidden = sentText(sim.requests[0]!.body);
+      assert.match(hidden, /Definition of `Cart`/);
+      assert.doesNotMatch(hidden, /Definition of `discount`|export function discount/);
+
+      await exclude('files', undefined);
+      await exclude('search', { 'src/context/model.ts': true });
+      sim.script({ text: 'two' });
+      await vscode.commands.executeCommand('reasoner.explainSelection');
+      const unsearched = sentText(sim.requests[1]!.body);
+      assert.match(unsearched, /Definition of `discount`/);
+      assert.doesNotMatch(unsearched, /Definition of `Cart`|export interface Cart/);
+    } finally {
+      await exclude('files', undefined);
+      await exclude('search', undefined);
+    }
+  });
+
   test('works with any language that has a definition provider: a made-up one registered by the test', async () => {
     const language = registerTestLanguage();
     try {
