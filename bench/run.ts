@@ -113,14 +113,18 @@ async function main(): Promise<void> {
       { name: 'Inline thread: visible updates per second while streaming', ...fmt(inline.updatesPerSecond, 1, '/s'), target: '' },
     );
   }
-  // Opt-in (`npm run bench -- context`) until its run in code-server is made reliable: the explain it drives has not yet logged its line there.
-  if (only.includes('context')) {
-    const b6 = await benchContext(RUNS);
+  const b6 = want('context') ? await benchContext(RUNS).catch((error: unknown) => {
+    console.error(`the precise-context bench could not run: ${String(error)}`);
+    skipped.push('context');
+    return undefined;
+  }) : undefined;
+  if (b6) {
     results.b6 = { gatherMs: round(b6.gatherMs.median, 1), definitions: b6.definitions.median, tokens: b6.tokens.median, foundWithin300Ms: b6.foundWithin300Ms.median, detail: b6 };
     rows.push(
-      { name: 'B6 precise context: gathering 20 symbols across 10 files (TypeScript server, warm)', ...fmt(b6.gatherMs, 1, ' ms'), target: '≤ 300 ms', met: b6.gatherMs.median <= 300 },
-      { name: 'B6 definitions found / tokens', value: `${b6.definitions.median} / ${b6.tokens.median}`, range: '', target: '20' , met: b6.definitions.median === 20 },
-      { name: 'B6 definitions sent with the default 300 ms limit', ...fmt(b6.foundWithin300Ms, 0), target: '' },
+      { name: `B6 precise context: gathering 20 symbols across 10 files, as the gatherer logs it (TypeScript server, warm; middle half ${round(b6.gatherMs.p25, 0)}–${round(b6.gatherMs.p75, 0)} ms)`, ...fmt(b6.gatherMs, 0, ' ms'), target: '≤ 300 ms', met: b6.gatherMs.median <= 300 },
+      { name: 'B6 definitions found / tokens', value: `${b6.definitions.median} / ${b6.tokens.median}`, range: '', target: '20', met: b6.definitions.median === 20 },
+      { name: 'B6 with the default 300 ms limit: definitions sent', ...fmt(b6.foundWithin300Ms, 0), target: '' },
+      { name: 'B6 with the default 300 ms limit: gathering time', ...fmt(b6.gatherMsWithin300Ms, 0, ' ms'), target: '' },
     );
   }
   progress();

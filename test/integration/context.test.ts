@@ -140,6 +140,33 @@ suite('Precise context: the definitions the code uses', () => {
     assert.equal(off.includes(DEFINITIONS_INTRO), false, off);
   });
 
+  test('a file hidden by files.exclude or search.exclude is not read for definitions', async () => {
+    const editor = await openFixture(CHECKOUT);
+    await typeScriptReady(editor);
+    selectLines(editor, ...CHECKOUT_FUNCTION);
+    const exclude = (section: string, value: Record<string, boolean> | undefined) =>
+      vscode.workspace.getConfiguration(section).update('exclude', value, vscode.ConfigurationTarget.Global);
+    try {
+      await exclude('files', { '**/pricing.ts': true });
+      sim.script({ text: 'one' });
+      await vscode.commands.executeCommand('reasoner.explainSelection');
+      const hidden = sentText(sim.requests[0]!.body);
+      assert.match(hidden, /Definition of `Cart`/);
+      assert.doesNotMatch(hidden, /Definition of `discount`|export function discount/);
+
+      await exclude('files', undefined);
+      await exclude('search', { 'src/context/model.ts': true });
+      sim.script({ text: 'two' });
+      await vscode.commands.executeCommand('reasoner.explainSelection');
+      const unsearched = sentText(sim.requests[1]!.body);
+      assert.match(unsearched, /Definition of `discount`/);
+      assert.doesNotMatch(unsearched, /Definition of `Cart`|export interface Cart/);
+    } finally {
+      await exclude('files', undefined);
+      await exclude('search', undefined);
+    }
+  });
+
   test('works with any language that has a definition provider: a made-up one registered by the test', async () => {
     const language = registerTestLanguage();
     try {
@@ -175,7 +202,7 @@ suite('Precise context: the definitions the code uses', () => {
     assert.doesNotMatch(text, /Definition of `Cart`|export interface Cart/);
   });
 
-  test('@reasoner lists the definitions among its references and sends them after the code', async () => {
+  test('@reasoner lists the definitions among its references, names each by file, lines and symbol, and sends them after the code', async () => {
     const api = await reasoner();
     const editor = await openFixture(CHECKOUT);
     await typeScriptReady(editor);
@@ -186,6 +213,8 @@ suite('Precise context: the definitions the code uses', () => {
     await api.participant.participant.requestHandler(request, { history: [] }, recorded.stream, new vscode.CancellationTokenSource().token);
     const where = recorded.references.map((reference) => `${vscode.workspace.asRelativePath(reference.uri, false)}:${reference.range.start.line + 1}`);
     assert.deepEqual(where, ['src/context/checkout.ts:5', 'src/context/model.ts:2', 'src/context/pricing.ts:5']);
+    // A reference carries no name: the answer opens with each definition's file, lines and symbol.
+    assert.match(recorded.text, /^\*Definitions sent along:\* `model\.ts:2-5 · Cart` · `pricing\.ts:5-7 · discount`\n\nExplained\./);
     const text = sentText(sim.requests[0]!.body);
     assert.ok(text.indexOf('export function checkout') < text.indexOf('Definition of `Cart`'), text);
     assert.match(text, /Definition of `discount`/);

@@ -213,7 +213,8 @@ suite('@reasoner in VS Code\'s Chat', () => {
     selectLines(editor, 5, 9);
     sim.script({ text: '```ts\nimport { distance } from "./sample";\ntest("3-4-5", () => expect(distance({x:0,y:0},{x:3,y:4})).toBe(5));\n```' });
     const first = await ask('tests', 'use jest');
-    assert.match(first.recorded.text, /^````typescript\nimport \{ distance \} from "\.\/sample";\ntest\("3-4-5".*\n````\n/);
+    // Before it, the line naming the definitions sent along when the TypeScript server found them in time.
+    assert.match(first.recorded.text, /^(?:\*Definitions sent along:\*[^\n]*\n\n)?````typescript\nimport \{ distance \} from "\.\/sample";\ntest\("3-4-5".*\n````\n/);
     assert.match(requestText(sim.requests[0]!.body), /Write tests for this code\.\\n\\nuse jest/);
 
     // The Chat view builds these; their constructors are not public API.

@@ -1,10 +1,11 @@
 import * as assert from 'node:assert/strict';
 import {
-  AUTO_BUDGET_MAX, AUTO_BUDGET_MIN, contextBudget, contextLogLine, dedupe, definitionContext, definitionTokens, DEFINITIONS_INTRO,
+  AUTO_BUDGET_MAX, AUTO_BUDGET_MIN, contextBudget, contextLogLine, dedupe, definitionContext, definitionsSentMarkdown, definitionTokens, DEFINITIONS_INTRO,
   folderDistance, identifierUses, selectDefinitions, type DefinitionCandidate,
 } from '../../src/core/common/context';
 import { contextLabel, isCodeContext } from '../../src/core/common/conversation';
 import { renderTurn } from '../../src/core/common/requests';
+import MarkdownIt from 'markdown-it';
 
 function candidate(symbol: string, overrides: Partial<DefinitionCandidate> = {}): DefinitionCandidate {
   return {
@@ -97,6 +98,15 @@ describe('context: how definitions are sent and shown', () => {
     assert.equal(contextLabel(selection), 'checkout.ts:5');
     assert.ok(isCodeContext(helper));
     assert.equal(isCodeContext({ ...helper, symbol: 3 }), false);
+  });
+
+  it('lists what went along by file, lines and symbol, the code sent itself not among them; foreign names stay text', () => {
+    assert.equal(definitionsSentMarkdown([selection, type, helper]), '*Definitions sent along:* `types.ts:1-4 · Cart` · `pricing.ts:3-6 · price`');
+    assert.equal(definitionsSentMarkdown([selection]), '');
+    const hostile = definitionContext(candidate('x` <img src=x onerror=alert(1)> [run](command:evil)', { fileName: 'src/`a`.ts', startLine: 2, endLine: 2 }));
+    const html = new MarkdownIt({ html: true, linkify: true }).renderInline(definitionsSentMarkdown([hostile]));
+    assert.doesNotMatch(html, /<img|<a /);
+    assert.match(html, /<code>`a`\.ts:2 · x` &lt;img src=x onerror=alert\(1\)&gt; \[run\]\(command:evil\)<\/code>/);
   });
 
   it('writes the log line with counts, tokens and what was left out', () => {

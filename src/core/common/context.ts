@@ -3,6 +3,8 @@
  * language providers, ranked, deduplicated and cut to a token budget. Pure:
  * the host finds the candidates (src/vscode/context/), this decides what goes.
  */
+import { contextLabel } from './conversation';
+import { inertCodeSpan } from './inertMarkdown';
 import type { CodeContext } from './types';
 
 /** A definition the code uses, with where it was found. Lines are 1-based and inclusive. */
@@ -125,6 +127,15 @@ export function definitionContext(candidate: DefinitionCandidate): CodeContext {
 
 export function isDefinition(context: CodeContext): boolean {
   return context.symbol !== undefined;
+}
+
+/**
+ * What went along, as a surface shows it: `*Definitions sent along:* \`model.ts:2-5 · Cart\` · …`
+ * (empty when none did). Inert: file and symbol names are text we did not write.
+ */
+export function definitionsSentMarkdown(contexts: readonly CodeContext[]): string {
+  const definitions = contexts.filter(isDefinition);
+  return definitions.length > 0 ? `*Definitions sent along:* ${definitions.map((item) => inertCodeSpan(contextLabel(item))).join(' · ')}` : '';
 }
 
 /** Said once before the definitions of a turn, so that the model knows what they are and can cite them. */

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { COMMANDS } from '../../core/common/commands';
 import { endedEarlyNote, PARTIAL_ANSWER_NOTE } from '../../core/common/answerNotices';
 import { contextLabel, formatElapsed, type AssistantTurn, type Conversation, type TurnError, type TurnStatus, type UserTurn } from '../../core/common/conversation';
-import { isDefinition } from '../../core/common/context';
+import { definitionsSentMarkdown, isDefinition } from '../../core/common/context';
 import { isAccountProblem, presentActions, type PresentedAction } from '../../core/common/errorPresenter';
 import { inertCodeSpan, inertText } from '../../core/common/inertMarkdown';
 import { InertMarkdownCache } from '../../core/common/inertMarkdownStream';
@@ -84,8 +84,8 @@ function promptComment(turn: UserTurn): vscode.Comment {
   body.appendText(turn.text);
   const context = turn.context ?? [];
   for (const code of context.filter((item) => !isDefinition(item))) body.appendMarkdown(`\n\n${inertCodeSpan(contextLabel(code))}`);
-  const definitions = context.filter(isDefinition);
-  if (definitions.length > 0) body.appendMarkdown(`\n\n*Definitions sent along:* ${definitions.map((item) => inertCodeSpan(contextLabel(item))).join(' · ')}`);
+  const definitions = definitionsSentMarkdown(context);
+  if (definitions !== '') body.appendMarkdown(`\n\n${definitions}`);
   return { body, mode: vscode.CommentMode.Preview, author: { name: 'You' }, contextValue: 'reasoner-question' };
 }
 

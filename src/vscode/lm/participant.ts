@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { definitionsSentMarkdown } from '../../core/common/context';
 import { formatElapsed } from '../../core/common/conversation';
 import { usageLine } from '../../core/common/usageText';
 import { presentActions } from '../../core/common/errorPresenter';
@@ -62,8 +63,12 @@ export class ReasonerParticipant extends Disposable {
       stream.markdown(vscode.l10n.t('Select some code in an editor (or attach a file with #) and ask again.'));
       return { metadata: { ...(command ? { command } : {}), status: 'no-code' } satisfies ParticipantResultMetadata };
     }
-    const sent = [...code, ...await this.definitionsFor(code[0]!, command)];
+    const definitions = await this.definitionsFor(code[0]!, command);
+    const sent = [...code, ...definitions];
     for (const used of sent) stream.reference(used.location);
+    // A reference shows its file and lines only: the symbols are named here.
+    const listed = definitionsSentMarkdown(definitions.map((definition) => definition.context));
+    if (listed !== '') stream.markdown(`${listed}\n\n`);
     const task = participantTask(command, request.prompt);
     const reasonerModel = request.model?.vendor === LM_VENDOR ? request.model : undefined;
     const cancellation = abortOnCancel(token);
