@@ -67,8 +67,9 @@ export interface ReasonerApi {
   readonly jobsView: JobsView;
 }
 
-/** The running extension's runner, for deactivate(). */
+/** The running extension's runner and jobs, for deactivate(). */
 let activeRunner: ReasonerRequestRunner | undefined;
+let activeJobs: Jobs | undefined;
 
 export function activate(context: vscode.ExtensionContext): ReasonerApi {
   const activationStarted = performance.now();
@@ -134,6 +135,7 @@ export function activate(context: vscode.ExtensionContext): ReasonerApi {
   );
   // Background answers (o3-pro): kept across reloads, fetched into their places, listed in the Jobs view.
   const jobs = setupJobs(services, chat);
+  activeJobs = jobs.jobs;
   context.subscriptions.push(jobs.disposable);
   // VS Code's own Chat: the models in its picker and for vscode.lm, and @reasoner.
   const participant = new ReasonerParticipant(runner, context.extensionUri, definitions);
@@ -151,5 +153,6 @@ export function activate(context: vscode.ExtensionContext): ReasonerApi {
  * and is freed for the next window, which fetches it.
  */
 export function deactivate(): Promise<void> {
+  activeJobs?.closing();
   return activeRunner?.shutdown() ?? Promise.resolve();
 }

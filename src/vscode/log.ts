@@ -10,13 +10,21 @@ export function createLogger(channel: vscode.LogOutputChannel, redact: (text: st
   const format = (message: string, details: unknown[]) => redact(details.length === 0
     ? message
     : `${message} ${details.map((detail) => typeof detail === 'string' ? detail : safeJson(detail)).join(' ')}`);
+  // A channel closed while the window goes away throws on every write: a log line must never end a request.
+  const write = (line: () => void): void => {
+    try {
+      line();
+    } catch {
+      // dropped: nobody can read it any more
+    }
+  };
   return {
-    error: (message, ...details) => channel.error(format(message, details)),
-    warn: (message, ...details) => channel.warn(format(message, details)),
-    info: (message, ...details) => channel.info(format(message, details)),
-    debug: (message, ...details) => {
+    error: (message, ...details) => write(() => channel.error(format(message, details))),
+    warn: (message, ...details) => write(() => channel.warn(format(message, details))),
+    info: (message, ...details) => write(() => channel.info(format(message, details))),
+    debug: (message, ...details) => write(() => {
       if (channel.logLevel <= vscode.LogLevel.Debug && channel.logLevel !== vscode.LogLevel.Off) channel.debug(format(message, details));
-    },
+    }),
   };
 }
 

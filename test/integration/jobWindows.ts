@@ -45,7 +45,7 @@ export interface TestWindow {
   readonly notifier: Notifier;
   readonly keys: ApiKeyStore;
   readonly log: MemoryLog;
-  /** As VS Code closes a window: deactivate (the runner shuts down), then every disposable. */
+  /** As VS Code closes a window: deactivate (the runner shuts down), and every disposable at once. */
   close(): Promise<void>;
   /** As a window that dies: the job list stops on the spot (no lease is given back), then the runner. */
   crash(): Promise<void>;
@@ -82,8 +82,12 @@ export async function openWindow(folders: WindowFolders, options: JobsOptions = 
   return {
     runner, chat, inline, comparisons, jobs, notifier, keys, log,
     async close() {
-      await runner.shutdown();
+      // As VS Code's extension host does: deactivate() is called, then every subscription is disposed at once,
+      // before the runs it cancelled have ended.
+      jobs.closing();
+      const shutdown = runner.shutdown();
       disposeAll();
+      await shutdown;
     },
     async crash() {
       jobs.dispose();

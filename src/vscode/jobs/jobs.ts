@@ -46,6 +46,7 @@ export class Jobs extends Disposable implements JobTracker {
   private readonly changed = this.register(new vscode.EventEmitter<void>());
   readonly onDidChange = this.changed.event;
   private heartbeat: ReturnType<typeof setInterval> | undefined;
+  private windowClosing = false;
   private readonly work = new Set<Promise<unknown>>();
   private readonly leaseMs: number;
   private readonly heartbeatMs: number;
@@ -114,10 +115,18 @@ export class Jobs extends Disposable implements JobTracker {
     this.track(this.write((jobs) => jobs.filter((job) => job.id !== id)));
   }
 
+  /**
+   * The window is closing (deactivate): VS Code disposes everything at once, before the runs end,
+   * yet each detached job's lease is still given back, so the next window fetches it at once.
+   */
+  closing(): void {
+    this.windowClosing = true;
+  }
+
   async ended(id: string, result: RunResult): Promise<boolean> {
     this.polling.delete(id);
     // A window going away without its goodbye (a crash) leaves its leases to run out.
-    if (this.isDisposed) return !result.detached;
+    if (this.isDisposed && !(this.windowClosing && result.detached)) return !result.detached;
     if (result.detached || isKeyProblem(result.error)) {
       // The job goes on at the gateway: let the next window (or this one, once a key is set) fetch it at once.
       await this.write((jobs) => jobs.map((job) => (job.id === id && job.lease?.owner === this.owner ? withoutLease(job) : job)));
