@@ -1,7 +1,7 @@
 /**
  * The README's pictures, made in the real workbench from the sandbox's demonstration
  * answers: explain inline, the chat with a code answer, the model picker, Compare
- * Models and the Usage page's chart. Every
+ * Models, the Usage page's chart and the Jobs view. Every
  * end-to-end run makes them (into test-results/screenshots) and checks they are small;
  * `npm run screenshots` writes them to docs/images for the README.
  */
@@ -112,5 +112,28 @@ suite('Workbench: the README\'s screenshots', () => {
     const frame = await findFrame(page, '[data-role="daily-chart"]');
     await frame.locator('[data-role="by-model"] tr').first().waitFor();
     await shoot('usage-chart', page.locator('.part.editor'));
+  });
+
+  test('the Jobs view: an o3-pro answer running at the gateway, with its elapsed time and cost estimate', async () => {
+    const { page } = workbench;
+    sim.script({ forModel: 'openai/o3-pro', text: 'Kept as a background job.', holdJobs: true });
+    await page.locator('.statusbar-item').filter({ hasText: 'o3-mini · medium' }).first().click();
+    await waitForQuickInput(page, 'Select Model');
+    await eventually('the four models', async () => (await page.locator('.quick-input-list .monaco-list-row').count()) >= 4);
+    await answerQuickInput(page, 'o3-pro');
+    await waitForQuickInput(page, 'Reasoning Effort');
+    await answerQuickInput(page, 'medium');
+    await page.locator('.statusbar-item').filter({ hasText: 'o3-pro' }).first().waitFor({ timeout: 30_000 });
+    await openFile(page, 'geometry.ts');
+    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+G');
+    await answerQuickInput(page, ':6');
+    for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+ArrowDown');
+    await page.keyboard.press('Control+Alt+E');
+    await runCommand(page, 'Reasoner: Show Background Jobs');
+    const row = page.locator('.monaco-list-row').filter({ hasText: /Explain · .*geometry\.ts/ }).filter({ hasText: /running \d+:\d\d/ });
+    await row.first().waitFor({ timeout: 60_000 });
+    await shoot('jobs-view', page.locator('.part.sidebar'));
+    sim.finishJobs();
   });
 });
