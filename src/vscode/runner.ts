@@ -1,7 +1,6 @@
 import type { ApiError } from '../core/common/errors';
 import type { FinishReason, ReasoningEffort, StreamEvent, ToolSpec, Turn, Usage } from '../core/common/types';
 import type { JobPlace } from '../core/common/jobs';
-import type { TurnOutcome } from '../core/common/turnReducer';
 import type { ModelInfo } from '../core/common/models';
 
 /** Where a background answer belongs, so that a reload can deliver it there. */
@@ -56,17 +55,6 @@ export interface RunResult {
   readonly costEstimate?: string;
   /** The window closed while the gateway ran the answer as a background job: it goes on, and a later window fetches it. */
   readonly detached?: boolean;
-}
-
-/**
- * A run's result as the turn reducer settles it (every surface's turn ends through this).
- * `elapsedMs`: the turn's time when it is not the run's (a fetched background answer counts from when it was asked).
- */
-export function turnOutcome(result: RunResult, elapsedMs = result.elapsedMs): TurnOutcome {
-  return {
-    error: result.error, text: result.text, reasoning: result.reasoning, usage: result.usage, finish: result.finish,
-    requestId: result.requestId, notice: result.notice, elapsedMs, modelLabel: result.model?.label, detached: result.detached,
-  };
 }
 
 /** What the runner tells about background jobs as they start and end (implemented by jobs/jobs.ts). */

@@ -108,8 +108,10 @@ describe('jobs: a turn waiting for its background answer', () => {
     settleTurn(turn, { error: new ApiError({ kind: 'cancelled' }), detached: true, elapsedMs: 5 });
     assert.equal(turn.status, 'streaming');
     assert.equal(turn.jobId, 'resp_1');
-    settleTurn(turn, { text: 'Done.', elapsedMs: 9 });
+    applyStreamEvent(turn, { type: 'text', delta: 'Done.' });
+    settleTurn(turn, { elapsedMs: 9 });
     assert.equal(turn.status, 'complete');
+    assert.equal(turn.text, 'Done.');
     assert.equal(turn.jobId, undefined);
   });
 

@@ -1,7 +1,7 @@
 /**
- * The one place where stream events become an answer. The chat, the inline
- * threads and the client's collected answer all fold events with
- * {@link applyStreamEvent} and end a turn with {@link settleTurn}, so they
+ * The one place where stream events become an answer. Every surface's turn
+ * (through runTurn.ts) and the client's collected answer fold events with
+ * {@link applyStreamEvent}, and a turn ends with {@link settleTurn}, so they
  * cannot disagree about text, reasoning, usage or status.
  */
 import { type AssistantTurn, type TurnError, statusFor } from './conversation';
@@ -67,12 +67,6 @@ export interface TurnOutcome {
   /** The person stopped it (Stop, Cancel, Escape). */
   readonly stopped?: boolean;
   readonly elapsedMs: number;
-  /** The whole answer as the runner collected it: longer than the streamed text when the answer was not streamed. */
-  readonly text?: string;
-  readonly reasoning?: string;
-  readonly usage?: Usage;
-  readonly finish?: FinishReason;
-  readonly requestId?: string;
   readonly notice?: string;
   /** The catalog label of the model that answered. */
   readonly modelLabel?: string;
@@ -80,18 +74,16 @@ export interface TurnOutcome {
   readonly detached?: boolean;
 }
 
-/** Ends a streaming turn: final text, status, error (with its actions), usage and timing. */
+/**
+ * Ends a streaming turn: status, error (with its actions), notice and timing. Its text, reasoning,
+ * usage and request id are what the stream folded into it (see runTurn.ts): the run's result is not merged in.
+ */
 export function settleTurn(turn: AssistantTurn, outcome: TurnOutcome, now = Date.now()): void {
   if (outcome.detached && turn.jobId !== undefined) {
     delete turn.progress;
     return;
   }
   delete turn.jobId;
-  if (outcome.text !== undefined && outcome.text.length > turn.text.length) turn.text = outcome.text;
-  if (outcome.reasoning !== undefined && outcome.reasoning.length > turn.reasoning.length) turn.reasoning = outcome.reasoning;
-  if (outcome.usage) turn.usage = outcome.usage;
-  if (outcome.finish) turn.finish = outcome.finish;
-  if (outcome.requestId) turn.requestId = outcome.requestId;
   if (outcome.modelLabel) turn.modelLabel = outcome.modelLabel;
   const error = outcome.error;
   const cancelled = outcome.stopped === true || (isApiError(error) && error.kind === 'cancelled');

@@ -1,9 +1,9 @@
 /**
  * Runs the chat's answers: each through the shared RequestRunner (the one
  * request pipeline), one AbortController per answer, at most one answer per
- * conversation. Stream events are folded into the turn by the one reducer
- * (`applyStreamEvent`), the turn is ended by `settleTurn`, text is sent to the
- * page in batches, and a long answer is saved now and then while it streams.
+ * conversation. Each answer runs through `runTurn` (the stream folded into the
+ * turn, the turn settled once); here its text goes to the page in batches, and
+ * a long answer is saved now and then while it streams.
  *
  * Everything is addressed by conversation id and turn id, so a retry (from the
  * page, or from "Set API Key" in a notification) runs in the conversation the
@@ -15,11 +15,12 @@ import type { ImageAttachment } from '../../core/common/images';
 import type { JobRecord } from '../../core/common/jobs';
 import type { Logger } from '../../core/common/logger';
 import { DeltaBatcher } from '../../core/common/deltaBatcher';
-import { applyStreamEvent, restartTurn, settleTurn } from '../../core/common/turnReducer';
-import type { CodeContext, ReasoningEffort, StreamEvent } from '../../core/common/types';
+import { runTurn } from '../../core/common/runTurn';
+import { restartTurn } from '../../core/common/turnReducer';
+import type { CodeContext, ReasoningEffort } from '../../core/common/types';
 import { messageOf } from '../errorMessage';
 import { Disposable } from '../lifecycle';
-import { turnOutcome, type RequestRunner, type RunResult } from '../runner';
+import type { RequestRunner } from '../runner';
 import type { ActiveRun, ChatModel } from './chatModel';
 
 /** Where streamed text and progress go between the turn's updates (the page, for the active conversation). */
@@ -40,15 +41,10 @@ const STREAM_SAVE_INTERVAL_MS = 5_000;
 
 class Run implements ActiveRun {
   readonly controller = new AbortController();
-  readonly startedAt: number;
-  stopped = false;
-  lastSave = Date.now();
-  resumed = false;
   readonly done: Promise<AssistantTurn>;
   resolve!: (turn: AssistantTurn) => void;
 
   constructor(readonly conversation: Conversation, readonly turn: AssistantTurn, readonly stop: () => void, readonly deltas: DeltaBatcher) {
-    this.startedAt = turn.createdAt;
     this.done = new Promise((resolve) => { this.resolve = resolve; });
   }
 }
@@ -117,15 +113,9 @@ export class TurnRunner extends Disposable {
   stop(conversationId: string): boolean {
     const run = this.runIn(conversationId);
     if (!run) return false;
-    run.stopped = true;
+    // The turn is settled (and the run ended) as the signal aborts: the answer does not wait for the request to end.
     run.controller.abort();
-    run.deltas.flush();
-    settleTurn(run.turn, { stopped: true, elapsedMs: Date.now() - run.startedAt });
-    this.options.model.turnChanged(run.conversation, run.turn);
-    this.options.model.runEnded(run);
-    void this.options.model.save(run.conversation);
     this.options.log.info(`Chat: stopped the answer in ${conversationId} after ${run.turn.elapsedMs} ms.`);
-    run.resolve(run.turn);
     return true;
   }
 
@@ -156,74 +146,45 @@ export class TurnRunner extends Disposable {
   }
 
   private answer(conversation: Conversation, prompt: UserTurn, turn: AssistantTurn, resumeJob?: string): Promise<AssistantTurn> {
+    const model = this.options.model;
     const deltas = new DeltaBatcher((text, reasoning) => this.options.stream.delta(conversation, turn.id, text, reasoning));
     const run = new Run(conversation, turn, () => this.stop(conversation.id), deltas);
-    run.resumed = resumeJob !== undefined;
-    this.options.model.runStarted(run);
-    void this.options.model.save(conversation);
-    // Through a promise, so that even a runner throwing synchronously ends the turn as failed.
-    void Promise.resolve().then(() => this.options.runner.run({
-      source: 'chat',
-      modelId: turn.modelId,
-      effort: turn.effort,
-      instructions: this.options.instructions,
-      turns: toRequestTurns(conversation, prompt.id, { imageInput: this.options.model.takesImages(turn.modelId) }),
-      signal: run.controller.signal,
-      // After "Set API Key" on a missing or rejected key, the same prompt goes on, in its own conversation
-      // (a fetched background answer is fetched again by the job list instead, once the key changed).
-      ...(resumeJob ? {} : { retry: () => this.retry(conversation.id, turn.id) }),
-      onEvent: (event) => this.onEvent(run, event),
-      job: { place: { kind: 'chat', conversationId: conversation.id, turnId: turn.id }, about: conversation.title },
-      ...(resumeJob ? { resumeJob } : {}),
-    })).then(
-      (result) => this.finish(run, result, undefined),
-      (error: unknown) => this.finish(run, undefined, error),
-    );
-    return run.done;
-  }
-
-  private onEvent(run: Run, event: StreamEvent): void {
-    const { turn, conversation } = run;
-    if (run.stopped || turn.status !== 'streaming') return;
-    const change = applyStreamEvent(turn, event);
-    if (event.type === 'text' || event.type === 'reasoning') {
-      run.deltas.add(event.type === 'text' ? event.delta : '', event.type === 'reasoning' ? event.delta : '');
-    } else if (change === 'usage') {
-      run.deltas.flush();
-      this.options.model.turnChanged(conversation, turn);
-    } else if (change === 'progress' && turn.progress !== undefined) {
-      this.options.stream.progress(conversation, turn.id, turn.progress);
-    }
-    // A background job's id is on disk at once: a reload from now on fetches the answer instead of losing it.
-    if (Date.now() - run.lastSave > STREAM_SAVE_INTERVAL_MS || event.type === 'background') {
-      run.lastSave = Date.now();
-      void this.options.model.save(conversation);
-    }
-  }
-
-  private finish(run: Run, result: RunResult | undefined, thrown: unknown): void {
-    const { turn, conversation } = run;
-    const model = this.options.model;
-    if (run.stopped) {
-      // Settled (and resolved) by stop(); keep what arrived late.
-      if (result?.usage) turn.usage = result.usage;
-      if (result?.requestId) turn.requestId = result.requestId;
-      if (result?.usage) model.turnChanged(conversation, turn);
-      void model.save(conversation);
-      return;
-    }
-    run.deltas.flush();
-    const error = result ? result.error : thrown;
-    // A fetched background answer (run.resumed) took as long as since it was asked.
-    settleTurn(turn, result
-      ? turnOutcome(result, run.resumed ? Date.now() - run.startedAt : result.elapsedMs)
-      : { error, elapsedMs: Date.now() - run.startedAt });
-    if (turn.status === 'error') {
-      this.options.log.warn(`Chat: the answer in ${conversation.id} failed: ${isApiError(error) ? error.toLogString() : messageOf(error)}`);
-    }
-    model.turnChanged(conversation, turn);
-    model.runEnded(run);
+    model.runStarted(run);
     void model.save(conversation);
-    run.resolve(turn);
+    void runTurn({
+      runner: this.options.runner,
+      turn,
+      signal: run.controller.signal,
+      request: {
+        source: 'chat',
+        modelId: turn.modelId,
+        effort: turn.effort,
+        instructions: this.options.instructions,
+        turns: toRequestTurns(conversation, prompt.id, { imageInput: model.takesImages(turn.modelId) }),
+        // After "Set API Key" on a missing or rejected key, the same prompt goes on, in its own conversation
+        // (a fetched background answer is fetched again by the job list instead, once the key changed).
+        ...(resumeJob ? {} : { retry: () => this.retry(conversation.id, turn.id) }),
+        job: { place: { kind: 'chat', conversationId: conversation.id, turnId: turn.id }, about: conversation.title },
+        ...(resumeJob ? { resumeJob } : {}),
+      },
+      deltas,
+      onChange: (change) => {
+        if (change === 'usage') model.turnChanged(conversation, turn);
+        else if (change === 'progress' && turn.progress !== undefined) this.options.stream.progress(conversation, turn.id, turn.progress);
+      },
+      // A background job's id is on disk at once: a reload from now on fetches the answer instead of losing it.
+      checkpoint: { everyMs: STREAM_SAVE_INTERVAL_MS, save: () => void model.save(conversation) },
+      onSettled: (_turn, outcome) => {
+        if (turn.status === 'error') {
+          const error = outcome.error;
+          this.options.log.warn(`Chat: the answer in ${conversation.id} failed: ${isApiError(error) ? error.toLogString() : messageOf(error)}`);
+        }
+        model.turnChanged(conversation, turn);
+        model.runEnded(run);
+        void model.save(conversation);
+        run.resolve(turn);
+      },
+    });
+    return run.done;
   }
 }

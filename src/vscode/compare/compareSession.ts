@@ -17,10 +17,11 @@ import { isAccountProblem } from '../../core/common/errorPresenter';
 import type { JobRecord } from '../../core/common/jobs';
 import { INSTRUCTIONS } from '../../core/common/prompts';
 import { DeltaBatcher } from '../../core/common/deltaBatcher';
-import { applyStreamEvent, restartTurn, settleTurn, type TurnOutcome } from '../../core/common/turnReducer';
+import { runTurn } from '../../core/common/runTurn';
+import { restartTurn } from '../../core/common/turnReducer';
 import { readSettings } from '../config';
 import { Disposable } from '../lifecycle';
-import { turnOutcome, type RequestRunner } from '../runner';
+import type { RequestRunner } from '../runner';
 import type { ChatBridge } from '../services';
 
 /** A streaming column is saved at most this often: a reload keeps its text so far. */
@@ -55,7 +56,6 @@ export class CompareSession extends Disposable {
   readonly results: Promise<CompareResult[]>;
 
   readonly id: string;
-  private lastSave = 0;
 
   constructor(
     readonly request: CompareRequest, private readonly runner: RequestRunner, private readonly chat: () => ChatBridge | undefined,
@@ -174,39 +174,32 @@ export class CompareSession extends Disposable {
     const turn = column.turn;
     const abort = new AbortController();
     column.abort = abort;
-    let outcome: TurnOutcome;
-    try {
-      const result = await this.runner.run({
+    await runTurn({
+      runner: this.runner,
+      turn,
+      signal: abort.signal,
+      request: {
         source: 'compare',
         modelId: turn.modelId,
         effort: turn.effort,
         instructions: INSTRUCTIONS.ask,
         turns: [{ role: 'user', text: this.request.question, context: this.request.context }],
-        signal: abort.signal,
         // Once the account is fixed (a key set, credits topped up), every column that failed for it goes on, not only this one.
         retry: () => this.retryAccountFailures(),
         job: { place: { kind: 'compare', question: this.request.question, comparisonId: this.id }, about: `Compare · ${autoTitle(this.request.question)}` },
         ...(resumeJob ? { resumeJob } : {}),
-        onEvent: (event) => {
-          const change = applyStreamEvent(turn, event);
-          if (this.isDisposed) return;
-          if (change === 'text' && event.type === 'text') column.deltas.add(event.delta, '');
-          else if (change === 'reasoning' && event.type === 'reasoning') column.deltas.add('', event.delta);
-          else if (change === 'progress' && event.type === 'progress') this.changed.fire({ kind: 'progress', turnId: turn.id, status: event.status });
-          // The job's id is kept at once: a reload from now on fetches the answer instead of losing it.
-          if (event.type === 'background' || Date.now() - this.lastSave > STREAM_SAVE_INTERVAL_MS) this.save();
-        },
-      });
-      // A fetched background answer counts its time from when it was asked.
-      outcome = turnOutcome(result, resumeJob ? Date.now() - turn.createdAt : result.elapsedMs);
-    } catch (thrown) {
-      outcome = { error: thrown, elapsedMs: Date.now() - turn.createdAt };
-    } finally {
-      column.abort = undefined;
-    }
-    column.deltas.flush();
-    settleTurn(turn, outcome);
-    this.fire(column);
+      },
+      deltas: column.deltas,
+      onChange: (change, event) => {
+        if (change === 'progress' && event.type === 'progress' && !this.isDisposed) this.changed.fire({ kind: 'progress', turnId: turn.id, status: event.status });
+        // Usage that arrives after Stop belongs to the stopped column.
+        else if (change === 'usage' && turn.status !== 'streaming') this.fire(column);
+      },
+      // The job's id is kept at once: a reload from now on fetches the answer instead of losing it.
+      checkpoint: { everyMs: STREAM_SAVE_INTERVAL_MS, save: () => this.save() },
+      onSettled: () => this.fire(column),
+    });
+    column.abort = undefined;
   }
 
   private retryAccountFailures(): void {
@@ -224,7 +217,6 @@ export class CompareSession extends Disposable {
   /** Nothing is saved once the session is disposed: a closing window keeps the state as it last was. */
   private save(): void {
     if (this.isDisposed || !this.options.save) return;
-    this.lastSave = Date.now();
     this.options.save(this.saved);
   }
 }

@@ -3,11 +3,12 @@ import {
   addUserTurn, createConversation, promptFor, startAssistantTurn, toRequestTurns, type AssistantTurn, type Conversation, type TurnStatus,
 } from '../../core/common/conversation';
 import { INSTRUCTIONS, type TaskKind } from '../../core/common/prompts';
-import { applyStreamEvent, restartTurn, settleTurn, type TurnOutcome } from '../../core/common/turnReducer';
+import { runTurn } from '../../core/common/runTurn';
+import { restartTurn } from '../../core/common/turnReducer';
 import type { CodeContext, ReasoningEffort } from '../../core/common/types';
 import { readSettings } from '../config';
 import { Disposable } from '../lifecycle';
-import { turnOutcome, type RequestRunner } from '../runner';
+import type { RequestRunner } from '../runner';
 import { inlineJobSubject, type InlineJob } from './inlineJobs';
 import { renderThread } from './threadRendering';
 
@@ -126,37 +127,33 @@ export class InlineSession extends Disposable {
     this.abort = abort;
     this.ticker = setInterval(() => this.render(), TICK_MS);
     this.render();
-    let outcome: TurnOutcome;
     if (resumeJob) this.lastJobId = resumeJob;
     const question = promptFor(this.conversation, turn.id);
     const subject = this.range && question ? inlineJobSubject(this.uri, this.range, this.task, question.text) : undefined;
-    try {
-      const result = await this.runner.run({
+    await runTurn({
+      runner: this.runner,
+      turn,
+      signal: abort.signal,
+      request: {
         source: `inline:${this.task}`,
         modelId: turn.modelId,
         effort: turn.effort,
         instructions: INSTRUCTIONS[this.task],
-        turns: toRequestTurns(this.conversation, promptFor(this.conversation, turn.id)?.id),
-        signal: abort.signal,
+        turns: toRequestTurns(this.conversation, question?.id),
         ...(resumeJob ? {} : { retry: () => this.retry() }),
-        onEvent: (event) => {
-          if (event.type === 'background' && event.responseId) this.lastJobId = event.responseId;
-          if (applyStreamEvent(turn, event) !== 'none') this.scheduleRender();
-        },
         ...(subject ? { job: subject } : {}),
         ...(resumeJob ? { resumeJob } : {}),
-      });
-      // A fetched background answer took as long as since it was asked, not since this window fetched it.
-      outcome = turnOutcome(result, resumeJob ? Date.now() - turn.createdAt : result.elapsedMs);
-    } catch (thrown) {
-      // The runner reports failures in its result; anything thrown still ends the turn, as an error.
-      outcome = { error: thrown, elapsedMs: Date.now() - turn.createdAt };
-    } finally {
-      this.stopTimers();
-      this.abort = undefined;
-    }
-    settleTurn(turn, outcome);
-    this.render();
+      },
+      onChange: (change, event) => {
+        if (event.type === 'background' && event.responseId) this.lastJobId = event.responseId;
+        if (change !== 'none') this.scheduleRender();
+      },
+      onSettled: () => {
+        this.stopTimers();
+        this.render();
+      },
+    });
+    this.abort = undefined;
     if (!this.isDisposed) this.answered.fire(turn);
     return turn.status === 'complete' || (turn.status === 'incomplete' && turn.text) ? turn.text : undefined;
   }

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import { addUserTurn, createConversation, startAssistantTurn } from '../../core/common/conversation';
 import type { JobRecord } from '../../core/common/jobs';
-import { settleTurn } from '../../core/common/turnReducer';
+import { runTurn } from '../../core/common/runTurn';
 import type { ReasoningEffort } from '../../core/common/types';
-import { turnOutcome, type RequestRunner } from '../runner';
+import type { RequestRunner } from '../runner';
 import type { ChatBridge } from '../services';
 import type { JobPlaceHandler } from './jobs';
 
@@ -16,15 +16,16 @@ export function chatFallbackPlace(runner: RequestRunner, chat: () => ChatBridge 
   const opened = new Map<string, string>();
   return {
     async resume(job: JobRecord): Promise<boolean> {
-      const result = await runner.run({
-        source: `jobs:${job.place.kind}`, modelId: job.modelId, effort: job.effort as ReasoningEffort, turns: [],
-        resumeJob: job.id, job: { place: job.place, about: job.about },
-      });
-      if (result.detached) return true;
       const conversation = createConversation(job.startedAt);
       addUserTurn(conversation, questionOf(job), [], job.startedAt);
       const turn = startAssistantTurn(conversation, { id: job.modelId, label: job.modelLabel }, job.effort as ReasoningEffort, job.startedAt);
-      settleTurn(turn, turnOutcome(result, Date.now() - job.startedAt));
+      turn.jobId = job.id;
+      await runTurn({
+        runner, turn, signal: new AbortController().signal,
+        request: { source: `jobs:${job.place.kind}`, modelId: job.modelId, effort: job.effort as ReasoningEffort, turns: [], resumeJob: job.id, job: { place: job.place, about: job.about } },
+      });
+      // Still waiting: the window closed while the job ran on, and the next one fetches it.
+      if (turn.status === 'streaming') return true;
       const id = await chat()?.openConversation(conversation);
       if (id) opened.set(job.id, id);
       return true;
