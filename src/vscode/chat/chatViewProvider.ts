@@ -26,7 +26,7 @@ import { codeFromEditor, fileContext, type EditorCode } from '../editorContext';
 import { messageOf } from '../errorMessage';
 import { Disposable } from '../lifecycle';
 import type { RequestRunner } from '../runner';
-import type { ChatBridge } from '../services';
+import type { ChatBridge } from '../chatBridge';
 import { WebviewHost, type WebviewSurface } from '../webview/webviewHost';
 import { createChatHandlers } from './chatHandlers';
 import { ChatImages } from './chatImages';
