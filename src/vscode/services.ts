@@ -1,7 +1,6 @@
 import type * as vscode from 'vscode';
-import type { Conversation } from '../core/common/conversation';
 import type { Logger } from '../core/common/logger';
-import type { CodeContext } from '../core/common/types';
+import type { ChatBridge } from './chatBridge';
 import type { Comparisons } from './compare/comparisons';
 import type { DefinitionContext } from './context/definitionContext';
 import type { DiffPreview } from './diff/diffPreview';
@@ -12,15 +11,6 @@ import type { ApiKeyStore } from './secrets';
 import type { SpendTracker } from './spend';
 import type { WalkthroughProgress } from './walkthrough';
 
-/** What other entry points may ask of the chat sidebar. */
-export interface ChatBridge {
-  /** Sends a prompt as a new turn of the active conversation; resolves to the answer or undefined. */
-  sendPrompt(text: string, context: readonly CodeContext[], modelId?: string): Promise<string | undefined>;
-  /** Shows a copy of a conversation (an inline thread's) as a new chat; resolves to the copy's id. */
-  openConversation(conversation: Conversation): Promise<string | undefined>;
-  /** Shows a conversation of the history; false when it is gone. */
-  showConversation(id: string): Promise<boolean>;
-}
 
 /** What activate() builds once and hands to every command and view. */
 export interface Services {

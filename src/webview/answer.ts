@@ -19,14 +19,12 @@ import { formatUsd, usageLine } from '../core/common/usageText';
 import { HIGHLIGHT_PENDING, type HighlightWork, highlightCode, highlightPending, whenHighlightReady } from './highlight';
 import { GrowingCode } from './growingCode';
 import { IncrementalMarkdown, type RenderUpdate } from './markdown';
-import type { WebviewMessage } from '../core/common/protocol';
 import { h, icon, iconButton } from './dom';
 import type { IconName } from './icons';
 import type { Sanitizer } from './sanitize';
 
 export interface TurnViewContext {
   readonly sanitizer: Sanitizer;
-  post(message: WebviewMessage): void;
   /** Polite announcement of new answer text (screen readers). */
   announceText(text: string): void;
   announceStatus(text: string): void;

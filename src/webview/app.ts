@@ -10,6 +10,7 @@ import { type ChatState, type HostMessage, type ModelOption, assertNever, isHost
 import { REASONING_EFFORTS, type ReasoningEffort } from '../core/common/types';
 import { Announcer } from './announcer';
 import { AnswerView, type TurnViewContext, renderPrompt } from './answer';
+import { answerContentClick, keepLinksInPage } from './answerClicks';
 import { Composer } from './composer';
 import { ConversationList } from './conversationList';
 import { Thumbnails } from './images';
@@ -18,9 +19,6 @@ import { h, icon, iconButton, isNearBottom } from './dom';
 import type { IconName } from './icons';
 import type { Sanitizer } from './sanitize';
 import type { HostChannel } from './vscodeApi';
-
-const CODE_ACTIONS = ['copy', 'insert', 'apply', 'newFile'] as const;
-type CodeAction = (typeof CODE_ACTIONS)[number];
 
 
 export class App {
@@ -63,7 +61,6 @@ export class App {
 
     this.turnContext = {
       sanitizer,
-      post: (message) => host.post(message),
       announceText: (text) => this.announcer.answer(text),
       announceStatus: (text) => this.announcer.status(text),
       didGrow: () => this.keepBottom(),
@@ -83,9 +80,7 @@ export class App {
     this.listToggle.addEventListener('click', () => this.list.showOpen());
     newChat.addEventListener('click', () => host.post({ type: 'newChat' }));
     this.messages.addEventListener('click', (event) => this.onMessagesClick(event));
-    this.messages.addEventListener('auxclick', (event) => {
-      if ((event.target as Element).closest('a')) event.preventDefault();
-    });
+    keepLinksInPage(this.messages);
     this.messages.addEventListener('scroll', () => { this.followBottom = isNearBottom(this.messages); }, { passive: true });
     document.addEventListener('keydown', (event) => {
       if (event.key === 'Escape' && this.running && !event.defaultPrevented && !(event.target as Element).closest('input')) {
@@ -256,24 +251,16 @@ export class App {
   // --- clicks inside answers
 
   private onMessagesClick(event: MouseEvent): void {
-    const target = event.target as Element;
-    const link = target.closest('a');
-    if (link) {
-      event.preventDefault();
-      const href = link.getAttribute('href');
-      if (href) this.host.post({ type: 'openLink', href });
+    const content = answerContentClick(event);
+    if (content) {
+      if (content.message) this.host.post(content.message);
+      if (content.message?.type === 'copyCode' && content.button) {
+        flash(content.button, 'check');
+        this.announcer.status('Copied.');
+      }
       return;
     }
-    const codeButton = target.closest<HTMLButtonElement>('button[data-code-action]');
-    if (codeButton) {
-      const block = codeButton.closest('.code-block');
-      const code = block?.querySelector('pre code')?.textContent ?? block?.querySelector('pre')?.textContent ?? '';
-      const languageId = block?.getAttribute('data-language') ?? '';
-      const action = codeButton.dataset.codeAction as CodeAction;
-      this.codeAction(action, code, languageId, codeButton);
-      return;
-    }
-    const turnButton = target.closest<HTMLButtonElement>('button[data-turn-action]');
+    const turnButton = (event.target as Element).closest<HTMLButtonElement>('button[data-turn-action]');
     const conversationId = this.conversation?.id;
     if (turnButton && conversationId) {
       const action = turnButton.dataset.turnAction ?? '';
@@ -282,27 +269,6 @@ export class App {
         if (action === 'retry') this.host.post({ type: 'retry', conversationId, turnId });
         else this.host.post({ type: 'action', action, conversationId, turnId });
       }
-    }
-  }
-
-  private codeAction(action: CodeAction, code: string, languageId: string, button: HTMLButtonElement): void {
-    switch (action) {
-      case 'copy':
-        this.host.post({ type: 'copyCode', code });
-        flash(button, 'check');
-        this.announcer.status('Copied.');
-        return;
-      case 'insert':
-        this.host.post({ type: 'insertCode', code });
-        return;
-      case 'apply':
-        this.host.post({ type: 'applyCode', code, languageId });
-        return;
-      case 'newFile':
-        this.host.post({ type: 'newFile', code, languageId });
-        return;
-      default:
-        assertNever(action, 'code action');
     }
   }
 

@@ -9,7 +9,9 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { COMMANDS } from '../../src/core/common/commands';
 import type { CompareResult } from '../../src/core/common/compare';
+import type { Logger } from '../../src/core/common/logger';
 import { INSTRUCTIONS } from '../../src/core/common/prompts';
+import { openWebLink } from '../../src/vscode/webview/openLink';
 import type { Simulator } from '../simulator/simulator';
 import { assertRecordedBodiesValid } from '../unit/support-core/openapi';
 import { closeAllEditors, connectSimulator, openFixture, reasoner, requestText, resetUserSettings, selectLines, waitFor } from './helpers';
@@ -174,5 +176,17 @@ suite('Compare Models (real extension host, simulated gateway)', () => {
       /reasoner\.compareModels: "models" must name 2 to 8 models \(got 1\)/);
     assert.equal(sim.requests.length, 0);
     assert.equal((await reasoner()).services.comparisons.panelsOpen.length, 0);
+  });
+
+  test('a link from an answer, on either page, goes to the browser only if it is http(s): other schemes are refused and logged, naming the page', async () => {
+    const warnings: string[] = [];
+    const log: Logger = { error() {}, info() {}, debug() {}, warn: (message) => { warnings.push(message); } };
+    for (const page of ['Chat', 'Compare Models']) {
+      for (const href of ['command:workbench.action.reloadWindow', 'file:///etc/passwd', 'vscode://settings/reasoner', 'javascript:alert(1)']) {
+        assert.equal(await openWebLink(href, log, page), false, `${page} refused ${href}`);
+      }
+    }
+    assert.deepEqual(warnings, ['Chat', 'Compare Models'].flatMap((page) => ['command', 'file', 'vscode', 'javascript']
+      .map((scheme) => `${page}: refused to open a ${scheme}: link from an answer.`)));
   });
 });

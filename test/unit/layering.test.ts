@@ -20,6 +20,14 @@ describe('layering of src/', () => {
     assert.equal(violations.length, 0, `layering violations:\n${formatViolations(violations)}`);
   });
 
+  it('Compare Models shares with the chat and borrows nothing from it, on the host or on the page', () => {
+    const files = sourceFiles('src');
+    const compare = files.filter((f) => f.path.startsWith('src/vscode/compare/') || f.path.startsWith('src/webview/compare/'));
+    assert.ok(compare.some((f) => f.path === 'src/vscode/compare/comparePanel.ts') && compare.some((f) => f.path === 'src/webview/compare/comparePage.ts'));
+    const violations = findLayeringViolations(compare);
+    assert.equal(violations.length, 0, `compare reaches into the chat:\n${formatViolations(violations)}`);
+  });
+
   it('reads the imports of the real files (the check above is not vacuous)', () => {
     const files = new Map(sourceFiles('src').map((f) => [f.path, f.text]));
     const specifiersOf = (file: string): string[] => importSpecifiers(file, files.get(file) ?? assert.fail(`${file} is missing`));
@@ -27,6 +35,8 @@ describe('layering of src/', () => {
     assert.ok(specifiersOf('src/core/node/history.ts').includes('node:fs'));
     assert.ok(specifiersOf('src/vscode/log.ts').includes('vscode'));
     assert.ok(specifiersOf('src/webview/app.ts').includes('../core/common/protocol'));
+    assert.ok(specifiersOf('src/vscode/compare/comparePanel.ts').includes('../webview/codeBlocks'));
+    assert.ok(specifiersOf('src/webview/compare/comparePage.ts').includes('../answer'));
   });
 
   it('finds every form of import', () => {
@@ -57,6 +67,8 @@ describe('layering of src/', () => {
       { path: 'src/core/common/b.ts', text: "import { readFile } from 'node:fs';\nimport * as path from 'path';\nimport 'fs/promises';\nconst u = require('undici');\nexport { createParser } from 'eventsource-parser/stream';\ntype S = import('../node/stream').Translator;" },
       { path: 'src/core/common/c.ts', text: "export async function load() {\n  return import('vscode');\n}" },
       { path: 'src/webview/d.ts', text: "import * as vscode from 'vscode';\nimport { randomBytes } from 'crypto';\nimport { fetch } from 'undici';\nimport { ConversationStore } from '../core/node/history';\nimport type { Services } from '../vscode/services';" },
+      { path: 'src/vscode/compare/e.ts', text: "import { CodeBlocks } from '../chat/codeBlocks';\nimport type { ChatPage } from '../chat/chatPage';" },
+      { path: 'src/webview/compare/f.ts', text: "import { App } from '../app';\nimport type { HostChannel } from '../vscodeApi.ts';\nimport type { WebviewMessage } from '../../core/common/protocol';" },
     ];
     const reported = findLayeringViolations(files).map((v) => `${v.file} -> ${v.specifier} (${v.rule})`);
     assert.deepEqual(reported, [
@@ -75,6 +87,11 @@ describe('layering of src/', () => {
       'src/webview/d.ts -> undici (src/webview never imports undici)',
       'src/webview/d.ts -> ../core/node/history (src/webview never imports src/core/node)',
       'src/webview/d.ts -> ../vscode/services (src/webview never imports the host (src/vscode))',
+      'src/vscode/compare/e.ts -> ../chat/codeBlocks (src/vscode/compare never imports src/vscode/chat)',
+      'src/vscode/compare/e.ts -> ../chat/chatPage (src/vscode/compare never imports src/vscode/chat)',
+      "src/webview/compare/f.ts -> ../app (src/webview/compare never imports the chat page's own modules)",
+      "src/webview/compare/f.ts -> ../vscodeApi.ts (src/webview/compare never imports the chat page's own modules)",
+      "src/webview/compare/f.ts -> ../../core/common/protocol (src/webview/compare never imports the chat page's own modules)",
     ]);
   });
 
@@ -85,6 +102,9 @@ describe('layering of src/', () => {
       { path: 'src/vscode/ok.ts', text: "import * as vscode from 'vscode';\nimport { ReasoningClient } from '../core/node/client';\nimport * as path from 'node:path';" },
       { path: 'src/webview/ok.ts', text: "import DOMPurify from 'dompurify';\nimport type { HostMessage } from '../core/common/protocol';\nimport { h } from './dom';" },
       { path: 'src/extension.ts', text: "import * as vscode from 'vscode';\nimport { createLogger } from './vscode/log';" },
+      { path: 'src/vscode/compare/ok.ts', text: "import { CodeBlocks } from '../webview/codeBlocks';\nimport { pageHtml } from '../webview/pageHtml';\nimport type { ChatBridge } from '../chatBridge';" },
+      { path: 'src/webview/compare/ok.ts', text: "import { AnswerView } from '../answer';\nimport { answerContentClick } from '../answerClicks';\nimport type { CodeBlockMessage } from '../../core/common/pageMessages';" },
+      { path: 'src/vscode/chat/ok.ts', text: "import type { CompareSession } from '../compare/compareSession';" },
     ];
     assert.deepEqual(findLayeringViolations(files), []);
   });

@@ -8,6 +8,10 @@
  */
 import type { AssistantTurn } from './conversation';
 import { ERROR_ACTION_IDS, type ErrorActionId } from './errorPresenter';
+import {
+  ANSWER_CONTENT_FIELDS, hasMessageShape, id, isNotice, isObject, isString, parsePageMessage,
+  type AnswerContentMessage, type Json, type MessageFields, type NoticeLevel, type ParseResult,
+} from './pageMessages';
 
 /** One model's answer: a column on the page. */
 export interface CompareColumn {
@@ -37,7 +41,7 @@ export type CompareHostMessage =
   | { readonly type: 'progress'; readonly turnId: string; readonly status: string }
   /** A column's status, usage, error, final text or kept mark changed (or it started over). */
   | { readonly type: 'column'; readonly column: CompareColumn }
-  | { readonly type: 'notice'; readonly level: 'info' | 'warning' | 'error'; readonly message: string };
+  | { readonly type: 'notice'; readonly level: NoticeLevel; readonly message: string };
 
 export type CompareHostMessageType = CompareHostMessage['type'];
 
@@ -54,67 +58,29 @@ export type ComparePageMessage =
   /** One of the error presenter's actions, for a failed column. */
   | { readonly type: 'action'; readonly action: ErrorActionId; readonly turnId: string }
   | { readonly type: 'keep'; readonly turnId: string }
-  | { readonly type: 'copyCode'; readonly code: string }
-  | { readonly type: 'insertCode'; readonly code: string }
-  | { readonly type: 'applyCode'; readonly code: string; readonly languageId: string }
-  | { readonly type: 'newFile'; readonly code: string; readonly languageId: string }
-  | { readonly type: 'openLink'; readonly href: string };
+  | AnswerContentMessage;
 
 export type ComparePageMessageType = ComparePageMessage['type'];
 
-const LIMITS = { idChars: 80, codeChars: 2_000_000, languageIdChars: 100, hrefChars: 8_192 } as const;
-
-type Json = Record<string, unknown>;
-type FieldCheck = (message: Json) => string | undefined;
-
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function str(field: string, max: number, pattern?: RegExp, nonEmpty = false): FieldCheck {
-  return (m) => {
-    const v = m[field];
-    if (typeof v !== 'string') return `"${field}" must be a string`;
-    if (v.length > max) return `"${field}" is longer than ${max} characters`;
-    if (nonEmpty && v.trim() === '') return `"${field}" must not be empty`;
-    if (pattern && !pattern.test(v)) return `"${field}" has an invalid format`;
-    return undefined;
-  };
-}
-const turnId = str('turnId', LIMITS.idChars, /^[A-Za-z0-9_-]+$/);
-const code = str('code', LIMITS.codeChars);
-const languageId = str('languageId', LIMITS.languageIdChars);
+const turnId = id('turnId');
 
 /** One entry per message type: a type without its checks does not compile. */
-const PAGE_FIELDS: { readonly [K in ComparePageMessageType]: readonly FieldCheck[] } = {
+const PAGE_FIELDS: MessageFields<ComparePageMessage> = {
   ready: [],
   stop: [turnId],
   retry: [turnId],
   action: [(m) => (ERROR_ACTION_IDS as readonly unknown[]).includes(m.action) ? undefined : '"action" is not an action', turnId],
   keep: [turnId],
-  copyCode: [code],
-  insertCode: [code],
-  applyCode: [code, languageId],
-  newFile: [code, languageId],
-  openLink: [str('href', LIMITS.hrefChars, undefined, true)],
+  ...ANSWER_CONTENT_FIELDS,
 };
 
-export type ParsedComparePageMessage = { readonly ok: true; readonly message: ComparePageMessage } | { readonly ok: false; readonly error: string };
+export type ParsedComparePageMessage = ParseResult<ComparePageMessage>;
 
 /** Validates a message from the page; the error says what was wrong, for the log. */
 export function parseComparePageMessage(value: unknown): ParsedComparePageMessage {
-  if (!isObject(value)) return { ok: false, error: 'message is not an object' };
-  const type = value.type;
-  if (typeof type !== 'string' || !Object.prototype.hasOwnProperty.call(PAGE_FIELDS, type)) {
-    return { ok: false, error: `unknown message type ${JSON.stringify(type)?.slice(0, 60) ?? String(type)}` };
-  }
-  for (const check of PAGE_FIELDS[type as ComparePageMessageType]) {
-    const problem = check(value);
-    if (problem) return { ok: false, error: `${type}: ${problem}` };
-  }
-  return { ok: true, message: value as unknown as ComparePageMessage };
+  return parsePageMessage<ComparePageMessage>(value, PAGE_FIELDS);
 }
 
-// Host messages come from our own host; the page still checks their shape so that a stale page fails loudly.
-const isString = (v: unknown): boolean => typeof v === 'string';
 const isColumn = (v: unknown): boolean => isObject(v) && typeof v.kept === 'boolean' && isObject(v.turn)
   && isString(v.turn.id) && v.turn.role === 'assistant' && isString(v.turn.status) && isString(v.turn.text) && isString(v.turn.modelId);
 
@@ -124,11 +90,10 @@ const HOST_FIELDS: { readonly [K in CompareHostMessageType]: (m: Json) => boolea
   delta: (m) => isString(m.turnId) && isString(m.text) && isString(m.reasoning),
   progress: (m) => isString(m.turnId) && isString(m.status),
   column: (m) => isColumn(m.column),
-  notice: (m) => (m.level === 'info' || m.level === 'warning' || m.level === 'error') && isString(m.message),
+  notice: isNotice,
 };
 
+/** Host messages come from our own host; the page still checks their shape so that a stale page fails loudly. */
 export function isCompareHostMessage(value: unknown): value is CompareHostMessage {
-  if (!isObject(value) || typeof value.type !== 'string') return false;
-  if (!Object.prototype.hasOwnProperty.call(HOST_FIELDS, value.type)) return false;
-  return HOST_FIELDS[value.type as CompareHostMessageType](value);
+  return hasMessageShape<CompareHostMessage>(value, HOST_FIELDS);
 }

@@ -13,6 +13,10 @@
 import type { AssistantTurn, ChatTurn, Conversation, ConversationSummary } from './conversation';
 import { ERROR_ACTION_IDS, type ErrorActionId } from './errorPresenter';
 import { IMAGE_LIMITS, type ImageAttachment, isImageAttachment } from './images';
+import {
+  ANSWER_CONTENT_FIELDS, PAGE_LIMITS, hasMessageShape, id, isNotice, isObject, isString, oneOf, parsePageMessage, str,
+  type AnswerContentMessage, type Json, type NoticeLevel, type MessageFields, type ParseResult,
+} from './pageMessages';
 import { REASONING_EFFORTS, type CodeContext, type ModelApi, type ReasoningEffort } from './types';
 
 export interface ModelOption {
@@ -81,7 +85,7 @@ export type HostMessage =
   /** Put text in the composer (a prompt that could not be sent is never lost). */
   | { readonly type: 'setDraft'; readonly text: string }
   | { readonly type: 'focusComposer' }
-  | { readonly type: 'notice'; readonly level: 'info' | 'warning' | 'error'; readonly message: string };
+  | { readonly type: 'notice'; readonly level: NoticeLevel; readonly message: string };
 
 export type HostMessageType = HostMessage['type'];
 
@@ -122,22 +126,15 @@ export type WebviewMessage =
   | { readonly type: 'renameConversation'; readonly id: string; readonly title: string }
   | { readonly type: 'deleteConversation'; readonly id: string }
   | { readonly type: 'exportConversation'; readonly id: string }
-  | { readonly type: 'copyCode'; readonly code: string }
-  | { readonly type: 'insertCode'; readonly code: string }
-  | { readonly type: 'applyCode'; readonly code: string; readonly languageId: string }
-  | { readonly type: 'newFile'; readonly code: string; readonly languageId: string }
-  | { readonly type: 'openLink'; readonly href: string };
+  | AnswerContentMessage;
 
 export type WebviewMessageType = WebviewMessage['type'];
 
 export const LIMITS = {
+  ...PAGE_LIMITS,
   promptChars: 200_000,
-  codeChars: 2_000_000,
   titleChars: 200,
-  hrefChars: 8_192,
-  idChars: 80,
   modelIdChars: 200,
-  languageIdChars: 100,
   /** Decoded size of one image and images per prompt (the host refuses more, with a message). */
   imageBytes: IMAGE_LIMITS.maxBytes,
   imagesPerMessage: IMAGE_LIMITS.maxPerMessage,
@@ -150,29 +147,10 @@ export const LIMITS = {
   imageDataChars: Math.ceil((2 * IMAGE_LIMITS.maxBytes) / 3) * 4,
 } as const;
 
-type Json = Record<string, unknown>;
-type FieldCheck = (message: Json) => string | undefined;
-
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const ACTIONS: readonly string[] = ERROR_ACTION_IDS;
-const ID = /^[A-Za-z0-9_-]+$/;
-
-function str(field: string, max: number, opts: { nonEmpty?: boolean; pattern?: RegExp } = {}): FieldCheck {
-  return (m) => {
-    const v = m[field];
-    if (typeof v !== 'string') return `"${field}" must be a string`;
-    if (v.length > max) return `"${field}" is longer than ${max} characters`;
-    if (opts.nonEmpty && v.trim().length === 0) return `"${field}" must not be empty`;
-    if (opts.pattern && !opts.pattern.test(v)) return `"${field}" has an invalid format`;
-    return undefined;
-  };
-}
-const id = (field: string): FieldCheck => str(field, LIMITS.idChars, { pattern: ID });
-const oneOf = (field: string, values: readonly string[]): FieldCheck => (m) =>
-  typeof m[field] === 'string' && values.includes(m[field] as string) ? undefined : `"${field}" must be one of ${values.join(', ')}`;
 
 /** One entry per message type: adding a type without its checks does not compile. */
-const WEBVIEW_FIELDS: { readonly [K in WebviewMessageType]: readonly FieldCheck[] } = {
+const WEBVIEW_FIELDS: MessageFields<WebviewMessage> = {
   ready: [],
   send: [str('text', LIMITS.promptChars), str('modelId', LIMITS.modelIdChars, { nonEmpty: true }), oneOf('effort', REASONING_EFFORTS)],
   stop: [],
@@ -189,36 +167,20 @@ const WEBVIEW_FIELDS: { readonly [K in WebviewMessageType]: readonly FieldCheck[
   renameConversation: [id('id'), str('title', LIMITS.titleChars, { nonEmpty: true })],
   deleteConversation: [id('id')],
   exportConversation: [id('id')],
-  copyCode: [str('code', LIMITS.codeChars)],
-  insertCode: [str('code', LIMITS.codeChars)],
-  applyCode: [str('code', LIMITS.codeChars), str('languageId', LIMITS.languageIdChars)],
-  newFile: [str('code', LIMITS.codeChars), str('languageId', LIMITS.languageIdChars)],
-  openLink: [str('href', LIMITS.hrefChars, { nonEmpty: true })],
+  ...ANSWER_CONTENT_FIELDS,
 };
 
-export type ParseResult<T> = { readonly ok: true; readonly message: T } | { readonly ok: false; readonly error: string };
+export type { ParseResult };
 
 /** Validates a message from the webview; the error says what was wrong, for the log. */
 export function parseWebviewMessage(value: unknown): ParseResult<WebviewMessage> {
-  if (!isObject(value)) return { ok: false, error: 'message is not an object' };
-  const type = value.type;
-  if (typeof type !== 'string' || !Object.prototype.hasOwnProperty.call(WEBVIEW_FIELDS, type)) {
-    return { ok: false, error: `unknown message type ${JSON.stringify(type)?.slice(0, 60) ?? String(type)}` };
-  }
-  for (const check of WEBVIEW_FIELDS[type as WebviewMessageType]) {
-    const problem = check(value);
-    if (problem) return { ok: false, error: `${type}: ${problem}` };
-  }
-  return { ok: true, message: value as unknown as WebviewMessage };
+  return parsePageMessage<WebviewMessage>(value, WEBVIEW_FIELDS);
 }
 
 export function isWebviewMessage(value: unknown): value is WebviewMessage {
   return parseWebviewMessage(value).ok;
 }
 
-// Host messages come from our own host; the webview still checks their shape so a
-// mismatch between a stale page and a new host fails loudly instead of half-rendering.
-const isString = (v: unknown): boolean => typeof v === 'string';
 const isBool = (v: unknown): boolean => typeof v === 'boolean';
 const isArray = (v: unknown): boolean => Array.isArray(v);
 const isConversationLike = (v: unknown): boolean => isObject(v) && isString(v.id) && isString(v.title) && Array.isArray(v.turns);
@@ -243,13 +205,11 @@ const HOST_FIELDS: { readonly [K in HostMessageType]: (m: Json) => boolean } = {
   models: (m) => isArray(m.models) && isObject(m.composer),
   setDraft: (m) => isString(m.text),
   focusComposer: () => true,
-  notice: (m) => (m.level === 'info' || m.level === 'warning' || m.level === 'error') && isString(m.message),
+  notice: isNotice,
 };
 
 export function isHostMessage(value: unknown): value is HostMessage {
-  if (!isObject(value) || typeof value.type !== 'string') return false;
-  if (!Object.prototype.hasOwnProperty.call(HOST_FIELDS, value.type)) return false;
-  return HOST_FIELDS[value.type as HostMessageType](value);
+  return hasMessageShape<HostMessage>(value, HOST_FIELDS);
 }
 
 /** For `default:` branches of exhaustive switches. */

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { Conversation } from '../../core/common/conversation';
 import { conversationToMarkdown } from '../../core/common/conversationMarkdown';
 import type { Logger } from '../../core/common/logger';
-import type { NoticeLevel } from './chatPage';
+import type { NoticeLevel } from '../../core/common/pageMessages';
 
 /** Asks where, writes, and says where it went. Resolves to the file, or undefined when the dialog was cancelled. */
 export async function exportConversation(

@@ -11,12 +11,12 @@ import { plainMessage } from '../../core/common/plainMessage';
 import type { WebviewMessage } from '../../core/common/protocol';
 import type { ReasoningEffort } from '../../core/common/types';
 import { runPresentedAction } from '../notify';
+import { answerContentHandlers, type CodeBlocks } from '../webview/codeBlocks';
 import type { MessageHandlers } from '../webview/webviewHost';
 import { exportConversation } from './chatExport';
 import type { ChatImages } from './chatImages';
 import type { ChatModel } from './chatModel';
 import type { ChatPage } from './chatPage';
-import type { CodeBlocks } from './codeBlocks';
 import type { TurnRunner } from './turnRunner';
 
 export type ChatHandlers = MessageHandlers<WebviewMessage>;
@@ -126,25 +126,6 @@ export function createChatHandlers(chat: ChatParts): ChatHandlers {
       const conversation = await chat.model.find(message.id);
       if (conversation) await exportConversation(conversation, chat.page, chat.log);
     },
-    copyCode: (message) => chat.codeBlocks.run('copy', message.code),
-    insertCode: (message) => chat.codeBlocks.run('insert', message.code),
-    applyCode: (message) => chat.codeBlocks.run('apply', message.code, message.languageId),
-    newFile: (message) => chat.codeBlocks.run('newFile', message.code, message.languageId),
-    openLink: (message) => openLink(message.href, chat.log),
+    ...answerContentHandlers(() => chat.codeBlocks),
   };
-}
-
-/** Links in answers open in the browser, and only http(s) ones. */
-async function openLink(href: string, log: Logger): Promise<boolean> {
-  let uri: vscode.Uri;
-  try {
-    uri = vscode.Uri.parse(href, true);
-  } catch {
-    return false;
-  }
-  if (uri.scheme !== 'http' && uri.scheme !== 'https') {
-    log.warn(`Chat: refused to open a ${uri.scheme}: link from an answer.`);
-    return false;
-  }
-  return vscode.env.openExternal(uri);
 }

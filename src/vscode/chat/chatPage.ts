@@ -5,6 +5,7 @@
  * no state of its own, so this is the only way anything reaches it.
  */
 import type { Conversation } from '../../core/common/conversation';
+import type { NoticeLevel } from '../../core/common/pageMessages';
 import type { HostMessage, WebviewMessage } from '../../core/common/protocol';
 import { Disposable } from '../lifecycle';
 import type { WebviewHost } from '../webview/webviewHost';
@@ -12,8 +13,6 @@ import type { ChatChange, ChatModel } from './chatModel';
 import type { TurnStream } from './turnRunner';
 
 export type ChatWebviewHost = WebviewHost<HostMessage, WebviewMessage>;
-
-export type NoticeLevel = 'info' | 'warning' | 'error';
 
 export class ChatPage extends Disposable implements TurnStream {
   constructor(private readonly host: ChatWebviewHost, private readonly model: ChatModel) {

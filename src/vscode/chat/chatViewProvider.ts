@@ -26,16 +26,17 @@ import { codeFromEditor, fileContext, type EditorCode } from '../editorContext';
 import { messageOf } from '../errorMessage';
 import { Disposable } from '../lifecycle';
 import type { RequestRunner } from '../runner';
-import type { ChatBridge } from '../services';
+import type { ChatBridge } from '../chatBridge';
 import { WebviewHost, type WebviewSurface } from '../webview/webviewHost';
 import { createChatHandlers } from './chatHandlers';
 import { ChatImages } from './chatImages';
 import { ChatModel, type CurrentModel } from './chatModel';
 import { ChatPage, type ChatWebviewHost } from './chatPage';
 import type { DiffPreview } from '../diff/diffPreview';
-import { ChatCodeActions } from './codeActions';
-import { CodeBlocks } from './codeBlocks';
-import { chatHtml, webviewOptions } from './html';
+import { CodeActions } from '../webview/codeActions';
+import { CodeBlocks } from '../webview/codeBlocks';
+import { webviewOptions } from '../webview/pageHtml';
+import { chatHtml } from './html';
 import { TurnRunner } from './turnRunner';
 
 export const CHAT_VIEW_ID = 'reasoner.chat';
@@ -82,7 +83,7 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
   readonly images: ChatImages;
   readonly log: Logger;
   private readonly host: ChatWebviewHost;
-  private readonly codeActions: ChatCodeActions;
+  private readonly codeActions: CodeActions;
   private readonly definitions: DefinitionContext | undefined;
 
   constructor(options: ChatViewProviderOptions) {
@@ -91,7 +92,7 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
     this.log = log;
     this.definitions = options.definitions;
     this.model = this.register(new ChatModel(options));
-    this.codeActions = this.register(new ChatCodeActions(options.diffPreview));
+    this.codeActions = this.register(new CodeActions(options.diffPreview));
     this.host = this.register(new WebviewHost<HostMessage, WebviewMessage>({
       name: 'Chat',
       log,
@@ -106,7 +107,7 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
     this.turns = this.register(new TurnRunner({
       runner: options.runner, model: this.model, stream: this.page, instructions: options.instructions ?? INSTRUCTIONS.chat, log,
     }));
-    this.codeBlocks = new CodeBlocks(this.codeActions, this.page, log);
+    this.codeBlocks = new CodeBlocks(this.codeActions, this.page, log, 'Chat');
     this.images = new ChatImages(this);
     if (options.onDidChangeModels) this.register(options.onDidChangeModels(() => this.model.settingsChanged()));
     void this.model.ready.then(() => this.reportHistoryProblems());

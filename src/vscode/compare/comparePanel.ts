@@ -7,18 +7,19 @@
 import * as vscode from 'vscode';
 import { bindAction } from '../../core/common/errorPresenter';
 import type { Logger } from '../../core/common/logger';
+import type { NoticeLevel } from '../../core/common/pageMessages';
 import { plainMessage } from '../../core/common/plainMessage';
 import {
   COMPARE_STATE_MESSAGE_TYPES, parseComparePageMessage, type CompareHostMessage, type ComparePageMessage,
 } from '../../core/common/compareProtocol';
-import { ChatCodeActions } from '../chat/codeActions';
-import { CodeBlocks } from '../chat/codeBlocks';
-import { createNonce, pageHtml, webviewOptions } from '../chat/html';
 import type { DiffPreview } from '../diff/diffPreview';
 import { readSettings } from '../config';
 import { messageOf } from '../errorMessage';
 import { Disposable } from '../lifecycle';
 import { runPresentedAction } from '../notify';
+import { CodeActions } from '../webview/codeActions';
+import { answerContentHandlers, CodeBlocks } from '../webview/codeBlocks';
+import { createNonce, pageHtml, webviewOptions } from '../webview/pageHtml';
 import { WebviewHost, type MessageHandlers } from '../webview/webviewHost';
 import type { CompareSession } from './compareSession';
 
@@ -37,19 +38,19 @@ export class ComparePanel extends Disposable {
   private readonly host: WebviewHost<CompareHostMessage, ComparePageMessage>;
   private readonly codeBlocks: CodeBlocks;
 
-  constructor(readonly session: CompareSession, private readonly options: ComparePanelOptions) {
+  constructor(readonly session: CompareSession, options: ComparePanelOptions) {
     super();
     this.register(session);
     const { extensionUri, log } = options;
     // Made before the panel takes the focus: it remembers the editor the code came from, for Insert and Apply.
-    const codeActions = this.register(new ChatCodeActions(options.proposals));
+    const codeActions = this.register(new CodeActions(options.proposals));
     // The active group, not beside it: side-by-side columns need the width more than the code needs to stay in view.
     const panel = this.panel = this.register(options.panel ?? vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, panelTitle(session.request.question), {
       viewColumn: vscode.ViewColumn.Active, preserveFocus: false,
     }, { ...webviewOptions(extensionUri), enableFindWidget: true, retainContextWhenHidden: false }));
     panel.title = panelTitle(session.request.question);
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'reasoner.svg');
-    this.codeBlocks = new CodeBlocks(codeActions, { notice: (level, message) => this.notice(level, message) }, log);
+    this.codeBlocks = new CodeBlocks(codeActions, { notice: (level, message) => this.notice(level, message) }, log, 'Compare Models');
     this.host = this.register(new WebviewHost<CompareHostMessage, ComparePageMessage>({
       name: 'Compare Models',
       log,
@@ -78,7 +79,7 @@ export class ComparePanel extends Disposable {
     this.register(panel.onDidDispose(() => this.dispose()));
   }
 
-  notice(level: 'info' | 'warning' | 'error', message: string): void {
+  notice(level: NoticeLevel, message: string): void {
     void this.host.post({ type: 'notice', level, message });
   }
 
@@ -100,11 +101,7 @@ export class ComparePanel extends Disposable {
         const id = await session.keep(message.turnId);
         if (!id) this.notice('warning', 'That answer cannot be kept: only an answer with text that has finished can go on in the chat.');
       },
-      copyCode: (message) => this.codeBlocks.run('copy', message.code),
-      insertCode: (message) => this.codeBlocks.run('insert', message.code),
-      applyCode: (message) => this.codeBlocks.run('apply', message.code, message.languageId),
-      newFile: (message) => this.codeBlocks.run('newFile', message.code, message.languageId),
-      openLink: (message) => openWebLink(message.href, this.options.log),
+      ...answerContentHandlers(() => this.codeBlocks),
     };
   }
 
@@ -125,22 +122,7 @@ export function panelTitle(question: string): string {
   return vscode.l10n.t('Compare: {0}', line.length > 40 ? `${line.slice(0, 39)}…` : line);
 }
 
-/** Links in answers open in the browser, and only http(s) ones. */
-async function openWebLink(href: string, log: Logger): Promise<boolean> {
-  let uri: vscode.Uri;
-  try {
-    uri = vscode.Uri.parse(href, true);
-  } catch {
-    return false;
-  }
-  if (uri.scheme !== 'http' && uri.scheme !== 'https') {
-    log.warn(`Compare Models: refused to open a ${uri.scheme}: link from an answer.`);
-    return false;
-  }
-  return vscode.env.openExternal(uri);
-}
-
-/** The page: the chat's CSP with a fresh nonce, the codicon font, and the compare bundle; data arrives only by message. */
+/** The page: the shell every page of ours has (a CSP with a fresh nonce), the codicon font, and the compare bundle; data arrives only by message. */
 export function compareHtml(webview: vscode.Webview, extensionUri: vscode.Uri, nonce = createNonce()): string {
   return pageHtml(webview, extensionUri, {
     title: 'Reasoner: Compare Models', page: 'compare', styles: ['codicon.css', 'compare-style.css'], script: 'webview.js', rootClass: 'compare-app', rootRole: 'compare-root',

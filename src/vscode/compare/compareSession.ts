@@ -22,7 +22,7 @@ import { restartTurn } from '../../core/common/turnReducer';
 import { readSettings } from '../config';
 import { Disposable } from '../lifecycle';
 import type { RequestRunner } from '../runner';
-import type { ChatBridge } from '../services';
+import type { ChatBridge } from '../chatBridge';
 
 /** A streaming column is saved at most this often: a reload keeps its text so far. */
 const STREAM_SAVE_INTERVAL_MS = 2_000;

@@ -7,7 +7,7 @@ import type { DiffPreview } from '../diff/diffPreview';
 import type { JobPlaceHandler } from '../jobs/jobs';
 import { Disposable } from '../lifecycle';
 import type { RequestRunner } from '../runner';
-import type { ChatBridge } from '../services';
+import type { ChatBridge } from '../chatBridge';
 import { COMPARE_VIEW_TYPE, ComparePanel, panelTitle } from './comparePanel';
 import { CompareSession } from './compareSession';
 

@@ -4,7 +4,7 @@ import type { JobRecord } from '../../core/common/jobs';
 import { runTurn } from '../../core/common/runTurn';
 import type { ReasoningEffort } from '../../core/common/types';
 import type { RequestRunner } from '../runner';
-import type { ChatBridge } from '../services';
+import type { ChatBridge } from '../chatBridge';
 import type { JobPlaceHandler } from './jobs';
 
 /**

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { spendCsv } from '../../core/common/spend';
 import { parseUsagePageMessage, type UsageHostMessage, type UsagePageMessage } from '../../core/common/usageProtocol';
 import { usageReport } from '../../core/common/usageReport';
-import { pageHtml, webviewOptions } from '../chat/html';
+import { pageHtml, webviewOptions } from '../webview/pageHtml';
 import { readBudgetUsd, SECTION, Setting } from '../config';
 import { Disposable } from '../lifecycle';
 import type { Services } from '../services';

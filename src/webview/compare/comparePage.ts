@@ -10,6 +10,7 @@ import { isCompareHostMessage, type CompareColumn, type CompareHostMessage, type
 import type { TurnStatus } from '../../core/common/conversation';
 import { isErrorActionId } from '../../core/common/errorPresenter';
 import { AnswerView, type TurnViewContext } from '../answer';
+import { answerContentClick, keepLinksInPage } from '../answerClicks';
 import { h, icon } from '../dom';
 import type { Sanitizer } from '../sanitize';
 
@@ -20,8 +21,6 @@ export interface CompareChannel {
 const FINISHED_SAID: Record<TurnStatus, string> = {
   streaming: '', complete: 'answer complete.', stopped: 'stopped.', error: 'failed.', incomplete: 'the answer is incomplete.',
 };
-
-const CODE_MESSAGES = { copy: 'copyCode', insert: 'insertCode', apply: 'applyCode', newFile: 'newFile' } as const;
 
 interface ColumnView {
   column: CompareColumn;
@@ -48,8 +47,6 @@ export class ComparePage {
     this.liveStatus = h('div', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
     this.turnContext = {
       sanitizer,
-      // The answer view posts nothing itself; its buttons are handled here by delegation.
-      post: () => undefined,
       announceText: () => undefined,
       // Said with the model's name: several answers finish on the same page.
       announceStatus: () => undefined,
@@ -60,9 +57,7 @@ export class ComparePage {
     };
     root.replaceChildren(h('header', { class: 'compare-header' }, this.question, this.context), this.notices, this.grid, this.liveStatus);
     this.grid.addEventListener('click', (event) => this.onClick(event));
-    this.grid.addEventListener('auxclick', (event) => {
-      if ((event.target as Element).closest('a')) event.preventDefault();
-    });
+    keepLinksInPage(this.grid);
   }
 
   /** Shows a message from the host; returns the comparison's id when the message was the whole state. */
@@ -157,26 +152,14 @@ export class ComparePage {
   }
 
   private onClick(event: MouseEvent): void {
+    const content = answerContentClick(event);
+    if (content) {
+      if (content.message) this.host.post(content.message);
+      if (content.message?.type === 'copyCode') this.announce('Copied.');
+      return;
+    }
     const target = event.target as Element;
-    const link = target.closest('a');
-    if (link) {
-      event.preventDefault();
-      const href = link.getAttribute('href');
-      if (href) this.host.post({ type: 'openLink', href });
-      return;
-    }
     const turnId = target.closest<HTMLElement>('[data-role="column"]')?.dataset.turnId ?? '';
-    const codeButton = target.closest<HTMLButtonElement>('button[data-code-action]');
-    if (codeButton) {
-      const block = codeButton.closest('.code-block');
-      const code = block?.querySelector('pre code')?.textContent ?? block?.querySelector('pre')?.textContent ?? '';
-      const languageId = block?.getAttribute('data-language') ?? '';
-      const type = CODE_MESSAGES[codeButton.dataset.codeAction as keyof typeof CODE_MESSAGES];
-      if (type === 'copyCode' || type === 'insertCode') this.host.post({ type, code });
-      else if (type) this.host.post({ type, code, languageId });
-      if (type === 'copyCode') this.announce('Copied.');
-      return;
-    }
     const columnButton = target.closest<HTMLButtonElement>('button[data-column-action]');
     if (columnButton && turnId) {
       const action = columnButton.dataset.columnAction;

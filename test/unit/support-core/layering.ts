@@ -5,7 +5,11 @@
  * - src/core/common (shared with the page) never imports Node builtins, undici,
  *   eventsource-parser or src/core/node;
  * - src/webview never imports `vscode`, Node builtins, undici, eventsource-parser,
- *   the host or src/core/node.
+ *   the host or src/core/node;
+ * - Compare Models shares with the chat, it does not borrow from it: src/vscode/compare
+ *   never imports src/vscode/chat, and src/webview/compare never imports the chat page's
+ *   own modules or the chat's protocol (what both use lives in src/vscode/webview,
+ *   src/webview and src/core/common/pageMessages).
  *
  * Every way a file can name a module counts: `import … from`, `export … from`, `import 'x'`,
  * `import x = require('x')`, `import('x')` (as a call or in a type) and `require('x')`.
@@ -75,8 +79,30 @@ function isUnder(file: string, dir: string): boolean {
   return file === dir || file.startsWith(`${dir}/`);
 }
 
+/** The chat page's own modules (and its protocol), which the compare page must not reach into. */
+const CHAT_PAGE_ONLY = [
+  'src/webview/app', 'src/webview/main', 'src/webview/composer', 'src/webview/conversationList',
+  'src/webview/imageChips', 'src/webview/images', 'src/webview/vscodeApi', 'src/core/common/protocol',
+];
+
+const withoutExtension = (file: string): string => file.replace(/\.(ts|js)$/, '');
+
+/** What Compare Models may not import from the chat, or undefined. */
+function borrowedFromChat(importer: string, target: Target): string | undefined {
+  if (target.kind !== 'file') return undefined;
+  if (isUnder(importer, 'src/vscode/compare') && isUnder(target.path, 'src/vscode/chat')) {
+    return 'src/vscode/compare never imports src/vscode/chat';
+  }
+  if (isUnder(importer, 'src/webview/compare') && CHAT_PAGE_ONLY.includes(withoutExtension(target.path))) {
+    return 'src/webview/compare never imports the chat page\'s own modules';
+  }
+  return undefined;
+}
+
 /** The rule a file breaks by importing `target`, or undefined when the import is allowed. */
 function brokenRule(importer: string, target: Target): string | undefined {
+  const borrowed = borrowedFromChat(importer, target);
+  if (borrowed) return borrowed;
   const inCore = isUnder(importer, 'src/core');
   const inCommon = isUnder(importer, 'src/core/common');
   const inPage = isUnder(importer, 'src/webview');

@@ -1,6 +1,6 @@
 /**
- * What the buttons on a code block in a chat answer do in the editor: copy,
- * insert at the cursor, apply to the selection (after a diff and a yes), and
+ * What the buttons on a code block in an answer (the chat's or Compare
+ * Models') do in the editor: copy, insert at the cursor, apply to the selection (after a diff and a yes), and
  * open as a new file. Every change to a document is one WorkspaceEdit or one
  * editor edit, so a single Undo takes it back.
  */
@@ -20,16 +20,16 @@ const LANGUAGE_ALIASES: Record<string, string> = {
   'c++': 'cpp', 'c#': 'csharp', cs: 'csharp', rs: 'rust', kt: 'kotlin', ps1: 'powershell', golang: 'go', text: 'plaintext',
 };
 
-export class ChatCodeActions extends Disposable {
+export class CodeActions extends Disposable {
   private readonly previews: DiffPreview;
   private lastEditor: vscode.TextEditor | undefined;
 
-  /** `previews` is the extension's shared diff preview; without one (a chat built on its own) it owns one. */
+  /** `previews` is the extension's shared diff preview; without one (a page built on its own) it owns one. */
   constructor(previews?: DiffPreview) {
     super();
     this.previews = previews ?? this.register(new DiffPreview());
     this.lastEditor = vscode.window.activeTextEditor;
-    // While the chat has focus there is no active text editor: remember the last one.
+    // While a page has focus there is no active text editor: remember the last one.
     this.register(vscode.window.onDidChangeActiveTextEditor((editor) => {
       if (editor && !isPreviewUri(editor.document.uri)) this.lastEditor = editor;
     }));

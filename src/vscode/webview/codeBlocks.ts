@@ -1,14 +1,17 @@
 /**
- * The buttons on a code block in an answer: each goes to the diff-preview
- * service (ChatCodeActions), and what went wrong is said on the page.
+ * What a page's answers ask of the host, on every page that shows answers:
+ * the buttons on a code block go to the editor (CodeActions) and what went
+ * wrong is said on the page; links open in the browser if they are http(s).
  */
 import type { Logger } from '../../core/common/logger';
+import type { AnswerContentMessage, CodeBlockAction, NoticeLevel } from '../../core/common/pageMessages';
 import { assertNever } from '../../core/common/protocol';
 import { messageOf } from '../errorMessage';
-import type { ChatCodeActions, CodeActionOutcome, ConfirmApply } from './codeActions';
-import type { NoticeLevel } from './chatPage';
+import type { CodeActions, CodeActionOutcome, ConfirmApply } from './codeActions';
+import { openWebLink } from './openLink';
+import type { MessageHandlers } from './webviewHost';
 
-export type CodeBlockAction = 'copy' | 'insert' | 'apply' | 'newFile';
+export type { CodeBlockAction };
 
 const PROBLEMS: Partial<Record<CodeActionOutcome, string>> = {
   'no-editor': 'Open a file in the editor first.',
@@ -18,11 +21,17 @@ const PROBLEMS: Partial<Record<CodeActionOutcome, string>> = {
 };
 
 export class CodeBlocks {
+  /** `pageName` says in the log which page asked. */
   constructor(
-    private readonly actions: ChatCodeActions,
+    private readonly actions: CodeActions,
     private readonly page: { notice(level: NoticeLevel, message: string): void },
     private readonly log: Logger,
+    private readonly pageName: string,
   ) {}
+
+  openLink(href: string): Promise<boolean> {
+    return openWebLink(href, this.log, this.pageName);
+  }
 
   /** `confirm` asks before applying; by default the diff service asks with a notification. */
   async run(kind: CodeBlockAction, code: string, languageId = '', confirm?: ConfirmApply): Promise<CodeActionOutcome> {
@@ -30,7 +39,7 @@ export class CodeBlocks {
     try {
       outcome = await this.perform(kind, code, languageId, confirm);
     } catch (error) {
-      this.log.error(`Chat: ${kind} failed: ${messageOf(error)}`);
+      this.log.error(`${this.pageName}: ${kind} failed: ${messageOf(error)}`);
       outcome = 'failed';
     }
     const problem = PROBLEMS[outcome];
@@ -47,4 +56,18 @@ export class CodeBlocks {
       default: return assertNever(kind, 'code action');
     }
   }
+}
+
+/**
+ * The handlers for the messages about an answer's content, for a page's handler table.
+ * `blocks` is read when a message arrives, so the table may be made before them.
+ */
+export function answerContentHandlers(blocks: () => CodeBlocks): MessageHandlers<AnswerContentMessage> {
+  return {
+    copyCode: (message) => blocks().run('copy', message.code),
+    insertCode: (message) => blocks().run('insert', message.code),
+    applyCode: (message) => blocks().run('apply', message.code, message.languageId),
+    newFile: (message) => blocks().run('newFile', message.code, message.languageId),
+    openLink: (message) => blocks().openLink(message.href),
+  };
 }
