@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { findLayeringViolations, formatViolations, importSpecifiers, type SourceFile } from './support-core/layering';
+import { findImportCycles, findLayeringViolations, formatViolations, importSpecifiers, type SourceFile } from './support-core/layering';
 
 const ROOT = process.cwd();
 
@@ -26,6 +26,24 @@ describe('layering of src/', () => {
     assert.ok(compare.some((f) => f.path === 'src/vscode/compare/comparePanel.ts') && compare.some((f) => f.path === 'src/webview/compare/comparePage.ts'));
     const violations = findLayeringViolations(compare);
     assert.equal(violations.length, 0, `compare reaches into the chat:\n${formatViolations(violations)}`);
+  });
+
+  it('no module of src/ imports itself through others (type-only imports count)', () => {
+    const cycles = findImportCycles(sourceFiles('src'));
+    assert.deepEqual(cycles.map((cycle) => cycle.join(' → ')), []);
+  });
+
+  it('the cycle check finds a cycle, however long, and names it once', () => {
+    const file = (name: string, ...imports: string[]): SourceFile => ({ path: `src/${name}.ts`, text: imports.map((to) => `import type { X } from '${to}';`).join('\n') });
+    const cycles = findImportCycles([
+      file('a/one', '../b/two'), file('b/two', './three', 'node:fs'), file('b/three', '../a/one'), file('c/alone', '../a/one'),
+      file('d/self', './self'),
+    ]);
+    assert.deepEqual(cycles.map((cycle) => cycle.join(' → ')).sort(), [
+      'src/a/one.ts → src/b/two.ts → src/b/three.ts → src/a/one.ts',
+      'src/d/self.ts → src/d/self.ts',
+    ]);
+    assert.deepEqual(findImportCycles([file('a/one', '../b/two'), file('b/two')]), []);
   });
 
   it('reads the imports of the real files (the check above is not vacuous)', () => {

@@ -1,13 +1,11 @@
 import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import { findCode, type JobRecord } from '../../core/common/jobs';
-import type { JobPlaceHandler } from '../jobs/jobs';
 import type { JobSubject } from '../runner';
-import type { InlineThreads } from './inlineThreads';
 
 export type InlineJob = JobRecord & { readonly place: { readonly kind: 'inline' } };
 
-function isInlineJob(job: JobRecord): job is InlineJob {
+export function isInlineJob(job: JobRecord): job is InlineJob {
   return job.place.kind === 'inline';
 }
 
@@ -45,22 +43,4 @@ export async function locateJobCode(job: InlineJob): Promise<{ document: vscode.
   }
   const found = findCode(document.getText().split(/\r?\n/), job.place, hashCode);
   return found ? { document, range: new vscode.Range(found.startLine, 0, found.endLine, 0) } : undefined;
-}
-
-/** An inline thread's background answer: its thread is made again at its code (found after edits), or the chat takes it. */
-export function inlineJobPlace(threads: InlineThreads): JobPlaceHandler {
-  return {
-    resume: (job) => (isInlineJob(job) ? threads.resumeJob(job) : Promise.resolve(false)),
-    open: async (job) => {
-      if (!isInlineJob(job)) return false;
-      const session = threads.forJob(job.id);
-      const found = session?.range ? { uri: session.uri, range: session.range } : await locateJobCode(job).then((at) => at && { uri: at.document.uri, range: at.range });
-      if (!found) return false;
-      const editor = await vscode.window.showTextDocument(found.uri, { preview: false });
-      editor.revealRange(found.range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
-      if (session) session.thread.collapsibleState = vscode.CommentThreadCollapsibleState.Expanded;
-      return true;
-    },
-    isShown: (job) => isInlineJob(job) && vscode.window.visibleTextEditors.some((editor) => editor.document.uri.toString() === job.place.uri),
-  };
 }

@@ -7,7 +7,7 @@ import { registerCancelJob } from '../commands/jobs/cancelJob';
 import { registerForgetJob } from '../commands/jobs/forgetJob';
 import { registerOpenJob } from '../commands/jobs/openJob';
 import { registerShowJobs } from '../commands/jobs/showJobs';
-import { inlineJobPlace } from '../inline/inlineJobs';
+import { inlineJobPlace } from '../inline/inlineJobPlace';
 import type { InlineThreads } from '../inline/inlineThreads';
 import type { Services } from '../services';
 import { chatFallbackPlace } from './jobFallback';

@@ -135,3 +135,41 @@ export function findLayeringViolations(files: readonly SourceFile[]): Violation[
 export function formatViolations(violations: readonly Violation[]): string {
   return violations.map((v) => `${v.file} -> ${v.specifier} (${v.rule})`).join('\n');
 }
+
+/** The file a relative import names, among `files` (`x` → `x.ts` or `x/index.ts`); undefined for packages. */
+function resolveImport(from: string, specifier: string, known: ReadonlySet<string>): string | undefined {
+  if (!specifier.startsWith('.')) return undefined;
+  const base = path.posix.normalize(path.posix.join(path.posix.dirname(from), specifier));
+  return [`${base}.ts`, `${base}/index.ts`, base].find((candidate) => known.has(candidate));
+}
+
+/** Every import cycle among the files (type-only imports count: they tie the modules' designs together), each once, as a path. */
+export function findImportCycles(files: readonly SourceFile[]): string[][] {
+  const known = new Set(files.map((file) => file.path));
+  const edges = new Map(files.map((file) => [file.path,
+    [...new Set(importSpecifiers(file.path, file.text).map((spec) => resolveImport(file.path, spec, known)).filter((to): to is string => to !== undefined))]]));
+  const cycles: string[][] = [];
+  const seen = new Set<string>();
+  const state = new Map<string, 'open' | 'done'>();
+  const stack: string[] = [];
+  const visit = (file: string): void => {
+    state.set(file, 'open');
+    stack.push(file);
+    for (const next of edges.get(file) ?? []) {
+      if (state.get(next) === 'open') {
+        const cycle = stack.slice(stack.indexOf(next));
+        const key = [...cycle].sort().join(' ');
+        if (!seen.has(key)) {
+          seen.add(key);
+          cycles.push([...cycle, next]);
+        }
+      } else if (!state.has(next)) {
+        visit(next);
+      }
+    }
+    stack.pop();
+    state.set(file, 'done');
+  };
+  for (const file of known) if (!state.has(file)) visit(file);
+  return cycles;
+}
