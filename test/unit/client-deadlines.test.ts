@@ -60,7 +60,8 @@ describe('client: a total deadline per request', function () {
     const answer = await answerWithin(client, request('o3-pro', { background: true }));
     assert.equal(answer.error?.kind, 'timeout', answer.error?.toLogString());
     assert.match(answer.error.userMessage, /stopped the request after 400 ms/);
-    assert.ok(sim.requests.filter((r) => r.route === 'poll').length >= 3, 'it polled meanwhile');
+    // How many polls fit in 400 ms depends on the machine's load; that the job was polled, then given up, does not.
+    assert.ok(sim.requests.filter((r) => r.route === 'poll').length >= 1, 'it polled meanwhile');
     await client.dispose(); // waits for the cancel call
     assert.equal(sim.requests.filter((r) => r.route === 'cancel').length, 1, 'the gateway was told to stop the job');
   });
