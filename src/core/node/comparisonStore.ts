@@ -5,19 +5,20 @@
  * that does not parse is treated as empty (the tabs then close on reload).
  */
 import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
 import { MAX_SAVED_COMPARISONS, parseSavedComparison, type SavedComparison } from '../common/compare';
 import { NULL_LOGGER, type Logger } from '../common/logger';
-import { writeFileAtomic } from './history';
+import { QueuedFileWriter } from './history';
 
 const COMPARISONS_VERSION = 1;
 
 export class ComparisonStore {
   private comparisons: SavedComparison[] = [];
   private loaded: Promise<void> | undefined;
-  private writing: Promise<void> = Promise.resolve();
+  private readonly writer: QueuedFileWriter;
 
-  constructor(private readonly file: string, private readonly log: Logger = NULL_LOGGER) {}
+  constructor(private readonly file: string, private readonly log: Logger = NULL_LOGGER) {
+    this.writer = new QueuedFileWriter(file, (error) => this.log.warn(`Compare Models: could not keep the open comparisons: ${error instanceof Error ? error.message : String(error)}`));
+  }
 
   async get(id: string): Promise<SavedComparison | undefined> {
     await this.load();
@@ -65,13 +66,7 @@ export class ComparisonStore {
     }
   }
 
-  private async write(): Promise<void> {
-    const snapshot = JSON.stringify({ version: COMPARISONS_VERSION, comparisons: this.comparisons });
-    const write = this.writing.then(async () => {
-      await fs.mkdir(path.dirname(this.file), { recursive: true });
-      await writeFileAtomic(this.file, snapshot);
-    });
-    this.writing = write.catch((error: unknown) => this.log.warn(`Compare Models: could not keep the open comparisons: ${error instanceof Error ? error.message : String(error)}`));
-    await this.writing;
+  private write(): Promise<void> {
+    return this.writer.write(JSON.stringify({ version: COMPARISONS_VERSION, comparisons: this.comparisons }));
   }
 }

@@ -43,6 +43,26 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/**
+ * Writes one file, one write after another so that the newest data always lands last, each whole
+ * (its folder made first) and atomic. A write that fails is reported and does not stop the next.
+ */
+export class QueuedFileWriter {
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(private readonly file: string, private readonly onError: (error: unknown) => void) {}
+
+  /** Resolves once `data`, and every write queued before it, has been tried. */
+  write(data: string): Promise<void> {
+    const write = this.writing.then(async () => {
+      await fs.mkdir(path.dirname(this.file), { recursive: true });
+      await writeFileAtomic(this.file, data);
+    });
+    this.writing = write.catch(this.onError);
+    return this.writing;
+  }
+}
+
 /** Write `data` to `file` so that readers see either the old content or the new, never a part. */
 export async function writeFileAtomic(file: string, data: string): Promise<void> {
   const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`;

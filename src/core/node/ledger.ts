@@ -5,10 +5,9 @@
  * Writes are queued one after another so concurrent answers never lose an entry.
  */
 import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
 import { NULL_LOGGER, type Logger } from '../common/logger';
 import { isSpendEntry, type SpendEntry } from '../common/spend';
-import { writeFileAtomic } from './history';
+import { QueuedFileWriter } from './history';
 
 const LEDGER_VERSION = 1;
 /** About a year of heavy use; older entries are dropped first. */
@@ -17,9 +16,11 @@ const MAX_ENTRIES = 50_000;
 export class SpendLedger {
   private entries: SpendEntry[] = [];
   private loaded: Promise<void> | undefined;
-  private writing: Promise<void> = Promise.resolve();
+  private readonly writer: QueuedFileWriter;
 
-  constructor(private readonly file: string, private readonly log: Logger = NULL_LOGGER) {}
+  constructor(private readonly file: string, private readonly log: Logger = NULL_LOGGER) {
+    this.writer = new QueuedFileWriter(file, (error) => this.log.warn(`Could not write the spend ledger: ${error instanceof Error ? error.message : String(error)}`));
+  }
 
   get path(): string {
     return this.file;
@@ -40,13 +41,7 @@ export class SpendLedger {
     await this.load();
     this.entries.push(entry);
     if (this.entries.length > MAX_ENTRIES) this.entries.splice(0, this.entries.length - MAX_ENTRIES);
-    const snapshot = JSON.stringify({ version: LEDGER_VERSION, entries: this.entries });
-    const write = this.writing.then(async () => {
-      await fs.mkdir(path.dirname(this.file), { recursive: true });
-      await writeFileAtomic(this.file, snapshot);
-    });
-    this.writing = write.catch((error: unknown) => this.log.warn(`Could not write the spend ledger: ${error instanceof Error ? error.message : String(error)}`));
-    await this.writing;
+    await this.writer.write(JSON.stringify({ version: LEDGER_VERSION, entries: this.entries }));
   }
 
   private async read(): Promise<void> {
