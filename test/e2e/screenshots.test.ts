@@ -10,7 +10,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Locator } from 'playwright-core';
 import { REPO_ROOT } from '../harness/codeServer';
-import { answerQuickInput, eventually, findFrame, launchWorkbench, openFile, runCommand, waitForQuickInput, setApiKeyThroughPalette, type Workbench } from '../harness/workbench';
+import {
+  answerQuickInput, eventually, findFrame, launchWorkbench, openFile, runCommand, selectLines, waitForQuickInput, setApiKeyThroughPalette, type Workbench,
+} from '../harness/workbench';
 import { start, type Simulator } from '../simulator/simulator';
 
 const OUT = process.env.REASONER_SCREENSHOTS_DIR ?? path.join(REPO_ROOT, 'test-results', 'screenshots');
@@ -45,10 +47,7 @@ suite('Workbench: the README\'s screenshots', () => {
   test('explain inline: the demonstration answer next to the code', async () => {
     const { page } = workbench;
     await openFile(page, 'geometry.ts');
-    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
-    await page.keyboard.press('Control+G');
-    await answerQuickInput(page, ':6');
-    for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+ArrowDown');
+    await selectLines(page, 6, 4);
     await page.keyboard.press('Shift+End');
     await page.keyboard.press('Control+Alt+E');
     const thread = page.locator('.review-widget').filter({ hasText: 'How it works' });
@@ -84,10 +83,7 @@ suite('Workbench: the README\'s screenshots', () => {
   test('compare models: two answers side by side with their time, tokens and cost', async () => {
     const { page } = workbench;
     await openFile(page, 'geometry.ts');
-    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
-    await page.keyboard.press('Control+G');
-    await answerQuickInput(page, ':6');
-    for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+ArrowDown');
+    await selectLines(page, 6, 4);
     await page.keyboard.press('Shift+End');
     await runCommand(page, 'Reasoner: Compare Models on Selection');
     await waitForQuickInput(page, 'Compare Models (1/2)');
@@ -125,10 +121,7 @@ suite('Workbench: the README\'s screenshots', () => {
     await answerQuickInput(page, 'medium');
     await page.locator('.statusbar-item').filter({ hasText: 'o3-pro' }).first().waitFor({ timeout: 30_000 });
     await openFile(page, 'geometry.ts');
-    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
-    await page.keyboard.press('Control+G');
-    await answerQuickInput(page, ':6');
-    for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+ArrowDown');
+    await selectLines(page, 6, 4);
     await page.keyboard.press('Control+Alt+E');
     await runCommand(page, 'Reasoner: Show Background Jobs');
     const row = page.locator('.monaco-list-row').filter({ hasText: /Explain · .*geometry\.ts/ }).filter({ hasText: /running \d+:\d\d/ });
