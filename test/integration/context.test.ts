@@ -9,7 +9,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DEFINITIONS_INTRO } from '../../src/core/common/context';
+import { TASK_QUESTIONS } from '../../src/core/common/prompts';
 import type { ChatViewProvider } from '../../src/vscode/chat/chatViewProvider';
+import { DefinitionContext } from '../../src/vscode/context/definitionContext';
+import { askInline } from '../../src/vscode/inline/inlineTask';
 import type { Simulator } from '../simulator/simulator';
 import { connectSimulator, markdownOf, openFixture, reasoner, requestText, selectLines, setUserSetting, waitFor, workspaceFolder } from './helpers';
 import { cleanUpInline, onlySession } from './inlineHelpers';
@@ -26,12 +29,15 @@ function sentText(body: unknown): string {
   return typeof user?.content === 'string' ? user.content : JSON.stringify(user?.content ?? body);
 }
 
-/** Waits until the TypeScript server answers for the fixture (it may still be starting). */
+/**
+ * Waits until the TypeScript server answers from the whole project: `discount` leads to
+ * pricing.ts (while it loads, it stops at the import or answers nothing).
+ */
 async function typeScriptReady(editor: vscode.TextEditor): Promise<void> {
   const at = new vscode.Position(7, editor.document.lineAt(7).text.indexOf('discount') + 1);
-  await waitFor('the TypeScript server to find definitions', async () => {
-    const found = await vscode.commands.executeCommand<unknown[]>('vscode.executeDefinitionProvider', editor.document.uri, at);
-    return found && found.length > 0;
+  await waitFor('the TypeScript server to find definitions in other files', async () => {
+    const found = await vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[] | undefined>('vscode.executeDefinitionProvider', editor.document.uri, at);
+    return (found ?? []).some((result) => ('targetUri' in result ? result.targetUri : result.uri).path.endsWith('/pricing.ts'));
   }, 60_000);
 }
 
@@ -118,6 +124,40 @@ suite('Precise context: the definitions the code uses', () => {
 
     const prompt = markdownOf((await onlySession()).thread.comments[0]!);
     assert.match(prompt, /Definitions sent along:.*`model\.ts:2-5 · Cart` · `pricing\.ts:5-7 · discount`/);
+  });
+
+  test('an untrusted workspace sends only the open file: no other file is looked into, read or sent', async () => {
+    const api = await reasoner();
+    const editor = await openFixture(CHECKOUT);
+    await typeScriptReady(editor);
+    selectLines(editor, ...CHECKOUT_FUNCTION);
+    // VS Code asks every definition provider of the language: this one counts the lookups.
+    let lookups = 0;
+    const counter = vscode.languages.registerDefinitionProvider({ language: 'typescript' }, { provideDefinition: () => { lookups++; return []; } });
+    // The extension's own Explain Selection, with the workspace's trust answered by the test.
+    const explain = async (trusted: boolean) => {
+      lookups = 0;
+      sim.script({ text: trusted ? 'Trusted.' : 'Restricted.' });
+      await askInline(api.services.inline, 'explain', TASK_QUESTIONS.explain, { definitions: new DefinitionContext(api.services.log, () => trusted) });
+      return sentText(sim.requests.at(-1)!.body);
+    };
+    try {
+      const trusted = await explain(true);
+      assert.ok(lookups > 0, 'trusted: the definitions are looked up');
+      assert.match(trusted, /Definition of `Cart`: `src\/context\/model\.ts`[\s\S]*Definition of `discount`: `src\/context\/pricing\.ts`/);
+
+      const untrusted = await explain(false);
+      assert.equal(sim.requests.length, 2);
+      assert.equal(lookups, 0, 'untrusted: no definition is looked up, so no other file is opened');
+      assert.match(untrusted, /export function checkout\(cart: Cart\): string \{/);
+      assert.equal(untrusted.includes(DEFINITIONS_INTRO), false, untrusted);
+      assert.doesNotMatch(untrusted, /export interface Cart|export function discount|model\.ts|pricing\.ts/);
+      const threads = api.services.inline.sessions;
+      assert.match(markdownOf(threads[0]!.thread.comments[0]!), /Definitions sent along/);
+      assert.doesNotMatch(markdownOf(threads[1]!.thread.comments[0]!), /Definitions sent along/);
+    } finally {
+      counter.dispose();
+    }
   });
 
   test('the budget cuts the list: what does not fit stays home, and 0 sends the code alone', async () => {
