@@ -14,13 +14,16 @@ import type { ChatViewProvider } from '../../src/vscode/chat/chatViewProvider';
 import { DefinitionContext } from '../../src/vscode/context/definitionContext';
 import { askInline } from '../../src/vscode/inline/inlineTask';
 import type { Simulator } from '../simulator/simulator';
-import { connectSimulator, markdownOf, openFixture, reasoner, requestText, selectLines, setUserSetting, waitFor, workspaceFolder } from './helpers';
+import { commandQuickInputUntil, connectSimulator, markdownOf, openFixture, reasoner, requestText, selectLines, setUserSetting, waitFor, workspaceFolder } from './helpers';
 import { cleanUpInline, onlySession } from './inlineHelpers';
 import { RecordingStream } from './recordingStream';
 
 const CHECKOUT = 'src/context/checkout.ts';
 /** Lines 5–9 (1-based): the function `checkout`, without the imports. */
 const CHECKOUT_FUNCTION: [number, number] = [4, 8];
+
+/** `@reasoner /explain` with nothing attached: about the selection. */
+const EXPLAIN_REQUEST = { prompt: '', command: 'explain', references: [], toolReferences: [], toolInvocationToken: undefined } as unknown as vscode.ChatRequest;
 
 /** The user message of a request, as the model reads it. */
 function sentText(body: unknown): string {
@@ -249,8 +252,7 @@ suite('Precise context: the definitions the code uses', () => {
     selectLines(editor, ...CHECKOUT_FUNCTION);
     sim.script({ text: 'Explained.' });
     const recorded = new RecordingStream();
-    const request = { prompt: '', command: 'explain', references: [], toolReferences: [], toolInvocationToken: undefined } as unknown as vscode.ChatRequest;
-    await api.participant.participant.requestHandler(request, { history: [] }, recorded.stream, new vscode.CancellationTokenSource().token);
+    await api.participant.participant.requestHandler(EXPLAIN_REQUEST, { history: [] }, recorded.stream, new vscode.CancellationTokenSource().token);
     const where = recorded.references.map((reference) => `${vscode.workspace.asRelativePath(reference.uri, false)}:${reference.range.start.line + 1}`);
     assert.deepEqual(where, ['src/context/checkout.ts:5', 'src/context/model.ts:2', 'src/context/pricing.ts:5']);
     // A reference carries no name: the answer opens with each definition's file, lines and symbol.
@@ -258,5 +260,30 @@ suite('Precise context: the definitions the code uses', () => {
     const text = sentText(sim.requests[0]!.body);
     assert.ok(text.indexOf('export function checkout') < text.indexOf('Definition of `Cart`'), text);
     assert.match(text, /Definition of `discount`/);
+  });
+
+  test('@reasoner with reasoner.context.mode "ask" shows the picker first: Enter sends every definition ticked, Escape cancels and says so', async () => {
+    const api = await reasoner();
+    const editor = await openFixture(CHECKOUT);
+    await typeScriptReady(editor);
+    selectLines(editor, ...CHECKOUT_FUNCTION);
+    await setUserSetting('context.mode', 'ask');
+    const explain = async (recorded: RecordingStream) =>
+      await api.participant.participant.requestHandler(EXPLAIN_REQUEST, { history: [] }, recorded.stream, new vscode.CancellationTokenSource().token);
+
+    const dismissed = new RecordingStream();
+    const cancelled = await commandQuickInputUntil('workbench.action.closeQuickOpen', explain(dismissed));
+    assert.equal(sim.requests.length, 0, 'Escape sends nothing');
+    assert.equal(cancelled?.metadata?.status, 'cancelled');
+    assert.match(dismissed.text, /^Cancelled in the definitions picker: nothing was sent\./);
+    assert.deepEqual(dismissed.references, []);
+
+    sim.script({ text: 'Explained after asking.' });
+    const accepted = new RecordingStream();
+    await commandQuickInputUntil('workbench.action.acceptSelectedQuickOpenItem', explain(accepted));
+    assert.equal(sim.requests.length, 1);
+    assert.match(accepted.text, /^\*Definitions sent along:\* `model\.ts:2-5 · Cart` · `pricing\.ts:5-7 · discount`\n\nExplained after asking\./);
+    const text = sentText(sim.requests[0]!.body);
+    assert.match(text, /Definition of `Cart`[\s\S]*Definition of `discount`/);
   });
 });
