@@ -55,6 +55,9 @@ suite('Workbench: an untrusted folder (restricted mode)', () => {
     assert.notEqual(body.stream, true, 'an unrestricted workspace setting (reasoner.stream) is still read');
   });
 
+  // What the user gets. Restricted, the TypeScript server answers no Go to Definition here (F12 on `discount` stays put),
+  // so this cannot tell the trust check from a silent server: the integration suite (context.test.ts) proves the check
+  // itself, with the same fixture explained trusted and untrusted.
   test('only the open file\'s code is sent: no definition is read from other files', async () => {
     const { page } = workbench;
     sim.script({ text: 'Checked out in **restricted** mode.' });

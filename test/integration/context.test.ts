@@ -9,15 +9,21 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DEFINITIONS_INTRO } from '../../src/core/common/context';
+import { TASK_QUESTIONS } from '../../src/core/common/prompts';
 import type { ChatViewProvider } from '../../src/vscode/chat/chatViewProvider';
+import { DefinitionContext } from '../../src/vscode/context/definitionContext';
+import { askInline } from '../../src/vscode/inline/inlineTask';
 import type { Simulator } from '../simulator/simulator';
-import { connectSimulator, markdownOf, openFixture, reasoner, requestText, selectLines, setUserSetting, waitFor, workspaceFolder } from './helpers';
+import { commandQuickInputUntil, connectSimulator, markdownOf, openFixture, reasoner, requestText, selectLines, setUserSetting, waitFor, workspaceFolder } from './helpers';
 import { cleanUpInline, onlySession } from './inlineHelpers';
 import { RecordingStream } from './recordingStream';
 
 const CHECKOUT = 'src/context/checkout.ts';
 /** Lines 5–9 (1-based): the function `checkout`, without the imports. */
 const CHECKOUT_FUNCTION: [number, number] = [4, 8];
+
+/** `@reasoner /explain` with nothing attached: about the selection. */
+const EXPLAIN_REQUEST = { prompt: '', command: 'explain', references: [], toolReferences: [], toolInvocationToken: undefined } as unknown as vscode.ChatRequest;
 
 /** The user message of a request, as the model reads it. */
 function sentText(body: unknown): string {
@@ -26,12 +32,15 @@ function sentText(body: unknown): string {
   return typeof user?.content === 'string' ? user.content : JSON.stringify(user?.content ?? body);
 }
 
-/** Waits until the TypeScript server answers for the fixture (it may still be starting). */
+/**
+ * Waits until the TypeScript server answers from the whole project: `discount` leads to
+ * pricing.ts (while it loads, it stops at the import or answers nothing).
+ */
 async function typeScriptReady(editor: vscode.TextEditor): Promise<void> {
   const at = new vscode.Position(7, editor.document.lineAt(7).text.indexOf('discount') + 1);
-  await waitFor('the TypeScript server to find definitions', async () => {
-    const found = await vscode.commands.executeCommand<unknown[]>('vscode.executeDefinitionProvider', editor.document.uri, at);
-    return found && found.length > 0;
+  await waitFor('the TypeScript server to find definitions in other files', async () => {
+    const found = await vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[] | undefined>('vscode.executeDefinitionProvider', editor.document.uri, at);
+    return (found ?? []).some((result) => ('targetUri' in result ? result.targetUri : result.uri).path.endsWith('/pricing.ts'));
   }, 60_000);
 }
 
@@ -118,6 +127,40 @@ suite('Precise context: the definitions the code uses', () => {
 
     const prompt = markdownOf((await onlySession()).thread.comments[0]!);
     assert.match(prompt, /Definitions sent along:.*`model\.ts:2-5 · Cart` · `pricing\.ts:5-7 · discount`/);
+  });
+
+  test('an untrusted workspace sends only the open file: no other file is looked into, read or sent', async () => {
+    const api = await reasoner();
+    const editor = await openFixture(CHECKOUT);
+    await typeScriptReady(editor);
+    selectLines(editor, ...CHECKOUT_FUNCTION);
+    // VS Code asks every definition provider of the language: this one counts the lookups.
+    let lookups = 0;
+    const counter = vscode.languages.registerDefinitionProvider({ language: 'typescript' }, { provideDefinition: () => { lookups++; return []; } });
+    // The extension's own Explain Selection, with the workspace's trust answered by the test.
+    const explain = async (trusted: boolean) => {
+      lookups = 0;
+      sim.script({ text: trusted ? 'Trusted.' : 'Restricted.' });
+      await askInline(api.services.inline, 'explain', TASK_QUESTIONS.explain, { definitions: new DefinitionContext(api.services.log, () => trusted) });
+      return sentText(sim.requests.at(-1)!.body);
+    };
+    try {
+      const trusted = await explain(true);
+      assert.ok(lookups > 0, 'trusted: the definitions are looked up');
+      assert.match(trusted, /Definition of `Cart`: `src\/context\/model\.ts`[\s\S]*Definition of `discount`: `src\/context\/pricing\.ts`/);
+
+      const untrusted = await explain(false);
+      assert.equal(sim.requests.length, 2);
+      assert.equal(lookups, 0, 'untrusted: no definition is looked up, so no other file is opened');
+      assert.match(untrusted, /export function checkout\(cart: Cart\): string \{/);
+      assert.equal(untrusted.includes(DEFINITIONS_INTRO), false, untrusted);
+      assert.doesNotMatch(untrusted, /export interface Cart|export function discount|model\.ts|pricing\.ts/);
+      const threads = api.services.inline.sessions;
+      assert.match(markdownOf(threads[0]!.thread.comments[0]!), /Definitions sent along/);
+      assert.doesNotMatch(markdownOf(threads[1]!.thread.comments[0]!), /Definitions sent along/);
+    } finally {
+      counter.dispose();
+    }
   });
 
   test('the budget cuts the list: what does not fit stays home, and 0 sends the code alone', async () => {
@@ -209,8 +252,7 @@ suite('Precise context: the definitions the code uses', () => {
     selectLines(editor, ...CHECKOUT_FUNCTION);
     sim.script({ text: 'Explained.' });
     const recorded = new RecordingStream();
-    const request = { prompt: '', command: 'explain', references: [], toolReferences: [], toolInvocationToken: undefined } as unknown as vscode.ChatRequest;
-    await api.participant.participant.requestHandler(request, { history: [] }, recorded.stream, new vscode.CancellationTokenSource().token);
+    await api.participant.participant.requestHandler(EXPLAIN_REQUEST, { history: [] }, recorded.stream, new vscode.CancellationTokenSource().token);
     const where = recorded.references.map((reference) => `${vscode.workspace.asRelativePath(reference.uri, false)}:${reference.range.start.line + 1}`);
     assert.deepEqual(where, ['src/context/checkout.ts:5', 'src/context/model.ts:2', 'src/context/pricing.ts:5']);
     // A reference carries no name: the answer opens with each definition's file, lines and symbol.
@@ -218,5 +260,30 @@ suite('Precise context: the definitions the code uses', () => {
     const text = sentText(sim.requests[0]!.body);
     assert.ok(text.indexOf('export function checkout') < text.indexOf('Definition of `Cart`'), text);
     assert.match(text, /Definition of `discount`/);
+  });
+
+  test('@reasoner with reasoner.context.mode "ask" shows the picker first: Enter sends every definition ticked, Escape cancels and says so', async () => {
+    const api = await reasoner();
+    const editor = await openFixture(CHECKOUT);
+    await typeScriptReady(editor);
+    selectLines(editor, ...CHECKOUT_FUNCTION);
+    await setUserSetting('context.mode', 'ask');
+    const explain = async (recorded: RecordingStream) =>
+      await api.participant.participant.requestHandler(EXPLAIN_REQUEST, { history: [] }, recorded.stream, new vscode.CancellationTokenSource().token);
+
+    const dismissed = new RecordingStream();
+    const cancelled = await commandQuickInputUntil('workbench.action.closeQuickOpen', explain(dismissed));
+    assert.equal(sim.requests.length, 0, 'Escape sends nothing');
+    assert.equal(cancelled?.metadata?.status, 'cancelled');
+    assert.match(dismissed.text, /^Cancelled in the definitions picker: nothing was sent\./);
+    assert.deepEqual(dismissed.references, []);
+
+    sim.script({ text: 'Explained after asking.' });
+    const accepted = new RecordingStream();
+    await commandQuickInputUntil('workbench.action.acceptSelectedQuickOpenItem', explain(accepted));
+    assert.equal(sim.requests.length, 1);
+    assert.match(accepted.text, /^\*Definitions sent along:\* `model\.ts:2-5 · Cart` · `pricing\.ts:5-7 · discount`\n\nExplained after asking\./);
+    const text = sentText(sim.requests[0]!.body);
+    assert.match(text, /Definition of `Cart`[\s\S]*Definition of `discount`/);
   });
 });

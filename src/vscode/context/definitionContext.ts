@@ -5,7 +5,7 @@ import type { Logger } from '../../core/common/logger';
 import { plainMessage } from '../../core/common/plainMessage';
 import type { CodeContext } from '../../core/common/types';
 import { readContextSettings } from './contextSettings';
-import { gatherDefinitions } from './gatherer';
+import { gatherDefinitions, workspaceTrust, type WorkspaceTrust } from './gatherer';
 
 /** A definition that goes along with a request, and where it is. */
 export interface AttachedDefinition {
@@ -31,14 +31,14 @@ interface DefinitionItem<T> extends vscode.QuickPickItem {
  * counted in the request log.
  */
 export class DefinitionContext {
-  constructor(private readonly log: Logger) {}
+  constructor(private readonly log: Logger, private readonly isTrusted: WorkspaceTrust = workspaceTrust) {}
 
   /** Resolves to the definitions to send, or undefined when the user dismissed the picker (send nothing at all). */
   async attach(document: vscode.TextDocument, range: vscode.Range, options: AttachOptions): Promise<AttachedDefinition[] | undefined> {
     const settings = readContextSettings(options.modelId);
     let gathered;
     try {
-      gathered = await gatherDefinitions({ document, range, maxTokens: settings.maxTokens, timeLimitMs: settings.timeLimitMs });
+      gathered = await gatherDefinitions({ document, range, maxTokens: settings.maxTokens, timeLimitMs: settings.timeLimitMs }, this.isTrusted);
     } catch (thrown) {
       this.log.warn(`[${options.source}] context: none gathered (${thrown instanceof Error ? thrown.message : String(thrown)})`);
       return [];

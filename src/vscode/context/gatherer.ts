@@ -12,6 +12,11 @@ export interface GatherRequest {
   readonly timeLimitMs: number;
 }
 
+/** Whether the workspace is trusted: VS Code's own answer, unless a test puts its own. */
+export type WorkspaceTrust = () => boolean;
+
+export const workspaceTrust: WorkspaceTrust = () => vscode.workspace.isTrusted;
+
 export interface Gathered {
   readonly selection: ContextSelection;
   /** Where each chosen definition is, in the same order (for references and tests). */
@@ -35,12 +40,12 @@ type Target = { readonly uri: vscode.Uri; readonly range: vscode.Range };
  * anything in an untrusted workspace, and stops at the time limit: language
  * servers still starting are not waited for.
  */
-export async function gatherDefinitions(request: GatherRequest): Promise<Gathered> {
+export async function gatherDefinitions(request: GatherRequest, isTrusted: WorkspaceTrust = workspaceTrust): Promise<Gathered> {
   const started = performance.now();
   const nothing = (skipped?: Gathered['skipped'], timedOut = false): Gathered =>
     ({ selection: { chosen: [], overBudget: [], tokens: 0 }, locations: [], elapsedMs: performance.now() - started, timedOut, ...(skipped ? { skipped } : {}) });
   if (request.maxTokens <= 0) return nothing('off');
-  if (!vscode.workspace.isTrusted) return nothing('untrusted');
+  if (!isTrusted()) return nothing('untrusted');
 
   const search = new DefinitionSearch(request, await ContextFilter.create(request.document.uri));
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -64,6 +64,10 @@ export class ReasonerParticipant extends Disposable {
       return { metadata: { ...(command ? { command } : {}), status: 'no-code' } satisfies ParticipantResultMetadata };
     }
     const definitions = await this.definitionsFor(code[0]!, command);
+    if (definitions === undefined) {
+      stream.markdown(vscode.l10n.t('Cancelled in the definitions picker: nothing was sent. Ask again to choose what goes along, or set `reasoner.context.mode` to `automatic` to send what is found without asking.'));
+      return { metadata: { ...(command ? { command } : {}), status: 'cancelled' } satisfies ParticipantResultMetadata };
+    }
     const sent = [...code, ...definitions];
     for (const used of sent) stream.reference(used.location);
     // A reference shows its file and lines only: the symbols are named here.
@@ -135,11 +139,14 @@ export class ReasonerParticipant extends Disposable {
     return { metadata: metadata('complete') };
   }
 
-  /** The definitions the code uses: listed with the references and sent after it (the first piece of code only). */
-  private async definitionsFor(code: CodeUsed, command: ParticipantCommand | undefined): Promise<CodeUsed[]> {
+  /**
+   * The definitions the code uses: listed with the references and sent after it (the first piece of code only).
+   * With `reasoner.context.mode: ask` the picker shows them first; undefined when it was dismissed.
+   */
+  private async definitionsFor(code: CodeUsed, command: ParticipantCommand | undefined): Promise<CodeUsed[] | undefined> {
     if (!this.definitions) return [];
     const document = await vscode.workspace.openTextDocument(code.location.uri);
-    return await this.definitions.attach(document, code.location.range, { source: `participant:${command ?? 'ask'}`, mayAsk: false }) ?? [];
+    return await this.definitions.attach(document, code.location.range, { source: `participant:${command ?? 'ask'}`, mayAsk: true });
   }
 }
 
