@@ -7,7 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Conversation } from '../../src/core/common/conversation';
-import type { HostMessage } from '../../src/core/common/protocol';
+import { PAGE_DATA_ID } from '../../src/core/common/pageData';
+import { type ChatPageData, type HostMessage, type WebviewMessage, isChatPageData } from '../../src/core/common/protocol';
 import type { WebviewSurface } from '../../src/vscode/webview/webviewHost';
 import * as assert from 'node:assert/strict';
 import type { Logger } from '../../src/core/common/logger';
@@ -22,12 +23,22 @@ export interface TestPage extends WebviewSurface, vscode.Disposable {
   readonly delivered: HostMessage[];
   /** Posts to the host as the page's script would (the host checks it like any page message). */
   fromPage(message: unknown): void;
-  /** Resolves once the page said ready and received the chat's state. */
+  /**
+   * Resolves once the page said ready and the host answered: to the state the host then sent, or,
+   * when it sent none because the page already showed it, to the state embedded in the page's HTML.
+   */
   state(): Promise<Extract<HostMessage, { type: 'state' }>>;
+  /** The state the page was last created with (embedded in its HTML), if any. */
+  embedded(): ChatPageData | undefined;
+  /** The `ready` messages the page's script posted. */
+  readonly readies: Extract<WebviewMessage, { type: 'ready' }>[];
 }
 
 export function panelPage(panel: vscode.WebviewPanel): TestPage {
   const delivered: HostMessage[] = [];
+  const readies: Extract<WebviewMessage, { type: 'ready' }>[] = [];
+  /** Set a task after the page's `ready`: by then the host has handled it (its handler waits for nothing else). */
+  let readyHandled = false;
   const visibility = new vscode.EventEmitter<void>();
   const fromPage = new vscode.EventEmitter<unknown>();
   const subscription = panel.onDidChangeViewState(() => visibility.fire());
@@ -40,7 +51,13 @@ export function panelPage(panel: vscode.WebviewPanel): TestPage {
     get cspSource() { return real.cspSource; },
     asWebviewUri: (uri) => real.asWebviewUri(uri),
     onDidReceiveMessage: (listener, thisArgs, disposables) => {
-      const fromScript = real.onDidReceiveMessage(listener, thisArgs);
+      const fromScript = real.onDidReceiveMessage((message: unknown) => {
+        if ((message as { type?: unknown } | null)?.type === 'ready') {
+          readies.push(message as Extract<WebviewMessage, { type: 'ready' }>);
+          setTimeout(() => { readyHandled = true; }, 0);
+        }
+        return listener.call(thisArgs, message);
+      });
       const fromTest = fromPage.event(listener, thisArgs);
       const both = vscode.Disposable.from(fromScript, fromTest);
       disposables?.push(both);
@@ -59,10 +76,23 @@ export function panelPage(panel: vscode.WebviewPanel): TestPage {
     show: (preserveFocus) => panel.reveal(undefined, preserveFocus),
     delivered,
     fromPage: (message) => fromPage.fire(message),
-    state: () => waitFor('the chat page to say ready and receive the state', () =>
-      delivered.find((m): m is Extract<HostMessage, { type: 'state' }> => m.type === 'state'), 30_000),
+    readies,
+    embedded: () => embeddedData(real.html),
+    state: () => waitFor('the chat page to say ready and have the state', () => {
+      const sent = delivered.find((m): m is Extract<HostMessage, { type: 'state' }> => m.type === 'state');
+      if (sent) return sent;
+      const data = readyHandled ? embeddedData(real.html) : undefined;
+      return data ? { type: 'state' as const, state: data.state } : undefined;
+    }, 30_000),
     dispose: () => { subscription.dispose(); visibility.dispose(); fromPage.dispose(); },
   };
+}
+
+/** The data block of a page's HTML, as the page's script reads it. */
+export function embeddedData(html: string): ChatPageData | undefined {
+  const text = new RegExp(`<script type="application/json" id="${PAGE_DATA_ID}">([^<]*)</script>`).exec(html)?.[1];
+  const data: unknown = text === undefined ? undefined : JSON.parse(text);
+  return isChatPageData(data) ? data : undefined;
 }
 
 /** Waits until the conversation's file holds what `check` looks for (saves are written in the background). */

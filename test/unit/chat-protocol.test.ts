@@ -9,6 +9,8 @@ const PNG_BASE64 = pngImage().toString('base64');
 describe('chat protocol: messages from the webview', () => {
   const valid: WebviewMessage[] = [
     { type: 'ready' },
+    { type: 'ready', shown: 0 },
+    { type: 'ready', shown: 42 },
     { type: 'send', text: 'Why is this slow?', modelId: 'o3-mini', effort: 'high' },
     { type: 'send', text: '', modelId: 'o3', effort: 'low' },
     { type: 'stop' },
@@ -46,6 +48,9 @@ describe('chat protocol: messages from the webview', () => {
     ['a string', 'ready'],
     ['an array', [{ type: 'ready' }]],
     ['no type', { text: 'hi' }],
+    ['ready naming a revision that is no number', { type: 'ready', shown: '7' }],
+    ['ready naming a negative revision', { type: 'ready', shown: -1 }],
+    ['ready naming a fractional revision', { type: 'ready', shown: 1.5 }],
     ['a non-string type', { type: 7 }],
     ['an unknown type', { type: 'runCommand', command: 'workbench.action.terminal.new' }],
     ['a prototype key as type', { type: 'toString' }],

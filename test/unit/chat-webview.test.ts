@@ -10,7 +10,8 @@ import { JSDOM } from 'jsdom';
 import { endedEarlyNote, truncatedAnswerMessage } from '../../src/core/common/answerNotices';
 import type { AssistantTurn, Conversation, UserTurn } from '../../src/core/common/conversation';
 import { type ImageAttachment, checkImageData, imageAttachment } from '../../src/core/common/images';
-import type { ChatState, HostMessage, WebviewMessage } from '../../src/core/common/protocol';
+import { PAGE_DATA_ID, embeddedJson, pageDataBlock } from '../../src/core/common/pageData';
+import type { ChatPageData, ChatState, HostMessage, WebviewMessage } from '../../src/core/common/protocol';
 import { pngImage } from '../fixtures/images';
 import { OPEN_BLOCK_HIGHLIGHT_LIMIT } from '../../src/webview/highlight';
 
@@ -30,8 +31,9 @@ interface Page {
   close(): void;
 }
 
-function loadPage(savedState?: unknown): Page {
-  const dom = new JSDOM('<!DOCTYPE html><html><body class="vscode-dark" data-page="chat"><div id="app"></div></body></html>', {
+/** `dataBlock`: the HTML of the data the page is created with (pageHtml puts it before the script). */
+function loadPage(savedState?: unknown, dataBlock = ''): Page {
+  const dom = new JSDOM(`<!DOCTYPE html><html><body class="vscode-dark" data-page="chat"><div id="app"></div>${dataBlock}</body></html>`, {
     runScripts: 'outside-only',
     pretendToBeVisual: true,
   });
@@ -461,5 +463,63 @@ describe('chat webview page (bundled script in jsdom)', function () {
     assert.equal(page.$$('[data-role="answer"]').length, 0);
     page.send({ type: 'setDraft', text: 'returned prompt' });
     assert.equal((page.$('#composer-input') as HTMLTextAreaElement).value, 'half-typed\n\nreturned prompt');
+  });
+});
+
+/** Titles that would become markup, end the data block or break a JavaScript string if they were not kept as text. */
+const HOSTILE_TITLES = [
+  '</script><img src=x onerror="window.pwned=1">',
+  '<!--<script>window.pwned=2</script>',
+  'line\u2028separator\u2029paragraph & <b>bold</b> ]]> \\u003c',
+];
+
+function hostileData(): ChatPageData {
+  const active = { ...conversation([userTurn('u-1', 'Why?'), answerTurn('a-1', 'Because <i>so</i>.')]), title: HOSTILE_TITLES[0]! };
+  const conversations = HOSTILE_TITLES.map((title, i) => ({ id: i === 0 ? active.id : `c-${i + 1}`, title, createdAt: NOW, updatedAt: NOW, turnCount: 2 }));
+  return { revision: 7, state: state(active, { conversations }) };
+}
+
+describe('chat webview page created with its state (the JSON data block in its HTML)', function () {
+  let page: Page;
+  afterEach(() => page?.close());
+
+  it('embeds hostile titles as JSON with no character HTML reads, and gives them back exactly', () => {
+    const data = hostileData();
+    const json = embeddedJson(data);
+    assert.doesNotMatch(json, /[<>&\u2028\u2029]/);
+    assert.deepEqual(JSON.parse(json), data);
+    const { document } = new JSDOM(`<!DOCTYPE html><html><body>${pageDataBlock(data)}<p id="after">after</p></body></html>`).window;
+    assert.equal(document.querySelectorAll('script').length, 1, 'one data block, nothing opened or closed by a title');
+    assert.equal(document.querySelectorAll('img, b').length, 0);
+    assert.equal(document.getElementById('after')?.textContent, 'after', 'the block ends where it should');
+    assert.deepEqual(JSON.parse(document.getElementById(PAGE_DATA_ID)?.textContent ?? ''), data);
+  });
+
+  it('draws the embedded list and conversation before any message, titles as text, and names the revision in ready', async () => {
+    const data = hostileData();
+    page = loadPage({ draft: '', listOpen: true }, pageDataBlock(data));
+    assert.deepEqual(page.posted, [{ type: 'ready', shown: 7 }]);
+    assert.equal(page.$('[data-role="answer"]').dataset.turnId, 'a-1');
+    assert.deepEqual(page.$$('[data-role="conversation"] .conversation-title').map((title) => title.textContent), HOSTILE_TITLES);
+    assert.equal(page.$('#conversation-title').textContent, HOSTILE_TITLES[0]);
+    assert.equal(page.document.querySelectorAll('#app img, #app b, #app i, #app script').length, 0, 'no title or answer became markup');
+    assert.equal((page.window as unknown as { pwned?: number }).pwned, undefined);
+    // Later state messages still apply.
+    page.send({ type: 'conversations', conversations: [{ id: 'c-1', title: 'Renamed', createdAt: NOW, updatedAt: NOW, turnCount: 2 }] });
+    assert.deepEqual(page.$$('[data-role="conversation"] .conversation-title').map((title) => title.textContent), ['Renamed']);
+  });
+
+  it('draws nothing from data it cannot read, and asks for the state without naming a revision', () => {
+    const blocks = [
+      `<script type="application/json" id="${PAGE_DATA_ID}">{"revision":1,"state":{}}</script>`,
+      `<script type="application/json" id="${PAGE_DATA_ID}">{"revision":1,</script>`,
+      `<script type="application/json" id="${PAGE_DATA_ID}">${embeddedJson({ ...hostileData(), revision: -1 })}</script>`,
+    ];
+    for (const block of blocks) {
+      page = loadPage(undefined, block);
+      assert.deepEqual(page.posted, [{ type: 'ready' }], block.slice(0, 80));
+      assert.equal(page.$$('[data-role="answer"]').length, 0);
+      page.close();
+    }
   });
 });

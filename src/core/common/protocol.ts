@@ -50,7 +50,7 @@ export interface ComposerSettings {
   readonly effort: ReasoningEffort;
 }
 
-/** Everything the page shows; sent whole on every `ready` (the page keeps no state of its own). */
+/** Everything the page shows; the page is created with it and sent it whole on `ready` when it changed since (the page keeps no state of its own). */
 export interface ChatState {
   readonly conversations: readonly ConversationSummary[];
   readonly active: Conversation;
@@ -62,6 +62,23 @@ export interface ChatState {
   readonly contexts: readonly ContextChip[];
   readonly images: readonly ImageChip[];
 }
+
+/**
+ * What the chat page is created with, embedded in its HTML (src/core/common/pageData.ts): the state as of
+ * `revision`, a number the host raises at every change of its state. The page draws it at once and
+ * names the revision in `ready`; the host sends the state again only when it has changed since.
+ */
+export interface ChatPageData {
+  readonly revision: number;
+  readonly state: ChatState;
+}
+
+/** The embedded data, checked as a `state` message is: anything else is not drawn (the page then waits for `ready`'s answer). */
+export function isChatPageData(value: unknown): value is ChatPageData {
+  return isObject(value) && isRevision(value.revision) && isHostMessage({ type: 'state', state: value.state });
+}
+
+const isRevision = (v: unknown): boolean => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
 // ---------------------------------------------------------------------------
 // Host -> webview
@@ -104,7 +121,8 @@ export const STATE_MESSAGE_TYPES: ReadonlySet<HostMessageType> = new Set<HostMes
 export type ActionCommand = ErrorActionId;
 
 export type WebviewMessage =
-  | { readonly type: 'ready' }
+  /** `shown`: the revision of the embedded state the page drew ({@link ChatPageData}); absent when it drew none. */
+  | { readonly type: 'ready'; readonly shown?: number }
   | { readonly type: 'send'; readonly text: string; readonly modelId: string; readonly effort: ReasoningEffort }
   | { readonly type: 'stop' }
   /** Turns are named with their conversation: the page may show another one by the time the host acts. */
@@ -151,7 +169,7 @@ const ACTIONS: readonly string[] = ERROR_ACTION_IDS;
 
 /** One entry per message type: adding a type without its checks does not compile. */
 const WEBVIEW_FIELDS: MessageFields<WebviewMessage> = {
-  ready: [],
+  ready: [(m) => (m.shown === undefined || isRevision(m.shown) ? undefined : '"shown" must be a revision number')],
   send: [str('text', LIMITS.promptChars), str('modelId', LIMITS.modelIdChars, { nonEmpty: true }), oneOf('effort', REASONING_EFFORTS)],
   stop: [],
   retry: [id('conversationId'), id('turnId')],

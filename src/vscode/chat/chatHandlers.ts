@@ -45,11 +45,11 @@ export function createChatHandlers(chat: ChatParts): ChatHandlers {
     return false;
   };
   return {
-    ready: async () => {
+    ready: async (message) => {
       await chat.model.ready;
       // The state about to be sent holds all text so far.
       chat.turns.discardPendingDeltas();
-      chat.page.sendState();
+      chat.page.sendState(message.shown);
     },
     send: async (message) => {
       if (!acceptComposer(message.modelId, message.effort)) {

@@ -6,7 +6,7 @@
  */
 import type { Conversation } from '../../core/common/conversation';
 import type { NoticeLevel } from '../../core/common/pageMessages';
-import type { HostMessage, WebviewMessage } from '../../core/common/protocol';
+import type { ChatPageData, HostMessage, WebviewMessage } from '../../core/common/protocol';
 import { Disposable } from '../lifecycle';
 import type { WebviewHost } from '../webview/webviewHost';
 import type { ChatChange, ChatModel } from './chatModel';
@@ -15,14 +15,31 @@ import type { TurnStream } from './turnRunner';
 export type ChatWebviewHost = WebviewHost<HostMessage, WebviewMessage>;
 
 export class ChatPage extends Disposable implements TurnStream {
+  /** Raised at every change of the chat's state: names the state a page was created with. */
+  private revision = 0;
+
   constructor(private readonly host: ChatWebviewHost, private readonly model: ChatModel) {
     super();
-    this.register(model.onDidChange((change) => this.show(change)));
+    this.register(model.onDidChange((change) => {
+      this.revision++;
+      this.show(change);
+    }));
   }
 
-  /** The page said it is ready: it gets the whole state first, then whatever waited. */
-  sendState(): void {
-    this.host.pageReady([{ type: 'state', state: this.model.snapshot() }]);
+  /** What a new page is created with: the state as it is now; undefined while the history is still opening (the page then waits for it). */
+  pageData(): ChatPageData | undefined {
+    if (!this.model.getActiveConversation()) return undefined;
+    return { revision: this.revision, state: this.model.snapshot() };
+  }
+
+  /**
+   * The page said it is ready, showing the embedded state of revision `shown` (if any): it gets
+   * the whole state first unless that is still the state (streamed text changes no revision, so a
+   * running answer always sends it), then whatever waited.
+   */
+  sendState(shown?: number): void {
+    const upToDate = shown === this.revision && this.model.runs().length === 0;
+    this.host.pageReady(upToDate ? [] : [{ type: 'state', state: this.model.snapshot() }]);
   }
 
   delta(conversation: Conversation, turnId: string, text: string, reasoning: string): void {

@@ -7,8 +7,9 @@
  *   ChatPage       state changes and streamed text -> messages to the page
  *   TurnRunner     answers through the shared RequestRunner
  *
- * The page is a view of the state: on every `ready` it gets the whole of it, so
- * an answer keeps running while the view is hidden (and its page destroyed,
+ * The page is a view of the state: it is created with the whole of it (embedded
+ * in its HTML) and gets it again on `ready` when it changed meanwhile, so an
+ * answer keeps running while the view is hidden (and its page destroyed,
  * `retainContextWhenHidden: false`) and shows up when it returns.
  */
 import * as vscode from 'vscode';
@@ -97,7 +98,9 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
       name: 'Chat',
       log,
       webviewOptions: () => webviewOptions(extensionUri),
-      html: (webview) => chatHtml(webview, extensionUri),
+      // The page is created with the state, so that it draws without waiting for a round trip.
+      html: (webview) => chatHtml(webview, extensionUri, this.page.pageData()),
+      htmlHoldsState: true,
       parse: parseWebviewMessage,
       stateTypes: STATE_MESSAGE_TYPES,
       handlers: createChatHandlers(this),

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { pageDataBlock } from '../../core/common/pageData';
 
 /** The folder the page may load from (and nothing else): the webview bundle. */
 export function webviewRoot(extensionUri: vscode.Uri): vscode.Uri {
@@ -53,12 +54,14 @@ export interface PageParts {
   /** The empty root the script fills: `<div id="app" class="…" data-role="…">`. */
   readonly rootClass: string;
   readonly rootRole: string;
+  /** What the page draws first, embedded as a JSON data block (src/core/common/pageData.ts); none when left out. */
+  readonly data?: unknown;
 }
 
 /**
  * A page of ours: a CSP with a nonce, stylesheets and one script from dist/webview, and an
- * empty root the script fills. No inline script or style; the page receives all its data
- * through messages after `ready`.
+ * empty root the script fills. No inline script or style; the page receives its data through
+ * messages after `ready`, or, when `data` is given, reads the first of it from a JSON data block.
  */
 export function pageHtml(webview: vscode.Webview, extensionUri: vscode.Uri, parts: PageParts, nonce = createNonce()): string {
   const root = webviewRoot(extensionUri);
@@ -74,6 +77,7 @@ ${parts.styles.map((style) => `<link rel="stylesheet" href="${asset(style)}">`).
 </head>
 <body data-page="${escapeAttribute(parts.page)}">
 <div id="app" class="${escapeAttribute(parts.rootClass)}" data-role="${escapeAttribute(parts.rootRole)}"></div>
+${parts.data === undefined ? '' : pageDataBlock(parts.data)}
 <script nonce="${escapeAttribute(nonce)}" src="${asset(parts.script)}"></script>
 </body>
 </html>`;

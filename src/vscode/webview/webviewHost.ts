@@ -43,6 +43,11 @@ export interface WebviewHostOptions<ToPage extends Message, FromPage extends Mes
   readonly log: Logger;
   readonly webviewOptions: () => vscode.WebviewOptions;
   readonly html: (webview: vscode.Webview) => string;
+  /**
+   * The HTML embeds the state: it is made again whenever the surface is hidden (its page is then
+   * gone), so the page made when it shows again starts from the state as of then, not as of attach.
+   */
+  readonly htmlHoldsState?: boolean;
   /** The protocol's guard for what the page sends. */
   readonly parse: (raw: unknown) => ParsedMessage<FromPage>;
   readonly handlers: MessageHandlers<FromPage>;
@@ -86,7 +91,9 @@ export class WebviewHost<ToPage extends Message, FromPage extends Message> exten
     if (surface.onDidChangeVisibility) {
       this.surfaceListeners.add(surface.onDidChangeVisibility(() => {
         // Hidden without retained context: the page is gone and will say it is ready again.
-        if (!surface.visible) this.ready = false;
+        if (surface.visible) return;
+        this.ready = false;
+        if (this.options.htmlHoldsState) surface.webview.html = this.options.html(surface.webview);
       }));
     }
     return new vscode.Disposable(() => this.detachIf(surface));
