@@ -111,4 +111,30 @@ suite('Workbench: the chat sidebar', () => {
     assert.ok(await frame.locator('[data-role="answer"]').count() >= 2, 'the answers are back');
     await workbench.screenshot('chat-after-reload');
   });
+
+  test('a chat title that is markup stays text in a page created with the state', async () => {
+    const { page } = workbench;
+    const hostile = '</script><img src=x onerror="document.title=\'pwned\'"><!-- & <b>bold</b>';
+    let frame = await chatFrame();
+    const list = frame.locator('#conversation-list');
+    if (!(await list.isVisible())) await frame.locator('#conversations-toggle').click();
+    await frame.locator('li[data-role="conversation"] [data-list-action="rename"]').first().click();
+    await frame.locator('.rename-input').fill(hostile);
+    await frame.locator('.rename-input').press('Enter');
+    await eventually('the new title in the list', async () => (await frame.locator('.conversation-title').first().textContent()) === hostile);
+
+    // Hidden, the view's page is gone; shown again, it is made from HTML that embeds the state as of hiding.
+    await runCommand(page, 'View: Show Explorer');
+    await eventually('the chat page to go', async () => !(await Promise.all(page.frames().map((f) => f.locator(COMPOSER).count().catch(() => 0)))).some((n) => n > 0));
+    await runCommand(page, 'Reasoner: Open Chat');
+    frame = await chatFrame();
+    const embedded = await frame.locator('script#page-data[type="application/json"]').textContent();
+    assert.ok(embedded?.includes('\\u003c/script\\u003e\\u003cimg'), 'the title is in the page\'s data block, escaped');
+    if (!(await frame.locator('#conversation-list').isVisible())) await frame.locator('#conversations-toggle').click();
+    assert.equal(await frame.locator('.conversation-title').first().textContent(), hostile);
+    assert.equal(await frame.locator('#conversation-title').textContent(), hostile);
+    assert.equal(await frame.locator('img, b').count(), 0, 'no title became markup');
+    assert.notEqual(await frame.evaluate(() => document.title), 'pwned');
+    await workbench.screenshot('chat-hostile-title');
+  });
 });
