@@ -116,9 +116,22 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
     void this.model.ready.then(() => this.reportHistoryProblems());
   }
 
-  /** Shows the chat in the sidebar's view (or, in tests, in a panel adapted to a surface). */
-  resolveWebviewView(view: WebviewSurface): void {
-    this.host.attach(view);
+  /**
+   * Shows the chat in the sidebar's view (or, in tests, in a panel adapted to a surface). The page is
+   * created with the state, so while the history is still opening (the view shown as the extension
+   * activates) it waits for it: opening the index takes less than the page's round trip to ask for it.
+   */
+  resolveWebviewView(view: WebviewSurface): void | Promise<void> {
+    if (this.model.getActiveConversation()) {
+      this.host.attach(view);
+      return undefined;
+    }
+    let disposed = false;
+    const watch = view.onDidDispose(() => { disposed = true; });
+    return this.model.ready.then(() => {
+      watch.dispose();
+      if (!disposed && !this.isDisposed) this.host.attach(view);
+    });
   }
 
   // --- entry points for commands (extension.ts registers them)
