@@ -2,7 +2,8 @@
  * The Compare Models tabs a workspace keeps across reloads: one JSON file of
  * {@link SavedComparison}s, most recently changed first, written atomically.
  * Writes are queued one after another; the newest state always wins. A file
- * that does not parse is treated as empty (the tabs then close on reload).
+ * that does not parse is moved aside (as the spend ledger and the job list do)
+ * and reported; the list starts over.
  */
 import { promises as fs } from 'node:fs';
 import { MAX_SAVED_COMPARISONS, parseSavedComparison, type SavedComparison } from '../common/compare';
@@ -62,7 +63,9 @@ export class ComparisonStore {
       if (parsed.version !== COMPARISONS_VERSION || !Array.isArray(parsed.comparisons)) throw new Error('unexpected shape');
       this.comparisons = parsed.comparisons.map(parseSavedComparison).filter((saved): saved is SavedComparison => saved !== undefined);
     } catch (error) {
-      this.log.warn(`Compare Models: the kept comparisons in ${this.file} could not be read (${error instanceof Error ? error.message : String(error)}); starting with none.`);
+      const aside = `${this.file}.corrupt-${Date.now()}`;
+      await fs.rename(this.file, aside).catch(() => undefined);
+      this.log.warn(`Compare Models: the kept comparisons could not be read (${error instanceof Error ? error.message : String(error)}); moved to ${aside} and started over.`);
     }
   }
 
