@@ -126,10 +126,10 @@ export async function openFile(page: Page, name: string): Promise<void> {
     const input = page.locator('.quick-input-widget input');
     await input.waitFor();
     await input.fill(name);
-    const row = page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: name }).first();
+    // Enter opens the focused row: wait until the file's row is the focused one, not merely listed.
+    const row = page.locator('.quick-input-widget .monaco-list-row.focused').filter({ hasText: name }).first();
     try {
       await row.waitFor({ timeout: 20_000 });
-      await page.waitForTimeout(200);
       await page.keyboard.press('Enter');
       await editorTab.first().waitFor({ timeout: 15_000 });
       break;
@@ -139,7 +139,8 @@ export async function openFile(page: Page, name: string): Promise<void> {
     }
   }
   await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor();
-  await page.waitForTimeout(500);
+  // Typing and selecting go to the editor only once it has the focus.
+  await page.locator('.editor-instance .monaco-editor.focused').first().waitFor({ timeout: 15_000 });
 }
 
 /** A webview is an iframe inside an iframe: find the frame that holds `selector`. */
