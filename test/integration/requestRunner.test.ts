@@ -48,7 +48,7 @@ suite('Request runner: key reads and Cancel All', () => {
   async function runnerWithoutKeyring() {
     const api = await reasoner();
     const keys = new ApiKeyStore(keyringWithoutAccess());
-    const runner = new ReasonerRequestRunner(keys, api.services.log, api.services.notifier);
+    const runner = new ReasonerRequestRunner(api.services.settings, keys, api.services.log, api.services.notifier);
     cleanup.push(keys, runner);
     return { api, runner };
   }
@@ -58,7 +58,7 @@ suite('Request runner: key reads and Cancel All', () => {
     const editor = await openFixture('src/sample.ts');
     // A thread of the extension's own comment controller (a second controller with its id would replace it).
     const thread = api.services.inline.controller.createCommentThread(editor.document.uri, new vscode.Range(5, 0, 9, 0), []);
-    const session = new InlineSession('thread-keyring', thread, 'explain', runner, undefined, () => undefined);
+    const session = new InlineSession('thread-keyring', thread, 'explain', runner, api.services.settings, undefined, () => undefined);
     cleanup.push(session);
     const lastBefore = api.services.notifier.shown.at(-1);
 
