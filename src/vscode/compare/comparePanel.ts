@@ -24,6 +24,8 @@ import { WebviewHost, type MessageHandlers } from '../webview/webviewHost';
 import type { CompareSession } from './compareSession';
 
 export const COMPARE_VIEW_TYPE = 'reasoner.compare';
+/** In the log, and in the title of a diff of code applied from the page. */
+const PAGE_NAME = 'Compare Models';
 
 export interface ComparePanelOptions {
   readonly extensionUri: vscode.Uri;
@@ -38,7 +40,8 @@ export interface ComparePanelOptions {
 export class ComparePanel extends Disposable {
   readonly panel: vscode.WebviewPanel;
   private readonly host: WebviewHost<CompareHostMessage, ComparePageMessage>;
-  private readonly codeBlocks: CodeBlocks;
+  /** What the buttons on the answers' code blocks do (tests press them as the page does). */
+  readonly codeBlocks: CodeBlocks;
   private readonly settings: SettingsReader;
 
   constructor(readonly session: CompareSession, options: ComparePanelOptions) {
@@ -47,14 +50,14 @@ export class ComparePanel extends Disposable {
     const { extensionUri, log } = options;
     this.settings = options.settings;
     // Made before the panel takes the focus: it remembers the editor the code came from, for Insert and Apply.
-    const codeActions = this.register(new CodeActions(options.proposals));
+    const codeActions = this.register(new CodeActions(options.proposals, PAGE_NAME));
     // The active group, not beside it: side-by-side columns need the width more than the code needs to stay in view.
     const panel = this.panel = this.register(options.panel ?? vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, panelTitle(session.request.question), {
       viewColumn: vscode.ViewColumn.Active, preserveFocus: false,
     }, { ...webviewOptions(extensionUri), enableFindWidget: true, retainContextWhenHidden: false }));
     panel.title = panelTitle(session.request.question);
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'reasoner.svg');
-    this.codeBlocks = new CodeBlocks(codeActions, { notice: (level, message) => this.notice(level, message) }, log, 'Compare Models');
+    this.codeBlocks = new CodeBlocks(codeActions, { notice: (level, message) => this.notice(level, message) }, log, PAGE_NAME);
     this.host = this.register(new WebviewHost<CompareHostMessage, ComparePageMessage>({
       name: 'Compare Models',
       log,
