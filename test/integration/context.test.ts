@@ -141,7 +141,7 @@ suite('Precise context: the definitions the code uses', () => {
     const explain = async (trusted: boolean) => {
       lookups = 0;
       sim.script({ text: trusted ? 'Trusted.' : 'Restricted.' });
-      await askInline(api.services.inline, 'explain', TASK_QUESTIONS.explain, { definitions: new DefinitionContext(api.services.log, () => trusted) });
+      await askInline(api.services.inline, 'explain', TASK_QUESTIONS.explain, { definitions: new DefinitionContext(api.services.log, api.services.settings, () => trusted) });
       return sentText(sim.requests.at(-1)!.body);
     };
     try {
