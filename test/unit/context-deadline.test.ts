@@ -1,22 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { Deadline, TimeUp, type Clock } from '../../src/core/common/deadline';
+import { Deadline, TimeUp } from '../../src/core/common/deadline';
 import { hoverSignature, isImportLine } from '../../src/core/common/hoverSignature';
-
-/** A clock the test moves, with a timer that fires only when the test says: a busy host fires it late, or not yet. */
-class HeldClock implements Clock {
-  time = 0;
-  private readonly timers: { at: number; callback: () => void; cancelled: boolean }[] = [];
-  now(): number { return this.time; }
-  after(ms: number, callback: () => void): () => void {
-    const timer = { at: this.time + ms, callback, cancelled: false };
-    this.timers.push(timer);
-    return () => { timer.cancelled = true; };
-  }
-  /** Fires the timers that are due. */
-  fire(): void {
-    for (const timer of this.timers) if (!timer.cancelled && timer.at <= this.time) timer.callback();
-  }
-}
+import { HeldClock } from './support-core/heldClock';
 
 /** A provider that answers only when released. */
 function slowAnswer<T>(): { promise: Promise<T>; answer: (value: T) => void } {
