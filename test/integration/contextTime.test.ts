@@ -33,22 +33,22 @@ function held<T>(): { readonly promise: Promise<T>; release(value: T): void } {
 }
 
 /**
- * A language server that is slow: `greet` is found at once (and leads to later.rtl too, whose
+ * A language server that is slow: `greet` is found at once (and leads to more.rtl too, listed after lib.rtl as the editor sorts by file, whose
  * symbols come only when released: asking for them says greet was found); `shout` answers only
  * when released, with a place in main.rtl outside the code. Counts the symbols asked for main.rtl.
  */
-function slowLanguage(): vscode.Disposable & { readonly state: { laterAsked: boolean; shoutAsked: boolean; mainSymbolsAsked: number }; release(): void } {
-  const state = { laterAsked: false, shoutAsked: false, mainSymbolsAsked: 0 };
-  const laterSymbols = held<void>();
+function slowLanguage(): vscode.Disposable & { readonly state: { moreAsked: boolean; shoutAsked: boolean; mainSymbolsAsked: number }; release(): void } {
+  const state = { moreAsked: false, shoutAsked: false, mainSymbolsAsked: 0 };
+  const moreSymbols = held<void>();
   const shout = held<void>();
   const registrations = vscode.Disposable.from(
     vscode.languages.registerDocumentSymbolProvider(RTL, {
       provideDocumentSymbols: async (document) => {
         const name = path.basename(document.uri.path);
         if (name === 'main.rtl') state.mainSymbolsAsked++;
-        if (name === 'later.rtl') {
-          state.laterAsked = true;
-          await laterSymbols.promise;
+        if (name === 'more.rtl') {
+          state.moreAsked = true;
+          await moreSymbols.promise;
         }
         return blockSymbols(document);
       },
@@ -56,7 +56,7 @@ function slowLanguage(): vscode.Disposable & { readonly state: { laterAsked: boo
     vscode.languages.registerDefinitionProvider(RTL, {
       provideDefinition: async (document, position) => {
         const word = wordAt(document, position);
-        if (word === 'greet') return [await libBlock('greet'), new vscode.Location(fixture('later.rtl'), new vscode.Position(0, 4))];
+        if (word === 'greet') return [await libBlock('greet'), new vscode.Location(fixture('more.rtl'), new vscode.Position(0, 4))];
         if (word !== 'shout') return [];
         state.shoutAsked = true;
         await shout.promise;
@@ -64,7 +64,7 @@ function slowLanguage(): vscode.Disposable & { readonly state: { laterAsked: boo
       },
     }),
   );
-  return { state, release: () => { laterSymbols.release(); shout.release(); }, dispose: () => registrations.dispose() };
+  return { state, release: () => { moreSymbols.release(); shout.release(); }, dispose: () => registrations.dispose() };
 }
 
 suite('Precise context: slow and loading language servers', () => {
@@ -85,7 +85,7 @@ suite('Precise context: slow and loading language servers', () => {
   async function gatherWhileShoutIsSlow(language: ReturnType<typeof slowLanguage>, clock: HeldClock) {
     const main = await vscode.workspace.openTextDocument(fixture('main.rtl'));
     const gathering = gatherDefinitions({ document: main, range: new vscode.Range(1, 0, 2, main.lineAt(2).text.length), maxTokens: 4_000, timeLimitMs: 300, clock }, () => true);
-    await waitFor('greet found, and shout asked for', () => language.state.laterAsked && language.state.shoutAsked, 30_000);
+    await waitFor('greet found, and shout asked for', () => language.state.moreAsked && language.state.shoutAsked, 30_000);
     // In an object: an async function returning the promise itself would wait for it.
     return { gathering };
   }
@@ -115,7 +115,7 @@ suite('Precise context: slow and loading language servers', () => {
       clock.time = 520;
       language.release();
       const gathered = await gathering;
-      assert.deepEqual(gathered.selection.chosen.map((candidate) => candidate.symbol), ['greet'], 'later.rtl\'s late symbols add nothing');
+      assert.deepEqual(gathered.selection.chosen.map((candidate) => candidate.symbol), ['greet'], 'more.rtl\'s late symbols add nothing');
       assert.equal(gathered.timedOut, true);
       assert.equal(language.state.mainSymbolsAsked, 0, 'shout\'s late answer leads to no further lookup');
     } finally {
