@@ -224,7 +224,7 @@ suite('Precise context: the definitions the code uses', () => {
       const { provider } = await makeChatProvider(cleanup, {
         extensionUri: vscode.extensions.getExtension(EXTENSION_ID)!.extensionUri,
         storageDir: fs.mkdtempSync(path.join(os.tmpdir(), 'reasoner-context-chips-')),
-        definitions: new DefinitionContext(api.services.log),
+        definitions: new DefinitionContext(api.services.log, api.services.settings),
       });
       const page = await openChatPage(cleanup, provider);
       page.fromPage({ type: 'addContext', kind: 'selection' });
