@@ -1,11 +1,12 @@
 /**
  * B3 chat rendering in Chromium: the real webview bundle (dist/webview/webview.js, with its
  * highlight.js chunks, served over HTTP) gets one streamed Markdown answer with code blocks as
- * host messages, one message per delta and each its own task, at DELTAS_PER_SECOND as a fast
- * gateway sends them, against the same final text rendered once. Main-thread time is Chromium's
- * own TaskDuration metric (CDP Performance.getMetrics) from the first message until the page has
- * painted the end. Token-to-paint latency: from the moment a delta is posted (its arrival at the
- * host, which posts it at once) until the frame that shows it has been painted.
+ * host messages: deltas arrive at DELTAS_PER_SECOND as a fast gateway sends them at a stand-in for
+ * the host running off the page's main thread (a worker), which posts them as the host does
+ * (gathered for STREAMED_DELTA_INTERVAL_MS, each batch one message and its own task), against the same final text rendered once. Main-thread time is Chromium's own
+ * TaskDuration metric (CDP Performance.getMetrics) from the first message until the page has
+ * painted the end. Token-to-paint latency: from a delta's arrival at the host (so the batching
+ * wait counts) until the frame that shows it has been painted.
  */
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -13,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { chromium, type CDPSession, type Page } from 'playwright-core';
 import { CONVERSATION_VERSION, type AssistantTurn, type Conversation, type ConversationSummary } from '../src/core/common/conversation';
+import { STREAMED_DELTA_INTERVAL_MS } from '../src/core/common/deltaBatcher';
 import type { ChatState, HostMessage } from '../src/core/common/protocol';
 import { figure, measure, type Figure } from './stats';
 
@@ -108,13 +110,38 @@ async function renderStreamed(page: Page, cdp: CDPSession, text: string, deltas:
   const pieces: string[] = [];
   for (let i = 0; i < deltas; i++) pieces.push(text.slice(i * DELTA_CHARS, (i + 1) * DELTA_CHARS));
   const before = await taskMs(cdp);
-  const latencies = await page.evaluate(async ({ all, perSecond }) => {
-    // Each delta is posted when it is due, as its own message (its own task), as the host posts them.
-    const posted: number[] = [];
+  const latencies = await page.evaluate(async ({ all, perSecond, batchMs }) => {
+    // The host runs off the page's main thread, as in VS Code: a worker receives the deltas when
+    // due and gathers them as the DeltaBatcher does (the first waits batchMs for what follows);
+    // each batch reaches the page as one message, its own task. Times are absolute (timeOrigin + now).
+    const host = `onmessage = ({ data: { all, perSecond, batchMs } }) => {
+      const started = performance.now();
+      let next = 0, waiting = '', arrived = [], timer;
+      const flush = () => {
+        timer = undefined;
+        postMessage({ text: waiting, arrived, last: next >= all.length });
+        waiting = '';
+        arrived = [];
+      };
+      const tick = () => {
+        const due = Math.min(all.length, Math.floor(((performance.now() - started) * perSecond) / 1000) + 1);
+        for (; next < due; next++) {
+          arrived.push(performance.timeOrigin + performance.now());
+          waiting += all[next];
+          timer ??= setTimeout(flush, batchMs);
+        }
+        if (next < all.length) setTimeout(tick, 1);
+      };
+      tick();
+    };`;
+    const worker = new Worker(URL.createObjectURL(new Blob([host], { type: 'text/javascript' })));
+    const arrived: number[] = [];
+    const batchSizes: number[] = [];
     const latency: number[] = [];
+    let batchesHandled = 0;
     let handled = 0;
     let painted = 0;
-    const onMessage = (event: MessageEvent<{ type?: string }>) => { if (event.data?.type === 'turnDelta') handled++; };
+    const onMessage = (event: MessageEvent<{ type?: string }>) => { if (event.data?.type === 'turnDelta') handled += batchSizes[batchesHandled++]!; };
     window.addEventListener('message', onMessage);
     // The deltas handled before a frame's rendering are drawn in it; the task after the frame runs once it is painted.
     let frames = true;
@@ -122,27 +149,23 @@ async function renderStreamed(page: Page, cdp: CDPSession, text: string, deltas:
     const onFrame = () => {
       const upTo = handled;
       channel.port1.onmessage = () => {
-        const now = performance.now();
-        for (; painted < upTo; painted++) latency.push(now - posted[painted]!);
+        const now = performance.timeOrigin + performance.now();
+        for (; painted < upTo; painted++) latency.push(now - arrived[painted]!);
       };
       channel.port2.postMessage(0);
       if (frames) requestAnimationFrame(onFrame);
     };
     requestAnimationFrame(onFrame);
-    const started = performance.now();
     await new Promise<void>((resolve) => {
-      let next = 0;
-      const tick = () => {
-        const due = Math.min(all.length, Math.floor(((performance.now() - started) * perSecond) / 1000) + 1);
-        for (; next < due; next++) {
-          posted.push(performance.now());
-          window.postMessage({ type: 'turnDelta', conversationId: 'c-bench', turnId: 'a-1', text: all[next], reasoning: '' }, '*');
-        }
-        if (next < all.length) setTimeout(tick, 1);
-        else resolve();
+      worker.onmessage = ({ data }: MessageEvent<{ text: string; arrived: number[]; last: boolean }>) => {
+        arrived.push(...data.arrived);
+        batchSizes.push(data.arrived.length);
+        window.postMessage({ type: 'turnDelta', conversationId: 'c-bench', turnId: 'a-1', text: data.text, reasoning: '' }, '*');
+        if (data.last) resolve();
       };
-      tick();
+      worker.postMessage({ all, perSecond, batchMs });
     });
+    worker.terminate();
     await new Promise<void>((resolve) => {
       const wait = () => (painted >= all.length ? resolve() : setTimeout(wait, 5));
       wait();
@@ -150,7 +173,7 @@ async function renderStreamed(page: Page, cdp: CDPSession, text: string, deltas:
     frames = false;
     window.removeEventListener('message', onMessage);
     return latency;
-  }, { all: pieces, perSecond: DELTAS_PER_SECOND });
+  }, { all: pieces, perSecond: DELTAS_PER_SECOND, batchMs: STREAMED_DELTA_INTERVAL_MS });
   await page.evaluate((message) => window.postMessage(message, '*'), { type: 'turnUpdated', conversationId: 'c-bench', turn: state(text, 'complete').state.active.turns[1] as AssistantTurn } satisfies HostMessage);
   await page.waitForFunction(() => document.querySelector('[data-role="answer"]')?.getAttribute('data-state') === 'complete');
   await highlighted(page);

@@ -4,7 +4,7 @@ import type { ChatModel } from './vscode/chat/chatModel';
 import { ChatViewProvider } from './vscode/chat/chatViewProvider';
 import { ComparisonStore } from './core/node/comparisonStore';
 import { Comparisons } from './vscode/compare/comparisons';
-import { onDidChangeSettings, readSettings } from './vscode/config';
+import { onDidChangeSettings, readSettings, type SettingsReader } from './vscode/config';
 import { DiffPreview } from './vscode/diff/diffPreview';
 import { InlineThreads } from './vscode/inline/inlineThreads';
 import { createLogger } from './vscode/log';
@@ -73,30 +73,44 @@ let activeJobs: Jobs | undefined;
 
 export function activate(context: vscode.ExtensionContext): ReasonerApi {
   const activationStarted = performance.now();
+  const settings: SettingsReader = { current: readSettings };
   const logChannel = vscode.window.createOutputChannel('Reasoner', { log: true });
   const keys = new ApiKeyStore(context.secrets);
   const log = createLogger(logChannel, (text) => keys.redact(text));
   const notifier = new Notifier();
   const spend = new SpendTracker(new SpendLedger(vscode.Uri.joinPath(context.globalStorageUri, 'usage', 'ledger.json').fsPath, log), notifier, log);
-  const runner = new ReasonerRequestRunner(keys, log, notifier, spend);
+  const runner = new ReasonerRequestRunner(settings, keys, log, notifier, spend);
   activeRunner = runner;
-  const inline = new InlineThreads(runner);
+  const inline = new InlineThreads(runner, settings);
   const proposals = new DiffPreview();
   const walkthrough = new WalkthroughProgress(keys, context.secrets);
-  // A kept answer goes on in the chat, which is made further down.
+  const definitions = new DefinitionContext(log, settings);
+  const chat = new ChatViewProvider({
+    extensionUri: context.extensionUri,
+    storageDir: vscode.Uri.joinPath(context.globalStorageUri, 'chat').fsPath,
+    runner,
+    getModels: () => settings.current().models,
+    getCurrent: () => {
+      const { modelId, effort } = settings.current();
+      return { modelId, effort };
+    },
+    log,
+    onDidChangeModels: onDidChangeSettings,
+    diffPreview: proposals,
+    definitions,
+  });
   const comparisons = new Comparisons({
-    extensionUri: context.extensionUri, runner, log, proposals, chat: () => services.chat,
+    extensionUri: context.extensionUri, runner, settings, log, proposals, chat,
     store: new ComparisonStore(vscode.Uri.joinPath(context.storageUri ?? context.globalStorageUri, 'compare', 'comparisons.json').fsPath, log),
   });
-  const definitions = new DefinitionContext(log);
-  const services: Services = { context, keys, log, logChannel, notifier, runner, inline, proposals, spend, walkthrough, comparisons, definitions };
-  const statusBar = new ModelStatusBar();
+  const services: Services = { context, settings, keys, log, logChannel, notifier, runner, inline, proposals, spend, walkthrough, comparisons, definitions, chat };
+  const statusBar = new ModelStatusBar(settings);
   context.subscriptions.push(logChannel, keys, runner, inline, proposals, statusBar, walkthrough, comparisons, comparisons.registerSerializer());
 
   const reportSettingProblems = () => {
-    const settings = readSettings();
-    for (const problem of settings.modelProblems) log.warn(problem);
-    if (!settings.baseUrl.ok) log.error(settings.baseUrl.message);
+    const { modelProblems, baseUrl } = settings.current();
+    for (const problem of modelProblems) log.warn(problem);
+    if (!baseUrl.ok) log.error(baseUrl.message);
   };
   reportSettingProblems();
   context.subscriptions.push(onDidChangeSettings(reportSettingProblems));
@@ -111,21 +125,6 @@ export function activate(context: vscode.ExtensionContext): ReasonerApi {
     context.subscriptions.push(register(services));
   }
 
-  const chat = new ChatViewProvider({
-    extensionUri: context.extensionUri,
-    storageDir: vscode.Uri.joinPath(context.globalStorageUri, 'chat').fsPath,
-    runner,
-    getModels: () => readSettings().models,
-    getCurrent: () => {
-      const settings = readSettings();
-      return { modelId: settings.modelId, effort: settings.effort };
-    },
-    log,
-    onDidChangeModels: onDidChangeSettings,
-    diffPreview: proposals,
-    definitions,
-  });
-  services.chat = chat;
   context.subscriptions.push(
     chat,
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, chat, { webviewOptions: { retainContextWhenHidden: false } }),
@@ -139,7 +138,7 @@ export function activate(context: vscode.ExtensionContext): ReasonerApi {
   context.subscriptions.push(jobs.disposable);
   // VS Code's own Chat: the models in its picker and for vscode.lm, and @reasoner.
   const participant = new ReasonerParticipant(runner, context.extensionUri, definitions);
-  const languageModels = new ReasonerChatModelProvider(runner, keys);
+  const languageModels = new ReasonerChatModelProvider(runner, keys, settings);
   context.subscriptions.push(participant, languageModels, vscode.lm.registerLanguageModelChatProvider(LM_VENDOR, languageModels));
   // The benchmark (B4) reads this line; it is also a useful fact in a bug report.
   log.info(`Reasoner ${String(context.extension.packageJSON.version)} activated in ${(performance.now() - activationStarted).toFixed(1)} ms`);

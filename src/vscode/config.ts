@@ -125,6 +125,16 @@ export function readPrompts(raw: unknown): PromptTemplate[] {
   return prompts;
 }
 
+/**
+ * The settings as they are at the moment of asking. The extension makes one, over VS Code's
+ * configuration (see extension.ts), and hands it to everything that reads settings; a test may
+ * hand its own.
+ */
+export interface SettingsReader {
+  current(): ReasonerSettings;
+}
+
+/** Reads VS Code's configuration; only the composition root (extension.ts) calls it, to make the one SettingsReader. */
 export function readSettings(): ReasonerSettings {
   const config = vscode.workspace.getConfiguration(SECTION);
   // Custom models may only come from user settings: they decide which API (and cost) a request uses.

@@ -9,7 +9,7 @@ import type { ModelInfo } from '../core/common/models';
 import { plainMessage } from '../core/common/plainMessage';
 import { DEFAULT_REASONING_EFFORT, type FinishReason, type ReasoningRequest, type Usage } from '../core/common/types';
 import { usageLogFields } from '../core/common/usageText';
-import { findModel, readNetworkSettings, readSettings } from './config';
+import { findModel, readNetworkSettings, type SettingsReader } from './config';
 import { Disposable } from './lifecycle';
 import { errorActions, type Notifier } from './notify';
 import type { JobTracker, RequestRunner, RunRequest, RunResult } from './runner';
@@ -44,6 +44,7 @@ export class ReasonerRequestRunner extends Disposable implements RequestRunner {
   readonly onDidChangeActive = this.activeChanged.event;
 
   constructor(
+    private readonly settings: SettingsReader,
     private readonly keys: ApiKeyStore,
     private readonly log: Logger,
     private readonly notifier: Notifier,
@@ -76,7 +77,7 @@ export class ReasonerRequestRunner extends Disposable implements RequestRunner {
 
   /** Tells the gateway to cancel background job `id`, which no run of this window polls. */
   async cancelJobAtGateway(id: string): Promise<boolean> {
-    const settings = readSettings();
+    const settings = this.settings.current();
     const key = await this.keys.get().catch(() => undefined);
     if (!key || !settings.baseUrl.ok) throw new ApiError({ kind: key ? 'config' : 'no-key' });
     return this.clientFor(settings.baseUrl.url, settings).cancelJob(id, key);
@@ -103,7 +104,7 @@ export class ReasonerRequestRunner extends Disposable implements RequestRunner {
   }
 
   private async runChecked(request: RunRequest, started: number): Promise<RunResult> {
-    const settings = readSettings();
+    const settings = this.settings.current();
     const model = findModel(settings, request.modelId ?? settings.modelId);
     const effort = request.effort ?? settings.effort;
     const fail = (error: ApiError, errorNotified = true): RunResult =>

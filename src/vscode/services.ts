@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import type { Logger } from '../core/common/logger';
 import type { ChatBridge } from './chatBridge';
+import type { SettingsReader } from './config';
 import type { Comparisons } from './compare/comparisons';
 import type { DefinitionContext } from './context/definitionContext';
 import type { DiffPreview } from './diff/diffPreview';
@@ -15,6 +16,8 @@ import type { WalkthroughProgress } from './walkthrough';
 /** What activate() builds once and hands to every command and view. */
 export interface Services {
   readonly context: vscode.ExtensionContext;
+  /** The settings as they are now (VS Code's configuration). */
+  readonly settings: SettingsReader;
   readonly keys: ApiKeyStore;
   readonly log: Logger;
   readonly logChannel: vscode.LogOutputChannel;
@@ -31,5 +34,6 @@ export interface Services {
   readonly comparisons: Comparisons;
   /** The definitions the code sent uses, from the language providers (reasoner.context.*). */
   readonly definitions: DefinitionContext;
-  chat?: ChatBridge;
+  /** The chat sidebar, for the entry points that hand it work. */
+  readonly chat: ChatBridge;
 }

@@ -1,14 +1,14 @@
 import * as vscode from 'vscode';
 import { COMMANDS } from '../core/common/commands';
 import { plainMessage } from '../core/common/plainMessage';
-import { findModel, onDidChangeSettings, readSettings } from './config';
+import { findModel, onDidChangeSettings, type SettingsReader } from './config';
 import { Disposable } from './lifecycle';
 
 /** `o3-mini · medium` in the status bar; a click opens the model picker. */
 export class ModelStatusBar extends Disposable {
   private readonly item = this.register(vscode.window.createStatusBarItem('reasoner.model', vscode.StatusBarAlignment.Right, 100));
 
-  constructor() {
+  constructor(private readonly settings: SettingsReader) {
     super();
     this.item.name = 'Reasoner Model';
     this.item.command = COMMANDS.selectModel;
@@ -30,7 +30,7 @@ export class ModelStatusBar extends Disposable {
    * text (an icon in the text, or a link or image in the tooltip, would be its doing).
    */
   update(): void {
-    const settings = readSettings();
+    const settings = this.settings.current();
     const model = findModel(settings, settings.modelId);
     const label = model?.label ?? settings.modelId;
     this.item.text = `$(sparkle) ${plainMessage(`${label} · ${settings.effort}`)}`;

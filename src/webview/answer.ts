@@ -18,6 +18,7 @@ import { describeImage, isImageAttachment } from '../core/common/images';
 import { formatUsd, usageLine } from '../core/common/usageText';
 import { HIGHLIGHT_PENDING, type HighlightWork, highlightCode, highlightPending, whenHighlightReady } from './highlight';
 import { GrowingCode } from './growingCode';
+import { MarkdownParts } from './markdownParts';
 import { IncrementalMarkdown, type RenderUpdate } from './markdown';
 import { h, icon, iconButton } from './dom';
 import type { IconName } from './icons';
@@ -118,6 +119,8 @@ export function decorateCodeBlocks(root: ParentNode): void {
 /** A rendered Markdown region fed incrementally. */
 class MarkdownRegion {
   private renderer = new IncrementalMarkdown();
+  /** Where final blocks go; the tail's nodes follow the parts. */
+  private parts: MarkdownParts;
   private tailNodes: ChildNode[] = [];
   /** The tail's open code block, once code has been appended to it. */
   private openCode: GrowingCode | undefined;
@@ -127,7 +130,9 @@ class MarkdownRegion {
   /** Code shown escaped while its language loads is highlighted when it has arrived. */
   private awaitingHighlight = false;
 
-  constructor(readonly element: HTMLElement, private readonly context: TurnViewContext, private readonly announce: boolean) {}
+  constructor(readonly element: HTMLElement, private readonly context: TurnViewContext, private readonly announce: boolean) {
+    this.parts = new MarkdownParts(element);
+  }
 
   push(delta: string): void {
     this.text += delta;
@@ -138,6 +143,7 @@ class MarkdownRegion {
   replace(text: string): void {
     this.renderer = new IncrementalMarkdown();
     this.element.replaceChildren();
+    this.parts = new MarkdownParts(this.element);
     this.tailNodes = [];
     this.openCode = undefined;
     this.text = text;
@@ -161,6 +167,7 @@ class MarkdownRegion {
     this.openCode = undefined;
     if (update.reset) {
       this.element.replaceChildren();
+      this.parts = new MarkdownParts(this.element);
       this.tailNodes = [];
     } else {
       for (const node of this.tailNodes) node.remove();
@@ -170,7 +177,7 @@ class MarkdownRegion {
       const fragment = this.context.sanitizer.fragment(update.committed);
       decorateCodeBlocks(fragment);
       if (this.announce && !update.reset) this.context.announceText(fragment.textContent ?? '');
-      this.element.append(fragment);
+      this.parts.append(fragment);
     }
     if (update.tail) {
       const fragment = this.context.sanitizer.fragment(update.tail);

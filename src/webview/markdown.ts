@@ -138,12 +138,19 @@ interface OpenCodeTail {
 
 const CODE_END = '</code></pre>\n';
 
+/** Final blocks' HTML and where their text is in the source. */
+interface CommittedPart {
+  html: string;
+  readonly start: number;
+  readonly end: number;
+}
+
 export class IncrementalMarkdown {
   private source = '';
   private pendingCR = false;
   /** Offset in `source` where the uncommitted tail starts. */
   private offset = 0;
-  private committedParts: string[] = [];
+  private committedParts: CommittedPart[] = [];
   private committedRefs: Record<string, unknown> = {};
   private lastTail = '';
   private openCode: OpenCodeTail | undefined;
@@ -161,7 +168,7 @@ export class IncrementalMarkdown {
   /** The HTML of everything rendered so far (committed blocks and the tail). */
   get html(): string {
     const open = this.openCode;
-    return this.committedParts.join('') + (open ? open.before + open.code + open.after : this.lastTail);
+    return this.committedParts.map((part) => part.html).join('') + (open ? open.before + open.code + open.after : this.lastTail);
   }
 
   append(delta: string): RenderUpdate {
@@ -178,12 +185,26 @@ export class IncrementalMarkdown {
     }
     this.openCode = undefined;
     const update = this.update(true);
+    this.highlightArrived();
     const full = this.md.render(this.source);
     if (this.html === full) return update;
-    this.committedParts = [full];
+    this.committedParts = [{ html: full, start: 0, end: this.source.length }];
     this.lastTail = '';
     this.offset = this.source.length;
     return { reset: true, committed: full, tail: '' };
+  }
+
+  /**
+   * Committed blocks whose code waited for its language are highlighted on the page once it arrives
+   * (highlightPending): their HTML here is rendered again to say so. Without this, `finish()` found
+   * the answer unlike a full render and drew all of it again at the end of every answer with code.
+   */
+  private highlightArrived(): void {
+    for (const part of this.committedParts) {
+      if (!part.html.includes(HIGHLIGHT_PENDING)) continue;
+      const env: RenderEnv = { references: { ...this.committedRefs } };
+      part.html = this.md.renderer.render(this.md.parse(this.source.slice(part.start, part.end), env), this.md.options, env);
+    }
   }
 
   /** markdown-it normalizes line ends itself; doing it here keeps offsets and lines in step. */
@@ -246,8 +267,9 @@ export class IncrementalMarkdown {
       ? this.openCode.before + this.openCode.code + this.openCode.after
       : this.md.renderer.render(restTokens, this.md.options, { ...env, highlightLimit: OPEN_BLOCK_HIGHLIGHT_LIMIT });
     if (cutIndex > 0) {
-      this.committedParts.push(committed);
+      const start = this.offset;
       this.offset = final ? this.source.length : this.offset + lineOffset(tail, cutLine);
+      this.committedParts.push({ html: committed, start, end: this.offset });
     }
     this.lastTail = rest;
     this.lastHighlightedLength = work.chars;
@@ -290,7 +312,7 @@ export class IncrementalMarkdown {
     const end = this.source.length - text.length + closedAt;
     const block = this.renderClosedFence(this.source.slice(this.offset, end));
     if (block === undefined) return this.update(false);
-    this.committedParts.push(block.html);
+    this.committedParts.push({ html: block.html, start: this.offset, end });
     this.offset = end;
     this.lastTail = '';
     const next = this.update(false);

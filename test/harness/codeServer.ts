@@ -11,7 +11,19 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
-export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+/**
+ * The repository: the nearest folder up from this file's build with a package.json. A fixed
+ * number of levels was wrong where the harness is bundled into out/bench/ (one level less deep):
+ * the bench then opened an empty workspace and loaded the extension from the wrong folder.
+ */
+export const REPO_ROOT = nearestPackageRoot(__dirname);
+
+function nearestPackageRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
+  }
+}
 
 export interface CodeServerOptions {
   /** Folder opened in the workbench. */

@@ -15,6 +15,7 @@ import type { Logger } from '../../src/core/common/logger';
 import { listModels } from '../../src/core/common/models';
 import type { ReasoningEffort } from '../../src/core/common/types';
 import { ChatViewProvider } from '../../src/vscode/chat/chatViewProvider';
+import type { DefinitionContext } from '../../src/vscode/context/definitionContext';
 import type { RequestRunner } from '../../src/vscode/runner';
 import { reasoner, waitFor } from './helpers';
 
@@ -141,6 +142,8 @@ export async function makeChatProvider(cleanup: vscode.Disposable[], options: {
   readonly storageDir: string;
   readonly current?: { modelId: string; effort: ReasoningEffort };
   readonly runner?: RequestRunner;
+  /** Definitions found for attached code, as the extension's own chat has them. */
+  readonly definitions?: DefinitionContext;
 }): Promise<ChatHarness> {
   const api = await reasoner();
   const log = new MemoryLog();
@@ -152,6 +155,7 @@ export async function makeChatProvider(cleanup: vscode.Disposable[], options: {
     getModels: () => listModels(),
     getCurrent: () => current,
     log,
+    ...(options.definitions ? { definitions: options.definitions } : {}),
   });
   cleanup.push(provider);
   await provider.model.ready;

@@ -127,7 +127,7 @@ suite('Compare Models (real extension host, simulated gateway)', () => {
 
     try {
       sim.script({ text: 'In 3D, add dz.' });
-      const followUp = await api.services.chat!.sendPrompt('And for 3D points?', []);
+      const followUp = await api.services.chat.sendPrompt('And for 3D points?', []);
       assert.equal(followUp, 'In 3D, add dz.');
       const body = sim.requests.at(-1)!.body;
       assert.equal(modelOf(body), 'o3-mini', 'the kept answer\'s model goes on');
@@ -139,6 +139,26 @@ suite('Compare Models (real extension host, simulated gateway)', () => {
     } finally {
       await api.chat.delete(id);
     }
+  });
+
+  test('Apply to Selection from a column shows its diff titled as code from Compare Models', async () => {
+    const api = await reasoner();
+    const editor = await openFixture('src/sample.ts');
+    selectLines(editor, 5, 9);
+    sim.script({ forModel: 'o1', text: 'o1 answer.' }, { forModel: 'o3-mini', text: 'o3-mini answer.' });
+    await vscode.commands.executeCommand<CompareResult[]>(COMMANDS.compareModels, { models: ['o1', 'o3-mini'], question: QUESTION });
+    const panel = api.services.comparisons.panelsOpen[0]!;
+    const diffTitles = () => vscode.window.tabGroups.all.flatMap((group) => group.tabs).filter((tab) => tab.input instanceof vscode.TabInputTextDiff).map((tab) => tab.label);
+    let shown: string[] = [];
+
+    const outcome = await panel.codeBlocks.run('apply', 'export const distance = () => 0;\n', 'typescript', async () => {
+      shown = await waitFor('the diff tab', () => diffTitles().length > 0 && diffTitles());
+      return false;
+    });
+
+    assert.equal(outcome, 'discarded');
+    assert.deepEqual(shown, ['sample.ts: selection ↔ code from Compare Models']);
+    assert.match(editor.document.getText(), /export function distance/, 'nothing was applied');
   });
 
   test('closing the panel cancels the answers still running: the gateway sees both connections go', async () => {

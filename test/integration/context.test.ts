@@ -6,16 +6,19 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DEFINITIONS_INTRO } from '../../src/core/common/context';
+import type { ContextChip, HostMessage } from '../../src/core/common/protocol';
 import { TASK_QUESTIONS } from '../../src/core/common/prompts';
-import type { ChatViewProvider } from '../../src/vscode/chat/chatViewProvider';
 import { DefinitionContext } from '../../src/vscode/context/definitionContext';
 import { askInline } from '../../src/vscode/inline/inlineTask';
 import type { Simulator } from '../simulator/simulator';
-import { commandQuickInputUntil, connectSimulator, markdownOf, openFixture, reasoner, requestText, selectLines, setUserSetting, waitFor, workspaceFolder } from './helpers';
+import { makeChatProvider, openChatPage, type TestPage } from './chatPage';
+import { EXTENSION_ID, commandQuickInputUntil, connectSimulator, markdownOf, openFixture, reasoner, requestText, selectLines, setUserSetting, waitFor, workspaceFolder } from './helpers';
 import { cleanUpInline, onlySession } from './inlineHelpers';
+import { registerTestLanguage } from './contextLanguage';
 import { RecordingStream } from './recordingStream';
 
 const CHECKOUT = 'src/context/checkout.ts';
@@ -24,6 +27,29 @@ const CHECKOUT_FUNCTION: [number, number] = [4, 8];
 
 /** `@reasoner /explain` with nothing attached: about the selection. */
 const EXPLAIN_REQUEST = { prompt: '', command: 'explain', references: [], toolReferences: [], toolInvocationToken: undefined } as unknown as vscode.ChatRequest;
+
+/** The chips the page was last sent. */
+function chipsShown(page: TestPage): readonly ContextChip[] | undefined {
+  return page.delivered.filter((m): m is Extract<HostMessage, { type: 'contexts' }> => m.type === 'contexts').at(-1)?.contexts;
+}
+
+/**
+ * Tells when the extension shows a QuickPick, and its items once given: the picker is the real
+ * one, driven by the workbench's own commands (sent before it shows, they would do nothing).
+ */
+function watchPicker(): vscode.Disposable & { readonly shown: Promise<readonly vscode.QuickPickItem[]> } {
+  const window = vscode.window as { showQuickPick: typeof vscode.window.showQuickPick };
+  const real = window.showQuickPick;
+  let announce!: (items: readonly vscode.QuickPickItem[]) => void;
+  const shown = new Promise<readonly vscode.QuickPickItem[]>((resolve) => { announce = resolve; });
+  window.showQuickPick = ((items: readonly vscode.QuickPickItem[] | Thenable<readonly vscode.QuickPickItem[]>, ...rest: unknown[]) => {
+    const answer = (real as (...args: unknown[]) => unknown)(items, ...rest);
+    // Resolved after the items went to the workbench (they are sent a few turns after the call).
+    void Promise.resolve(items).then((list) => setImmediate(() => announce(list)));
+    return answer;
+  }) as typeof vscode.window.showQuickPick;
+  return { shown, dispose: () => { window.showQuickPick = real; } };
+}
 
 /** The user message of a request, as the model reads it. */
 function sentText(body: unknown): string {
@@ -42,47 +68,6 @@ async function typeScriptReady(editor: vscode.TextEditor): Promise<void> {
     const found = await vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[] | undefined>('vscode.executeDefinitionProvider', editor.document.uri, at);
     return (found ?? []).some((result) => ('targetUri' in result ? result.targetUri : result.uri).path.endsWith('/pricing.ts'));
   }, 60_000);
-}
-
-/**
- * A definition and symbol provider for `*.rtl` files: `def NAME` … `end` blocks,
- * and `call NAME` finds the block in any .rtl file of the same folder.
- */
-function registerTestLanguage(): vscode.Disposable {
-  const selector: vscode.DocumentSelector = { pattern: '**/*.rtl' };
-  const blocks = (text: string) => {
-    const lines = text.split('\n');
-    const found: { name: string; start: number; end: number }[] = [];
-    lines.forEach((line, index) => {
-      const def = /^def (\w+)/.exec(line);
-      if (def) found.push({ name: def[1]!, start: index, end: lines.findIndex((candidate, at) => at > index && candidate.trim() === 'end') });
-    });
-    return found;
-  };
-  return vscode.Disposable.from(
-    vscode.languages.registerDocumentSymbolProvider(selector, {
-      provideDocumentSymbols: (document) => blocks(document.getText()).map((block) => {
-        const range = new vscode.Range(block.start, 0, block.end, 3);
-        return new vscode.DocumentSymbol(block.name, '', vscode.SymbolKind.Function, range, new vscode.Range(block.start, 4, block.start, 4 + block.name.length));
-      }),
-    }),
-    vscode.languages.registerDefinitionProvider(selector, {
-      provideDefinition: async (document, position) => {
-        const word = document.getText(document.getWordRangeAtPosition(position));
-        const folder = vscode.Uri.joinPath(document.uri, '..');
-        const locations: vscode.Location[] = [];
-        for (const [name] of await vscode.workspace.fs.readDirectory(folder)) {
-          if (!name.endsWith('.rtl')) continue;
-          const uri = vscode.Uri.joinPath(folder, name);
-          const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-          for (const block of blocks(text)) {
-            if (block.name === word) locations.push(new vscode.Location(uri, new vscode.Position(block.start, 4)));
-          }
-        }
-        return locations;
-      },
-    }),
-  );
 }
 
 suite('Precise context: the definitions the code uses', () => {
@@ -141,7 +126,7 @@ suite('Precise context: the definitions the code uses', () => {
     const explain = async (trusted: boolean) => {
       lookups = 0;
       sim.script({ text: trusted ? 'Trusted.' : 'Restricted.' });
-      await askInline(api.services.inline, 'explain', TASK_QUESTIONS.explain, { definitions: new DefinitionContext(api.services.log, () => trusted) });
+      await askInline(api.services.inline, 'explain', TASK_QUESTIONS.explain, { definitions: new DefinitionContext(api.services.log, api.services.settings, () => trusted) });
       return sentText(sim.requests.at(-1)!.body);
     };
     try {
@@ -228,21 +213,67 @@ suite('Precise context: the definitions the code uses', () => {
     }
   });
 
-  test('in the chat each definition is a chip; removing one removes it from the request', async () => {
+  test('in the chat each definition is a chip; the × on one (the page\'s removeContext) leaves it out of the request', async () => {
     const api = await reasoner();
-    const chat = api.services.chat as ChatViewProvider;
     const editor = await openFixture(CHECKOUT);
     await typeScriptReady(editor);
     selectLines(editor, ...CHECKOUT_FUNCTION);
-    await chat.addSelection(editor);
-    const chips = api.chat.getContexts();
-    assert.deepEqual(chips.map((chip) => `${chip.kind} ${chip.label}`), ['selection checkout.ts:5-9', 'definition model.ts:2-5 · Cart', 'definition pricing.ts:5-7 · discount']);
-    api.chat.removeContext(chips[1]!.id);
-    sim.script({ text: 'Fine.' });
-    await chat.send('What does checkout return?');
-    const text = requestText(sim.requests.at(-1)!.body);
-    assert.match(text, /Definition of `discount`/);
+    const cleanup: vscode.Disposable[] = [];
+    try {
+      // A chat of its own, finding definitions as the extension's does, driven by the messages its page posts.
+      const { provider } = await makeChatProvider(cleanup, {
+        extensionUri: vscode.extensions.getExtension(EXTENSION_ID)!.extensionUri,
+        storageDir: fs.mkdtempSync(path.join(os.tmpdir(), 'reasoner-context-chips-')),
+        definitions: new DefinitionContext(api.services.log, api.services.settings),
+      });
+      const page = await openChatPage(cleanup, provider);
+      page.fromPage({ type: 'addContext', kind: 'selection' });
+      const chips = await waitFor('the selection and its two definitions as chips on the page', () => {
+        const shown = chipsShown(page);
+        return shown?.length === 3 ? shown : undefined;
+      }, 30_000);
+      assert.deepEqual(chips.map((chip) => `${chip.kind} ${chip.label}`), ['selection checkout.ts:5-9', 'definition model.ts:2-5 · Cart', 'definition pricing.ts:5-7 · discount']);
+      page.fromPage({ type: 'removeContext', id: chips[1]!.id });
+      await waitFor('the Cart chip to go', () => chipsShown(page)?.length === 2);
+      sim.script({ text: 'Fine.' });
+      page.fromPage({ type: 'send', text: 'What does checkout return?', modelId: 'o3-mini', effort: 'low' });
+      const text = requestText((await waitFor('the request', () => sim.requests.at(-1)))!.body);
+      assert.match(text, /export function checkout/);
+      assert.match(text, /Definition of `discount`/);
+      assert.doesNotMatch(text, /Definition of `Cart`|export interface Cart/);
+    } finally {
+      for (const disposable of cleanup.reverse()) disposable.dispose();
+    }
+  });
+
+  test('with reasoner.context.mode "ask", a definition unticked in the picker is neither sent nor listed; the other one is', async () => {
+    const editor = await openFixture(CHECKOUT);
+    await typeScriptReady(editor);
+    selectLines(editor, ...CHECKOUT_FUNCTION);
+    await setUserSetting('context.mode', 'ask');
+    const picker = watchPicker();
+    try {
+      sim.script({ text: 'Only the helper went along.' });
+      const explained = vscode.commands.executeCommand('reasoner.explainSelection');
+      const items = await picker.shown;
+      assert.deepEqual(items.map((item) => [item.label, item.picked]), [['model.ts:2-5 · Cart', true], ['pricing.ts:5-7 · discount', true]]);
+      // As the user does: the first row, Space unticks it, Enter sends. The workbench runs a command's
+      // first call only after a turn of its own, by which the items may not be in the list yet: twice.
+      await vscode.commands.executeCommand('quickInput.first');
+      await vscode.commands.executeCommand('quickInput.first');
+      await vscode.commands.executeCommand('quickInput.toggleCheckbox');
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      await explained;
+    } finally {
+      picker.dispose();
+    }
+    assert.equal(sim.requests.length, 1);
+    const text = sentText(sim.requests[0]!.body);
+    assert.match(text, /Definition of `discount`: `src\/context\/pricing\.ts`/);
     assert.doesNotMatch(text, /Definition of `Cart`|export interface Cart/);
+    const prompt = markdownOf((await onlySession()).thread.comments[0]!);
+    assert.match(prompt, /Definitions sent along:.*`pricing\.ts:5-7 · discount`/);
+    assert.doesNotMatch(prompt, /Cart/);
   });
 
   test('@reasoner lists the definitions among its references, names each by file, lines and symbol, and sends them after the code', async () => {

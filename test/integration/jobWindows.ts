@@ -63,17 +63,17 @@ export async function openWindow(folders: WindowFolders, options: JobsOptions = 
   const log = new MemoryLog();
   const notifier = new Notifier();
   const keys = new ApiKeyStore(api.services.context.secrets);
-  const runner = new ReasonerRequestRunner(keys, log, notifier, new SpendTracker(new SpendLedger(folders.ledger, log), notifier, log));
+  const runner = new ReasonerRequestRunner(api.services.settings, keys, log, notifier, new SpendTracker(new SpendLedger(folders.ledger, log), notifier, log));
   const chat = new ChatViewProvider({
     extensionUri: extension.extensionUri, storageDir: folders.chat, runner, log,
     getModels: () => listModels(), getCurrent: () => ({ modelId: 'o3-pro', effort: 'high' }),
   });
   await chat.model.ready;
-  const inline = new InlineThreads(runner);
+  const inline = new InlineThreads(runner, api.services.settings);
   const store = new JobStore(folders.jobs, log, onCorrupt);
-  const jobs = new Jobs(store, runner, notifier, log, chatFallbackPlace(runner, () => chat), { keyChanged: keys.onDidChange, ...options });
+  const jobs = new Jobs(store, runner, notifier, log, chatFallbackPlace(runner, chat), { keyChanged: keys.onDidChange, ...options });
   const comparisons = new Comparisons({
-    extensionUri: extension.extensionUri, runner, log, proposals: api.services.proposals, chat: () => chat, store: new ComparisonStore(folders.comparisons, log),
+    extensionUri: extension.extensionUri, runner, settings: api.services.settings, log, proposals: api.services.proposals, chat, store: new ComparisonStore(folders.comparisons, log),
   });
   const placed = placeJobs(jobs, chat, inline, comparisons);
   const disposeAll = (): void => {

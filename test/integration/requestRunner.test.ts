@@ -48,17 +48,34 @@ suite('Request runner: key reads and Cancel All', () => {
   async function runnerWithoutKeyring() {
     const api = await reasoner();
     const keys = new ApiKeyStore(keyringWithoutAccess());
-    const runner = new ReasonerRequestRunner(keys, api.services.log, api.services.notifier);
+    const runner = new ReasonerRequestRunner(api.services.settings, keys, api.services.log, api.services.notifier);
     cleanup.push(keys, runner);
     return { api, runner };
   }
+
+  test('a runner sends by the settings it is handed, not by what VS Code\'s configuration says: their model, effort and output limit', async () => {
+    const api = await reasoner();
+    const configured = api.services.settings.current();
+    assert.notEqual(configured.modelId, 'o1', 'the configuration names another model');
+    const keys = new ApiKeyStore(api.services.context.secrets);
+    const chosen = { ...configured, modelId: 'o1', effort: 'high' as const, maxOutputTokens: 321 };
+    const runner = new ReasonerRequestRunner({ current: () => chosen }, keys, api.services.log, api.services.notifier);
+    cleanup.push(keys, runner);
+    sim.script({ text: 'From o1.' });
+
+    const result = await runner.run({ source: 'test', turns: [{ role: 'user', text: 'Which model answers?' }] });
+
+    assert.equal(result.text, 'From o1.');
+    const body = sim.requests.at(-1)!.body as { model: string; reasoning_effort: string; max_completion_tokens: number };
+    assert.deepEqual([body.model, body.reasoning_effort, body.max_completion_tokens], ['o1', 'high', 321]);
+  });
 
   test('an inline thread whose key cannot be read from the keyring ends as failed and offers Set API Key; nothing is sent', async () => {
     const { api, runner } = await runnerWithoutKeyring();
     const editor = await openFixture('src/sample.ts');
     // A thread of the extension's own comment controller (a second controller with its id would replace it).
     const thread = api.services.inline.controller.createCommentThread(editor.document.uri, new vscode.Range(5, 0, 9, 0), []);
-    const session = new InlineSession('thread-keyring', thread, 'explain', runner, undefined, () => undefined);
+    const session = new InlineSession('thread-keyring', thread, 'explain', runner, api.services.settings, undefined, () => undefined);
     cleanup.push(session);
     const lastBefore = api.services.notifier.shown.at(-1);
 

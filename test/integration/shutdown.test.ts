@@ -14,7 +14,7 @@ suite('Shutdown of the request runner', () => {
     const sim = simulator();
     const api = await reasoner();
     const keys = new ApiKeyStore(api.services.context.secrets);
-    const runner = new ReasonerRequestRunner(keys, api.services.log, api.services.notifier);
+    const runner = new ReasonerRequestRunner(api.services.settings, keys, api.services.log, api.services.notifier);
     // A job list that keeps the job (the extension's is jobs/jobs.ts); without one, nothing could fetch it later, and it is cancelled.
     const kept: string[] = [];
     runner.trackJobs({ started: (job) => kept.push(job.id), left: () => undefined, ended: async () => true });
@@ -42,7 +42,7 @@ suite('Shutdown of the request runner', () => {
     const sim = simulator();
     const api = await reasoner();
     const keys = new ApiKeyStore(api.services.context.secrets);
-    const runner = new ReasonerRequestRunner(keys, api.services.log, api.services.notifier);
+    const runner = new ReasonerRequestRunner(api.services.settings, keys, api.services.log, api.services.notifier);
     try {
       const { jobId, result } = await startEndlessBackgroundJob(sim, runner);
       assert.equal(runner.cancelAll(), 1);

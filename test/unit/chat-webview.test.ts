@@ -14,6 +14,8 @@ import { PAGE_DATA_ID, embeddedJson, pageDataBlock } from '../../src/core/common
 import type { ChatPageData, ChatState, HostMessage, WebviewMessage } from '../../src/core/common/protocol';
 import { pngImage } from '../fixtures/images';
 import { OPEN_BLOCK_HIGHLIGHT_LIMIT } from '../../src/webview/highlight';
+import { BLOCKS_PER_PART } from '../../src/webview/markdownParts';
+import { HOSTILE_ANSWERS } from '../fixtures/hostile-answers';
 
 const BUNDLE = path.resolve(__dirname, '../../../dist/webview/webview.js');
 
@@ -210,6 +212,54 @@ describe('chat webview page (bundled script in jsdom)', function () {
     await fresh.frame();
     assert.equal(fresh.$('[data-role="answer-body"]').innerHTML, streamed);
     fresh.close();
+  });
+
+  it('a long answer streamed in random pieces keeps its final blocks in parts that later draws leave alone, and ends as drawn at once', async () => {
+    let seed = 11;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const blocks: string[] = [];
+    for (let i = 0; i < 120; i++) {
+      const kinds = [`Paragraph ${i} with **bold** and \`code\`.\nA second line.`, `- item ${i}\n- next\n\n  loose`, `\`\`\`ts\nconst n${i} = ${i};\n\`\`\``,
+        `Title ${i}\n===`, `| a | b |\n|---|---|\n| ${i} | x |`, `> quoted ${i}\nlazy line`, `    indented ${i}`];
+      blocks.push(kinds[Math.floor(random() * kinds.length)]!);
+    }
+    const long = blocks.join('\n\n');
+    const hostile = HOSTILE_ANSWERS.map((answer) => answer.markdown).join('\n\n');
+    for (const [index, text] of [long, `${long}\n\n${hostile}`].entries()) {
+      page = loadPage();
+      page.send({ type: 'state', state: state(conversation([userTurn('u-1', 'Explain')])) });
+      page.send({ type: 'turnAdded', conversationId: 'c-1', turn: answerTurn('a-1', '', { status: 'streaming', elapsedMs: undefined }) });
+      const body = page.$('[data-role="answer-body"]');
+      let firstFull: { part: Element; html: string } | undefined;
+      for (let at = 0; at < text.length;) {
+        const size = 1 + Math.floor(random() * 40);
+        page.send({ type: 'turnDelta', conversationId: 'c-1', turnId: 'a-1', text: text.slice(at, at + size), reasoning: '' });
+        at += size;
+        if (random() < 0.2) await page.frame();
+        const parts = body.querySelectorAll(':scope > .markdown-part');
+        if (!firstFull && parts.length > 1) firstFull = { part: parts[0]!, html: parts[0]!.innerHTML };
+      }
+      await page.frame();
+      page.send({ type: 'turnUpdated', conversationId: 'c-1', turn: answerTurn('a-1', text) });
+      const parts = page.$$('[data-role="answer-body"] > .markdown-part');
+      assert.ok(parts.length >= 3, `${parts.length} parts`);
+      assert.deepEqual(Array.from(body.children).filter((child) => !child.classList.contains('markdown-part')), [], 'every final block is in a part');
+      assert.ok(parts.every((part) => part.childElementCount <= BLOCKS_PER_PART), 'no part holds more than its share of blocks');
+      if (index === 0) {
+        assert.ok(firstFull, 'a part filled up while the answer streamed');
+        assert.equal(parts[0], firstFull.part, 'a full part is not drawn again by later draws');
+        assert.equal(parts[0]!.innerHTML, firstFull.html);
+      }
+      assert.equal(body.querySelectorAll('pre').length, body.querySelectorAll('[data-role="code-block"] > pre').length, 'every code block has its toolbar');
+      assert.equal(body.querySelectorAll('img, script, [onerror]').length, 0);
+
+      const fresh = loadPage();
+      fresh.send({ type: 'state', state: state(conversation([userTurn('u-1', 'Explain'), answerTurn('a-1', text)])) });
+      await fresh.frame();
+      assert.equal(fresh.$('[data-role="answer-body"]').innerHTML, body.innerHTML, 'streamed and drawn at once give the same DOM');
+      fresh.close();
+      if (index === 0) page.close();
+    }
   });
 
   // Highlighted once final too, where highlight.js can load (jsdom cannot import its chunks): the chat e2e test.

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { findImportCycles, findLayeringViolations, formatViolations, importSpecifiers, type SourceFile } from './support-core/layering';
+import { filesNaming, findImportCycles, findLayeringViolations, formatViolations, importSpecifiers, type SourceFile } from './support-core/layering';
 
 const ROOT = process.cwd();
 
@@ -31,6 +31,19 @@ describe('layering of src/', () => {
   it('no module of src/ imports itself through others (type-only imports count)', () => {
     const cycles = findImportCycles(sourceFiles('src'));
     assert.deepEqual(cycles.map((cycle) => cycle.join(' → ')), []);
+  });
+
+  it('only config.ts and the composition root read VS Code\'s settings; everything else is handed a SettingsReader', () => {
+    assert.deepEqual(filesNaming(sourceFiles('src'), 'readSettings').sort(), ['src/extension.ts', 'src/vscode/config.ts']);
+  });
+
+  it('finds a name used in code, and not in a comment or a string', () => {
+    const files: SourceFile[] = [
+      { path: 'src/a.ts', text: "import { readSettings } from './config';" },
+      { path: 'src/b.ts', text: 'const models = config.readSettings().models;' },
+      { path: 'src/c.ts', text: "// readSettings() is called once\nconst note = 'readSettings';\nconst other = readSettingsLater();" },
+    ];
+    assert.deepEqual(filesNaming(files, 'readSettings'), ['src/a.ts', 'src/b.ts']);
   });
 
   it('the cycle check finds a cycle, however long, and names it once', () => {

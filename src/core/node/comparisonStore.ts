@@ -2,12 +2,12 @@
  * The Compare Models tabs a workspace keeps across reloads: one JSON file of
  * {@link SavedComparison}s, most recently changed first, written atomically.
  * Writes are queued one after another; the newest state always wins. A file
- * that does not parse is treated as empty (the tabs then close on reload).
+ * that does not parse is moved aside (as the spend ledger and the job list do)
+ * and reported; the list starts over.
  */
-import { promises as fs } from 'node:fs';
 import { MAX_SAVED_COMPARISONS, parseSavedComparison, type SavedComparison } from '../common/compare';
 import { NULL_LOGGER, type Logger } from '../common/logger';
-import { QueuedFileWriter } from './history';
+import { QueuedFileWriter, readKeptJson } from './history';
 
 const COMPARISONS_VERSION = 1;
 
@@ -51,19 +51,12 @@ export class ComparisonStore {
   }
 
   private async read(): Promise<void> {
-    let text: string;
-    try {
-      text = await fs.readFile(this.file, 'utf8');
-    } catch {
-      return;
-    }
-    try {
-      const parsed = JSON.parse(text) as { version?: unknown; comparisons?: unknown };
-      if (parsed.version !== COMPARISONS_VERSION || !Array.isArray(parsed.comparisons)) throw new Error('unexpected shape');
-      this.comparisons = parsed.comparisons.map(parseSavedComparison).filter((saved): saved is SavedComparison => saved !== undefined);
-    } catch (error) {
-      this.log.warn(`Compare Models: the kept comparisons in ${this.file} could not be read (${error instanceof Error ? error.message : String(error)}); starting with none.`);
-    }
+    const comparisons = await readKeptJson(this.file, (value) => {
+      const parsed = value as { version?: unknown; comparisons?: unknown };
+      if (parsed?.version !== COMPARISONS_VERSION || !Array.isArray(parsed.comparisons)) throw new Error('unexpected shape');
+      return parsed.comparisons.map(parseSavedComparison).filter((saved): saved is SavedComparison => saved !== undefined);
+    }, (aside, reason) => this.log.warn(`Compare Models: the kept comparisons could not be read (${reason}); moved to ${aside} and started over.`));
+    if (comparisons) this.comparisons = comparisons;
   }
 
   private write(): Promise<void> {

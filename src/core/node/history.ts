@@ -44,6 +44,33 @@ function describe(error: unknown): string {
 }
 
 /**
+ * Reads a JSON file a store keeps: undefined when there is none. A file that does not parse, or
+ * that `parse` refuses by throwing, is moved aside to `<file>.corrupt-<stamp>` (kept, out of the
+ * way) and `onCorrupt` is told where and why; the store then starts over.
+ */
+export async function readKeptJson<T>(
+  file: string,
+  parse: (value: unknown) => T,
+  onCorrupt: (aside: string, reason: string) => void,
+  stamp: number = Date.now(),
+): Promise<T | undefined> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    return parse(JSON.parse(text));
+  } catch (error) {
+    const aside = `${file}.corrupt-${stamp}`;
+    await fs.rename(file, aside).catch(() => undefined);
+    onCorrupt(aside, error instanceof Error ? error.message : String(error));
+    return undefined;
+  }
+}
+
+/**
  * Writes one file, one write after another so that the newest data always lands last, each whole
  * (its folder made first) and atomic. A write that fails is reported and does not stop the next.
  */

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import * as lockfile from 'proper-lockfile';
 import { isJobRecord, JOBS_VERSION, pruneJobs, type JobRecord } from '../common/jobs';
 import { NULL_LOGGER, type Logger } from '../common/logger';
-import { writeFileAtomic } from './history';
+import { readKeptJson, writeFileAtomic } from './history';
 
 /** A lock not released for this long belongs to a window that died; it is taken over. */
 const STALE_LOCK_MS = 10_000;
@@ -68,25 +68,17 @@ export class JobStore {
   }
 
   private async read(): Promise<JobRecord[]> {
-    let text: string;
-    try {
-      text = await fs.readFile(this.file, 'utf8');
-    } catch {
-      return [];
-    }
-    try {
-      const parsed = JSON.parse(text) as { version?: unknown; jobs?: unknown };
-      if (parsed.version !== JOBS_VERSION || !Array.isArray(parsed.jobs)) throw new Error('not a job list');
-      const jobs = parsed.jobs.filter(isJobRecord);
-      if (jobs.length < parsed.jobs.length) this.log.warn(`The job list had ${parsed.jobs.length - jobs.length} unreadable entries; they were dropped.`);
-      return jobs;
-    } catch (error) {
-      const aside = `${this.file}.corrupt-${this.now()}`;
-      await fs.rename(this.file, aside).catch(() => undefined);
-      this.log.warn(`The job list could not be read (${describe(error)}); moved to ${aside} and started over.`);
-      this.onCorrupt(aside, describe(error));
-      return [];
-    }
+    const jobs = await readKeptJson(this.file, (value) => {
+      const parsed = value as { version?: unknown; jobs?: unknown };
+      if (parsed?.version !== JOBS_VERSION || !Array.isArray(parsed.jobs)) throw new Error('not a job list');
+      const readable = parsed.jobs.filter(isJobRecord);
+      if (readable.length < parsed.jobs.length) this.log.warn(`The job list had ${parsed.jobs.length - readable.length} unreadable entries; they were dropped.`);
+      return readable;
+    }, (aside, reason) => {
+      this.log.warn(`The job list could not be read (${reason}); moved to ${aside} and started over.`);
+      this.onCorrupt(aside, reason);
+    }, this.now());
+    return jobs ?? [];
   }
 }
 

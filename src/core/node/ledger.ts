@@ -4,10 +4,9 @@
  * A file that does not parse is moved aside and reported; the ledger starts over.
  * Writes are queued one after another so concurrent answers never lose an entry.
  */
-import { promises as fs } from 'node:fs';
 import { NULL_LOGGER, type Logger } from '../common/logger';
 import { isSpendEntry, type SpendEntry } from '../common/spend';
-import { QueuedFileWriter } from './history';
+import { QueuedFileWriter, readKeptJson } from './history';
 
 const LEDGER_VERSION = 1;
 /** About a year of heavy use; older entries are dropped first. */
@@ -45,20 +44,11 @@ export class SpendLedger {
   }
 
   private async read(): Promise<void> {
-    let text: string;
-    try {
-      text = await fs.readFile(this.file, 'utf8');
-    } catch {
-      return;
-    }
-    try {
-      const parsed = JSON.parse(text) as { version?: unknown; entries?: unknown };
-      if (parsed.version !== LEDGER_VERSION || !Array.isArray(parsed.entries)) throw new Error('not a ledger');
-      this.entries = parsed.entries.filter(isSpendEntry);
-    } catch (error) {
-      const aside = `${this.file}.corrupt-${Date.now()}`;
-      await fs.rename(this.file, aside).catch(() => undefined);
-      this.log.warn(`The spend ledger could not be read (${error instanceof Error ? error.message : String(error)}); moved to ${aside} and started over.`);
-    }
+    const entries = await readKeptJson(this.file, (value) => {
+      const parsed = value as { version?: unknown; entries?: unknown };
+      if (parsed?.version !== LEDGER_VERSION || !Array.isArray(parsed.entries)) throw new Error('not a ledger');
+      return parsed.entries.filter(isSpendEntry);
+    }, (aside, reason) => this.log.warn(`The spend ledger could not be read (${reason}); moved to ${aside} and started over.`));
+    if (entries) this.entries = entries;
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The chat's state, free of the editor: the conversations (stored by
  * src/core/node/history.ts), the active one, the composer's model and effort,
- * the code chips waiting for the next prompt, and which conversations have an
+ * the chips waiting for the next prompt (promptAttachments.ts), and which conversations have an
  * answer running. Everything that changes it goes through here and is
  * announced as a {@link ChatChange}; the page is only a projection of it.
  *
@@ -14,20 +14,19 @@ import {
   type ConversationSummary,
   type UserTurn,
   addUserTurn,
-  contextLabel,
   createConversation,
-  newId,
   normalizeTitle,
   startAssistantTurn,
   summarize,
 } from '../../core/common/conversation';
-import { IMAGE_LIMITS, type ImageAttachment, imageCountRefusal, imageModelRefusal } from '../../core/common/images';
+import { type ImageAttachment, imageModelRefusal } from '../../core/common/images';
 import type { Logger } from '../../core/common/logger';
 import type { ModelInfo } from '../../core/common/models';
-import type { ChatState, ComposerSettings, ContextChip, ContextKind, ImageChip, ModelOption } from '../../core/common/protocol';
+import type { ChatState, ComposerSettings, ModelOption } from '../../core/common/protocol';
 import { type CodeContext, REASONING_EFFORTS, type ReasoningEffort } from '../../core/common/types';
 import { ConversationStore } from '../../core/node/history';
 import { messageOf } from '../errorMessage';
+import { PromptAttachments } from './promptAttachments';
 
 export interface CurrentModel {
   readonly modelId: string;
@@ -68,12 +67,20 @@ export class ChatModel {
   readonly ready: Promise<void>;
   private readonly store: ConversationStore;
   private readonly listeners = new Set<(change: ChatChange) => void>();
+  private readonly attachments = new PromptAttachments((kind) => this.emit({ kind }));
+  // The code and image chips waiting for the next prompt.
+  readonly getContexts = this.attachments.getContexts.bind(this.attachments);
+  readonly addContext = this.attachments.addContext.bind(this.attachments);
+  readonly removeContext = this.attachments.removeContext.bind(this.attachments);
+  readonly takeContexts = this.attachments.takeContexts.bind(this.attachments);
+  readonly getImages = this.attachments.getImages.bind(this.attachments);
+  readonly addImage = this.attachments.addImage.bind(this.attachments);
+  readonly removeImage = this.attachments.removeImage.bind(this.attachments);
+  readonly takeImages = this.attachments.takeImages.bind(this.attachments);
   private readonly running = new Map<string, ActiveRun>();
   private active: Conversation | undefined;
   private composer: ComposerSettings;
   private lastCurrent: CurrentModel;
-  private contexts: ContextChip[] = [];
-  private images: ImageChip[] = [];
   private openError: string | undefined;
 
   constructor(private readonly options: ChatModelOptions) {
@@ -105,14 +112,6 @@ export class ChatModel {
 
   getComposer(): ComposerSettings {
     return this.composer;
-  }
-
-  getContexts(): readonly ContextChip[] {
-    return this.contexts;
-  }
-
-  getImages(): readonly ImageChip[] {
-    return this.images;
   }
 
   /** Files of the history moved aside (corrupt) or an index rebuilt, since the start. */
@@ -165,8 +164,8 @@ export class ChatModel {
       models: this.modelOptions(),
       efforts: REASONING_EFFORTS,
       composer: this.composer,
-      contexts: this.contexts,
-      images: this.images,
+      contexts: this.getContexts(),
+      images: this.getImages(),
     };
   }
 
@@ -282,9 +281,8 @@ export class ChatModel {
     this.emit({ kind: 'list' });
   }
 
-  // --- composer and context chips
+  // --- composer
 
-  /** The page chose them: nothing to tell it. */
   /**
    * The page's choice of model and effort. The page is not trusted: a model id
    * that is not in the list is refused (false) and the composer stays as it was.
@@ -308,63 +306,6 @@ export class ChatModel {
     this.emit({ kind: 'composer' });
   }
 
-  /** Attaches code to the next prompt; the same code twice is one chip. */
-  addContext(kind: ContextKind, context: CodeContext): ContextChip {
-    const label = contextLabel(context);
-    const existing = this.contexts.find((chip) => chip.label === label && chip.context.code === context.code);
-    if (existing) return existing;
-    const chip: ContextChip = { id: newId('ctx'), kind, label, context };
-    this.contexts = [...this.contexts, chip];
-    this.emit({ kind: 'contexts' });
-    return chip;
-  }
-
-  removeContext(id: string): void {
-    const before = this.contexts.length;
-    this.contexts = this.contexts.filter((chip) => chip.id !== id);
-    if (this.contexts.length !== before) this.emit({ kind: 'contexts' });
-  }
-
-  /** The chips' code, for the prompt being sent; the composer is left without chips. */
-  takeContexts(): CodeContext[] {
-    const taken = this.contexts.map((chip) => chip.context);
-    if (taken.length > 0) {
-      this.contexts = [];
-      this.emit({ kind: 'contexts' });
-    }
-    return taken;
-  }
-
-  /**
-   * Attaches an image (already checked) to the next prompt; the same image twice
-   * is one chip. A refusal (the prompt has all the images it may carry) is returned as the words to show.
-   */
-  addImage(image: ImageAttachment): { readonly chip: ImageChip } | { readonly refused: string } {
-    const existing = this.images.find((chip) => chip.url === image.url);
-    if (existing) return { chip: existing };
-    if (this.images.length >= IMAGE_LIMITS.maxPerMessage) return { refused: imageCountRefusal(1) };
-    const chip: ImageChip = { id: newId('img'), ...image };
-    this.images = [...this.images, chip];
-    this.emit({ kind: 'images' });
-    return { chip };
-  }
-
-  removeImage(id: string): void {
-    const before = this.images.length;
-    this.images = this.images.filter((chip) => chip.id !== id);
-    if (this.images.length !== before) this.emit({ kind: 'images' });
-  }
-
-  /** The images for the prompt being sent; the composer is left without them. */
-  takeImages(): ImageAttachment[] {
-    const taken = this.images.map((chip): ImageAttachment => ({ name: chip.name, mimeType: chip.mimeType, bytes: chip.bytes, url: chip.url }));
-    if (taken.length > 0) {
-      this.images = [];
-      this.emit({ kind: 'images' });
-    }
-    return taken;
-  }
-
   /** Whether the model takes images (unknown models are left to the request runner, which names them). */
   takesImages(modelId: string): boolean {
     return this.findModel(modelId)?.capabilities.imageInput ?? true;
@@ -374,7 +315,7 @@ export class ChatModel {
    * What to say when `images` (default: the composer's) would go to a model that
    * cannot take them, as a new prompt or a prompt asked again (`retry`); undefined when they can go.
    */
-  imageRefusal(modelId: string, images: readonly ImageAttachment[] = this.images, retry = false): string | undefined {
+  imageRefusal(modelId: string, images: readonly ImageAttachment[] = this.getImages(), retry = false): string | undefined {
     if (images.length === 0 || this.takesImages(modelId)) return undefined;
     const label = this.findModel(modelId)?.label ?? modelId;
     const alternatives = this.options.getModels().filter((m) => m.capabilities.imageInput).map((m) => m.label);

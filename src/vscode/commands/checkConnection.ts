@@ -3,7 +3,7 @@ import { COMMANDS } from '../../core/common/commands';
 import { plainMessage } from '../../core/common/plainMessage';
 import { formatTokens, formatUsd } from '../../core/common/usageText';
 import { checkConnection, type AuthOutcome } from '../../core/node/connectionCheck';
-import { readNetworkSettings, readSettings } from '../config';
+import { readNetworkSettings } from '../config';
 import { abortOnCancel } from '../lifecycle';
 import { ReadOnlyDocuments } from '../readOnlyDocuments';
 import type { Services } from '../services';
@@ -20,7 +20,7 @@ const CHECK_PROMPT = 'Reply with the single word OK.';
 export function registerCheckConnection(services: Services): vscode.Disposable {
   const reports = new ReadOnlyDocuments('reasoner-report', 1);
   const command = vscode.commands.registerCommand(COMMANDS.checkConnection, async (options?: { show?: boolean }) => {
-    const settings = readSettings();
+    const settings = services.settings.current();
     const report = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reasoner: checking the connection…'), cancellable: true },
       (_progress, token) => {

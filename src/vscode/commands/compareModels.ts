@@ -6,7 +6,6 @@ import {
 import type { ModelInfo } from '../../core/common/models';
 import { plainMessage } from '../../core/common/plainMessage';
 import type { CodeContext } from '../../core/common/types';
-import { readSettings } from '../config';
 import { codeFromEditor, requireEditor } from '../editorContext';
 import type { Services } from '../services';
 
@@ -25,7 +24,7 @@ interface ModelItem extends vscode.QuickPickItem { readonly model: ModelInfo }
  */
 export function registerCompareModels(services: Services): vscode.Disposable {
   return vscode.commands.registerCommand(COMMANDS.compareModels, async (argument?: unknown): Promise<CompareResult[] | undefined> => {
-    const settings = readSettings();
+    const settings = services.settings.current();
     let modelIds: readonly string[];
     let question: string;
     let effort = settings.effort;

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { COMMANDS } from '../../core/common/commands';
 import { plainMessage } from '../../core/common/plainMessage';
 import { BUILT_IN_TEMPLATES, expandTemplate, templateUsesInput } from '../../core/common/prompts';
-import { readSettings, type PromptTemplate } from '../config';
+import type { PromptTemplate } from '../config';
 import { streamToNewDocument } from '../documentOutput';
 import { codeFromEditor, fileContext, requireEditor } from '../editorContext';
 import { askInline } from '../inline/inlineTask';
@@ -10,8 +10,9 @@ import type { Services } from '../services';
 
 interface TemplateItem extends vscode.QuickPickItem { readonly template: PromptTemplate }
 
-export function allTemplates(): PromptTemplate[] {
-  return [...readSettings().prompts, ...BUILT_IN_TEMPLATES.map((template) => ({ ...template }))];
+/** The user's templates (reasoner.prompts) first, then the built-in examples. */
+export function allTemplates(userPrompts: readonly PromptTemplate[]): PromptTemplate[] {
+  return [...userPrompts, ...BUILT_IN_TEMPLATES.map((template) => ({ ...template }))];
 }
 
 /**
@@ -21,7 +22,8 @@ export function allTemplates(): PromptTemplate[] {
  */
 export function registerRunPrompt(services: Services): vscode.Disposable {
   return vscode.commands.registerCommand(COMMANDS.runPrompt, async (name?: unknown, input?: unknown): Promise<string | undefined> => {
-    const templates = allTemplates();
+    const userPrompts = services.settings.current().prompts;
+    const templates = allTemplates(userPrompts);
     let template: PromptTemplate | undefined;
     if (typeof name === 'string') {
       template = templates.find((candidate) => candidate.name === name);
@@ -30,7 +32,7 @@ export function registerRunPrompt(services: Services): vscode.Disposable {
         return undefined;
       }
     } else {
-      const userCount = readSettings().prompts.length;
+      const userCount = userPrompts.length;
       const items: TemplateItem[] = templates.map((candidate, index) => ({
         template: candidate,
         label: plainMessage(candidate.name),
@@ -66,10 +68,6 @@ export function registerRunPrompt(services: Services): vscode.Disposable {
           languageId: 'markdown', stripFence: false, ...(template.model ? { modelId: template.model } : {}),
         });
       case 'chat':
-        if (!services.chat) {
-          void vscode.window.showErrorMessage(vscode.l10n.t('Reasoner: the chat is not available.'));
-          return undefined;
-        }
         return services.chat.sendPrompt(prompt, context, template.model);
       case 'inline': {
         const anchored = editor.selection.isEmpty ? { ...code, range: editor.document.lineAt(editor.selection.active.line).range } : code;

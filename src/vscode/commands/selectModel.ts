@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { COMMANDS } from '../../core/common/commands';
 import type { ModelInfo } from '../../core/common/models';
 import { plainMessage } from '../../core/common/plainMessage';
-import { readSettings, saveUserSetting, Setting } from '../config';
+import { saveUserSetting, Setting } from '../config';
 import type { Services } from '../services';
 import { pickEffort } from './selectReasoningEffort';
 
@@ -20,7 +20,7 @@ function describe(model: ModelInfo): string {
  */
 export function registerSelectModel(services: Services): vscode.Disposable {
   return vscode.commands.registerCommand(COMMANDS.selectModel, async (modelId?: unknown, effort?: unknown): Promise<string | undefined> => {
-    const settings = readSettings();
+    const settings = services.settings.current();
     let chosen: ModelInfo | undefined;
     if (typeof modelId === 'string') {
       chosen = settings.models.find((model) => model.id === modelId);

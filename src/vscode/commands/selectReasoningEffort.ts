@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { COMMANDS } from '../../core/common/commands';
 import { isReasoningEffort, REASONING_EFFORTS, type ReasoningEffort } from '../../core/common/types';
-import { readSettings, saveUserSetting, Setting } from '../config';
+import { saveUserSetting, Setting } from '../config';
 import type { Services } from '../services';
 
 const EFFORT_NOTES: Record<ReasoningEffort, string> = {
@@ -25,7 +25,7 @@ export async function pickEffort(current: ReasoningEffort, title: string): Promi
 /** reasoner.selectReasoningEffort [effort]: resolves to the chosen effort or undefined. */
 export function registerSelectReasoningEffort(services: Services): vscode.Disposable {
   return vscode.commands.registerCommand(COMMANDS.selectReasoningEffort, async (argument?: unknown): Promise<string | undefined> => {
-    const settings = readSettings();
+    const settings = services.settings.current();
     let effort: ReasoningEffort | undefined;
     if (typeof argument === 'string') {
       if (!isReasoningEffort(argument)) {

@@ -13,7 +13,7 @@ import {
   COMPARE_STATE_MESSAGE_TYPES, parseComparePageMessage, type CompareHostMessage, type ComparePageMessage,
 } from '../../core/common/compareProtocol';
 import type { DiffPreview } from '../diff/diffPreview';
-import { readSettings } from '../config';
+import type { SettingsReader } from '../config';
 import { messageOf } from '../errorMessage';
 import { Disposable } from '../lifecycle';
 import { runPresentedAction } from '../notify';
@@ -24,11 +24,15 @@ import { WebviewHost, type MessageHandlers } from '../webview/webviewHost';
 import type { CompareSession } from './compareSession';
 
 export const COMPARE_VIEW_TYPE = 'reasoner.compare';
+/** In the log, and in the title of a diff of code applied from the page. */
+const PAGE_NAME = 'Compare Models';
 
 export interface ComparePanelOptions {
   readonly extensionUri: vscode.Uri;
   readonly log: Logger;
   readonly proposals: DiffPreview;
+  /** The models Switch Model offers. */
+  readonly settings: SettingsReader;
   /** A tab VS Code brought back after a reload, to show the comparison in (otherwise a new tab opens). */
   readonly panel?: vscode.WebviewPanel;
 }
@@ -36,21 +40,24 @@ export interface ComparePanelOptions {
 export class ComparePanel extends Disposable {
   readonly panel: vscode.WebviewPanel;
   private readonly host: WebviewHost<CompareHostMessage, ComparePageMessage>;
-  private readonly codeBlocks: CodeBlocks;
+  /** What the buttons on the answers' code blocks do (tests press them as the page does). */
+  readonly codeBlocks: CodeBlocks;
+  private readonly settings: SettingsReader;
 
   constructor(readonly session: CompareSession, options: ComparePanelOptions) {
     super();
     this.register(session);
     const { extensionUri, log } = options;
+    this.settings = options.settings;
     // Made before the panel takes the focus: it remembers the editor the code came from, for Insert and Apply.
-    const codeActions = this.register(new CodeActions(options.proposals));
+    const codeActions = this.register(new CodeActions(options.proposals, PAGE_NAME));
     // The active group, not beside it: side-by-side columns need the width more than the code needs to stay in view.
     const panel = this.panel = this.register(options.panel ?? vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, panelTitle(session.request.question), {
       viewColumn: vscode.ViewColumn.Active, preserveFocus: false,
     }, { ...webviewOptions(extensionUri), enableFindWidget: true, retainContextWhenHidden: false }));
     panel.title = panelTitle(session.request.question);
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'reasoner.svg');
-    this.codeBlocks = new CodeBlocks(codeActions, { notice: (level, message) => this.notice(level, message) }, log, 'Compare Models');
+    this.codeBlocks = new CodeBlocks(codeActions, { notice: (level, message) => this.notice(level, message) }, log, PAGE_NAME);
     this.host = this.register(new WebviewHost<CompareHostMessage, ComparePageMessage>({
       name: 'Compare Models',
       log,
@@ -109,7 +116,7 @@ export class ComparePanel extends Disposable {
   private async switchModel(turnId: string): Promise<unknown> {
     const current = this.session.turns.find((turn) => turn.id === turnId)?.modelId;
     const picked = await vscode.window.showQuickPick(
-      readSettings().models.map((model) => ({
+      this.settings.current().models.map((model) => ({
         label: plainMessage(model.label), description: plainMessage(model.id === current ? vscode.l10n.t('this column') : model.api), detail: plainMessage(model.description), id: model.id,
       })),
       { title: vscode.l10n.t('Reasoner: Ask This Column\'s Question of Another Model') });

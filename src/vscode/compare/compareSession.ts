@@ -19,7 +19,7 @@ import { INSTRUCTIONS } from '../../core/common/prompts';
 import { DeltaBatcher } from '../../core/common/deltaBatcher';
 import { runTurn } from '../../core/common/runTurn';
 import { restartTurn } from '../../core/common/turnReducer';
-import { readSettings } from '../config';
+import type { SettingsReader } from '../config';
 import { Disposable } from '../lifecycle';
 import type { RequestRunner } from '../runner';
 import type { ChatBridge } from '../chatBridge';
@@ -58,7 +58,8 @@ export class CompareSession extends Disposable {
   readonly id: string;
 
   constructor(
-    readonly request: CompareRequest, private readonly runner: RequestRunner, private readonly chat: () => ChatBridge | undefined,
+    readonly request: CompareRequest, private readonly runner: RequestRunner, private readonly settings: SettingsReader,
+    private readonly chat: ChatBridge,
     private readonly options: CompareSessionOptions = {},
   ) {
     super();
@@ -73,7 +74,7 @@ export class CompareSession extends Disposable {
     }
     // Turns come from a throwaway conversation: the same ids and shapes as chat turns, so the page renders them alike.
     const scratch = createConversation();
-    const labels = new Map(readSettings().models.map((model) => [model.id, model.label]));
+    const labels = new Map(this.settings.current().models.map((model) => [model.id, model.label]));
     this.columns = request.modelIds.map((id) => this.column(startAssistantTurn(scratch, { id, label: labels.get(id) ?? id }, request.effort), false));
     this.save();
     this.results = Promise.all(this.columns.map((column) => this.run(column))).then(() => this.columns.map((column) => compareResult(column.turn)));
@@ -137,7 +138,7 @@ export class CompareSession extends Disposable {
     const column = this.find(turnId);
     if (!column || column.abort || this.isDisposed) return undefined;
     const id = modelId ?? column.turn.modelId;
-    const label = readSettings().models.find((model) => model.id === id)?.label ?? id;
+    const label = this.settings.current().models.find((model) => model.id === id)?.label ?? id;
     restartTurn(column.turn, { id, label }, this.request.effort);
     column.kept = false;
     this.fire(column);
@@ -151,9 +152,8 @@ export class CompareSession extends Disposable {
    */
   async keep(turnId: string): Promise<string | undefined> {
     const column = this.find(turnId);
-    const chat = this.chat();
-    if (!column || !chat || !canKeep(column.turn)) return undefined;
-    const id = await chat.openConversation(keptConversation(this.request.question, this.request.context, column.turn));
+    if (!column || !canKeep(column.turn)) return undefined;
+    const id = await this.chat.openConversation(keptConversation(this.request.question, this.request.context, column.turn));
     if (id && !this.isDisposed) {
       column.kept = true;
       this.fire(column);

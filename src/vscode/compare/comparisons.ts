@@ -7,6 +7,7 @@ import type { DiffPreview } from '../diff/diffPreview';
 import type { JobPlaceHandler } from '../jobs/jobs';
 import { Disposable } from '../lifecycle';
 import type { RequestRunner } from '../runner';
+import type { SettingsReader } from '../config';
 import type { ChatBridge } from '../chatBridge';
 import { COMPARE_VIEW_TYPE, ComparePanel, panelTitle } from './comparePanel';
 import { CompareSession } from './compareSession';
@@ -14,10 +15,11 @@ import { CompareSession } from './compareSession';
 export interface ComparisonsOptions {
   readonly extensionUri: vscode.Uri;
   readonly runner: RequestRunner;
+  readonly settings: SettingsReader;
   readonly log: Logger;
   readonly proposals: DiffPreview;
-  /** The chat a kept answer goes on in (set once the chat view exists). */
-  readonly chat: () => ChatBridge | undefined;
+  /** The chat a kept answer goes on in. */
+  readonly chat: ChatBridge;
   /** Where open comparisons are kept, so that their tabs come back after a reload (the workspace's storage). */
   readonly store: ComparisonStore;
 }
@@ -60,7 +62,7 @@ export class Comparisons extends Disposable implements JobPlaceHandler {
 
   /** Sends the question to every model at once and shows the answers side by side. */
   start(request: CompareRequest): ComparePanel {
-    return this.show(new CompareSession(request, this.options.runner, this.options.chat, { save: (saved) => void this.options.store.keep(saved) }));
+    return this.show(new CompareSession(request, this.options.runner, this.options.settings, this.options.chat, { save: (saved) => void this.options.store.keep(saved) }));
   }
 
   /** Fetches a background answer into its comparison's column, whether or not its tab is shown; false when no comparison waits for it. */
@@ -97,8 +99,8 @@ export class Comparisons extends Disposable implements JobPlaceHandler {
   }
 
   private show(session: CompareSession, revived?: vscode.WebviewPanel): ComparePanel {
-    const { extensionUri, log, proposals } = this.options;
-    const panel = new ComparePanel(session, { extensionUri, log, proposals, panel: revived });
+    const { extensionUri, log, proposals, settings } = this.options;
+    const panel = new ComparePanel(session, { extensionUri, log, proposals, settings, panel: revived });
     this.panels.add(panel);
     panel.panel.onDidDispose(() => {
       this.panels.delete(panel);
@@ -152,7 +154,7 @@ export class Comparisons extends Disposable implements JobPlaceHandler {
   private async restoredSession(id: string): Promise<CompareSession | undefined> {
     const saved = await this.options.store.get(id);
     if (!saved) return undefined;
-    return new CompareSession(saved.request, this.options.runner, this.options.chat, { saved, save: (changed) => void this.options.store.keep(changed) });
+    return new CompareSession(saved.request, this.options.runner, this.options.settings, this.options.chat, { saved, save: (changed) => void this.options.store.keep(changed) });
   }
 }
 

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { contextBudget } from '../../core/common/context';
 import { DEFAULT_CONTEXT_WINDOW } from '../../core/common/models';
-import { readSettings, SECTION } from '../config';
+import { SECTION, type ReasonerSettings } from '../config';
 
 export const ContextSetting = {
   maxTokens: 'context.maxTokens',
@@ -22,10 +22,9 @@ export interface ContextSettings {
 
 export const DEFAULT_TIME_LIMIT_MS = 300;
 
-/** The settings for a request to `modelId` (its window sizes the automatic budget). */
-export function readContextSettings(modelId?: string): ContextSettings {
+/** The settings for a request to `modelId`, else to `settings`' model (its window sizes the automatic budget). */
+export function readContextSettings(settings: ReasonerSettings, modelId?: string): ContextSettings {
   const config = vscode.workspace.getConfiguration(SECTION);
-  const settings = readSettings();
   const model = settings.models.find((candidate) => candidate.id === (modelId ?? settings.modelId));
   const limit = config.get<unknown>(ContextSetting.timeLimitMs);
   return {

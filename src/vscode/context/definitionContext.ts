@@ -4,6 +4,7 @@ import { contextLabel } from '../../core/common/conversation';
 import type { Logger } from '../../core/common/logger';
 import { plainMessage } from '../../core/common/plainMessage';
 import type { CodeContext } from '../../core/common/types';
+import type { SettingsReader } from '../config';
 import { readContextSettings } from './contextSettings';
 import { gatherDefinitions, workspaceTrust, type WorkspaceTrust } from './gatherer';
 
@@ -31,11 +32,11 @@ interface DefinitionItem<T> extends vscode.QuickPickItem {
  * counted in the request log.
  */
 export class DefinitionContext {
-  constructor(private readonly log: Logger, private readonly isTrusted: WorkspaceTrust = workspaceTrust) {}
+  constructor(private readonly log: Logger, private readonly settings: SettingsReader, private readonly isTrusted: WorkspaceTrust = workspaceTrust) {}
 
   /** Resolves to the definitions to send, or undefined when the user dismissed the picker (send nothing at all). */
   async attach(document: vscode.TextDocument, range: vscode.Range, options: AttachOptions): Promise<AttachedDefinition[] | undefined> {
-    const settings = readContextSettings(options.modelId);
+    const settings = readContextSettings(this.settings.current(), options.modelId);
     let gathered;
     try {
       gathered = await gatherDefinitions({ document, range, maxTokens: settings.maxTokens, timeLimitMs: settings.timeLimitMs }, this.isTrusted);

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { VSCODE_COMMANDS } from '../../core/common/commands';
 import { folderDistance, identifierUses, selectDefinitions, type ContextSelection, type DefinitionCandidate } from '../../core/common/context';
+import { Deadline, systemClock, TimeUp, type Clock } from '../../core/common/deadline';
+import { hoverSignature, isImportLine, type HoverPart } from '../../core/common/hoverSignature';
 import { displayName } from '../editorContext';
 import { ContextFilter, type FileTier } from './contextFilter';
 
@@ -10,6 +12,8 @@ export interface GatherRequest {
   readonly range: vscode.Range;
   readonly maxTokens: number;
   readonly timeLimitMs: number;
+  /** The time the limit is measured in (a test holds it to stand for a busy host). */
+  readonly clock?: Clock;
 }
 
 /** Whether the workspace is trusted: VS Code's own answer, unless a test puts its own. */
@@ -41,61 +45,77 @@ type Target = { readonly uri: vscode.Uri; readonly range: vscode.Range };
  * servers still starting are not waited for.
  */
 export async function gatherDefinitions(request: GatherRequest, isTrusted: WorkspaceTrust = workspaceTrust): Promise<Gathered> {
-  const started = performance.now();
-  const nothing = (skipped?: Gathered['skipped'], timedOut = false): Gathered =>
-    ({ selection: { chosen: [], overBudget: [], tokens: 0 }, locations: [], elapsedMs: performance.now() - started, timedOut, ...(skipped ? { skipped } : {}) });
-  if (request.maxTokens <= 0) return nothing('off');
-  if (!isTrusted()) return nothing('untrusted');
+  const clock = request.clock ?? systemClock;
+  const started = clock.now();
+  const result = (found: readonly Found[], timedOut: boolean, skipped?: Gathered['skipped']): Gathered => {
+    const selection = selectDefinitions(found.map((entry) => entry.candidate), request.maxTokens);
+    const where = new Map(found.map((entry) => [entry.candidate, entry.location]));
+    return { selection, locations: selection.chosen.map((candidate) => where.get(candidate)!), elapsedMs: clock.now() - started, timedOut, ...(skipped ? { skipped } : {}) };
+  };
+  if (request.maxTokens <= 0) return result([], false, 'off');
+  if (!isTrusted()) return result([], false, 'untrusted');
 
-  const search = new DefinitionSearch(request, await ContextFilter.create(request.document.uri));
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timedOut = await Promise.race([
-    search.run().then(() => false),
-    new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(true), Math.max(0, request.timeLimitMs - (performance.now() - started))); }),
-  ]);
-  clearTimeout(timer);
-  search.stop();
-  const selection = selectDefinitions(search.found.map((entry) => entry.candidate), request.maxTokens);
-  const where = new Map(search.found.map((entry) => [entry.candidate, entry.location]));
-  return { selection, locations: selection.chosen.map((candidate) => where.get(candidate)!), elapsedMs: performance.now() - started, timedOut };
+  const deadline = new Deadline(request.timeLimitMs, clock);
+  const search = new DefinitionSearch(request, deadline);
+  try {
+    await deadline.step(() => search.run());
+  } catch (thrown) {
+    if (!(thrown instanceof TimeUp)) throw thrown;
+  } finally {
+    deadline.dispose();
+  }
+  // What was found by the limit goes; steps still pending then are abandoned, and drop their answers.
+  return result([...search.found], search.cutShort || deadline.passed);
+}
+
+interface Found {
+  readonly candidate: DefinitionCandidate;
+  readonly location: vscode.Location;
 }
 
 class DefinitionSearch {
-  readonly found: { readonly candidate: DefinitionCandidate; readonly location: vscode.Location }[] = [];
-  private stopped = false;
+  readonly found: Found[] = [];
+  /** A step was dropped at the time limit. */
+  cutShort = false;
+  private filter: ContextFilter | undefined;
   private readonly symbols = new Map<string, Promise<vscode.DocumentSymbol[]>>();
   private readonly fileName: string;
 
-  constructor(private readonly request: GatherRequest, private readonly filter: ContextFilter) {
+  constructor(private readonly request: GatherRequest, private readonly deadline: Deadline) {
     this.fileName = displayName(request.document);
-  }
-
-  stop(): void {
-    this.stopped = true;
   }
 
   async run(): Promise<void> {
     const { document, range } = this.request;
+    this.filter = await this.step(() => ContextFilter.create(document.uri));
     const base = document.offsetAt(range.start);
     const uses = identifierUses(document.getText(range));
     await Promise.all(uses.map((use) => this.follow(document.positionAt(base + use.offset), use.offset).catch(() => undefined)));
+  }
+
+  /** One awaited step of the search, checked against the time limit before it starts and when it answers. */
+  private async step<T>(work: () => PromiseLike<T> | T): Promise<T> {
+    try {
+      return await this.deadline.step(work);
+    } catch (thrown) {
+      if (thrown instanceof TimeUp) this.cutShort = true;
+      throw thrown;
+    }
   }
 
   /** The definitions of the name at `position`; a local (a parameter, a variable) leads to its type instead. */
   private async follow(position: vscode.Position, firstUse: number): Promise<void> {
     const { document } = this.request;
     const outside = (target: Target) => !this.insideCode(target);
-    const targets = await locate(VSCODE_COMMANDS.definitions, document.uri, position);
-    if (this.stopped) return;
+    const targets = await this.step(() => locate(VSCODE_COMMANDS.definitions, document.uri, position));
     let wanted = targets.filter(outside);
-    if (wanted.length === 0 && targets.length > 0) wanted = (await locate(VSCODE_COMMANDS.typeDefinitions, document.uri, position)).filter(outside);
+    if (wanted.length === 0 && targets.length > 0) wanted = (await this.step(() => locate(VSCODE_COMMANDS.typeDefinitions, document.uri, position))).filter(outside);
     for (const found of wanted) {
-      if (this.stopped) return;
       const target = await this.throughImport(found);
-      const tier = this.filter.tierOf(target.uri);
+      const tier = this.filter!.tierOf(target.uri);
       if (tier === undefined) continue;
       const candidate = await this.candidate(target, tier, position, firstUse);
-      if (candidate && !this.stopped) this.found.push({ candidate, location: new vscode.Location(target.uri, new vscode.Range(candidate.startLine - 1, 0, candidate.endLine - 1, 0)) });
+      if (candidate) this.found.push({ candidate, location: new vscode.Location(target.uri, new vscode.Range(candidate.startLine - 1, 0, candidate.endLine - 1, 0)) });
     }
   }
 
@@ -106,7 +126,7 @@ class DefinitionSearch {
   private async throughImport(target: Target): Promise<Target> {
     if (target.uri.toString() !== this.request.document.uri.toString()) return target;
     if (smallestEnclosing(await this.symbolsOf(target.uri), target.range.start)) return target;
-    const further = await locate(VSCODE_COMMANDS.definitions, target.uri, target.range.start);
+    const further = await this.step(() => locate(VSCODE_COMMANDS.definitions, target.uri, target.range.start));
     return further.find((next) => next.uri.toString() !== target.uri.toString() || !next.range.isEqual(target.range)) ?? target;
   }
 
@@ -115,8 +135,8 @@ class DefinitionSearch {
   }
 
   private async candidate(target: Target, tier: FileTier, usedAt: vscode.Position, firstUse: number): Promise<DefinitionCandidate | undefined> {
-    const document = tier === 0 ? this.request.document : await vscode.workspace.openTextDocument(target.uri);
-    if (this.stopped || (tier === 1 && this.filter.isExcluded(document))) return undefined;
+    const document = tier === 0 ? this.request.document : await this.step(() => vscode.workspace.openTextDocument(target.uri));
+    if (tier === 1 && this.filter!.isExcluded(document)) return undefined;
     const symbol = smallestEnclosing(await this.symbolsOf(document.uri), target.range.start);
     const fileName = tier === 2 ? declarationName(target.uri) : displayName(document);
     const common = { uri: document.uri.toString(), fileName, languageId: document.languageId, tier, folderDistance: folderDistance(this.fileName, fileName), firstUse };
@@ -129,21 +149,32 @@ class DefinitionSearch {
       return { ...common, symbol: symbol.name, code, startLine: startLine + 1, endLine: endLine + 1 };
     }
     const line = target.range.start.line;
-    const signature = await hoverSignature(this.request.document.uri, usedAt);
-    const code = signature ?? document.lineAt(line).text;
-    if (!code.trim()) return undefined;
+    const code = this.signatureOrLine(await this.step(() => hoverAt(this.request.document.uri, usedAt)), document.lineAt(line).text);
+    if (code === undefined) return undefined;
     return { ...common, symbol: document.getText(document.getWordRangeAtPosition(target.range.start) ?? target.range) || code.trim(), code, startLine: line + 1, endLine: line + 1 };
   }
 
+  /**
+   * The hover's signature; else the definition's own line. Nothing when the hover is a placeholder
+   * (a server still loading, or only "import X") or the line only imports the name.
+   */
+  private signatureOrLine(hover: readonly HoverPart[], line: string): string | undefined {
+    const signature = hoverSignature(hover);
+    if (signature.kind === 'signature') return signature.code;
+    if (signature.kind === 'placeholder' || !line.trim() || isImportLine(line)) return undefined;
+    return line;
+  }
+
   private symbolsOf(uri: vscode.Uri): Promise<vscode.DocumentSymbol[]> {
-    const key = uri.toString();
-    let symbols = this.symbols.get(key);
-    if (!symbols) {
-      symbols = Promise.resolve(vscode.commands.executeCommand<(vscode.DocumentSymbol | vscode.SymbolInformation)[] | undefined>(VSCODE_COMMANDS.documentSymbols, uri))
+    return this.step(() => {
+      const key = uri.toString();
+      const asked = this.symbols.get(key);
+      if (asked) return asked;
+      const symbols = Promise.resolve(vscode.commands.executeCommand<(vscode.DocumentSymbol | vscode.SymbolInformation)[] | undefined>(VSCODE_COMMANDS.documentSymbols, uri))
         .then((list) => (list ?? []).filter((symbol): symbol is vscode.DocumentSymbol => 'children' in symbol), () => []);
       this.symbols.set(key, symbols);
-    }
-    return symbols;
+      return symbols;
+    });
   }
 }
 
@@ -168,21 +199,11 @@ export function smallestEnclosing(symbols: readonly vscode.DocumentSymbol[], pos
   return best;
 }
 
-/** The code blocks of the hover at a use: a signature, for files without document symbols. */
-async function hoverSignature(uri: vscode.Uri, position: vscode.Position): Promise<string | undefined> {
+/** The pieces of the hover at a use (its code blocks carry a signature, for files without document symbols). */
+async function hoverAt(uri: vscode.Uri, position: vscode.Position): Promise<HoverPart[]> {
   const hovers = await vscode.commands.executeCommand<vscode.Hover[] | undefined>(VSCODE_COMMANDS.hover, uri, position).then(undefined, () => undefined);
-  const blocks: string[] = [];
-  for (const hover of hovers ?? []) {
-    for (const content of hover.contents) {
-      if (typeof content === 'object' && 'language' in content) blocks.push(content.value);
-      else {
-        const text = typeof content === 'string' ? content : content.value;
-        for (const match of text.matchAll(/^(`{3,})[^\n]*\n([\s\S]*?)\n\1/gm)) blocks.push(match[2]!);
-      }
-    }
-  }
-  const signature = blocks.join('\n').trim();
-  return signature || undefined;
+  return (hovers ?? []).flatMap((hover) => hover.contents.map((content): HoverPart =>
+    typeof content === 'object' && 'language' in content ? { code: content.value } : { markdown: typeof content === 'string' ? content : content.value }));
 }
 
 /** A declaration outside the workspace, named from its package on (`node_modules/@types/node/fs.d.ts`), else by its file name. */

@@ -6,7 +6,7 @@ import { INSTRUCTIONS, type TaskKind } from '../../core/common/prompts';
 import { runTurn } from '../../core/common/runTurn';
 import { restartTurn } from '../../core/common/turnReducer';
 import type { CodeContext, ReasoningEffort } from '../../core/common/types';
-import { readSettings } from '../config';
+import type { SettingsReader } from '../config';
 import { Disposable } from '../lifecycle';
 import type { RequestRunner } from '../runner';
 import { inlineJobSubject, type InlineJob } from './inlineJobs';
@@ -37,6 +37,7 @@ export class InlineSession extends Disposable {
     readonly thread: vscode.CommentThread,
     readonly task: TaskKind,
     private readonly runner: RequestRunner,
+    private readonly settings: SettingsReader,
     private modelId: string | undefined,
     onDisposed: (session: InlineSession) => void,
   ) {
@@ -117,7 +118,7 @@ export class InlineSession extends Disposable {
 
   /** The thread's model (a custom prompt's, or the one picked by Ask Another Model), else the current setting. */
   private choice(): { model: { id: string; label: string }; effort: AssistantTurn['effort'] } {
-    const settings = readSettings();
+    const settings = this.settings.current();
     const id = this.modelId ?? settings.modelId;
     return { model: { id, label: settings.models.find((m) => m.id === id)?.label ?? id }, effort: settings.effort };
   }

@@ -3,6 +3,7 @@ import { plainMessage } from '../../core/common/plainMessage';
 import type { TaskKind } from '../../core/common/prompts';
 import type { CodeContext } from '../../core/common/types';
 import { Disposable } from '../lifecycle';
+import type { SettingsReader } from '../config';
 import type { RequestRunner } from '../runner';
 import { InlineSession } from './inlineSession';
 import { locateJobCode, type InlineJob } from './inlineJobs';
@@ -18,7 +19,7 @@ export class InlineThreads extends Disposable {
   private readonly sessionsById = new Map<string, InlineSession>();
   private nextId = 1;
 
-  constructor(private readonly runner: RequestRunner) {
+  constructor(private readonly runner: RequestRunner, private readonly settings: SettingsReader) {
     super();
     this.controller.options = { placeHolder: 'Ask a follow-up…', prompt: 'Reply to Reasoner' };
     this.register(vscode.workspace.onDidChangeTextDocument((event) => this.followEdits(event)));
@@ -72,7 +73,7 @@ export class InlineThreads extends Disposable {
     const anchor = new vscode.Range(range.start.line, 0, range.end.line, 0);
     const thread = this.controller.createCommentThread(uri, anchor, []);
     thread.collapsibleState = vscode.CommentThreadCollapsibleState.Expanded;
-    const session = new InlineSession(`thread-${this.nextId++}`, thread, task, this.runner, modelId, (s) => this.sessionsById.delete(s.id));
+    const session = new InlineSession(`thread-${this.nextId++}`, thread, task, this.runner, this.settings, modelId, (s) => this.sessionsById.delete(s.id));
     this.sessionsById.set(session.id, session);
     return { session, anchor };
   }

@@ -12,7 +12,7 @@ import type { JobPlaceHandler } from './jobs';
  * removed, the Compare Models tab closed) or cannot come back after a reload (a command's document):
  * it is fetched and opened in the chat as a conversation of its question and its answer.
  */
-export function chatFallbackPlace(runner: RequestRunner, chat: () => ChatBridge | undefined): JobPlaceHandler {
+export function chatFallbackPlace(runner: RequestRunner, chat: ChatBridge): JobPlaceHandler {
   const opened = new Map<string, string>();
   return {
     async resume(job: JobRecord): Promise<boolean> {
@@ -26,13 +26,13 @@ export function chatFallbackPlace(runner: RequestRunner, chat: () => ChatBridge 
       });
       // Still waiting: the window closed while the job ran on, and the next one fetches it.
       if (turn.status === 'streaming') return true;
-      const id = await chat()?.openConversation(conversation);
+      const id = await chat.openConversation(conversation);
       if (id) opened.set(job.id, id);
       return true;
     },
     async open(job: JobRecord): Promise<boolean> {
       const id = opened.get(job.id);
-      if (id && (await chat()?.showConversation(id))) return true;
+      if (id && (await chat.showConversation(id))) return true;
       void vscode.window.showInformationMessage(vscode.l10n.t('This answer opens in the Reasoner chat when it arrives.'));
       return true;
     },

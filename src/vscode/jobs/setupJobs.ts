@@ -40,7 +40,7 @@ export function setupJobs(services: Services, chat: ChatViewProvider): { jobs: J
       why, movedTo));
   });
   // A job stopped by a rejected key goes on once a key is set.
-  const jobs = new Jobs(store, runner, notifier, log, chatFallbackPlace(runner, () => services.chat), { keyChanged: keys.onDidChange });
+  const jobs = new Jobs(store, runner, notifier, log, chatFallbackPlace(runner, chat), { keyChanged: keys.onDidChange });
   const view = new JobsView(jobs);
   const disposables = [
     jobs, view, ...placeJobs(jobs, chat, inline, comparisons),

@@ -5,7 +5,7 @@ import { tokenLimits, type ModelInfo } from '../../core/common/models';
 import { isReasoningEffort, type ReasoningEffort } from '../../core/common/types';
 import { isImageMimeType } from '../../core/common/images';
 import { plainMessage } from '../../core/common/plainMessage';
-import { onDidChangeSettings, readSettings } from '../config';
+import { onDidChangeSettings, type SettingsReader } from '../config';
 import { abortOnCancel, Disposable } from '../lifecycle';
 import type { RequestRunner } from '../runner';
 import type { ApiKeyStore } from '../secrets';
@@ -21,7 +21,7 @@ export class ReasonerChatModelProvider extends Disposable implements vscode.Lang
   private readonly changed = this.register(new vscode.EventEmitter<void>());
   readonly onDidChangeLanguageModelChatInformation = this.changed.event;
 
-  constructor(private readonly runner: RequestRunner, private readonly keys: ApiKeyStore) {
+  constructor(private readonly runner: RequestRunner, private readonly keys: ApiKeyStore, private readonly settings: SettingsReader) {
     super();
     this.register(onDidChangeSettings(() => this.changed.fire()));
   }
@@ -29,7 +29,7 @@ export class ReasonerChatModelProvider extends Disposable implements vscode.Lang
   async provideLanguageModelChatInformation(options: vscode.PrepareLanguageModelChatModelOptions): Promise<vscode.LanguageModelChatInformation[]> {
     // Asked to resolve models with the user present (adding the provider in the picker): a missing key is asked for now.
     if (!options.silent && !(await this.keys.get().catch(() => undefined))) await vscode.commands.executeCommand(COMMANDS.setApiKey);
-    const settings = readSettings();
+    const settings = this.settings.current();
     return settings.models.map((model) => modelInformation(model, settings.maxOutputTokens));
   }
 

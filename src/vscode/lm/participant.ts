@@ -15,7 +15,7 @@ import type { CodeContext, Turn } from '../../core/common/types';
 import { codeContextFor, codeFromEditor, fileContext } from '../editorContext';
 import { abortOnCancel, Disposable } from '../lifecycle';
 import type { RequestRunner, RunResult } from '../runner';
-import type { ProposalArgument } from '../commands/reviewProposal';
+import type { ProposalArgument } from '../diff/proposalArgument';
 import type { DefinitionContext } from '../context/definitionContext';
 import { LM_VENDOR } from './chatModelProvider';
 

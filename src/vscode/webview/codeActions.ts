@@ -24,8 +24,11 @@ export class CodeActions extends Disposable {
   private readonly previews: DiffPreview;
   private lastEditor: vscode.TextEditor | undefined;
 
-  /** `previews` is the extension's shared diff preview; without one (a page built on its own) it owns one. */
-  constructor(previews?: DiffPreview) {
+  /**
+   * `previews` is the extension's shared diff preview; without one (a page built on its own) it owns one.
+   * `source` names the page the code comes from, in the title of Apply to Selection's diff.
+   */
+  constructor(previews?: DiffPreview, private readonly source = 'chat') {
     super();
     this.previews = previews ?? this.register(new DiffPreview());
     this.lastEditor = vscode.window.activeTextEditor;
@@ -73,7 +76,7 @@ export class CodeActions extends Disposable {
     if (!editor) return 'no-editor';
     if (editor.selection.isEmpty) return 'no-selection';
     const range = editor.selection;
-    const proposal = await this.previews.show(proposalTarget(editor.document, range), code, { label: 'selection ↔ code from chat', preview: true, preserveFocus: true });
+    const proposal = await this.previews.show(proposalTarget(editor.document, range), code, { label: `selection ↔ code from ${this.source}`, preview: true, preserveFocus: true });
     try {
       const lines = range.start.line === range.end.line ? `line ${range.start.line + 1}` : `lines ${range.start.line + 1}–${range.end.line + 1}`;
       const answer = await Promise.race([confirm(`Apply the code block to ${lines} of ${proposal.name}?`), proposal.settled]);

@@ -173,3 +173,14 @@ export function findImportCycles(files: readonly SourceFile[]): string[][] {
   for (const file of known) if (!state.has(file)) visit(file);
   return cycles;
 }
+
+/**
+ * The files of `files` that name `identifier` in code (an import, a call, a reference), outside
+ * comments and strings: for a function only one place may call, such as `readSettings`.
+ */
+export function filesNaming(files: readonly SourceFile[], identifier: string): string[] {
+  const names = (node: ts.Node): boolean => (ts.isIdentifier(node) && node.text === identifier) || (ts.forEachChild(node, names) ?? false);
+  return files
+    .filter((file) => file.text.includes(identifier) && names(ts.createSourceFile(file.path, file.text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS)))
+    .map((file) => file.path);
+}

@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { COMMANDS } from '../../../core/common/commands';
 import { plainMessage } from '../../../core/common/plainMessage';
-import { readSettings } from '../../config';
 import type { Services } from '../../services';
 
 /** reasoner.inline.askAnotherModel [thread, modelId]: asks the thread's last question again with another model. */
@@ -13,7 +12,7 @@ export function registerThreadAskAnotherModel(services: Services): vscode.Dispos
     if (!chosen) {
       const current = session.lastAnswer?.modelId;
       const picked = await vscode.window.showQuickPick(
-        readSettings().models.map((model) => ({
+        services.settings.current().models.map((model) => ({
           label: plainMessage(model.label), description: plainMessage(model.id === current ? 'asked last' : model.api), detail: plainMessage(model.description), id: model.id,
         })),
         { title: 'Reasoner: Ask Another Model', placeHolder: 'The same question goes to the model you pick' });

@@ -6,7 +6,7 @@ import type { Services } from '../../services';
 export function registerThreadOpenInChat(services: Services): vscode.Disposable {
   return vscode.commands.registerCommand(COMMANDS.threadOpenInChat, (target?: unknown) => {
     const session = services.inline.find(target);
-    if (!session || !services.chat) return undefined;
+    if (!session) return undefined;
     return services.chat.openConversation(session.conversation);
   });
 }
