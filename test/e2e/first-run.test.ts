@@ -34,12 +34,15 @@ suite('Workbench: a newcomer\'s first run in the sandbox', () => {
     const { page } = workbench;
     const readme = page.locator('.editor-instance .monaco-editor .view-lines').first();
     await eventually('the README', async () => /## Three things to try/.test(editorText(await readme.textContent())), 60_000);
-    const editorBox = await page.locator('.editor-instance .monaco-editor').first().boundingBox();
+    // The editor renders its lines again while the workbench settles: read them until they hold still.
     for (const item of ['**Explain code.**', '**Explain a problem, get a fix.**', '**Compare the models.**']) {
-      const lines = readme.locator('.view-line');
-      const index = (await lines.allTextContents()).findIndex((text) => editorText(text).includes(item));
-      const line = index >= 0 ? await lines.nth(index).boundingBox() : null;
-      assert.ok(line && editorBox && line.y + line.height <= editorBox.y + editorBox.height, `${item} is on screen`);
+      await eventually(`${item} on screen`, async () => {
+        const editorBox = await page.locator('.editor-instance .monaco-editor').first().boundingBox();
+        const lines = readme.locator('.view-line');
+        const index = (await lines.allTextContents()).findIndex((text) => editorText(text).includes(item));
+        const line = index >= 0 ? await lines.nth(index).boundingBox() : null;
+        return line && editorBox && line.y + line.height <= editorBox.y + editorBox.height;
+      }, 15_000);
     }
     assert.equal(await page.locator('.part.auxiliarybar').isVisible(), false, 'no empty side bar beside the README');
     await workbench.screenshot('first-run-readme');
