@@ -61,6 +61,41 @@ const withoutFormDataBodies = {
   },
 };
 
+/**
+ * Every module that imports `vscode` would get its own copy of the API's several hundred names (esbuild's
+ * CommonJS interop copies them as getters, about 80 times over), which cost load time at every activation.
+ * They all share one namespace instead.
+ */
+const oneVscodeNamespace = {
+  name: 'one-vscode-namespace',
+  setup(build) {
+    build.onResolve({ filter: /^vscode$/ }, (args) => args.namespace === 'vscode-namespace'
+      ? { path: 'vscode', external: true } : { path: 'vscode', namespace: 'vscode-namespace' });
+    build.onLoad({ filter: /.*/, namespace: 'vscode-namespace' }, () => ({ contents: "export * from 'vscode';", loader: 'js' }));
+  },
+};
+
+/**
+ * undici and markdown-it are most of the extension's code and neither is needed to activate: each is a file of
+ * its own next to dist/extension.js, which the extension requires the first time it connects or converts an answer.
+ */
+const LAZY_MODULES = {
+  undici: { source: 'src/core/node/undiciParts.ts', specifier: './undiciParts' },
+  'markdown-it': { source: 'src/core/common/markdownParser.ts', specifier: './markdownParser' },
+};
+const lazyModules = {
+  name: 'lazy-modules',
+  setup(build) {
+    for (const [name, { specifier }] of Object.entries(LAZY_MODULES)) {
+      const filter = new RegExp(`^${specifier.replace(/[./]/g, '\\$&')}$`);
+      build.onResolve({ filter }, (args) => {
+        if (args.kind !== 'require-call') throw new Error(`${specifier} must be loaded with require() inside a function, so that it loads when first used`);
+        return { path: `./${name}.js`, external: true };
+      });
+    }
+  },
+};
+
 /** The languages src/webview/highlightLanguages.ts imports, one chunk each. */
 const HIGHLIGHT_LANGUAGES = fs.readFileSync(path.join(__dirname, 'src/webview/highlightLanguages.ts'), 'utf8')
   .match(/highlight\.js\/lib\/languages\/[\w-]+/g)
@@ -87,6 +122,17 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
+    plugins: [withoutLlhttpFallback, withoutFormDataBodies, oneVscodeNamespace, lazyModules],
+  },
+  {
+    ...common,
+    entryPoints: Object.fromEntries(Object.entries(LAZY_MODULES).map(([name, { source }]) => [name, source])),
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    // markdown-it only decodes entities; the package's index also keeps the 23 KB encoding table.
+    alias: { entities: 'entities/lib/decode.js' },
     plugins: [withoutLlhttpFallback, withoutFormDataBodies],
   },
   {

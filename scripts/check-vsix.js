@@ -13,16 +13,17 @@ for (const name of listing.filter((n) => n.startsWith('extension/'))) {
     problems.push(`${name} should not ship`);
   }
 }
-for (const needed of ['extension/dist/extension.js', 'extension/dist/webview/webview.js', 'extension/dist/webview/hljs/core.js', 'extension/dist/webview/hljs/typescript.js', 'extension/dist/webview/chat-style.css', 'extension/dist/webview/compare-style.css', 'extension/package.json', 'extension/readme.md']) {
+for (const needed of ['extension/dist/extension.js', 'extension/dist/undici.js', 'extension/dist/markdown-it.js', 'extension/dist/webview/webview.js', 'extension/dist/webview/hljs/core.js', 'extension/dist/webview/hljs/typescript.js', 'extension/dist/webview/chat-style.css', 'extension/dist/webview/compare-style.css', 'extension/package.json', 'extension/readme.md']) {
   if (!listing.some((name) => name.toLowerCase() === needed.toLowerCase())) problems.push(`${needed} is missing`);
 }
-// Every file the build made for the webview pages ships (a page whose script or style is left out opens blank).
+// Every script the build made ships: the extension's modules loaded when first needed (one left out fails the
+// first request), and every file of the webview pages (a page whose script or style is left out opens blank).
 const path = require('path');
-for (const dir of ['dist/webview', 'dist/webview/hljs']) {
+for (const [dir, built] of [['dist', /\.js$/], ['dist/webview', /./], ['dist/webview/hljs', /./]]) {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    if (!entry.isFile() || entry.name.endsWith('.map')) continue;
+    if (!entry.isFile() || entry.name.endsWith('.map') || !built.test(entry.name)) continue;
     const needed = `extension/${dir}/${entry.name}`;
-    if (!listing.includes(needed)) problems.push(`${needed} is missing (${path.join(dir, entry.name)} was built for a page)`);
+    if (!listing.includes(needed)) problems.push(`${needed} is missing (${path.join(dir, entry.name)} was built for it)`);
   }
 }
 // The packaged page is for people who use Reasoner: no benchmark figures or test suites (those stay in the

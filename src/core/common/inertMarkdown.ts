@@ -15,12 +15,20 @@
  *
  * Foreign text: linear in its length (markdown-it's own limits), never throws.
  */
-import MarkdownIt from 'markdown-it';
+import type MarkdownIt from 'markdown-it';
 import type Token from 'markdown-it/lib/token.mjs';
+import type * as MarkdownParser from './markdownParser';
 
-const parser = new MarkdownIt('commonmark', { html: false, linkify: true }).enable(['table', 'strikethrough', 'linkify']);
-parser.block.ruler.disable('reference');
-parser.linkify.set({ fuzzyLink: false, fuzzyEmail: false, fuzzyIP: false });
+/** The bundler's CommonJS `require`, typed for the one module loaded here when first needed (this layer has no Node types). */
+declare const require: (specifier: './markdownParser') => typeof MarkdownParser;
+
+let parser: MarkdownIt | undefined;
+
+function markdownParser(): MarkdownIt {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  parser ??= require('./markdownParser').createMarkdownParser();
+  return parser;
+}
 
 /** The block separator of the text this module writes. */
 export const BLOCK_SEPARATOR = '\n\n';
@@ -38,7 +46,7 @@ export function normalizeNewlines(text: string): string {
 }
 
 export function parseBlocks(source: string): Token[] {
-  return parser.parse(source, {});
+  return markdownParser().parse(source, {});
 }
 
 /** One block at the top of the document: its tokens, and the source lines it spans. */

@@ -9,7 +9,7 @@
  */
 
 import * as tls from 'node:tls';
-import { Agent, ProxyAgent, type Dispatcher } from './undici';
+import { undici, type Dispatcher } from './undici';
 import { isLoopbackHost } from '../common/endpoint';
 
 export type ProxySupport = 'off' | 'on' | 'override' | 'fallback';
@@ -205,6 +205,7 @@ export function createDispatcher(route: Route | undefined, settings: NetworkSett
     keepAliveTimeout: 30_000,
     keepAliveMaxTimeout: 600_000,
   };
+  const { Agent, ProxyAgent } = undici();
   if (!route?.proxy) return new Agent({ ...common, connect: tlsOptions });
   const token = settings.proxyAuthorization?.trim();
   return new ProxyAgent({
