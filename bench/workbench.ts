@@ -81,6 +81,8 @@ async function readStartupPerformance(page: Page): Promise<number> {
   await page.keyboard.press('Control+C');
   const text = await page.evaluate(() => navigator.clipboard.readText());
   await page.keyboard.press('Escape');
+  const dump = process.env.REASONER_BENCH_STARTUP_DUMP;
+  if (dump) fs.appendFileSync(dump, `${text}\n\n`);
   return activationFromStartupPerformance(text);
 }
 

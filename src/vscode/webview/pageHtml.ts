@@ -4,8 +4,9 @@
  * the page's script fills.
  */
 import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { pageDataBlock } from '../../core/common/pageData';
+import { embeddedJson, pageDataBlock } from '../../core/common/pageData';
 
 /** The folder the page may load from (and nothing else): the webview bundle. */
 export function webviewRoot(extensionUri: vscode.Uri): vscode.Uri {
@@ -30,7 +31,7 @@ export function contentSecurityPolicy(webview: vscode.Webview, nonce: string): s
   return [
     "default-src 'none'",
     `script-src 'nonce-${nonce}'`,
-    `style-src ${webview.cspSource}`,
+    `style-src 'nonce-${nonce}'`,
     `font-src ${webview.cspSource}`,
     // Thumbnails of the user's own images, as blob: URLs the page makes from the data it holds; nothing else loads.
     'img-src blob:',
@@ -58,27 +59,54 @@ export interface PageParts {
   readonly data?: unknown;
 }
 
+/** The pages' scripts and styles, read once per extension host: each page is written with them. */
+const assetTexts = new Map<string, string>();
+
+function assetText(file: vscode.Uri, endTag: 'script' | 'style'): string {
+  let text = assetTexts.get(file.fsPath);
+  if (text === undefined) {
+    text = fs.readFileSync(file.fsPath, 'utf8');
+    // Text that could end its element early, or (for a script) enter the HTML parser's escaped states, is never
+    // built (a unit test checks the bundles); a page is refused rather than written wrong.
+    if (new RegExp(endTag === 'script' ? '<\\/?script' : '<\\/style', 'i').test(text)) {
+      throw new Error(`${file.fsPath} holds an HTML ${endTag} tag and cannot be written into a page`);
+    }
+    assetTexts.set(file.fsPath, text);
+  }
+  return text;
+}
+
 /**
- * A page of ours: a CSP with a nonce, stylesheets and one script from dist/webview, and an
- * empty root the script fills. No inline script or style; the page receives its data through
- * messages after `ready`, or, when `data` is given, reads the first of it from a JSON data block.
+ * A page of ours: a CSP with a nonce, its stylesheets and its one script from dist/webview written into the page
+ * under that nonce, and an empty root the script fills. The page receives its data through messages after `ready`,
+ * or, when `data` is given, reads the first of it from a JSON data block.
+ *
+ * Scripts and styles are written in rather than linked: a webview fetches each linked file through its service
+ * worker and the workbench, which took about 100 ms for the chat's script before it could run. Files the page
+ * loads later (highlight.js's chunks, the icon font) are named by their webview URLs: the import map sends the
+ * script's `./hljs/` imports to the bundle's folder.
  */
 export function pageHtml(webview: vscode.Webview, extensionUri: vscode.Uri, parts: PageParts, nonce = createNonce()): string {
   const root = webviewRoot(extensionUri);
-  const asset = (name: string) => escapeAttribute(webview.asWebviewUri(vscode.Uri.joinPath(root, name)).toString());
+  const assetUrl = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(root, name)).toString();
+  const style = (name: string) => assetText(vscode.Uri.joinPath(root, name), 'style')
+    .replace(/url\((["']?)\.\/([^"')]+)\1\)/g, (_match, _quote, file: string) => `url("${assetUrl(file)}")`);
+  const importMap = { imports: { './hljs/': `${assetUrl('hljs')}/` } };
+  const nonceAttribute = `nonce="${escapeAttribute(nonce)}"`;
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${escapeAttribute(contentSecurityPolicy(webview, nonce))}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-${parts.styles.map((style) => `<link rel="stylesheet" href="${asset(style)}">`).join('\n')}
+${parts.styles.map((name) => `<style ${nonceAttribute}>${style(name)}</style>`).join('\n')}
+<script type="importmap" ${nonceAttribute}>${embeddedJson(importMap)}</script>
 <title>${escapeAttribute(parts.title)}</title>
 </head>
 <body data-page="${escapeAttribute(parts.page)}">
 <div id="app" class="${escapeAttribute(parts.rootClass)}" data-role="${escapeAttribute(parts.rootRole)}"></div>
 ${parts.data === undefined ? '' : pageDataBlock(parts.data)}
-<script nonce="${escapeAttribute(nonce)}" src="${asset(parts.script)}"></script>
+<script ${nonceAttribute}>${assetText(vscode.Uri.joinPath(root, parts.script), 'script')}</script>
 </body>
 </html>`;
 }
