@@ -82,8 +82,9 @@ async function explainOnce(page: Page, host: number, marker: string): Promise<{ 
   await page.keyboard.press('Control+Alt+E');
   const widget = page.locator('.review-widget').filter({ hasText: marker });
   await widget.first().waitFor({ timeout: 120_000 });
-  // The thread's label says "done" once the answer is complete (the answer itself never says it).
-  await widget.filter({ hasText: /\bdone\b/ }).first().waitFor({ timeout: 300_000 });
+  // The thread's label in its header says "done" once the answer is complete. Matched on the header alone: the
+  // widget's whole text runs the label into the next comment ("· doneYou…"), so no word boundary follows "done".
+  await widget.first().locator('.head .review-title').filter({ hasText: /·\s*done$/ }).waitFor({ timeout: 300_000 });
   const cpu = cpuMs(host) - before;
   const updates = await page.evaluate(() => (window as unknown as { __threadUpdates: { frames: number; first: number; last: number } }).__threadUpdates);
   const seconds = Math.max((updates.last - updates.first) / 1000, 0.001);
