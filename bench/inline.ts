@@ -51,8 +51,11 @@ function cpuMs(pid: number): number {
 async function watchThread(page: Page): Promise<void> {
   await page.evaluate(() => {
     const state = { frames: 0, pending: false, first: 0, last: 0 };
-    (window as unknown as { __threadUpdates: typeof state }).__threadUpdates = state;
-    new MutationObserver((records) => {
+    const watched = window as unknown as { __threadUpdates: typeof state; __threadObserver?: MutationObserver };
+    // The previous run's observer stops, so that runs do not pile observers up in the page.
+    watched.__threadObserver?.disconnect();
+    watched.__threadUpdates = state;
+    const observer = new MutationObserver((records) => {
       const inThread = records.some((record) => {
         const node = record.target instanceof Element ? record.target : record.target.parentElement;
         return node?.closest('.review-widget');
@@ -65,7 +68,9 @@ async function watchThread(page: Page): Promise<void> {
         state.last = performance.now();
         if (state.frames === 1) state.first = state.last;
       });
-    }).observe(document.querySelector('.monaco-workbench')!, { subtree: true, childList: true, characterData: true });
+    });
+    observer.observe(document.querySelector('.monaco-workbench')!, { subtree: true, childList: true, characterData: true });
+    watched.__threadObserver = observer;
   });
 }
 
