@@ -19,6 +19,7 @@ import { formatUsd, usageLine } from '../core/common/usageText';
 import { HIGHLIGHT_PENDING, type HighlightWork, highlightCode, highlightPending, whenHighlightReady } from './highlight';
 import { GrowingCode } from './growingCode';
 import { MarkdownParts } from './markdownParts';
+import { tailGrowth } from './tailGrowth';
 import { IncrementalMarkdown, type RenderUpdate } from './markdown';
 import { h, icon, iconButton } from './dom';
 import type { IconName } from './icons';
@@ -121,7 +122,8 @@ class MarkdownRegion {
   private renderer = new IncrementalMarkdown();
   /** Where final blocks go; the tail's nodes follow the parts. */
   private parts: MarkdownParts;
-  private tailNodes: ChildNode[] = [];
+  /** The tail's blocks as shown: the HTML each was drawn from and its nodes (`grown`: text was appended to them). */
+  private tailBlocks: { html: string; nodes: ChildNode[]; grown: boolean }[] = [];
   /** The tail's open code block, once code has been appended to it. */
   private openCode: GrowingCode | undefined;
   /** Text handed to the renderer (rendered or queued). */
@@ -144,7 +146,7 @@ class MarkdownRegion {
     this.renderer = new IncrementalMarkdown();
     this.element.replaceChildren();
     this.parts = new MarkdownParts(this.element);
-    this.tailNodes = [];
+    this.tailBlocks = [];
     this.openCode = undefined;
     this.text = text;
     this.queued = text;
@@ -168,34 +170,80 @@ class MarkdownRegion {
     if (update.reset) {
       this.element.replaceChildren();
       this.parts = new MarkdownParts(this.element);
-      this.tailNodes = [];
-    } else {
-      for (const node of this.tailNodes) node.remove();
-      this.tailNodes = [];
+      this.tailBlocks = [];
     }
-    if (update.committed) {
-      const fragment = this.context.sanitizer.fragment(update.committed);
+    // The committed blocks and the tail start where the shown tail started: a block whose HTML is the
+    // same keeps its nodes (sanitized when they were drawn), the open block may grow in place, and
+    // only what changed is sanitized and drawn.
+    const shown = this.tailBlocks;
+    let kept = 0;
+    const committedCount = update.committedBlocks.length;
+    const blocks = [...update.committedBlocks, ...update.tailBlocks];
+    while (kept < shown.length && kept < blocks.length && shown[kept]!.html === blocks[kept] && !(kept < committedCount && shown[kept]!.grown)) kept++;
+    const last = blocks.length - 1;
+    const growth = !final && kept === last && kept === shown.length - 1 && last >= committedCount ? tailGrowth(shown[kept]!.html, blocks[kept]!) : undefined;
+    const grownBlock = growth && this.grow(shown[kept]!, blocks[kept]!, growth.inserted, growth.closing);
+    for (const block of shown.slice(grownBlock ? kept + 1 : kept)) for (const node of block.nodes) node.remove();
+    const drawn = blocks.map((_html, index) => (index < kept ? shown[index]! : index === kept && grownBlock ? grownBlock : undefined));
+    if (committedCount > 0) {
+      const fragment = document.createDocumentFragment();
+      for (let index = 0; index < committedCount; index++) {
+        const block = drawn[index];
+        fragment.append(...(block ? block.nodes : [this.context.sanitizer.fragment(blocks[index]!)]));
+      }
       decorateCodeBlocks(fragment);
       if (this.announce && !update.reset) this.context.announceText(fragment.textContent ?? '');
       this.parts.append(fragment);
     }
-    if (update.tail) {
-      const fragment = this.context.sanitizer.fragment(update.tail);
+    this.tailBlocks = blocks.slice(committedCount).map((html, offset) => {
+      const index = committedCount + offset;
+      const block = drawn[index];
+      if (block) return block;
+      const fragment = this.context.sanitizer.fragment(html);
       if (final) decorateCodeBlocks(fragment);
-      this.tailNodes = Array.from(fragment.childNodes);
+      const nodes = Array.from(fragment.childNodes);
       this.element.append(fragment);
-    }
+      return { html, nodes, grown: false };
+    });
     if (!this.awaitingHighlight && (update.committed.includes(HIGHLIGHT_PENDING) || update.tail.includes(HIGHLIGHT_PENDING))) {
       this.awaitingHighlight = true;
       highlightWhenReady(this.element, this.context.sanitizer, () => { this.awaitingHighlight = false; });
     }
   }
 
+  /**
+   * The open block's new HTML puts `inserted` at the end of the element that `closing` (innermost first)
+   * closes: appends it there, sanitized. Undefined (nothing changed) when the block's nodes are not as
+   * `closing` says.
+   */
+  private grow(block: { nodes: ChildNode[] }, html: string, inserted: string, closing: readonly string[]): { html: string; nodes: ChildNode[]; grown: boolean } | undefined {
+    let target: Element | undefined;
+    let after: ChildNode | null = null;
+    for (let depth = closing.length - 1; depth >= 0; depth--) {
+      const candidates: readonly ChildNode[] = target ? Array.from(target.childNodes) : block.nodes;
+      let index = candidates.length - 1;
+      while (index >= 0 && candidates[index]!.nodeType === Node.TEXT_NODE && !candidates[index]!.textContent?.trim()) index--;
+      const element = candidates[index];
+      if (!(element instanceof Element) || element.localName !== closing[depth]) return undefined;
+      target = element;
+    }
+    const fragment = this.context.sanitizer.fragment(inserted);
+    if (!target) {
+      const nodes = Array.from(fragment.childNodes);
+      after = block.nodes.at(-1) ?? null;
+      if (!after) return undefined;
+      after.after(fragment);
+      return { html, nodes: [...block.nodes, ...nodes], grown: true };
+    }
+    target.append(fragment);
+    return { html, nodes: block.nodes, grown: true };
+  }
+
   /** A long code block still streaming grows in place, by what arrived, instead of being replaced. */
   private appendCode(escaped: string): void {
     if (!escaped) return;
     if (!this.openCode) {
-      const code = this.tailNodes.find((node): node is Element => node.nodeName === 'PRE')?.querySelector('code');
+      const code = this.tailBlocks.flatMap((block) => block.nodes).find((node): node is Element => node.nodeName === 'PRE')?.querySelector('code');
       if (!code) return;
       this.openCode = new GrowingCode(code, this.context.sanitizer);
     }

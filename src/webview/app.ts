@@ -28,6 +28,11 @@ export class App {
   private running = false;
   private readonly answers = new Map<string, AnswerView>();
   private followBottom = true;
+  /**
+   * Keeps the list at the bottom when a turn grows, right after the browser has laid the frame out:
+   * reading the list's height just after a draw changed it forced a layout of its own on every draw.
+   */
+  private readonly turnSizes = typeof ResizeObserver === 'function' ? new ResizeObserver(() => this.keepBottom()) : undefined;
   private ticker: ReturnType<typeof setInterval> | undefined;
 
   private readonly titleText: HTMLElement;
@@ -63,7 +68,7 @@ export class App {
       sanitizer,
       announceText: (text) => this.announcer.answer(text),
       announceStatus: (text) => this.announcer.status(text),
-      didGrow: () => this.keepBottom(),
+      didGrow: () => { if (!this.turnSizes) this.keepBottom(); },
       modelLabel: (id) => this.models.find((m) => m.id === id)?.label ?? id,
       thumbnail: (key, dataUrl) => this.promptThumbnails.urlFor(key, dataUrl),
     };
@@ -183,6 +188,7 @@ export class App {
     this.conversation = { ...conversation, turns: [...conversation.turns] };
     this.answers.clear();
     this.promptThumbnails.release();
+    this.turnSizes?.disconnect();
     this.messages.replaceChildren();
     if (conversation.turns.length === 0) this.renderEmpty();
     for (const turn of conversation.turns) this.addTurn(turn, false);
@@ -203,12 +209,15 @@ export class App {
       this.messages.querySelector('.empty-state')?.remove();
     }
     if (turn.role === 'user') {
-      this.messages.append(renderPrompt(turn, this.turnContext));
+      const prompt = renderPrompt(turn, this.turnContext);
+      this.messages.append(prompt);
+      this.turnSizes?.observe(prompt);
       if (live) this.followBottom = true;
     } else {
       const view = new AnswerView(turn, this.turnContext, live);
       this.answers.set(turn.id, view);
       this.messages.append(view.element);
+      this.turnSizes?.observe(view.element);
       if (live) this.announcer.status(`${this.turnContext.modelLabel(turn.modelId)} is answering.`);
     }
     this.syncTicker();

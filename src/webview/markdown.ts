@@ -113,6 +113,12 @@ export interface RenderUpdate {
   /** HTML of the trailing blocks: replaces the previous tail (unless `codeAppend` is set). */
   readonly tail: string;
   /**
+   * `committed` and `tail` block by block (top-level blocks; they join to the strings above), so that the
+   * page can keep the nodes of a block whose HTML did not change since the last update.
+   */
+  readonly committedBlocks: readonly string[];
+  readonly tailBlocks: readonly string[];
+  /**
    * Set while the tail is a long open fenced block followed without parsing it again: the tail stays as
    * it is and this escaped code goes at the end of its `<code>` (`committed` and `tail` are empty).
    */
@@ -191,7 +197,7 @@ export class IncrementalMarkdown {
     this.committedParts = [{ html: full, start: 0, end: this.source.length }];
     this.lastTail = '';
     this.offset = this.source.length;
-    return { reset: true, committed: full, tail: '' };
+    return { reset: true, committed: full, tail: '', committedBlocks: [full], tailBlocks: [] };
   }
 
   /**
@@ -255,17 +261,19 @@ export class IncrementalMarkdown {
       this.offset = 0;
       this.committedParts = [];
       this.committedRefs = {};
-      const update = this.update(final, true);
-      return { reset: true, committed: update.committed, tail: update.tail };
+      return { ...this.update(final, true), reset: true };
     }
     for (const label of newLabels) this.committedRefs[label] = env.references?.[label];
 
-    const committed = cutIndex > 0 ? this.md.renderer.render(tokens.slice(0, cutIndex), this.md.options, env) : '';
+    const blockStarts = starts.map((start) => start.index);
+    const committedBlocks = this.renderBlocks(tokens, blockStarts, 0, cutIndex, env);
+    const committed = committedBlocks.join('');
     const restTokens = tokens.slice(cutIndex);
     this.openCode = final ? undefined : this.startOpenCode(restTokens, tail, env);
-    const rest = this.openCode
-      ? this.openCode.before + this.openCode.code + this.openCode.after
-      : this.md.renderer.render(restTokens, this.md.options, { ...env, highlightLimit: OPEN_BLOCK_HIGHLIGHT_LIMIT });
+    const tailBlocks = this.openCode
+      ? [this.openCode.before + this.openCode.code + this.openCode.after]
+      : this.renderBlocks(tokens, blockStarts, cutIndex, tokens.length, { ...env, highlightLimit: OPEN_BLOCK_HIGHLIGHT_LIMIT });
+    const rest = tailBlocks.join('');
     if (cutIndex > 0) {
       const start = this.offset;
       this.offset = final ? this.source.length : this.offset + lineOffset(tail, cutLine);
@@ -273,7 +281,23 @@ export class IncrementalMarkdown {
     }
     this.lastTail = rest;
     this.lastHighlightedLength = work.chars;
-    return { reset: resetting, committed, tail: rest };
+    return { reset: resetting, committed, tail: rest, committedBlocks, tailBlocks };
+  }
+
+  /**
+   * The HTML of tokens[from, to) one top-level block at a time. Rendering a slice that begins at a
+   * top-level block gives what rendering the whole gives there: a rule looks back only past a hidden
+   * paragraph, which is never top-level.
+   */
+  private renderBlocks(tokens: Token[], starts: readonly number[], from: number, to: number, env: RenderEnv): string[] {
+    const blocks: string[] = [];
+    const bounds = starts.filter((index) => index > from && index < to);
+    let begin = from;
+    for (const end of [...bounds, to]) {
+      if (end > begin) blocks.push(this.md.renderer.render(tokens.slice(begin, end), this.md.options, env));
+      begin = end;
+    }
+    return blocks;
   }
 
   /**
@@ -305,7 +329,7 @@ export class IncrementalMarkdown {
     if (closedAt === undefined) {
       const escaped = escapeHtml(code);
       open.code += escaped;
-      return { reset: false, committed: '', tail: '', codeAppend: escaped };
+      return { reset: false, committed: '', tail: '', committedBlocks: [], tailBlocks: [], codeAppend: escaped };
     }
     // The closing line ends the block for good, whatever follows: it is rendered whole, once, and committed.
     this.openCode = undefined;
@@ -318,7 +342,7 @@ export class IncrementalMarkdown {
     const next = this.update(false);
     this.lastParsedLength += block.parsed;
     this.lastHighlightedLength += block.highlighted;
-    return next.reset ? next : { reset: false, committed: block.html + next.committed, tail: next.tail };
+    return next.reset ? next : { ...next, committed: block.html + next.committed, committedBlocks: [block.html, ...next.committedBlocks] };
   }
 
   /** The HTML of `text`, a closed fenced block alone, as a full render shows it; undefined if it is not that. */

@@ -262,6 +262,49 @@ describe('chat webview page (bundled script in jsdom)', function () {
     }
   });
 
+  it('every draw of a streaming answer shows what drawing the text so far at once shows, while its open block grows in place', async () => {
+    let seed = 5;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const blocks: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const kinds = [`Paragraph ${i} with **bold**, \`code\` and https://example.com/${i} that goes on for a while.`, `- item ${i}\n- next with *emphasis*\n- third`,
+        `\`\`\`ts\nconst n${i} = ${i};\nexport function f${i}() { return n${i}; }\n\`\`\``, `> quoted ${i}\nlazy line`, `| a | b |\n|---|---|\n| ${i} | x |\n| y | z |`, `1. one\n2. two ${i}`];
+      blocks.push(kinds[Math.floor(random() * kinds.length)]!);
+    }
+    const text = `${blocks.join('\n\n')}\n\n${HOSTILE_ANSWERS.slice(0, 4).map((answer) => answer.markdown).join('\n\n')}`;
+    page = loadPage();
+    page.send({ type: 'state', state: state(conversation([userTurn('u-1', 'Explain')])) });
+    page.send({ type: 'turnAdded', conversationId: 'c-1', turn: answerTurn('a-1', '', { status: 'streaming', elapsedMs: undefined }) });
+    const body = page.$('[data-role="answer-body"]');
+    let open: { element: Element; text: string } | undefined;
+    let grewInPlace = false;
+    let checks = 0;
+    for (let at = 0; at < text.length;) {
+      const size = 1 + Math.floor(random() * 12);
+      page.send({ type: 'turnDelta', conversationId: 'c-1', turnId: 'a-1', text: text.slice(at, at + size), reasoning: '' });
+      at += size;
+      await page.frame();
+      const last = body.lastElementChild;
+      if (last && last === open?.element && last.textContent !== open.text) grewInPlace = true;
+      open = last ? { element: last, text: last.textContent ?? '' } : undefined;
+      if (random() < 0.03) {
+        const fresh = loadPage();
+        try {
+          fresh.send({ type: 'state', state: state(conversation([userTurn('u-1', 'Explain'), answerTurn('a-1', text.slice(0, at), { status: 'streaming', elapsedMs: undefined })])) });
+          // Code waiting for its language (which jsdom cannot load) is marked until the page has tried: not a difference.
+          const shown = (html: string) => html.replaceAll(' highlight-pending', '');
+          assert.equal(shown(body.innerHTML), shown(fresh.$('[data-role="answer-body"]').innerHTML), `drawn after ${at} characters`);
+        } finally {
+          fresh.close();
+        }
+        checks++;
+      }
+    }
+    assert.ok(checks >= 5, `${checks} draws compared`);
+    assert.ok(grewInPlace, 'the open block kept its element while it grew');
+    assert.equal(body.querySelectorAll('img, script, [onerror]').length, 0);
+  });
+
   // Highlighted once final too, where highlight.js can load (jsdom cannot import its chunks): the chat e2e test.
   it('a long code block grows in place while it streams, escaped and sanitized, and is drawn whole once final', async () => {
     page = loadPage();
