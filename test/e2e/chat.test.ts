@@ -63,6 +63,19 @@ suite('Workbench: the chat sidebar', () => {
     // highlight.js and its TypeScript grammar are fetched when the block first needs them, under the page's CSP.
     await answer.locator('[data-role="code-block"] code .hljs-keyword').first().waitFor({ timeout: 30_000 });
     assert.equal(await answer.locator('[data-role="code-block"] code.highlight-pending').count(), 0);
+    // The page's styles are written into it under the nonce; the icon font is fetched from its webview URL.
+    const styled = await frame.evaluate(async () => {
+      await document.fonts.ready;
+      return {
+        gap: getComputedStyle(document.documentElement).getPropertyValue('--gap').trim(),
+        iconFont: [...document.fonts].find((face) => face.family.replace(/"/g, '') === 'codicon')?.status,
+      };
+    });
+    assert.deepEqual(styled, { gap: '8px', iconFont: 'loaded' });
+    // Chromium names the directive a page breaks; the page's own are its nonce and its font source (the workbench's
+    // own refusals, such as its extension gallery on this offline machine, name neither).
+    const refused = workbench.session.consoleLines.filter((line) => /Content Security Policy/.test(line) && /nonce-|font-src/.test(line));
+    assert.deepEqual(refused, [], 'nothing the page does breaks its CSP');
     assert.match(await answer.locator('[data-role="model"]').textContent() ?? '', /o3-mini/);
     assert.match(await answer.locator('[data-role="usage"]').textContent() ?? '', /in/);
     const body = JSON.stringify(sim.requests.at(-1)!.body);

@@ -90,7 +90,7 @@ export function pageHtml(webview: vscode.Webview, extensionUri: vscode.Uri, part
   const root = webviewRoot(extensionUri);
   const assetUrl = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(root, name)).toString();
   const style = (name: string) => assetText(vscode.Uri.joinPath(root, name), 'style')
-    .replace(/url\((["']?)\.\/([^"')]+)\1\)/g, (_match, _quote, file: string) => `url("${assetUrl(file)}")`);
+    .replace(/url\((["']?)\.\/([^"')?#]+)([?#][^"')]*)?\1\)/g, (_match, _quote, file: string, query = '') => `url("${assetUrl(file)}${query}")`);
   const importMap = { imports: { './hljs/': `${assetUrl('hljs')}/` } };
   const nonceAttribute = `nonce="${escapeAttribute(nonce)}"`;
   return `<!DOCTYPE html>
