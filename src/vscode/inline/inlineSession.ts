@@ -10,15 +10,9 @@ import type { SettingsReader } from '../config';
 import { Disposable } from '../lifecycle';
 import type { RequestRunner } from '../runner';
 import { inlineJobSubject, type InlineJob } from './inlineJobs';
-import { COMMENT_ANSWER_LIMIT, renderThread } from './threadRendering';
+import { renderThread } from './threadRendering';
 
 const STREAM_RENDER_INTERVAL_MS = 120;
-/**
- * The editor parses a comment's whole Markdown each time the thread is sent (the extension host looks for its
- * links), so a draw costs in proportion to the answer shown: a long answer is drawn less often (about once a
- * second at 100,000 characters), which keeps streaming's cost per second the same at any length.
- */
-const STREAM_RENDER_CHARS_PER_MS = 100;
 const TICK_MS = 1000;
 
 /**
@@ -132,8 +126,7 @@ export class InlineSession extends Disposable {
   private async run(turn: AssistantTurn, resumeJob?: string): Promise<string | undefined> {
     const abort = new AbortController();
     this.abort = abort;
-    // The elapsed time; while the answer streams, the next scheduled draw shows it (a tick would draw the long answer as well).
-    this.ticker = setInterval(() => { if (!this.renderTimer) this.render(); }, TICK_MS);
+    this.ticker = setInterval(() => this.render(), TICK_MS);
     this.render();
     if (resumeJob) this.lastJobId = resumeJob;
     const question = promptFor(this.conversation, turn.id);
@@ -168,11 +161,10 @@ export class InlineSession extends Disposable {
 
   private scheduleRender(): void {
     if (this.renderTimer) return;
-    const shownChars = Math.min(this.lastAnswer?.text.length ?? 0, COMMENT_ANSWER_LIMIT);
     this.renderTimer = setTimeout(() => {
       this.renderTimer = undefined;
       this.render();
-    }, Math.max(STREAM_RENDER_INTERVAL_MS, shownChars / STREAM_RENDER_CHARS_PER_MS));
+    }, STREAM_RENDER_INTERVAL_MS);
   }
 
   private stopTimers(): void {

@@ -49,70 +49,25 @@ export interface RenderOptions {
 /** Draws the whole conversation into the thread, with its label, context value and reply box. */
 export function renderThread(thread: vscode.CommentThread, sessionId: string, conversation: Conversation, options: RenderOptions, now = Date.now()): void {
   const comments: vscode.Comment[] = [];
-  let changed = false;
-  const keep = (kept: WeakMap<object, vscode.Comment>, turn: object, drawn: vscode.Comment) => {
-    const shown = keepComment(kept, turn, drawn);
-    changed ||= shown.changed;
-    comments.push(shown.comment);
-  };
   let last: AssistantTurn | undefined;
   for (const turn of conversation.turns) {
     if (turn.role === 'user') {
-      keep(promptComments, turn, promptComment(turn));
+      comments.push(promptComment(turn));
       continue;
     }
     last = turn;
     const failed = turn.status === 'error' && turn.error !== undefined;
-    if (!failed || turn.text || turn.reasoning.trim()) keep(answerComments, turn, answerComment(turn, options, now));
-    if (failed) keep(errorComments, turn, errorComment(sessionId, turn, turn.error!));
+    if (!failed || turn.text || turn.reasoning.trim()) comments.push(answerComment(turn, options, now));
+    if (failed) comments.push(errorComment(sessionId, turn, turn.error!));
   }
-  const before = thread.comments;
-  // Each assignment sends every comment to the editor, which parses each body's whole Markdown again: an
-  // unchanged thread (the elapsed-time tick while the answer is long) is not sent.
-  if (changed || comments.length !== before.length || comments.some((comment, i) => comment !== before[i])) thread.comments = comments;
+  thread.comments = comments;
   const state = last ? STATE_OF[last.status] : 'done';
   const head = last ? `Reasoner · ${authorOf(last)}` : 'Reasoner';
-  const label = last?.status === 'streaming'
+  thread.label = last?.status === 'streaming'
     ? `${head} · ${last.text ? 'writing' : progressOf(last) ?? 'thinking'}… ${formatElapsed(now - last.createdAt)}`
     : `${head} · ${STATE_LABEL[state]}`;
-  if (thread.label !== label) thread.label = label;
-  const contextValue = state === 'error' && isAccountProblem(last?.error) ? 'reasoner-error-account' : `reasoner-${state}`;
-  if (thread.contextValue !== contextValue) thread.contextValue = contextValue;
+  thread.contextValue = state === 'error' && isAccountProblem(last?.error) ? 'reasoner-error-account' : `reasoner-${state}`;
   thread.canReply = state !== 'running';
-}
-
-/**
- * The comment objects shown for each turn (its prompt, its answer, its failure). A turn keeps one object, updated in
- * place, so that the editor updates that comment rather than replacing it, and the extension host's map from comment
- * objects to their ids (never pruned while the thread lives) holds one entry per comment, not one per draw.
- */
-const promptComments = new WeakMap<object, vscode.Comment>();
-const answerComments = new WeakMap<object, vscode.Comment>();
-const errorComments = new WeakMap<object, vscode.Comment>();
-
-function keepComment(kept: WeakMap<object, vscode.Comment>, turn: object, drawn: vscode.Comment): { comment: vscode.Comment; changed: boolean } {
-  const comment = kept.get(turn);
-  if (!comment) {
-    kept.set(turn, drawn);
-    return { comment: drawn, changed: true };
-  }
-  if (sameComment(comment, drawn)) return { comment, changed: false };
-  comment.body = drawn.body;
-  comment.mode = drawn.mode;
-  comment.author = drawn.author;
-  comment.label = drawn.label;
-  comment.contextValue = drawn.contextValue;
-  return { comment, changed: true };
-}
-
-function sameComment(a: vscode.Comment, b: vscode.Comment): boolean {
-  return a.mode === b.mode && a.author.name === b.author.name && a.label === b.label && a.contextValue === b.contextValue && sameBody(a.body, b.body);
-}
-
-function sameBody(a: string | vscode.MarkdownString, b: string | vscode.MarkdownString): boolean {
-  if (typeof a === 'string' || typeof b === 'string') return a === b;
-  return a.value === b.value && a.supportHtml === b.supportHtml && a.supportThemeIcons === b.supportThemeIcons
-    && JSON.stringify(a.isTrusted) === JSON.stringify(b.isTrusted);
 }
 
 function authorOf(turn: AssistantTurn): string {
