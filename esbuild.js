@@ -96,6 +96,9 @@ const lazyModules = {
   },
 };
 
+/** markdown-it only decodes entities; the package's index also keeps the 23 KB encoding table. */
+const DECODE_ONLY_ENTITIES = { entities: 'entities/lib/decode.js' };
+
 /** The languages src/webview/highlightLanguages.ts imports, one chunk each. */
 const HIGHLIGHT_LANGUAGES = fs.readFileSync(path.join(__dirname, 'src/webview/highlightLanguages.ts'), 'utf8')
   .match(/highlight\.js\/lib\/languages\/[\w-]+/g)
@@ -131,8 +134,7 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    // markdown-it only decodes entities; the package's index also keeps the 23 KB encoding table.
-    alias: { entities: 'entities/lib/decode.js' },
+    alias: DECODE_ONLY_ENTITIES,
     plugins: [withoutLlhttpFallback, withoutFormDataBodies],
   },
   {
@@ -148,8 +150,7 @@ const builds = [
     outdir: 'dist/webview',
     platform: 'browser',
     format: 'iife',
-    // markdown-it only decodes entities; the package's index also keeps the 23 KB encoding table.
-    alias: { entities: 'entities/lib/decode.js' },
+    alias: DECODE_ONLY_ENTITIES,
     target: 'es2022',
     plugins: [highlightChunks],
   },
