@@ -73,10 +73,19 @@ describe('client: a total deadline per request', function () {
     assert.match(answer.error.userMessage, /stopped the request after 400 ms/);
     assert.equal(sim.requests.length, 2, 'the second wait was cut short');
   });
+});
+
+describe('client: a deadline does not touch answers that end in time', function () {
+  // Roomier than the suite above: each answer takes about 60% of the deadline, so a loaded machine
+  // that slows the events still ends each one in time, while the two together outlast one deadline.
+  const DEADLINE_MS = 1500;
+  let sim: Simulator;
+  let client: ReasoningClient;
+  simulatorSuite((s, c) => { sim = s; client = c; }, () => ({ requestDeadlineMs: DEADLINE_MS }));
 
   it('an answer that ends before the deadline is not touched, and the next request has the whole deadline again', async () => {
-    // Seven events 40 ms apart each: together the two take longer than one deadline.
-    sim.script({ text: 'Slow but steady.', chunkDelayMs: 40 }, { text: 'Again, slowly.', chunkDelayMs: 40 });
+    // Seven events 130 ms apart each (about 900 ms): together the two take longer than one deadline.
+    sim.script({ text: 'Slow but steady.', chunkDelayMs: 130 }, { text: 'Again, slowly.', chunkDelayMs: 130 });
     let took = 0;
     for (const expected of ['Slow but steady.', 'Again, slowly.']) {
       const answer = await answerWithin(client, request('o3-mini'));
