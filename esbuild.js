@@ -76,12 +76,15 @@ const oneVscodeNamespace = {
 };
 
 /**
- * undici and markdown-it are most of the extension's code and neither is needed to activate: each is a file of
- * its own next to dist/extension.js, which the extension requires the first time it connects or converts an answer.
+ * Libraries not needed to activate: each is a file of its own next to dist/extension.js, which the extension
+ * requires the first time it connects (undici), converts an answer (markdown-it), locks the list of background
+ * answers (proper-lockfile) or reads `.reasonerignore` (ignore).
  */
 const LAZY_MODULES = {
   undici: { source: 'src/core/node/undiciParts.ts', specifier: './undiciParts' },
   'markdown-it': { source: 'src/core/common/markdownParser.ts', specifier: './markdownParser' },
+  'proper-lockfile': { source: 'src/core/node/lockfileParts.ts', specifier: './lockfileParts' },
+  ignore: { source: 'src/vscode/context/ignoreParts.ts', specifier: './ignoreParts' },
 };
 const lazyModules = {
   name: 'lazy-modules',

@@ -6,13 +6,20 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import * as lockfile from 'proper-lockfile';
+import type * as LockfileParts from './lockfileParts';
 import { isJobRecord, JOBS_VERSION, pruneJobs, type JobRecord } from '../common/jobs';
 import { NULL_LOGGER, type Logger } from '../common/logger';
 import { readKeptJson, writeFileAtomic } from './history';
 
 /** A lock not released for this long belongs to a window that died; it is taken over. */
 const STALE_LOCK_MS = 10_000;
+
+let lockfile: typeof LockfileParts | undefined;
+function lockfileParts(): typeof LockfileParts {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  lockfile ??= require('./lockfileParts') as typeof LockfileParts;
+  return lockfile;
+}
 
 export class JobStore {
   constructor(
@@ -57,7 +64,7 @@ export class JobStore {
 
   private async locked<T>(work: () => Promise<T>): Promise<T> {
     await fs.mkdir(path.dirname(this.file), { recursive: true });
-    const release = await lockfile.lock(this.file, {
+    const release = await lockfileParts().lock(this.file, {
       realpath: false, stale: STALE_LOCK_MS, retries: { retries: 50, minTimeout: 10, maxTimeout: 200, factor: 1.5 },
     });
     try {

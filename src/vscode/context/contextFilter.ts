@@ -1,7 +1,15 @@
-import ignore, { type Ignore } from 'ignore';
+import type { Ignore } from 'ignore';
+import type * as IgnoreParts from './ignoreParts';
 import * as vscode from 'vscode';
 
 export const IGNORE_FILE = '.reasonerignore';
+
+let ignoreParts: typeof IgnoreParts | undefined;
+function ignore(): Ignore {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  ignoreParts ??= require('./ignoreParts') as typeof IgnoreParts;
+  return ignoreParts.ignore();
+}
 
 /** Type declarations: the signatures of code outside the workspace (libraries, the runtime). */
 const DECLARATION_FILE = /\.d\.[cm]?ts$|\.pyi$/i;
