@@ -15,7 +15,12 @@ import type { Simulator } from '../simulator/simulator';
 import { assertRecordedBodiesValid } from '../unit/support-core/openapi';
 import { TEST_KEY, closeAllEditors, connectSimulator, markdownOf, reasoner, requestText, resetUserSettings, waitFor, workspaceFolder } from './helpers';
 
-const FILE = 'src/problem.ts';
+/**
+ * Each test writes a file of its own: the TypeScript server and the editor keep state for a path they have seen,
+ * and a test that applied the fix, reverted it and deleted the file could leave the next one waiting on a diagnostic.
+ */
+let files = 0;
+const nextFile = () => `src/problem-${++files}.ts`;
 const SOURCE = [
   'export function describeTotal(prices: number[]): number {', // 0
   '  let sum = 0;', // 1
@@ -40,13 +45,15 @@ function typeErrors(uri: vscode.Uri): vscode.Diagnostic[] {
   return vscode.languages.getDiagnostics(uri).filter((diagnostic) => diagnostic.code === 2322 || (typeof diagnostic.code === 'object' && diagnostic.code.value === 2322));
 }
 
-suite('Explain This Problem (real TypeScript diagnostics, simulated gateway)', () => {
+suite('Explain This Problem (real TypeScript diagnostics, simulated gateway)', function () {
+  // The TypeScript server may take most of a minute to start on a loaded machine: openWithError's own limit names it.
+  this.timeout(150_000);
   let sim: Simulator;
   let file: string;
 
   setup(async () => {
     sim = await connectSimulator();
-    file = path.join(workspaceFolder(), FILE);
+    file = path.join(workspaceFolder(), nextFile());
     fs.writeFileSync(file, SOURCE);
   });
 
@@ -112,7 +119,7 @@ suite('Explain This Problem (real TypeScript diagnostics, simulated gateway)', (
     const sent = JSON.stringify(messages[1]!.content);
     assert.ok(sent.includes(TYPE_ERROR), 'the message');
     assert.match(sent, /Error ts\(2322\) at line 6, column 9/, 'severity, source, code and where');
-    assert.match(sent, /src\/problem\.ts/);
+    assert.match(sent, /src\/problem-\d+\.ts/);
     assert.match(sent, /\(typescript\)/);
     assert.match(sent, /Selected \(lines 3–9\)/, 'the lines the fix may replace');
     assert.match(sent, /describeTotal\(prices: number\[\]\)/, 'the code around it');
@@ -123,7 +130,7 @@ suite('Explain This Problem (real TypeScript diagnostics, simulated gateway)', (
     assert.equal(session.range?.start.line, ERROR_LINE, 'at the problem');
     assert.equal(session.task, 'explainProblem');
     assert.match(session.conversation.turns[0]!.text, /^Explain this problem and suggest a fix\.\n\nError ts\(2322\) at line 6, column 9: Type 'string'/);
-    assert.match(markdownOf(session.thread.comments[0]!), /problem\.ts:3-9/, 'the prompt names the lines sent');
+    assert.match(markdownOf(session.thread.comments[0]!), /problem-\d+\.ts:3-9/, 'the prompt names the lines sent');
     assert.match(markdownOf(session.thread.comments[1]!), /template literal makes a/);
     assert.match(session.thread.label ?? '', /done/);
 
