@@ -4,7 +4,7 @@ import type { ChatModel } from './vscode/chat/chatModel';
 import { ChatViewProvider } from './vscode/chat/chatViewProvider';
 import { ComparisonStore } from './core/node/comparisonStore';
 import { Comparisons } from './vscode/compare/comparisons';
-import { onDidChangeSettings, readSettings, type SettingsReader } from './vscode/config';
+import { cachedSettingsReader, onDidChangeSettings } from './vscode/config';
 import { DiffPreview } from './vscode/diff/diffPreview';
 import { InlineThreads } from './vscode/inline/inlineThreads';
 import { createLogger } from './vscode/log';
@@ -73,7 +73,8 @@ let activeJobs: Jobs | undefined;
 
 export function activate(context: vscode.ExtensionContext): ReasonerApi {
   const activationStarted = performance.now();
-  const settings: SettingsReader = { current: readSettings };
+  const settings = cachedSettingsReader();
+  context.subscriptions.push(settings);
   const logChannel = vscode.window.createOutputChannel('Reasoner', { log: true });
   const keys = new ApiKeyStore(context.secrets);
   const log = createLogger(logChannel, (text) => keys.redact(text));

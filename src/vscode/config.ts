@@ -134,8 +134,8 @@ export interface SettingsReader {
   current(): ReasonerSettings;
 }
 
-/** Reads VS Code's configuration; only the composition root (extension.ts) calls it, to make the one SettingsReader. */
-export function readSettings(): ReasonerSettings {
+/** Reads VS Code's configuration; only cachedSettingsReader calls it. */
+function readSettings(): ReasonerSettings {
   const config = vscode.workspace.getConfiguration(SECTION);
   // Custom models may only come from user settings: they decide which API (and cost) a request uses.
   const userModels = parseUserModels(config.inspect(Setting.models)?.globalValue ?? []);
@@ -165,6 +165,26 @@ export function findModel(settings: ReasonerSettings, id: string): ModelInfo | u
 /** Choices the user makes in pickers go to user settings, so they follow them everywhere. */
 export async function saveUserSetting(key: SettingKey, value: unknown): Promise<void> {
   await vscode.workspace.getConfiguration(SECTION).update(key, value, vscode.ConfigurationTarget.Global);
+}
+
+/**
+ * The one SettingsReader the extension hands around: the settings are read once, and again after they change or the
+ * workspace is trusted (which lets its restricted values count). Everything reads settings many times an answer, and
+ * a read asks VS Code for each value and parses the models and prompts. Made first in activation, so that its
+ * listener runs before any other listener to the same change reads the settings.
+ */
+export function cachedSettingsReader(): SettingsReader & vscode.Disposable {
+  let cached: ReasonerSettings | undefined;
+  const forget = () => {
+    cached = undefined;
+  };
+  const subscriptions = [onDidChangeSettings(forget), vscode.workspace.onDidGrantWorkspaceTrust(forget)];
+  return {
+    current: () => (cached ??= readSettings()),
+    dispose: () => {
+      for (const subscription of subscriptions) subscription.dispose();
+    },
+  };
 }
 
 export function onDidChangeSettings(listener: () => void): vscode.Disposable {

@@ -34,7 +34,8 @@ describe('layering of src/', () => {
   });
 
   it('only config.ts and the composition root read VS Code\'s settings; everything else is handed a SettingsReader', () => {
-    assert.deepEqual(filesNaming(sourceFiles('src'), 'readSettings').sort(), ['src/extension.ts', 'src/vscode/config.ts']);
+    assert.deepEqual(filesNaming(sourceFiles('src'), 'readSettings').sort(), ['src/vscode/config.ts']);
+    assert.deepEqual(filesNaming(sourceFiles('src'), 'cachedSettingsReader').sort(), ['src/extension.ts', 'src/vscode/config.ts']);
   });
 
   it('finds a name used in code, and not in a comment or a string', () => {
