@@ -3,6 +3,7 @@ import {
   addUserTurn, createConversation, promptFor, startAssistantTurn, toRequestTurns, type AssistantTurn, type Conversation, type TurnStatus,
 } from '../../core/common/conversation';
 import { INSTRUCTIONS, type TaskKind } from '../../core/common/prompts';
+import { drawIntervalMs } from '../../core/common/drawPacing';
 import { runTurn } from '../../core/common/runTurn';
 import { restartTurn } from '../../core/common/turnReducer';
 import type { CodeContext, ReasoningEffort } from '../../core/common/types';
@@ -10,9 +11,8 @@ import type { SettingsReader } from '../config';
 import { Disposable } from '../lifecycle';
 import type { RequestRunner } from '../runner';
 import { inlineJobSubject, type InlineJob } from './inlineJobs';
-import { renderThread } from './threadRendering';
+import { COMMENT_ANSWER_LIMIT, renderThread } from './threadRendering';
 
-const STREAM_RENDER_INTERVAL_MS = 120;
 const TICK_MS = 1000;
 
 /**
@@ -126,7 +126,11 @@ export class InlineSession extends Disposable {
   private async run(turn: AssistantTurn, resumeJob?: string): Promise<string | undefined> {
     const abort = new AbortController();
     this.abort = abort;
-    this.ticker = setInterval(() => this.render(), TICK_MS);
+    // The elapsed time in the label. While the answer streams, the draw already scheduled shows it: a tick of its
+    // own would draw a long answer once more.
+    this.ticker = setInterval(() => {
+      if (!this.renderTimer) this.render();
+    }, TICK_MS);
     this.render();
     if (resumeJob) this.lastJobId = resumeJob;
     const question = promptFor(this.conversation, turn.id);
@@ -161,10 +165,11 @@ export class InlineSession extends Disposable {
 
   private scheduleRender(): void {
     if (this.renderTimer) return;
+    const shownChars = Math.min(this.lastAnswer?.text.length ?? 0, COMMENT_ANSWER_LIMIT);
     this.renderTimer = setTimeout(() => {
       this.renderTimer = undefined;
       this.render();
-    }, STREAM_RENDER_INTERVAL_MS);
+    }, drawIntervalMs(shownChars));
   }
 
   private stopTimers(): void {
