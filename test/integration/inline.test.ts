@@ -296,8 +296,12 @@ suite('Explain Selection and palette prompts, inline', () => {
     assert.match(markdownOf(shown), /^\*\*Reasoning summary\*\*\n\nLooked at dx and dy\.\n\n---\n\nIt measures the distance/);
     assert.match(shown.contextValue ?? '', /reasoning-shown/);
     assert.equal((shown.body as vscode.MarkdownString).supportHtml, false, 'model text is never rendered as HTML');
+    assert.notEqual(shown, answer, 'a changed answer is a new comment, not the old one changed in place');
     assert.equal(await vscode.commands.executeCommand('reasoner.inline.hideReasoning', shown), 'hidden');
     assert.doesNotMatch(markdownOf(session.thread.comments[1]), /Looked at dx and dy/);
+    const drawn = session.thread.comments;
+    assert.equal(await vscode.commands.executeCommand('reasoner.inline.hideReasoning', drawn[1]), 'hidden');
+    assert.equal(session.thread.comments, drawn, 'a draw that changes no comment sends none');
     assert.match(body, /\*\*Incomplete\.\*\* The answer was cut off at the output token limit\. Raise reasoner\.maxOutputTokens/, 'the same note as the chat\'s');
     assert.match(body, /[\d,]+ in · [\d,]+ out · [\d,]+ reasoning/);
     assert.match(session.thread.label ?? '', /o3-pro · medium · incomplete/);

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { marked } from 'marked';
 import * as vscode from 'vscode';
 import type { Simulator } from '../simulator/simulator';
-import { connectSimulator, markdownOf, openFixture, selectLines } from './helpers';
+import { connectSimulator, markdownOf, openFixture, reasoner, selectLines, waitFor } from './helpers';
 import { cleanUpInline, onlySession } from './inlineHelpers';
 
 /** What a comment shows of an answer at most (threadRendering's COMMENT_ANSWER_LIMIT). */
@@ -39,6 +39,27 @@ suite('Inline threads: inert and bounded', () => {
     assert.equal(document.isUntitled, false);
     assert.ok(document.getText().length >= answer.length, 'the whole answer');
     assert.ok(document.getText().endsWith('End \\![x](<https://attacker.example/end.png>)'), 'inert: its preview would fetch nothing');
+  });
+
+  test('while an answer longer than a comment shows streams on, the comment stops changing at the cut and says the rest is arriving', async () => {
+    const api = await reasoner();
+    const editor = await openFixture('src/sample.ts');
+    selectLines(editor, 5, 9);
+    const paragraph = 'Each axis contributes its squared delta before the square root is taken. ';
+    const answer = paragraph.repeat(Math.ceil((COMMENT_LIMIT * 3) / paragraph.length));
+    // About 150 pieces 50 ms apart: the cut comes after about 2.5 s, and the answer streams on for about 5 s more.
+    sim.script({ text: answer, deltaSize: 2048, chunkDelayMs: 50 });
+    const explained = vscode.commands.executeCommand<string>('reasoner.explainSelection');
+    const session = await waitFor('the thread', () => api.services.inline.sessions[0]);
+    await waitFor('the cut while the answer streams', () => session.thread.comments[1] && /the rest is still arriving/.test(markdownOf(session.thread.comments[1])), 60_000);
+    const drawn = session.thread.comments;
+    const label = session.thread.label;
+    const arrived = session.lastAnswer!.text.length;
+    await waitFor('a later draw with more of the answer', () => session.thread.label !== label && session.lastAnswer!.text.length > arrived, 60_000);
+    assert.equal(session.lastAnswer!.status, 'streaming', 'the answer still streams');
+    assert.equal(session.thread.comments, drawn, 'past the cut a draw sends no comment: only the label moves');
+    assert.equal(await explained, answer);
+    assert.match(markdownOf(session.thread.comments[1]!), new RegExp(`first 100,000 of ${answer.length.toLocaleString('en-US')} characters`));
   });
 
   test('theme icons in an answer show as text, and a server message cannot make a command link next to Retry', async () => {

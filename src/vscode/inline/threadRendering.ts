@@ -60,14 +60,33 @@ export function renderThread(thread: vscode.CommentThread, sessionId: string, co
     if (!failed || turn.text || turn.reasoning.trim()) comments.push(answerComment(turn, options, now));
     if (failed) comments.push(errorComment(sessionId, turn, turn.error!));
   }
-  thread.comments = comments;
+  // Each assignment sends every comment to the window, and the extension host parses each body's whole Markdown
+  // first: a draw that changes no comment (the elapsed time ticking in the label) sends none. A draw that changes one
+  // sends new comment objects, never the old ones changed in place, so the window sees every new context value.
+  if (!sameComments(thread.comments, comments)) thread.comments = comments;
   const state = last ? STATE_OF[last.status] : 'done';
   const head = last ? `Reasoner · ${authorOf(last)}` : 'Reasoner';
-  thread.label = last?.status === 'streaming'
+  const label = last?.status === 'streaming'
     ? `${head} · ${last.text ? 'writing' : progressOf(last) ?? 'thinking'}… ${formatElapsed(now - last.createdAt)}`
     : `${head} · ${STATE_LABEL[state]}`;
-  thread.contextValue = state === 'error' && isAccountProblem(last?.error) ? 'reasoner-error-account' : `reasoner-${state}`;
+  if (thread.label !== label) thread.label = label;
+  const contextValue = state === 'error' && isAccountProblem(last?.error) ? 'reasoner-error-account' : `reasoner-${state}`;
+  if (thread.contextValue !== contextValue) thread.contextValue = contextValue;
   thread.canReply = state !== 'running';
+}
+
+function sameComments(shown: readonly vscode.Comment[], drawn: readonly vscode.Comment[]): boolean {
+  return shown.length === drawn.length && shown.every((comment, index) => sameComment(comment, drawn[index]!));
+}
+
+function sameComment(a: vscode.Comment, b: vscode.Comment): boolean {
+  return a.mode === b.mode && a.author.name === b.author.name && a.label === b.label && a.contextValue === b.contextValue && sameBody(a.body, b.body);
+}
+
+function sameBody(a: string | vscode.MarkdownString, b: string | vscode.MarkdownString): boolean {
+  if (typeof a === 'string' || typeof b === 'string') return a === b;
+  return a.value === b.value && a.supportHtml === b.supportHtml && a.supportThemeIcons === b.supportThemeIcons
+    && JSON.stringify(a.isTrusted) === JSON.stringify(b.isTrusted);
 }
 
 function authorOf(turn: AssistantTurn): string {
@@ -123,7 +142,11 @@ function answerComment(turn: AssistantTurn, options: RenderOptions, now: number)
   if (turn.text) body.appendMarkdown(converted.answer.convert(cut ? turn.text.slice(0, COMMENT_ANSWER_LIMIT) : turn.text));
   else if (state === 'running') body.appendMarkdown(`*${inertText(progressOf(turn) ?? 'Thinking')}… ${formatElapsed(now - turn.createdAt)}*`);
   if (cut) {
-    body.appendMarkdown(`\n\n---\n\n*Shown: the first ${COMMENT_ANSWER_LIMIT.toLocaleString('en-US')} of ${turn.text.length.toLocaleString('en-US')} characters. “Open Answer as Document” in this answer's toolbar shows all of it.*`);
+    // While the answer streams the note stays the same, so that a draw past the limit changes nothing and sends nothing.
+    const shown = state === 'running'
+      ? `the first ${COMMENT_ANSWER_LIMIT.toLocaleString('en-US')} characters; the rest is still arriving`
+      : `the first ${COMMENT_ANSWER_LIMIT.toLocaleString('en-US')} of ${turn.text.length.toLocaleString('en-US')} characters`;
+    body.appendMarkdown(`\n\n---\n\n*Shown: ${shown}. “Open Answer as Document” in this answer's toolbar shows all of it.*`);
   }
 
   const note = endedEarlyNote(turn);
