@@ -5,7 +5,10 @@
  * from /proc, between the command and the thread's "done"), their ratio, and how often the thread
  * visibly changed while the answer streamed (frames with a change in the comment widget, per second).
  */
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { start } from '../test/simulator/simulator';
 import { launchWorkbench, openFile, selectLines, setApiKeyThroughPalette } from '../test/harness/workbench';
 import type { Locator, Page } from 'playwright-core';
@@ -97,6 +100,12 @@ async function explainOnce(page: Page, host: number, marker: string): Promise<{ 
   return { cpu, updates: updates.frames, updatesPerSecond: updates.frames / seconds };
 }
 
+/** The CPU time Reasoner's client alone takes to read the next scripted answer, in a process of its own. */
+async function clientAloneCpuMs(baseUrl: string): Promise<number> {
+  const { stdout } = await promisify(execFile)(process.execPath, [path.join(__dirname, 'stream-reader.js'), baseUrl], { timeout: 300_000 });
+  return (JSON.parse(stdout) as { cpuMs: number }).cpuMs;
+}
+
 /** Closes the thread with its Dismiss action, so that the next run's thread is the only one in the editor. */
 async function dismiss(page: Page, widget: Locator): Promise<void> {
   try {
@@ -114,6 +123,10 @@ export interface InlineResults {
   readonly streamedCpuMs: Figure;
   readonly oneShotCpuMs: Figure;
   readonly ratio: Figure;
+  /** The same stream read by the client alone, nothing shown: what receiving 20,000 deltas costs. */
+  readonly clientAloneCpuMs: Figure;
+  /** Streamed thread / client alone: what showing the answer in the thread adds to receiving it. */
+  readonly overClientAlone: Figure;
   readonly updatesPerSecond: Figure;
 }
 
@@ -136,7 +149,9 @@ export async function benchInline(runs: number): Promise<InlineResults> {
       const onceMarker = `Whole explanation ${index + 10}.`;
       sim.script({ text: `${onceMarker}\n\n${body}`, deltaSize: body.length * 2 });
       const once = await explainOnce(page, host, onceMarker);
-      return { streamed, once };
+      sim.script({ text: `${streamedMarker}\n\n${body}`, deltaSize: DELTA_CHARS, chunkDelayMs: 1 });
+      const alone = await clientAloneCpuMs(sim.baseUrl);
+      return { streamed, once, alone };
     });
     return {
       deltas: INLINE_DELTAS,
@@ -144,6 +159,8 @@ export async function benchInline(runs: number): Promise<InlineResults> {
       streamedCpuMs: figure(samples.map((s) => s.streamed.cpu)),
       oneShotCpuMs: figure(samples.map((s) => s.once.cpu)),
       ratio: figure(samples.map((s) => s.streamed.cpu / s.once.cpu)),
+      clientAloneCpuMs: figure(samples.map((s) => s.alone)),
+      overClientAlone: figure(samples.map((s) => s.streamed.cpu / s.alone)),
       updatesPerSecond: figure(samples.map((s) => s.streamed.updatesPerSecond)),
     };
   } catch (error) {
