@@ -53,9 +53,21 @@ suite('Workbench: the Get started walkthrough', () => {
     }
   }
 
+  /**
+   * Moves the mouse off the command center. Its hover opens below it, over the editor's tabs, and stays open while
+   * the mouse is inside it: a click on a tab under it would move the mouse in and never reach the tab.
+   */
+  async function leaveCommandCenter(): Promise<void> {
+    const { page } = workbench;
+    const box = await page.locator('.part.statusbar').first().boundingBox();
+    if (box) await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.locator('.context-view .hover-contents').filter({ hasText: 'Search' }).first().waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+  }
+
   /** Closes the Welcome editor: its Markdown frames take the focus back from quick inputs. */
   async function closeWalkthrough(): Promise<void> {
     const tab = workbench.page.locator('.tabs-container .tab').filter({ hasText: 'Welcome' }).first();
+    await leaveCommandCenter();
     await tab.click({ button: 'middle' });
     await tab.waitFor({ state: 'detached', timeout: 10_000 });
   }
@@ -72,6 +84,7 @@ suite('Workbench: the Get started walkthrough', () => {
     for (let attempt = 0; ; attempt++) {
       try {
         await page.locator('.command-center-center').first().click();
+        await leaveCommandCenter();
         await input.fill(`>${words}`, { timeout: 3000 });
         // Enter runs the focused row: wait until it is this command's (a loaded machine filters late).
         await row.waitFor({ timeout: 20_000 });
