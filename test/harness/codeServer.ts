@@ -10,6 +10,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { nearestPackageRoot } from '../repoRoot';
 
 /**
  * The repository: the nearest folder up from this file's build with a package.json. A fixed
@@ -17,13 +18,6 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
  * the bench then opened an empty workspace and loaded the extension from the wrong folder.
  */
 export const REPO_ROOT = nearestPackageRoot(__dirname);
-
-function nearestPackageRoot(from: string): string {
-  for (let dir = from; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
-  }
-}
 
 export interface CodeServerOptions {
   /** Folder opened in the workbench. */

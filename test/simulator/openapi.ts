@@ -7,14 +7,12 @@
 
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { nearestPackageRoot } from '../repoRoot';
 
-/** From the repository root (mocha), else next to the bundled test (the VS Code extension host, whose cwd is not ours). */
-export const OPENAPI_DIR = [
-  path.resolve(process.cwd(), 'test/fixtures/openapi'),
-  path.resolve(__dirname, '../../../test/fixtures/openapi'),
-].find((dir) => existsSync(dir)) ?? path.resolve(process.cwd(), 'test/fixtures/openapi');
+/** In the repository, found from the bundled file: the VS Code extension host's working folder is not ours. */
+export const OPENAPI_DIR = path.join(nearestPackageRoot(__dirname), 'test/fixtures/openapi');
 
 type Json = Record<string, unknown>;
 
