@@ -104,7 +104,9 @@ export class Comparisons extends Disposable implements JobPlaceHandler {
     this.panels.add(panel);
     panel.panel.onDidDispose(() => {
       this.panels.delete(panel);
-      if (!this.closing) void this.options.store.forget(session.id);
+      if (this.closing) return;
+      this.options.log.info(`Compare Models: a tab closed; its comparison is no longer kept (${session.id}).`);
+      void this.options.store.forget(session.id);
     });
     return panel;
   }
