@@ -22,7 +22,7 @@ suite('Workbench: background jobs survive a reload', () => {
   });
 
   teardown(async function () {
-    if (this.currentTest?.state === 'failed') await workbench?.screenshot(`failed-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`);
+    if (this.currentTest?.state === 'failed') await workbench?.keepFailure(`failed-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`);
   });
 
   suiteTeardown(async () => {

@@ -17,6 +17,8 @@ export interface Workbench {
   readonly folder: string;
   /** Screenshot into test-results/ (kept by CI on failure). */
   screenshot(name: string): Promise<string>;
+  /** After a failed test: its screenshot, and Reasoner's own logs from the server copied beside it. */
+  keepFailure(name: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -58,7 +60,7 @@ export async function launchWorkbench(options: WorkbenchOptions = {}): Promise<W
   await session.page.locator('.statusbar').waitFor({ timeout: 60_000 });
   // The first seconds after load still move focus around.
   await session.page.waitForTimeout(3500);
-  return {
+  const workbench: Workbench = {
     page: session.page, server, session, folder,
     async screenshot(name) {
       const dir = path.join(REPO_ROOT, 'test-results');
@@ -67,12 +69,23 @@ export async function launchWorkbench(options: WorkbenchOptions = {}): Promise<W
       await session.page.screenshot({ path: file });
       return file;
     },
+    async keepFailure(name) {
+      await workbench.screenshot(name);
+      const logs = path.join(server.userDataDir, 'logs');
+      const kept = path.join(REPO_ROOT, 'test-results', `${name}-logs`);
+      for (const file of fs.existsSync(logs) ? fs.readdirSync(logs, { recursive: true, encoding: 'utf8' }) : []) {
+        if (!/reasoner/i.test(path.basename(file)) || !fs.statSync(path.join(logs, file)).isFile()) continue;
+        fs.mkdirSync(path.dirname(path.join(kept, file)), { recursive: true });
+        fs.copyFileSync(path.join(logs, file), path.join(kept, file));
+      }
+    },
     async close() {
       await session.close();
       await server.stop();
       fs.rmSync(folder, { recursive: true, force: true });
     },
   };
+  return workbench;
 }
 
 /**
