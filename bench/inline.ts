@@ -144,12 +144,13 @@ export async function benchInline(runs: number): Promise<InlineResults> {
     const samples = await measure(runs, 1, async (index) => {
       const body = answerText(INLINE_DELTAS * DELTA_CHARS);
       const streamedMarker = `Streamed explanation ${index + 10}.`;
-      sim.script({ text: `${streamedMarker}\n\n${body}`, deltaSize: DELTA_CHARS, chunkDelayMs: 1 });
+      const streamedAnswer = { text: `${streamedMarker}\n\n${body}`, deltaSize: DELTA_CHARS, chunkDelayMs: 1 };
+      sim.script(streamedAnswer);
       const streamed = await explainOnce(page, host, streamedMarker);
       const onceMarker = `Whole explanation ${index + 10}.`;
       sim.script({ text: `${onceMarker}\n\n${body}`, deltaSize: body.length * 2 });
       const once = await explainOnce(page, host, onceMarker);
-      sim.script({ text: `${streamedMarker}\n\n${body}`, deltaSize: DELTA_CHARS, chunkDelayMs: 1 });
+      sim.script(streamedAnswer);
       const alone = await clientAloneCpuMs(sim.baseUrl);
       return { streamed, once, alone };
     });

@@ -8,7 +8,7 @@
 
 /** The shortest wait between draws: short answers stream smoothly. */
 export const SHORTEST_DRAW_INTERVAL_MS = 120;
-/** The longest: about one draw a second once an answer is 100,000 characters, what a comment shows at most. */
+/** Past that, the wait grows with the text: about one draw a second at 100,000 characters, what a comment shows at most. */
 const SHOWN_CHARS_PER_MS = 100;
 
 /** The wait before the next draw, for a drawn text of `shownChars` characters. */

@@ -143,9 +143,10 @@ function answerComment(turn: AssistantTurn, options: RenderOptions, now: number)
   else if (state === 'running') body.appendMarkdown(`*${inertText(progressOf(turn) ?? 'Thinking')}… ${formatElapsed(now - turn.createdAt)}*`);
   if (cut) {
     // While the answer streams the note stays the same, so that a draw past the limit changes nothing and sends nothing.
+    const limit = COMMENT_ANSWER_LIMIT.toLocaleString('en-US');
     const shown = state === 'running'
-      ? `the first ${COMMENT_ANSWER_LIMIT.toLocaleString('en-US')} characters; the rest is still arriving`
-      : `the first ${COMMENT_ANSWER_LIMIT.toLocaleString('en-US')} of ${turn.text.length.toLocaleString('en-US')} characters`;
+      ? `the first ${limit} characters; the rest is still arriving`
+      : `the first ${limit} of ${turn.text.length.toLocaleString('en-US')} characters`;
     body.appendMarkdown(`\n\n---\n\n*Shown: ${shown}. “Open Answer as Document” in this answer's toolbar shows all of it.*`);
   }
 
