@@ -13,6 +13,7 @@ import type { AssistantTurn, Conversation } from '../../src/core/common/conversa
 import type { JobRecord } from '../../src/core/common/jobs';
 import { TASK_QUESTIONS } from '../../src/core/common/prompts';
 import { ComparisonStore } from '../../src/core/node/comparisonStore';
+import { COMPARE_VIEW_TYPE, panelTitle } from '../../src/vscode/compare/comparePanel';
 import type { Simulator } from '../simulator/simulator';
 import {
   closeAllEditors, connectSimulator, markdownOf, openFixture, reasoner, resetUserSettings, setUserSetting, TEST_KEY, waitFor,
@@ -194,6 +195,37 @@ suite('Background jobs: o3-pro answers that survive a reload', () => {
     assert.deepEqual(second.chat.model.getActiveConversation()?.turns ?? [], [], 'the answer did not go to the chat instead');
     assert.deepEqual(ledgerEntries(folders).map((entry) => `${entry.source} ${entry.outputTokens}`).sort(), ['compare 80', 'compare 900'], 'each answer is paid once');
     assert.equal(sim.requests.filter((request) => request.method === 'POST' && request.route === 'responses').length, 1, 'o3-pro was asked once');
+  });
+
+  test('a Compare Models tab that comes back while its background column is being fetched shows that column finish', async () => {
+    const folders = windowFolders();
+    sim.script(
+      { forModel: 'o3-mini', text: 'o3-mini answers first.' },
+      { forModel: 'openai/o3-pro', text: 'o3-pro answers into the tab that came back.', holdJobs: true },
+    );
+    const first = await open(folders);
+    const question = 'Which tab gets the answer?';
+    const { session } = first.comparisons.start({ question, context: [], modelIds: ['o3-mini', 'o3-pro'], effort: 'low' });
+    const [job] = await runningJobs(folders, 1);
+    await waitFor('the o3-mini column to finish', async () => session.turns[0]!.status === 'complete' || undefined, LONG);
+    await first.close();
+
+    // After a reload both happen at once: the job list fetches the answer, and VS Code hands back the tab.
+    const second = await open(folders);
+    const fetched = second.comparisons.resume(job!);
+    const tab = vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, panelTitle(question), { viewColumn: vscode.ViewColumn.Active, preserveFocus: true });
+    await second.comparisons.restoreTab(tab, { comparisonId: session.id });
+    sim.finishJobs();
+    assert.equal(await fetched, true, 'the answer was fetched into the comparison');
+
+    const [shown, ...more] = second.comparisons.panelsOpen;
+    assert.equal(more.length, 0, 'one tab');
+    assert.equal(shown?.panel, tab, 'the tab that came back shows the comparison');
+    assert.deepEqual(shown.session.state.columns.map((column) => `${column.turn.modelId} ${column.turn.status}: ${column.turn.text}`), [
+      'o3-mini complete: o3-mini answers first.',
+      'o3-pro complete: o3-pro answers into the tab that came back.',
+    ]);
+    tab.dispose();
   });
 
   test('closing a Compare Models tab cancels its background column at the gateway, and the workspace no longer keeps it', async () => {

@@ -51,7 +51,7 @@ export class Comparisons extends Disposable implements JobPlaceHandler {
   /** Brings Compare Models tabs back after a reload (once per extension: VS Code takes one serializer per view type). */
   registerSerializer(): vscode.Disposable {
     return vscode.window.registerWebviewPanelSerializer(COMPARE_VIEW_TYPE, {
-      deserializeWebviewPanel: (panel, state) => this.revive(panel, state),
+      deserializeWebviewPanel: (panel, state) => this.restoreTab(panel, state),
     });
   }
 
@@ -67,29 +67,27 @@ export class Comparisons extends Disposable implements JobPlaceHandler {
 
   /** Fetches a background answer into its comparison's column, whether or not its tab is shown; false when no comparison waits for it. */
   async resume(job: JobRecord): Promise<boolean> {
-    const session = await this.sessionWaitingFor(job);
+    const id = comparisonOf(job);
+    const session = id ? await this.liveSession(id) : undefined;
     if (!session) return false;
+    if (!session.waitsFor(job.id)) {
+      this.dropIfUnseen(session);
+      return false;
+    }
     const resumed = await session.resumeJob(job);
     // Kept, with its answer in; no tab showed it meanwhile.
-    if (this.unseen.get(session.id) === session && !session.running) {
-      this.unseen.delete(session.id);
-      session.dispose();
-    }
+    this.dropIfUnseen(session);
     return resumed;
   }
 
   /** Shows the comparison a background answer belongs to; false when the workspace no longer keeps it. */
   async open(job: JobRecord): Promise<boolean> {
     const id = comparisonOf(job);
-    const panel = this.panelsOpen.find((candidate) => candidate.session.id === id);
-    if (panel) {
-      panel.panel.reveal();
-      return true;
-    }
-    const session = id ? this.unseen.get(id) ?? await this.restoredSession(id) : undefined;
+    const session = id ? await this.liveSession(id) : undefined;
     if (!session || this.isDisposed) return false;
-    this.unseen.delete(session.id);
-    this.show(session);
+    const panel = this.panelShowing(session.id);
+    if (panel) panel.panel.reveal();
+    else this.show(session);
     return true;
   }
 
@@ -98,7 +96,29 @@ export class Comparisons extends Disposable implements JobPlaceHandler {
     return this.panelsOpen.some((panel) => panel.session.id === comparisonOf(job) && panel.panel.visible);
   }
 
+  /**
+   * A tab VS Code brings back after a reload: its comparison as kept, or (kept no more, or already
+   * shown in another tab) the tab closes. Public for the serializer, and for tests that stand in for it.
+   */
+  async restoreTab(webviewPanel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    const kept = typeof state === 'object' && state !== null ? (state as { comparisonId?: unknown }).comparisonId : undefined;
+    // The page keeps its comparison's id, but a reload can come before the workbench saved that: then the tab's title tells.
+    const id = typeof kept === 'string' ? kept : await this.idByTitle(webviewPanel.title);
+    const session = id ? await this.liveSession(id) : undefined;
+    const shownElsewhere = session ? this.panelShowing(session.id) : undefined;
+    if (!session || shownElsewhere || this.isDisposed) {
+      this.options.log.info(`Compare Models: a tab from before the reload closed (${session ? 'already open' : 'its comparison is no longer kept'}).`);
+      if (session) this.dropIfUnseen(session);
+      webviewPanel.dispose();
+      shownElsewhere?.panel.reveal();
+      return;
+    }
+    this.show(session, webviewPanel);
+    this.options.log.info(`Compare Models: a tab from before the reload is back (${session.id}).`);
+  }
+
   private show(session: CompareSession, revived?: vscode.WebviewPanel): ComparePanel {
+    this.unseen.delete(session.id);
     const { extensionUri, log, proposals, settings } = this.options;
     const panel = new ComparePanel(session, { extensionUri, log, proposals, settings, panel: revived });
     this.panels.add(panel);
@@ -111,52 +131,40 @@ export class Comparisons extends Disposable implements JobPlaceHandler {
     return panel;
   }
 
-  /** A tab VS Code brings back after a reload: its comparison as kept, or (kept no more) the tab closes. */
-  private async revive(webviewPanel: vscode.WebviewPanel, state: unknown): Promise<void> {
-    const kept = typeof state === 'object' && state !== null ? (state as { comparisonId?: unknown }).comparisonId : undefined;
-    // The page keeps its comparison's id, but a reload can come before the workbench saved that: then the tab's title tells.
-    const id = typeof kept === 'string' ? kept : await this.idByTitle(webviewPanel.title);
-    const shown = () => this.panelsOpen.find((panel) => panel.session.id === id);
-    const session = typeof id === 'string' && !shown() ? this.unseen.get(id) ?? await this.restoredSession(id) : undefined;
-    if (!session || shown() || this.isDisposed) {
-      this.options.log.info(`Compare Models: a tab from before the reload closed (${session ? 'already open' : 'its comparison is no longer kept'}).`);
-      session?.dispose();
-      webviewPanel.dispose();
-      shown()?.panel.reveal();
-      return;
-    }
-    this.unseen.delete(session.id);
-    this.show(session, webviewPanel);
-  }
-
   /** The newest kept comparison with this tab title that no tab shows yet. */
   private async idByTitle(title: string): Promise<string | undefined> {
     const saved = await this.options.store.all();
-    return saved.find((comparison) => panelTitle(comparison.request.question) === title
-      && !this.panelsOpen.some((panel) => panel.session.id === comparison.id))?.id;
+    return saved.find((comparison) => panelTitle(comparison.request.question) === title && !this.panelShowing(comparison.id))?.id;
   }
 
-  private async sessionWaitingFor(job: JobRecord): Promise<CompareSession | undefined> {
-    const id = comparisonOf(job);
-    if (!id) return undefined;
-    const live = () => this.panelsOpen.find((panel) => panel.session.id === id)?.session ?? this.unseen.get(id);
-    const open = live();
-    if (open) return open.waitsFor(job.id) ? open : undefined;
-    const session = await this.restoredSession(id);
+  private panelShowing(id: string): ComparePanel | undefined {
+    return this.panelsOpen.find((panel) => panel.session.id === id);
+  }
+
+  /**
+   * The one session of a comparison: the one a tab shows or a background fetch holds, or else the kept
+   * comparison, restored and held here until a tab shows it. A tab coming back and a background answer
+   * being fetched after a reload ask at the same moment; both must get the same session, or the tab
+   * would show a column that nobody fills in.
+   */
+  private async liveSession(id: string): Promise<CompareSession | undefined> {
+    const live = () => this.panelShowing(id)?.session ?? this.unseen.get(id);
+    const now = live();
+    if (now) return now;
+    const saved = await this.options.store.get(id);
     const meanwhile = live();
-    if (meanwhile || !session?.waitsFor(job.id) || this.isDisposed) {
-      session?.dispose();
-      return meanwhile?.waitsFor(job.id) ? meanwhile : undefined;
-    }
-    // Until a tab shows it, the comparison lives here; once its answers are in, it is only kept.
+    if (meanwhile) return meanwhile;
+    if (!saved || this.isDisposed) return undefined;
+    const session = new CompareSession(saved.request, this.options.runner, this.options.settings, this.options.chat, { saved, save: (changed) => void this.options.store.keep(changed) });
     this.unseen.set(id, session);
     return session;
   }
 
-  private async restoredSession(id: string): Promise<CompareSession | undefined> {
-    const saved = await this.options.store.get(id);
-    if (!saved) return undefined;
-    return new CompareSession(saved.request, this.options.runner, this.options.settings, this.options.chat, { saved, save: (changed) => void this.options.store.keep(changed) });
+  /** A session no tab shows and no background answer is being fetched into ends here (the comparison stays kept). */
+  private dropIfUnseen(session: CompareSession): void {
+    if (this.unseen.get(session.id) !== session || session.running) return;
+    this.unseen.delete(session.id);
+    session.dispose();
   }
 }
 
