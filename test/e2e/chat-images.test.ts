@@ -35,9 +35,6 @@ suite('Workbench: an image pasted into the chat', () => {
     await setApiKeyThroughPalette(page, 'sk-e2e-images-8b3f1d07');
   });
 
-  teardown(async function () {
-    if (this.currentTest?.state === 'failed') await workbench?.screenshot(`failed-images-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`);
-  });
 
   suiteTeardown(async () => {
     await workbench?.close();

@@ -18,9 +18,6 @@ suite('Workbench: the chat sidebar', () => {
     await setApiKeyThroughPalette(page, 'sk-e2e-chat-5c1e9a7b3d');
   });
 
-  teardown(async function () {
-    if (this.currentTest?.state === 'failed') await workbench?.screenshot(`failed-chat-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`);
-  });
 
   suiteTeardown(async () => {
     await workbench?.close();

@@ -30,9 +30,6 @@ suite('Workbench: Compare Models and Explain This Problem', () => {
     await setApiKeyThroughPalette(page, 'sk-e2e-compare-4d2b8e6f1a');
   });
 
-  teardown(async function () {
-    if (this.currentTest?.state === 'failed') await workbench?.screenshot(`failed-compare-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`);
-  });
 
   suiteTeardown(async () => {
     await workbench?.close();

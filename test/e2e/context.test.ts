@@ -19,9 +19,6 @@ suite('Workbench: the definitions sent along are shown', () => {
     await setApiKeyThroughPalette(workbench.page, 'sk-e2e-context-7d2a9c4e1b');
   });
 
-  teardown(async function () {
-    if (this.currentTest?.state === 'failed') await workbench?.screenshot(`failed-context-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`);
-  });
 
   suiteTeardown(async () => {
     await workbench?.close();

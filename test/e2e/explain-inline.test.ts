@@ -13,9 +13,6 @@ suite('Workbench: Explain Selection inline', () => {
     workbench = await launchWorkbench({ userSettings: { 'reasoner.baseUrl': sim.baseUrl } });
   });
 
-  teardown(async function () {
-    if (this.currentTest?.state === 'failed') await workbench?.screenshot(`failed-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`);
-  });
 
   suiteTeardown(async () => {
     await workbench?.close();

@@ -21,9 +21,6 @@ suite('Workbench: a newcomer\'s first run in the sandbox', () => {
     workbench = await launchWorkbench({ fixture: 'sandbox', userSettings: sandboxSettings(sim.baseUrl), openFile: 'README.md' });
   });
 
-  teardown(async function () {
-    if (this.currentTest?.state === 'failed') await workbench?.screenshot(`failed-first-run-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`);
-  });
 
   suiteTeardown(async () => {
     await workbench?.close();

@@ -23,9 +23,6 @@ suite('Workbench: foreign text on VS Code\'s own surfaces', () => {
     await setApiKeyThroughPalette(workbench.page, KEY);
   });
 
-  teardown(async function () {
-    if (this.currentTest?.state === 'failed') await workbench?.screenshot(`failed-surfaces-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`);
-  });
 
   suiteTeardown(async () => {
     await workbench?.close();

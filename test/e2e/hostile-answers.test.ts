@@ -39,9 +39,6 @@ suite('Workbench: hostile answers run nothing, fetch nothing, link no command', 
     await setApiKeyThroughPalette(page, 'sk-e2e-hostile-7d2c4b19');
   });
 
-  teardown(async function () {
-    if (this.currentTest?.state === 'failed') await workbench?.screenshot(`failed-hostile-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`);
-  });
 
   suiteTeardown(async () => {
     workbench?.session.context.off('request', onRequest);

@@ -7,7 +7,7 @@
 import * as assert from 'node:assert/strict';
 import { start, type Simulator } from '../simulator/simulator';
 import {
-  answerQuickInput, eventually, findFrame, launchWorkbench, openFile, runCommand, selectLines, setApiKeyThroughPalette, waitForQuickInput, type Workbench,
+  answerQuickInput, eventually, findFrame, launchWorkbench, openFile, runCommand, savedEditorsInclude, selectLines, setApiKeyThroughPalette, waitForQuickInput, type Workbench,
 } from '../harness/workbench';
 
 const KEY = 'sk-e2e-jobs-5c1d9e7a3b2f';
@@ -21,9 +21,6 @@ suite('Workbench: background jobs survive a reload', () => {
     workbench = await launchWorkbench({ userSettings: { 'reasoner.baseUrl': sim.baseUrl, 'reasoner.model': 'o3-pro' } });
   });
 
-  teardown(async function () {
-    if (this.currentTest?.state === 'failed') await workbench?.keepFailure(`failed-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`);
-  });
 
   suiteTeardown(async () => {
     await workbench?.close();
@@ -85,6 +82,8 @@ suite('Workbench: background jobs survive a reload', () => {
     const before = await findFrame(page, '[data-role="column"]');
     await before.locator('[data-role="column"][data-model-id="o3-mini"] [data-role="answer"][data-state="complete"]').waitFor({ timeout: 60_000 });
     await eventually('the o3-pro job at the gateway', async () => sim.requests.slice(asked).some((request) => request.route === 'poll'), 60_000);
+    // A reload brings back the tabs the workbench last saved, with the comparison the page keeps in its state.
+    await savedEditorsInclude(page, 'comparisonId');
 
     await page.reload();
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });

@@ -17,9 +17,6 @@ suite('Workbench: model picker, reasoning summary, clearing the key, themes', ()
     await setApiKeyThroughPalette(workbench.page, KEY);
   });
 
-  teardown(async function () {
-    if (this.currentTest?.state === 'failed') await workbench?.screenshot(`failed-models-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`);
-  });
 
   suiteTeardown(async () => {
     await workbench?.close();

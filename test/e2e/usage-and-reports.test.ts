@@ -18,9 +18,6 @@ suite('Workbench: Usage page and read-only reports', () => {
     await setApiKeyThroughPalette(workbench.page, 'sk-e2e-usage-4f2a9c');
   });
 
-  teardown(async function () {
-    if (this.currentTest?.state === 'failed') await workbench?.screenshot(`failed-usage-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`);
-  });
 
   suiteTeardown(async () => {
     await workbench?.close();

@@ -22,13 +22,15 @@ suite('Workbench: VS Code\'s Chat view', () => {
     sim = await start();
   });
 
-  teardown(async function () {
-    if (this.currentTest?.state === 'failed') await workbench?.screenshot(`failed-vscode-chat-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`);
+  // Each test opens its own workbench; the last one stays open until the root hook has kept a failure.
+  const closeWorkbench = async () => {
     await workbench?.close();
     workbench = undefined;
-  });
+  };
+  setup(closeWorkbench);
 
   suiteTeardown(async () => {
+    await closeWorkbench();
     await sim?.close();
   });
 

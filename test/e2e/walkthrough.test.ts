@@ -23,9 +23,6 @@ suite('Workbench: the Get started walkthrough', () => {
     workbench = await launchWorkbench({ userSettings: { 'reasoner.baseUrl': sim.baseUrl } });
   });
 
-  teardown(async function () {
-    if (this.currentTest?.state === 'failed') await workbench?.screenshot(`failed-walkthrough-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`);
-  });
 
   suiteTeardown(async () => {
     await workbench?.close();

@@ -17,7 +17,7 @@ export interface Workbench {
   readonly folder: string;
   /** Screenshot into test-results/ (kept by CI on failure). */
   screenshot(name: string): Promise<string>;
-  /** After a failed test: its screenshot, and Reasoner's own logs from the server copied beside it. */
+  /** After a failed test: its screenshot, with Reasoner's own logs from the server and the page's console kept beside it. */
   keepFailure(name: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -37,6 +37,29 @@ export interface WorkbenchOptions {
   readonly openFile?: string;
 }
 
+/**
+ * Workbenches launched and not yet closed: what a failed test leaves on screen. Each test file and the root
+ * hooks are bundles of their own, each with its own copy of this module, so the set lives on the process.
+ */
+const openWorkbenches: Set<Workbench> = ((globalThis as Record<symbol, unknown>)[Symbol.for('reasoner.e2e.openWorkbenches')] ??= new Set<Workbench>()) as Set<Workbench>;
+
+/**
+ * After a failed test: each open workbench's screenshot, Reasoner's logs and the page's console, kept under
+ * `test-results/failed-<title>`. Called by the e2e suites' root hook, so every suite keeps its failures alike.
+ */
+export async function keepFailedTest(testTitle: string): Promise<void> {
+  const name = `failed-${testTitle.slice(0, 60).replace(/\W+/g, '-')}`;
+  let index = 0;
+  for (const workbench of openWorkbenches) {
+    try {
+      await workbench.keepFailure(index++ === 0 ? name : `${name}-${index}`);
+    } catch (error) {
+      // The failure itself is what the run reports; a page too broken to photograph must not hide it.
+      process.stderr.write(`could not keep the failure of "${testTitle}": ${String(error)}\n`);
+    }
+  }
+}
+
 export async function launchWorkbench(options: WorkbenchOptions = {}): Promise<Workbench> {
   const folder = makeWorkspace(options.fixture);
   if (options.workspaceSettings) {
@@ -51,6 +74,10 @@ export async function launchWorkbench(options: WorkbenchOptions = {}): Promise<W
     ...(options.env ? { env: options.env } : {}),
   });
   const session = await openBrowser();
+  // The workbench's own log lines (lifecycle, storage, webview revival) live only in the page.
+  const browserConsole: string[] = [];
+  session.page.on('console', (message) => browserConsole.push(`${new Date().toISOString()} [${message.type()}] ${message.text()}`));
+  session.page.on('pageerror', (error) => browserConsole.push(`${new Date().toISOString()} [pageerror] ${error.message}`));
   const openFile = options.openFile ? { openFile: path.join(folder, options.openFile) } : {};
   const url = options.extensionsDir
     ? workbenchUrl(server, folder, openFile)
@@ -78,13 +105,17 @@ export async function launchWorkbench(options: WorkbenchOptions = {}): Promise<W
         fs.mkdirSync(path.dirname(path.join(kept, file)), { recursive: true });
         fs.copyFileSync(path.join(logs, file), path.join(kept, file));
       }
+      fs.mkdirSync(kept, { recursive: true });
+      fs.writeFileSync(path.join(kept, 'browser-console.log'), browserConsole.join('\n'));
     },
     async close() {
+      openWorkbenches.delete(workbench);
       await session.close();
       await server.stop();
       fs.rmSync(folder, { recursive: true, force: true });
     },
   };
+  openWorkbenches.add(workbench);
   return workbench;
 }
 
@@ -186,6 +217,31 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+/**
+ * Waits until the workbench has saved its open editors with one whose saved form contains `needle`.
+ * In the browser the workbench saves its state every few seconds, not reliably as the page unloads:
+ * a reload sooner than that brings back the editors as last saved.
+ */
+export async function savedEditorsInclude(page: Page, needle: string, timeoutMs = 60_000): Promise<void> {
+  await eventually(`the workbench to save its editors with ${needle}`, () => page.evaluate(async (wanted) => {
+    const read = (name: string) => new Promise<string>((resolve) => {
+      const opening = indexedDB.open(name);
+      opening.onerror = () => resolve('');
+      opening.onsuccess = () => {
+        const db = opening.result;
+        if (!db.objectStoreNames.contains('ItemTable')) { db.close(); resolve(''); return; }
+        const request = db.transaction('ItemTable', 'readonly').objectStore('ItemTable').get('memento/workbench.parts.editor');
+        request.onsuccess = () => { db.close(); resolve(typeof request.result === 'string' ? request.result : ''); };
+        request.onerror = () => { db.close(); resolve(''); };
+      };
+    });
+    for (const { name } of await indexedDB.databases()) {
+      if (name?.startsWith('vscode-web-state-db') && (await read(name)).includes(wanted)) return true;
+    }
+    return false;
+  }, needle), timeoutMs);
 }
 
 /** Whether a request the page made stays on this machine (the gateway simulator, the workbench, the webviews' own files). */
