@@ -6,7 +6,10 @@
  * (gathered for STREAMED_DELTA_INTERVAL_MS, each batch one message and its own task), against the same final text rendered once. Main-thread time is Chromium's own
  * TaskDuration metric (CDP Performance.getMetrics) from the first message until the page has
  * painted the end. Token-to-paint latency: from a delta's arrival at the host (so the batching
- * wait counts) until the frame that shows it has been painted.
+ * wait counts) until the frame that shows it has been painted. Latency is taken in runs of its own:
+ * its probe runs a task in every frame, which the main-thread time must not count. The harness
+ * floor is the same stream sent to a turn the page does not show, then the answer drawn once: what
+ * posting the stream costs the page before Reasoner draws any of it.
  */
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -104,13 +107,16 @@ async function highlighted(page: Page): Promise<void> {
   await page.waitForFunction(() => !document.querySelector('.highlight-pending') && document.querySelector('.hljs-keyword'));
 }
 
-async function renderStreamed(page: Page, cdp: CDPSession, text: string, deltas: number): Promise<{ ms: number; latencies: number[] }> {
+/** How a streamed run is measured: main-thread time, token-to-paint latency, or the harness floor. */
+type StreamedRun = 'time' | 'latency' | 'floor';
+
+async function renderStreamed(page: Page, cdp: CDPSession, text: string, deltas: number, run: StreamedRun): Promise<{ ms: number; latencies: number[] }> {
   await page.evaluate((message) => window.postMessage(message, '*'), state('', 'streaming'));
   await settle(page);
   const pieces: string[] = [];
   for (let i = 0; i < deltas; i++) pieces.push(text.slice(i * DELTA_CHARS, (i + 1) * DELTA_CHARS));
   const before = await taskMs(cdp);
-  const latencies = await page.evaluate(async ({ all, perSecond, batchMs }) => {
+  const latencies = await page.evaluate(async ({ all, perSecond, batchMs, probe, turnId }) => {
     // The host runs off the page's main thread, as in VS Code: a worker receives the deltas when
     // due and gathers them as the DeltaBatcher does (the first waits batchMs for what follows);
     // each batch reaches the page as one message, its own task. Times are absolute (timeOrigin + now).
@@ -144,7 +150,7 @@ async function renderStreamed(page: Page, cdp: CDPSession, text: string, deltas:
     const onMessage = (event: MessageEvent<{ type?: string }>) => { if (event.data?.type === 'turnDelta') handled += batchSizes[batchesHandled++]!; };
     window.addEventListener('message', onMessage);
     // The deltas handled before a frame's rendering are drawn in it; the task after the frame runs once it is painted.
-    let frames = true;
+    let frames = probe;
     const channel = new MessageChannel();
     const onFrame = () => {
       const upTo = handled;
@@ -155,25 +161,26 @@ async function renderStreamed(page: Page, cdp: CDPSession, text: string, deltas:
       channel.port2.postMessage(0);
       if (frames) requestAnimationFrame(onFrame);
     };
-    requestAnimationFrame(onFrame);
+    if (probe) requestAnimationFrame(onFrame);
     await new Promise<void>((resolve) => {
       worker.onmessage = ({ data }: MessageEvent<{ text: string; arrived: number[]; last: boolean }>) => {
         arrived.push(...data.arrived);
         batchSizes.push(data.arrived.length);
-        window.postMessage({ type: 'turnDelta', conversationId: 'c-bench', turnId: 'a-1', text: data.text, reasoning: '' }, '*');
+        // Handed to the page in this task, as a webview's page gets each of the host's messages: one task, one copy.
+        window.dispatchEvent(new MessageEvent('message', { data: { type: 'turnDelta', conversationId: 'c-bench', turnId, text: data.text, reasoning: '' } }));
         if (data.last) resolve();
       };
       worker.postMessage({ all, perSecond, batchMs });
     });
     worker.terminate();
     await new Promise<void>((resolve) => {
-      const wait = () => (painted >= all.length ? resolve() : setTimeout(wait, 5));
+      const wait = () => ((probe ? painted : handled) >= all.length ? resolve() : setTimeout(wait, 5));
       wait();
     });
     frames = false;
     window.removeEventListener('message', onMessage);
     return latency;
-  }, { all: pieces, perSecond: DELTAS_PER_SECOND, batchMs: STREAMED_DELTA_INTERVAL_MS });
+  }, { all: pieces, perSecond: DELTAS_PER_SECOND, batchMs: STREAMED_DELTA_INTERVAL_MS, probe: run === 'latency', turnId: run === 'floor' ? 'a-not-shown' : 'a-1' });
   await page.evaluate((message) => window.postMessage(message, '*'), { type: 'turnUpdated', conversationId: 'c-bench', turn: state(text, 'complete').state.active.turns[1] as AssistantTurn } satisfies HostMessage);
   await page.waitForFunction(() => document.querySelector('[data-role="answer"]')?.getAttribute('data-state') === 'complete');
   await highlighted(page);
@@ -213,7 +220,11 @@ async function renderOpenCodeBlock(page: Page, cdp: CDPSession): Promise<number[
 }
 
 export interface RenderingResults {
-  readonly points: readonly { deltas: number; chars: number; streamedMs: Figure; oneShotMs: Figure; ratio: Figure; paintLatencyP95Ms: Figure; paintLatencyMedianMs: Figure }[];
+  readonly points: readonly {
+    deltas: number; chars: number; streamedMs: Figure; oneShotMs: Figure; ratio: Figure; paintLatencyP95Ms: Figure; paintLatencyMedianMs: Figure;
+    /** The harness floor (the stream posted to a turn not shown, then the answer drawn once) against one-shot. */
+    floorRatio: Figure;
+  }[];
   readonly ratioAt5000: number;
   readonly deltasPerSecond: number;
   readonly growthExponent: number;
@@ -235,16 +246,21 @@ export async function benchRendering(runs: number): Promise<RenderingResults> {
       const text = answerText(deltas * DELTA_CHARS);
       const samples = await measure(runs, 1, async () => {
         await freshPage(page, url);
-        const streamed = await renderStreamed(page, cdp, text, deltas);
+        const streamed = await renderStreamed(page, cdp, text, deltas, 'time');
         await freshPage(page, url);
         const once = await renderOnce(page, cdp, text);
-        return { streamed: streamed.ms, once, latency: figure(streamed.latencies) };
+        await freshPage(page, url);
+        const floor = await renderStreamed(page, cdp, text, deltas, 'floor');
+        await freshPage(page, url);
+        const probed = await renderStreamed(page, cdp, text, deltas, 'latency');
+        return { streamed: streamed.ms, once, floor: floor.ms, latency: figure(probed.latencies) };
       });
       points.push({
         deltas, chars: text.length,
         streamedMs: figure(samples.map((s) => s.streamed)),
         oneShotMs: figure(samples.map((s) => s.once)),
         ratio: figure(samples.map((s) => s.streamed / s.once)),
+        floorRatio: figure(samples.map((s) => s.floor / s.once)),
         paintLatencyP95Ms: figure(samples.map((s) => s.latency.p95)),
         paintLatencyMedianMs: figure(samples.map((s) => s.latency.median)),
       });
