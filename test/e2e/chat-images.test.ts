@@ -35,7 +35,6 @@ suite('Workbench: an image pasted into the chat', () => {
     await setApiKeyThroughPalette(page, 'sk-e2e-images-8b3f1d07');
   });
 
-
   suiteTeardown(async () => {
     await workbench?.close();
     await sim?.close();

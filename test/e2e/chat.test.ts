@@ -18,7 +18,6 @@ suite('Workbench: the chat sidebar', () => {
     await setApiKeyThroughPalette(page, 'sk-e2e-chat-5c1e9a7b3d');
   });
 
-
   suiteTeardown(async () => {
     await workbench?.close();
     await sim?.close();

@@ -30,7 +30,6 @@ suite('Workbench: Compare Models and Explain This Problem', () => {
     await setApiKeyThroughPalette(page, 'sk-e2e-compare-4d2b8e6f1a');
   });
 
-
   suiteTeardown(async () => {
     await workbench?.close();
     await sim?.close();

@@ -19,7 +19,6 @@ suite('Workbench: the definitions sent along are shown', () => {
     await setApiKeyThroughPalette(workbench.page, 'sk-e2e-context-7d2a9c4e1b');
   });
 
-
   suiteTeardown(async () => {
     await workbench?.close();
     await sim?.close();

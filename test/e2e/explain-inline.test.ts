@@ -13,7 +13,6 @@ suite('Workbench: Explain Selection inline', () => {
     workbench = await launchWorkbench({ userSettings: { 'reasoner.baseUrl': sim.baseUrl } });
   });
 
-
   suiteTeardown(async () => {
     await workbench?.close();
     await sim?.close();

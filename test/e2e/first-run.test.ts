@@ -21,7 +21,6 @@ suite('Workbench: a newcomer\'s first run in the sandbox', () => {
     workbench = await launchWorkbench({ fixture: 'sandbox', userSettings: sandboxSettings(sim.baseUrl), openFile: 'README.md' });
   });
 
-
   suiteTeardown(async () => {
     await workbench?.close();
     await sim?.close();

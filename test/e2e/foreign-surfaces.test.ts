@@ -23,7 +23,6 @@ suite('Workbench: foreign text on VS Code\'s own surfaces', () => {
     await setApiKeyThroughPalette(workbench.page, KEY);
   });
 
-
   suiteTeardown(async () => {
     await workbench?.close();
     await sim?.close();

@@ -39,7 +39,6 @@ suite('Workbench: hostile answers run nothing, fetch nothing, link no command', 
     await setApiKeyThroughPalette(page, 'sk-e2e-hostile-7d2c4b19');
   });
 
-
   suiteTeardown(async () => {
     workbench?.session.context.off('request', onRequest);
     await workbench?.close();

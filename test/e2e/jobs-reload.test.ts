@@ -21,7 +21,6 @@ suite('Workbench: background jobs survive a reload', () => {
     workbench = await launchWorkbench({ userSettings: { 'reasoner.baseUrl': sim.baseUrl, 'reasoner.model': 'o3-pro' } });
   });
 
-
   suiteTeardown(async () => {
     await workbench?.close();
     await sim?.close();

@@ -17,7 +17,6 @@ suite('Workbench: model picker, reasoning summary, clearing the key, themes', ()
     await setApiKeyThroughPalette(workbench.page, KEY);
   });
 
-
   suiteTeardown(async () => {
     await workbench?.close();
     await sim?.close();

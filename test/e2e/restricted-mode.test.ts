@@ -25,7 +25,6 @@ suite('Workbench: an untrusted folder (restricted mode)', () => {
     });
   });
 
-
   suiteTeardown(async () => {
     await workbench?.close();
     await sim?.close();

@@ -18,7 +18,6 @@ suite('Workbench: Usage page and read-only reports', () => {
     await setApiKeyThroughPalette(workbench.page, 'sk-e2e-usage-4f2a9c');
   });
 
-
   suiteTeardown(async () => {
     await workbench?.close();
     await sim?.close();

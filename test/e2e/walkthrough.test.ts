@@ -23,7 +23,6 @@ suite('Workbench: the Get started walkthrough', () => {
     workbench = await launchWorkbench({ userSettings: { 'reasoner.baseUrl': sim.baseUrl } });
   });
 
-
   suiteTeardown(async () => {
     await workbench?.close();
     await sim?.close();

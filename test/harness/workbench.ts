@@ -49,10 +49,9 @@ const openWorkbenches: Set<Workbench> = ((globalThis as Record<symbol, unknown>)
  */
 export async function keepFailedTest(testTitle: string): Promise<void> {
   const name = `failed-${testTitle.slice(0, 60).replace(/\W+/g, '-')}`;
-  let index = 0;
-  for (const workbench of openWorkbenches) {
+  for (const [index, workbench] of [...openWorkbenches].entries()) {
     try {
-      await workbench.keepFailure(index++ === 0 ? name : `${name}-${index}`);
+      await workbench.keepFailure(index === 0 ? name : `${name}-${index + 1}`);
     } catch (error) {
       // The failure itself is what the run reports; a page too broken to photograph must not hide it.
       process.stderr.write(`could not keep the failure of "${testTitle}": ${String(error)}\n`);
