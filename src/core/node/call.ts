@@ -47,6 +47,11 @@ export function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
 
 const TICK = Symbol('tick');
 
+interface Waiter {
+  readonly resolve: (value: typeof TICK) => void;
+  readonly reject: (error: unknown) => void;
+}
+
 export class Call {
   readonly controller = new AbortController();
   readonly started = Date.now();
@@ -56,6 +61,8 @@ export class Call {
   deadlineReached = false;
   private readonly unlink: () => void;
   private readonly deadline: NodeJS.Timeout;
+  private readonly waiters = new Set<Waiter>();
+  private tickTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly label: string, private readonly logger: Logger, external: AbortSignal | undefined, private readonly pacing: CallPacing,
@@ -76,6 +83,7 @@ export class Call {
       this.controller.abort(new Error('the request passed its deadline'));
     }, pacing.deadlineMs);
     this.deadline.unref();
+    this.controller.signal.addEventListener('abort', () => this.cancelWaits(), { once: true });
   }
 
   get signal(): AbortSignal {
@@ -109,6 +117,7 @@ export class Call {
 
   close(): void {
     clearTimeout(this.deadline);
+    clearTimeout(this.tickTimer);
     this.unlink();
     if (!this.controller.signal.aborted) this.controller.abort(new Error('call finished'));
   }
@@ -116,30 +125,40 @@ export class Call {
   /** Await a promise, yielding `progress` every interval meanwhile. Rejections propagate; aborting rejects with `cancelled`. */
   async *waitFor<T>(promise: Promise<T>, status: () => string): AsyncGenerator<StreamEvent, T, undefined> {
     promise.catch(() => undefined); // observed below; avoids an unhandled rejection if the caller stops early
-    let onAbort: (() => void) | undefined;
-    const aborted = new Promise<never>((_, reject) => {
-      onAbort = () => reject(ApiError.cancelled());
-      if (this.aborted) onAbort();
-      else this.signal.addEventListener('abort', onAbort, { once: true });
-    });
-    aborted.catch(() => undefined);
-    try {
-      for (;;) {
-        let timer: NodeJS.Timeout | undefined;
-        const tick = new Promise<typeof TICK>((resolve) => {
-          timer = setTimeout(() => resolve(TICK), this.pacing.progressIntervalMs);
-        });
-        try {
-          const result = await Promise.race([promise, tick, aborted]);
-          if (result !== TICK) return result as T;
-        } finally {
-          clearTimeout(timer);
-        }
-        yield this.progress(status());
-      }
-    } finally {
-      if (onAbort) this.signal.removeEventListener('abort', onAbort);
+    for (;;) {
+      const result = await this.settleOrTick(promise);
+      if (result !== TICK) return result as T;
+      yield this.progress(status());
     }
+  }
+
+  /**
+   * `promise`'s outcome, or TICK once an interval passes without it, or `cancelled` on abort. A stream waits
+   * once per read (a thousand times a second for a fast answer), so the waits share one timer, re-armed in
+   * place, and one abort listener, instead of making a timer, a listener and three promises each.
+   */
+  private settleOrTick<T>(promise: Promise<T>): Promise<T | typeof TICK> {
+    if (this.aborted) return Promise.reject(ApiError.cancelled());
+    return new Promise<T | typeof TICK>((resolve, reject) => {
+      const waiter: Waiter = { resolve, reject };
+      this.waiters.add(waiter);
+      if (this.tickTimer) this.tickTimer.refresh();
+      else this.tickTimer = setTimeout(() => this.tick(), this.pacing.progressIntervalMs);
+      promise.then(
+        (value) => this.waiters.delete(waiter) && resolve(value),
+        (error: unknown) => this.waiters.delete(waiter) && reject(error),
+      );
+    });
+  }
+
+  private tick(): void {
+    for (const waiter of this.waiters) waiter.resolve(TICK);
+    this.waiters.clear();
+  }
+
+  private cancelWaits(): void {
+    for (const waiter of this.waiters) waiter.reject(ApiError.cancelled());
+    this.waiters.clear();
   }
 
   /** An abortable wait with `progress` events. */
