@@ -83,9 +83,10 @@ async function selectSample(page: Page): Promise<void> {
   await page.keyboard.press('Shift+End');
 }
 
-async function explainOnce(page: Page, host: number, marker: string): Promise<{ cpu: number; updatesPerSecond: number; updates: number }> {
+async function explainOnce(page: Page, host: number, marker: string): Promise<{ cpu: number; seconds: number; updatesPerSecond: number; updates: number }> {
   await selectSample(page);
   await watchThread(page);
+  const started = performance.now();
   const before = cpuMs(host);
   await page.keyboard.press('Control+Alt+E');
   const widget = page.locator('.review-widget').filter({ hasText: marker });
@@ -94,15 +95,29 @@ async function explainOnce(page: Page, host: number, marker: string): Promise<{ 
   // widget's whole text runs the label into the next comment ("· doneYou…"), so no word boundary follows "done".
   await widget.first().locator('.head .review-title').filter({ hasText: /·\s*done$/ }).waitFor({ timeout: 300_000 });
   const cpu = cpuMs(host) - before;
+  const elapsed = (performance.now() - started) / 1000;
   const updates = await page.evaluate(() => (window as unknown as { __threadUpdates: { frames: number; first: number; last: number } }).__threadUpdates);
   const seconds = Math.max((updates.last - updates.first) / 1000, 0.001);
   await dismiss(page, widget);
-  return { cpu, updates: updates.frames, updatesPerSecond: updates.frames / seconds };
+  return { cpu, seconds: elapsed, updates: updates.frames, updatesPerSecond: updates.frames / seconds };
+}
+
+/** The extension host's CPU time while nothing is asked of it, for `seconds`: what the workbench's own extensions cost meanwhile. */
+async function idleCpuMs(host: number, seconds: number): Promise<number> {
+  const before = cpuMs(host);
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  return cpuMs(host) - before;
 }
 
 /** The CPU time Reasoner's client alone takes to read the next scripted answer, in a process of its own. */
 async function clientAloneCpuMs(baseUrl: string): Promise<number> {
   const { stdout } = await promisify(execFile)(process.execPath, [path.join(__dirname, 'stream-reader.js'), baseUrl], { timeout: 300_000 });
+  return (JSON.parse(stdout) as { cpuMs: number }).cpuMs;
+}
+
+/** The CPU time of receiving the next scripted answer's bytes on a bare socket, in a process of its own. */
+async function socketAloneCpuMs(baseUrl: string): Promise<number> {
+  const { stdout } = await promisify(execFile)(process.execPath, [path.join(__dirname, 'socket-reader.js'), baseUrl], { timeout: 300_000 });
   return (JSON.parse(stdout) as { cpuMs: number }).cpuMs;
 }
 
@@ -128,6 +143,12 @@ export interface InlineResults {
   /** Streamed thread / client alone: what showing the answer in the thread adds to receiving it. */
   readonly overClientAlone: Figure;
   readonly updatesPerSecond: Figure;
+  /** The same stream's bytes received on a bare socket, nothing parsed: what any client pays for the packets. */
+  readonly socketAloneCpuMs: Figure;
+  /** Bare socket / one-shot: the part of the target the packets alone take. */
+  readonly socketOverOneShot: Figure;
+  /** The extension host idle for as long as the streamed answer took: the workbench's own background work. */
+  readonly idleHostCpuMs: Figure;
 }
 
 export async function benchInline(runs: number): Promise<InlineResults> {
@@ -152,7 +173,10 @@ export async function benchInline(runs: number): Promise<InlineResults> {
       const once = await explainOnce(page, host, onceMarker);
       sim.script(streamedAnswer);
       const alone = await clientAloneCpuMs(sim.baseUrl);
-      return { streamed, once, alone };
+      sim.script(streamedAnswer);
+      const socket = await socketAloneCpuMs(sim.baseUrl);
+      const idle = await idleCpuMs(host, streamed.seconds);
+      return { streamed, once, alone, socket, idle };
     });
     return {
       deltas: INLINE_DELTAS,
@@ -163,6 +187,9 @@ export async function benchInline(runs: number): Promise<InlineResults> {
       clientAloneCpuMs: figure(samples.map((s) => s.alone)),
       overClientAlone: figure(samples.map((s) => s.streamed.cpu / s.alone)),
       updatesPerSecond: figure(samples.map((s) => s.streamed.updatesPerSecond)),
+      socketAloneCpuMs: figure(samples.map((s) => s.socket)),
+      socketOverOneShot: figure(samples.map((s) => s.socket / s.once.cpu)),
+      idleHostCpuMs: figure(samples.map((s) => s.idle)),
     };
   } catch (error) {
     console.error(`inline: the workbench at the failure: ${await workbench.screenshot('bench-inline-failed')}`);

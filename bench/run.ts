@@ -109,13 +109,16 @@ async function main(): Promise<void> {
     return undefined;
   }) : undefined;
   if (inline) {
-    results.inline = { ratio: round(inline.ratio.median), streamedCpuMs: round(inline.streamedCpuMs.median), oneShotCpuMs: round(inline.oneShotCpuMs.median), clientAloneCpuMs: round(inline.clientAloneCpuMs.median), overClientAlone: round(inline.overClientAlone.median), updatesPerSecond: round(inline.updatesPerSecond.median, 1), detail: inline };
+    results.inline = { ratio: round(inline.ratio.median), streamedCpuMs: round(inline.streamedCpuMs.median), oneShotCpuMs: round(inline.oneShotCpuMs.median), clientAloneCpuMs: round(inline.clientAloneCpuMs.median), overClientAlone: round(inline.overClientAlone.median), socketAloneCpuMs: round(inline.socketAloneCpuMs.median), socketOverOneShot: round(inline.socketOverOneShot.median), idleHostCpuMs: round(inline.idleHostCpuMs.median), updatesPerSecond: round(inline.updatesPerSecond.median, 1), detail: inline };
     rows.push(
       { name: `Inline thread, ${inline.deltas} deltas streamed: extension host CPU`, ...fmt(inline.streamedCpuMs, 0, ' ms'), target: '' },
       { name: 'Inline thread, the same answer in one piece: extension host CPU', ...fmt(inline.oneShotCpuMs, 0, ' ms'), target: '' },
       { name: 'Inline thread: streamed / one-shot CPU', ...fmt(inline.ratio, 2, '×'), target: '≤ 2×', met: inline.ratio.median <= 2 },
       { name: 'Inline thread: the same stream read by the client alone, nothing shown (its own process): CPU', ...fmt(inline.clientAloneCpuMs, 0, ' ms'), target: '' },
       { name: 'Inline thread: streamed / the client alone (what showing the answer adds to receiving it)', ...fmt(inline.overClientAlone, 2, '×'), target: '' },
+      { name: 'Inline thread: the same stream\'s bytes on a bare socket, nothing parsed (its own process): CPU', ...fmt(inline.socketAloneCpuMs, 0, ' ms'), target: '' },
+      { name: 'Inline thread: bare socket / one-shot (what the packets alone take of the 2× target)', ...fmt(inline.socketOverOneShot, 2, '×'), target: '' },
+      { name: 'Inline thread: the extension host idle for as long as the stream lasted: CPU', ...fmt(inline.idleHostCpuMs, 0, ' ms'), target: '' },
       { name: 'Inline thread: visible updates per second while streaming', ...fmt(inline.updatesPerSecond, 1, '/s'), target: '' },
     );
   }
