@@ -17,7 +17,7 @@ import { askInline } from '../../src/vscode/inline/inlineTask';
 import type { Simulator } from '../simulator/simulator';
 import { makeChatProvider, openChatPage, type TestPage } from './chatPage';
 import { EXTENSION_ID, commandQuickInputUntil, connectSimulator, markdownOf, openFixture, reasoner, requestText, selectLines, setUserSetting, waitFor, workspaceFolder } from './helpers';
-import { cleanUpInline, onlySession } from './inlineHelpers';
+import { cleanUpInline, disposeLeftoverThreads, onlySession } from './inlineHelpers';
 import { registerTestLanguage } from './contextLanguage';
 import { RecordingStream } from './recordingStream';
 
@@ -75,6 +75,7 @@ suite('Precise context: the definitions the code uses', () => {
   const ignoreFile = () => path.join(workspaceFolder(), '.reasonerignore');
 
   setup(async () => {
+    await disposeLeftoverThreads();
     sim = await connectSimulator();
     // The machine may be loaded: the limit is the longest wait, gathering ends as soon as all is found.
     await setUserSetting('context.timeLimitMs', 30_000);

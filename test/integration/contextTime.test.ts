@@ -11,7 +11,7 @@ import type { Simulator } from '../simulator/simulator';
 import { HeldClock } from '../unit/support-core/heldClock';
 import { RTL, blockSymbols, blocks } from './contextLanguage';
 import { closeAllEditors, connectSimulator, openFixture, selectLines, setUserSetting, waitFor, workspaceFolder } from './helpers';
-import { cleanUpInline } from './inlineHelpers';
+import { cleanUpInline, disposeLeftoverThreads } from './inlineHelpers';
 
 const LANG = 'src/context/lang';
 const fixture = (name: string) => vscode.Uri.file(path.join(workspaceFolder(), LANG, name));
@@ -71,6 +71,7 @@ suite('Precise context: slow and loading language servers', () => {
   let sim: Simulator;
 
   setup(async () => {
+    await disposeLeftoverThreads();
     sim = await connectSimulator();
     // main.rtl in no editor: only the gathering asks for its symbols.
     await closeAllEditors();

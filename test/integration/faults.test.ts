@@ -18,7 +18,7 @@ import { UI_FAULTS } from '../fixtures/faultMatrix';
 import type { Simulator } from '../simulator/simulator';
 import { active, makeChatProvider, openChatPage } from './chatPage';
 import { connectSimulator, EXTENSION_ID, markdownOf, openFixture, reasoner, selectLines, setUserSetting, waitFor } from './helpers';
-import { cleanUpInline, onlySession } from './inlineHelpers';
+import { cleanUpInline, disposeLeftoverThreads, onlySession } from './inlineHelpers';
 import { webviewDomUnavailable, webviewTexts } from './webviewDom';
 
 /** The thread's link titles, in order, from its trusted error comment. */
@@ -34,6 +34,7 @@ suite('Fault matrix in the UI: an inline thread', () => {
   suiteSetup(() => process.on('unhandledRejection', onUnhandled));
   suiteTeardown(() => process.off('unhandledRejection', onUnhandled));
   setup(async () => {
+    await disposeLeftoverThreads();
     sim = await connectSimulator();
     unhandled.length = 0;
   });

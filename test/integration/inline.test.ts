@@ -4,7 +4,7 @@ import type { Simulator } from '../simulator/simulator';
 import {
   closeAllEditors, connectSimulator, markdownOf, openFixture, reasoner, requestText, selectLines, setUserSetting, waitFor,
 } from './helpers';
-import { cleanUpInline, onlySession } from './inlineHelpers';
+import { cleanUpInline, disposeLeftoverThreads, onlySession } from './inlineHelpers';
 
 type Message = { role: string; content: unknown };
 const messagesOf = (body: unknown) => (body as { messages: Message[] }).messages;
@@ -13,6 +13,7 @@ suite('Explain Selection and palette prompts, inline', () => {
   let sim: Simulator;
 
   setup(async () => {
+    await disposeLeftoverThreads();
     sim = await connectSimulator();
   });
 

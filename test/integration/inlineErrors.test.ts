@@ -7,12 +7,13 @@ import { errorActions } from '../../src/vscode/notify';
 import type { Simulator } from '../simulator/simulator';
 import type { SimScript } from '../simulator/types';
 import { connectSimulator, markdownOf, openFixture, reasoner, selectLines, TEST_KEY } from './helpers';
-import { cleanUpInline, onlySession } from './inlineHelpers';
+import { cleanUpInline, disposeLeftoverThreads, onlySession } from './inlineHelpers';
 
 suite('Inline threads: errors and their actions', () => {
   let sim: Simulator;
 
   setup(async () => {
+    await disposeLeftoverThreads();
     sim = await connectSimulator();
   });
 

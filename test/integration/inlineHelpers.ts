@@ -10,6 +10,17 @@ export async function onlySession() {
   return api.services.inline.sessions[0]!;
 }
 
+/**
+ * Before a test that counts threads: ends any an earlier suite left behind when it failed before its own clean-up,
+ * so that one failure is reported once, by its own suite, and not again by every test that counts threads after it.
+ */
+export async function disposeLeftoverThreads(): Promise<void> {
+  const api = await reasoner();
+  const left = [...api.services.inline.sessions];
+  if (left.length > 0) console.warn(`${left.length} inline thread(s) left by an earlier test were closed before this one`);
+  for (const session of left) session.dispose();
+}
+
 /** Leaves no thread, editor, setting or simulator behind for the next test. */
 export async function cleanUpInline(sim: Simulator): Promise<void> {
   const api = await reasoner();

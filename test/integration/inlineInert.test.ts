@@ -3,7 +3,7 @@ import { marked } from 'marked';
 import * as vscode from 'vscode';
 import type { Simulator } from '../simulator/simulator';
 import { connectSimulator, markdownOf, openFixture, reasoner, selectLines, waitFor } from './helpers';
-import { cleanUpInline, onlySession } from './inlineHelpers';
+import { cleanUpInline, disposeLeftoverThreads, onlySession } from './inlineHelpers';
 
 /** What a comment shows of an answer at most (threadRendering's COMMENT_ANSWER_LIMIT). */
 const COMMENT_LIMIT = 100_000;
@@ -12,6 +12,7 @@ suite('Inline threads: inert and bounded', () => {
   let sim: Simulator;
 
   setup(async () => {
+    await disposeLeftoverThreads();
     sim = await connectSimulator();
   });
 
