@@ -142,3 +142,43 @@ describe('core/errors: server messages from every body shape', () => {
     assert.equal(redactKey('no key here', key), 'no key here');
   });
 });
+
+describe('core/errors: a copy of an error with some facts changed', () => {
+  it('keeps a message and actions the error was given on purpose, with the new facts', () => {
+    const lost = new ApiError({
+      kind: 'not-found', status: 404, serverMessage: 'No response found.',
+      userMessage: 'The gateway no longer knows this background answer. Your question is kept: ask again.', actions: ['retry'],
+    });
+    const copy = lost.with({ requestId: 'req-7' });
+    assert.equal(copy.userMessage, lost.userMessage);
+    assert.deepEqual(copy.actions, ['retry']);
+    assert.equal(copy.requestId, 'req-7');
+    assert.equal(copy.status, 404);
+    assert.equal(copy.serverMessage, 'No response found.');
+  });
+
+  it('writes a generated message again from the changed facts, and keeps every fact it was not told to change', () => {
+    const cause = new Error('socket hang up');
+    const limited = new ApiError({
+      kind: 'rate-limit', status: 429, serverMessage: 'Slow down', code: 'rate_limit_exceeded', type: 'requests', param: 'model',
+      requestId: 'req-1', retryAfterMs: 2000, detail: 'POST /v1/chat/completions', cause, model: 'o3',
+    });
+    const after = limited.with({ attempts: 3 });
+    assert.match(after.userMessage, /after 3 attempts/);
+    assert.doesNotMatch(limited.userMessage, /attempts/);
+    for (const field of ['kind', 'status', 'serverMessage', 'code', 'type', 'param', 'requestId', 'retryAfterMs', 'detail', 'model', 'actions'] as const) {
+      assert.deepEqual(after[field], limited[field], field);
+    }
+    assert.equal(after.cause, cause);
+  });
+
+  it('a copy without the key keeps the error\'s own actions and every other fact', () => {
+    const key = 'sk-live-0123456789abcdef';
+    const echoed = new ApiError({ kind: 'auth', status: 401, serverMessage: `Bad key ${key}`, actions: ['setApiKey'], attempts: 2 });
+    const clean = echoed.withoutKey(key);
+    assert.doesNotMatch(`${clean.userMessage} ${clean.serverMessage ?? ''}`, /0123456789abcdef/);
+    assert.deepEqual(clean.actions, ['setApiKey']);
+    assert.equal(clean.attempts, 2);
+    assert.equal(clean.status, 401);
+  });
+});

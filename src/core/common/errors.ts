@@ -66,6 +66,8 @@ export class ApiError extends Error {
   readonly model?: string;
   readonly network?: NetworkProblem;
   readonly limit?: RequestLimit;
+  /** What the error was made from: a copy starts from it, so a message or actions given on purpose survive it. */
+  readonly #init: ApiErrorInit;
 
   constructor(init: ApiErrorInit) {
     const userMessage = init.userMessage ?? describeError(init);
@@ -86,6 +88,7 @@ export class ApiError extends Error {
     this.model = init.model;
     this.network = init.network;
     this.limit = init.limit;
+    this.#init = init;
   }
 
   /** Statuses/kinds worth an automatic retry (before any byte reached the caller). */
@@ -93,14 +96,12 @@ export class ApiError extends Error {
     return this.kind === 'rate-limit' || (this.kind === 'server' && this.status !== undefined && RETRYABLE_STATUSES.has(this.status));
   }
 
-  /** A copy with some fields replaced (e.g. the attempt count once retries are exhausted). */
+  /**
+   * A copy with some fields replaced (e.g. the attempt count once retries are exhausted). A message and actions the
+   * error was given stay; generated ones are written again from the changed facts.
+   */
   with(changes: Partial<ApiErrorInit>): ApiError {
-    const init: ApiErrorInit = {
-      kind: this.kind, status: this.status, serverMessage: this.serverMessage, code: this.code, type: this.type,
-      param: this.param, requestId: this.requestId, retryAfterMs: this.retryAfterMs, actions: this.actions,
-      detail: this.detail, cause: this.cause, attempts: this.attempts, model: this.model, network: this.network, limit: this.limit, ...changes,
-    };
-    return new ApiError(init);
+    return new ApiError({ ...this.#init, ...changes });
   }
 
   /**
