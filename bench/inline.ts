@@ -102,7 +102,7 @@ async function explainOnce(page: Page, host: number, marker: string): Promise<{ 
   return { cpu, seconds: elapsed, updates: updates.frames, updatesPerSecond: updates.frames / seconds };
 }
 
-/** The extension host's CPU time while nothing is asked of it, for `seconds`: what the workbench's own extensions cost meanwhile. */
+/** The extension host's CPU time while nothing is asked of it, for `seconds`: what the extension host's own background work costs meanwhile. */
 async function idleCpuMs(host: number, seconds: number): Promise<number> {
   const before = cpuMs(host);
   await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
