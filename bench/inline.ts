@@ -83,7 +83,7 @@ async function selectSample(page: Page): Promise<void> {
   await page.keyboard.press('Shift+End');
 }
 
-async function explainOnce(page: Page, host: number, marker: string): Promise<{ cpu: number; seconds: number; updatesPerSecond: number; updates: number }> {
+async function explainOnce(page: Page, host: number, marker: string): Promise<{ cpu: number; wallSeconds: number; updatesPerSecond: number; updates: number }> {
   await selectSample(page);
   await watchThread(page);
   const started = performance.now();
@@ -95,11 +95,11 @@ async function explainOnce(page: Page, host: number, marker: string): Promise<{ 
   // widget's whole text runs the label into the next comment ("· doneYou…"), so no word boundary follows "done".
   await widget.first().locator('.head .review-title').filter({ hasText: /·\s*done$/ }).waitFor({ timeout: 300_000 });
   const cpu = cpuMs(host) - before;
-  const elapsed = (performance.now() - started) / 1000;
+  const wallSeconds = (performance.now() - started) / 1000;
   const updates = await page.evaluate(() => (window as unknown as { __threadUpdates: { frames: number; first: number; last: number } }).__threadUpdates);
-  const seconds = Math.max((updates.last - updates.first) / 1000, 0.001);
+  const updatingSeconds = Math.max((updates.last - updates.first) / 1000, 0.001);
   await dismiss(page, widget);
-  return { cpu, seconds: elapsed, updates: updates.frames, updatesPerSecond: updates.frames / seconds };
+  return { cpu, wallSeconds, updates: updates.frames, updatesPerSecond: updates.frames / updatingSeconds };
 }
 
 /** The extension host's CPU time while nothing is asked of it, for `seconds`: what the extension host's own background work costs meanwhile. */
@@ -147,7 +147,7 @@ export interface InlineResults {
   readonly socketAloneCpuMs: Figure;
   /** Bare socket / one-shot: the part of the target the packets alone take. */
   readonly socketOverOneShot: Figure;
-  /** The extension host idle for as long as the streamed answer took: the workbench's own background work. */
+  /** The extension host idle for as long as the streamed answer took: its own background work, not Reasoner's. */
   readonly idleHostCpuMs: Figure;
 }
 
@@ -175,7 +175,7 @@ export async function benchInline(runs: number): Promise<InlineResults> {
       const alone = await clientAloneCpuMs(sim.baseUrl);
       sim.script(streamedAnswer);
       const socket = await socketAloneCpuMs(sim.baseUrl);
-      const idle = await idleCpuMs(host, streamed.seconds);
+      const idle = await idleCpuMs(host, streamed.wallSeconds);
       return { streamed, once, alone, socket, idle };
     });
     return {

@@ -5,17 +5,16 @@
  *   node socket-reader.js <base URL>   -> prints {"cpuMs": n, "bytes": n, "reads": n}
  */
 import * as net from 'node:net';
-import { BUILT_IN_MODELS } from '../src/core/common/models';
 import { buildRequest } from '../src/core/common/requests';
+import { readerRequest } from './reader-request';
 
 function main(): void {
   const [baseUrl] = process.argv.slice(2);
   if (!baseUrl) throw new Error('usage: socket-reader <base URL>');
   const url = new URL(baseUrl);
   if (url.protocol !== 'http:') throw new Error('socket-reader speaks plain HTTP to the simulator only');
-  const model = BUILT_IN_MODELS.find((candidate) => candidate.id === 'o3-mini')!;
-  // The request Reasoner's client sends for the same question, so that the simulator answers with the same stream.
-  const built = buildRequest({ model, turns: [{ role: 'user', text: 'Explain the selection.' }], effort: 'medium', stream: true, reasoningSummary: false });
+  // The request Reasoner's client sends for the same question (stream-reader.ts asks it through the client).
+  const built = buildRequest(readerRequest());
   const body = JSON.stringify(built.body);
   const head = [
     `POST ${url.pathname}${built.path} HTTP/1.1`, `host: ${url.host}`, 'authorization: Bearer sk-bench-socket-reader',

@@ -3,17 +3,16 @@
  * took: what receiving the stream costs before anything shows it (the floor under the inline thread's figure).
  *   node stream-reader.js <base URL>   -> prints {"cpuMs": n, "textDeltas": n}
  */
-import { BUILT_IN_MODELS } from '../src/core/common/models';
 import { ReasoningClient } from '../src/core/node/client';
+import { readerRequest } from './reader-request';
 
 async function main(): Promise<void> {
   const [baseUrl] = process.argv.slice(2);
   if (!baseUrl) throw new Error('usage: stream-reader <base URL>');
-  const model = BUILT_IN_MODELS.find((candidate) => candidate.id === 'o3-mini')!;
   const client = new ReasoningClient({ baseUrl, timeoutSeconds: 300, progressIntervalMs: 3_600_000, retry: { maxRetries: 0 } });
   const before = process.cpuUsage();
   let textDeltas = 0;
-  for await (const event of client.stream({ model, turns: [{ role: 'user', text: 'Explain the selection.' }], effort: 'medium', stream: true, reasoningSummary: false }, undefined, 'sk-bench-reader')) {
+  for await (const event of client.stream(readerRequest(), undefined, 'sk-bench-reader')) {
     if (event.type === 'text') textDeltas++;
     if (event.type === 'error') throw event.error;
   }
