@@ -265,6 +265,8 @@ export class AnswerView {
   private readonly progress: HTMLElement;
   private readonly footer: HTMLElement;
   private frame = 0;
+  /** Waits until a draw is due, so that no frame is asked for before then. */
+  private drawTimer: ReturnType<typeof setTimeout> | undefined;
   /** The frame time of the last draw of streamed text. */
   private lastDraw = Number.NEGATIVE_INFINITY;
 
@@ -347,32 +349,41 @@ export class AnswerView {
   /**
    * Streamed text is drawn in the next frame at least STREAM_DRAW_INTERVAL_MS after the last draw: every
    * frame that changes the answer costs style, layout and paint, and a token still reaches the screen
-   * within about 50 ms (npm run bench, B3).
+   * within about 50 ms (npm run bench, B3). Until a draw is due no frame is asked for at all: in the
+   * workbench the page shares its main thread with the whole window, and a frame costs the window's
+   * lifecycle even when the answer does not change in it.
    */
   private schedule(): void {
-    if (this.frame) return;
-    const draw = (now: number) => {
-      if (now - this.lastDraw < STREAM_DRAW_INTERVAL_MS) {
-        this.frame = requestAnimationFrame(draw);
-        return;
-      }
+    if (this.frame || this.drawTimer !== undefined) return;
+    const wait = STREAM_DRAW_INTERVAL_MS - (performance.now() - this.lastDraw);
+    if (wait > 0) {
+      this.drawTimer = setTimeout(() => {
+        this.drawTimer = undefined;
+        this.schedule();
+      }, wait);
+      return;
+    }
+    this.frame = requestAnimationFrame((now) => {
       this.frame = 0;
       this.lastDraw = now;
       this.body.flush(false);
       this.reasoning.flush(false);
       this.details.hidden = this.reasoning.text.length === 0;
       this.context.didGrow();
-    };
-    this.frame = requestAnimationFrame(draw);
+    });
+  }
+
+  private cancelDraw(): void {
+    if (this.frame) cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    clearTimeout(this.drawTimer);
+    this.drawTimer = undefined;
   }
 
   private render(initial: boolean): void {
     const turn = this.turn;
     const streaming = turn.status === 'streaming';
-    if (this.frame) {
-      cancelAnimationFrame(this.frame);
-      this.frame = 0;
-    }
+    this.cancelDraw();
     this.body.flush(!streaming);
     this.reasoning.flush(!streaming);
     this.element.dataset.state = turn.status;
