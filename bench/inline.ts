@@ -6,49 +6,18 @@
  * visibly changed while the answer streamed (frames with a change in the comment widget, per second).
  */
 import { execFile } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { start } from '../test/simulator/simulator';
 import { launchWorkbench, openFile, selectLines, setApiKeyThroughPalette } from '../test/harness/workbench';
 import type { Locator, Page } from 'playwright-core';
+import { cpuMs, extensionHostPid } from './processCpu';
 import { answerText } from './rendering';
 import { figure, measure, type Figure } from './stats';
 
 export const INLINE_DELTAS = 20_000;
 const DELTA_CHARS = 8;
-const TICKS_PER_SECOND = 100;
 const DISMISS = '[aria-label="Dismiss"]';
-
-/** The extension host among `root`'s descendants (Linux /proc). */
-function extensionHostPid(root: number): number {
-  const children = new Map<number, number[]>();
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  const queue = [...(children.get(root) ?? [])];
-  while (queue.length > 0) {
-    const pid = queue.shift()!;
-    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    if (cmdline.includes('extensionHost')) return pid;
-    queue.push(...(children.get(pid) ?? []));
-  }
-  throw new Error('no extension host process under code-server');
-}
-
-/** User + system CPU time of a process so far, in milliseconds. */
-function cpuMs(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
-}
 
 /** Counts the frames in which the explanation's comment widget changed, from now on. */
 async function watchThread(page: Page): Promise<void> {

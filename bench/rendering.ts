@@ -61,7 +61,8 @@ function state(text: string, status: 'streaming' | 'complete', conversations?: C
   };
 }
 
-async function taskMs(cdp: CDPSession): Promise<number> {
+/** The main-thread time Chromium has spent on the page's tasks so far (its own TaskDuration metric). */
+export async function taskMs(cdp: CDPSession): Promise<number> {
   const { metrics } = await cdp.send('Performance.getMetrics') as { metrics: { name: string; value: number }[] };
   return (metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0) * 1000;
 }
