@@ -62,8 +62,6 @@ export interface ChatWorkbenchPoint {
   readonly ratio: Figure;
   readonly streamedPageMs: Figure;
   readonly oneShotPageMs: Figure;
-  /** Streamed / one-shot extension host CPU. */
-  readonly hostRatio: Figure;
   readonly streamedHostMs: Figure;
   readonly oneShotHostMs: Figure;
   readonly streamedWallMs: Figure;
@@ -114,7 +112,6 @@ export async function benchChatWorkbench(runs: number): Promise<ChatWorkbenchRes
           ratio: figure(at.map((p) => p.streamed.pageMs / p.once.pageMs)),
           streamedPageMs: figure(at.map((p) => p.streamed.pageMs)),
           oneShotPageMs: figure(at.map((p) => p.once.pageMs)),
-          hostRatio: figure(at.map((p) => p.streamed.hostMs / p.once.hostMs)),
           streamedHostMs: figure(at.map((p) => p.streamed.hostMs)),
           oneShotHostMs: figure(at.map((p) => p.once.hostMs)),
           streamedWallMs: figure(at.map((p) => p.streamed.wallMs)),

@@ -119,7 +119,8 @@ async function main(): Promise<void> {
       rows.push(
         { name: `B3 in the real chat view (code-server), ${point.deltas} deltas at ${chat.deltasPerSecond}/s: the workbench page's main thread, streamed / one-shot`, ...fmt(point.ratio, 2, '×'), target: '≤ 2×', met: point.ratio.median <= 2 },
         { name: `B3 in the real chat view, ${point.deltas} deltas: main-thread time streamed / one-shot`, value: `${round(point.streamedPageMs.median, 0)} / ${round(point.oneShotPageMs.median, 0)} ms`, range: `${round(point.streamedPageMs.min, 0)}–${round(point.streamedPageMs.max, 0)} / ${round(point.oneShotPageMs.min, 0)}–${round(point.oneShotPageMs.max, 0)} ms`, target: '' },
-        { name: `B3 in the real chat view, ${point.deltas} deltas: extension host CPU streamed / one-shot`, ...fmt(point.hostRatio, 2, '×'), target: '' },
+        // The one-shot figure is a few of /proc's 10 ms ticks, so the host's time is shown as itself, not as a ratio.
+        { name: `B3 in the real chat view, ${point.deltas} deltas: extension host CPU streamed / one-shot`, value: `${round(point.streamedHostMs.median, 0)} / ${round(point.oneShotHostMs.median, 0)} ms`, range: `${round(point.streamedHostMs.min, 0)}–${round(point.streamedHostMs.max, 0)} / ${round(point.oneShotHostMs.min, 0)}–${round(point.oneShotHostMs.max, 0)} ms`, target: '' },
         { name: `B3 in the real chat view, ${point.deltas} deltas: the stream's wall time`, ...fmt(point.streamedWallMs, 0, ' ms'), target: '' },
       );
     }
