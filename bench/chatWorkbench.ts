@@ -10,11 +10,10 @@ import type { CDPSession, Frame, Page } from 'playwright-core';
 import { start } from '../test/simulator/simulator';
 import { findFrame, launchWorkbench, runCommand, setApiKeyThroughPalette } from '../test/harness/workbench';
 import { cpuMs, extensionHostPid } from './processCpu';
-import { answerText, taskMs } from './rendering';
+import { answerText, DELTA_CHARS, taskMs } from './rendering';
 import { figure, measure, type Figure } from './stats';
 
 const COMPOSER = '[aria-label="Message Reasoner"]';
-const DELTA_CHARS = 8;
 export const CHAT_WORKBENCH_POINTS = [5000, 20_000];
 
 interface Ask { readonly pageMs: number; readonly hostMs: number; readonly wallMs: number }

@@ -12,11 +12,10 @@ import { start } from '../test/simulator/simulator';
 import { launchWorkbench, openFile, selectLines, setApiKeyThroughPalette } from '../test/harness/workbench';
 import type { Locator, Page } from 'playwright-core';
 import { cpuMs, extensionHostPid } from './processCpu';
-import { answerText } from './rendering';
+import { answerText, DELTA_CHARS } from './rendering';
 import { figure, measure, type Figure } from './stats';
 
 export const INLINE_DELTAS = 20_000;
-const DELTA_CHARS = 8;
 const DISMISS = '[aria-label="Dismiss"]';
 
 /** Counts the frames in which the explanation's comment widget changed, from now on. */

@@ -22,7 +22,8 @@ import type { ChatState, HostMessage } from '../src/core/common/protocol';
 import { figure, measure, type Figure } from './stats';
 
 const ROOT = path.join(__dirname, '..', '..');
-const DELTA_CHARS = 8;
+/** The size of each streamed delta, in characters: the same in every part that streams an answer (rendering, chat, inline). */
+export const DELTA_CHARS = 8;
 const POINTS = [1000, 5000, 20_000];
 /** About 2,000 tokens a second: faster than any model writes, as a gateway delivers a burst. */
 const DELTAS_PER_SECOND = 1000;
