@@ -45,6 +45,28 @@ const withoutLlhttpFallback = {
 };
 
 /**
+ * undici carries its HTTP parser as WebAssembly written in base64 inside a module. It ships as the binary
+ * (dist/llhttp.wasm, next to dist/undici.js), read when the first connection needs the parser: a quarter smaller,
+ * and it compresses better in the .vsix.
+ */
+const LLHTTP_WASM_FILE = 'llhttp.wasm';
+const llhttpAsBinary = {
+  name: 'llhttp-as-binary',
+  setup(build) {
+    build.onResolve({ filter: /[\\/]llhttp_simd-wasm\.js$/ }, (args) => ({ path: path.join(args.resolveDir, args.path), namespace: 'llhttp-binary' }));
+    build.onLoad({ filter: /.*/, namespace: 'llhttp-binary' }, (args) => {
+      const outdir = build.initialOptions.outdir ?? path.dirname(build.initialOptions.outfile);
+      fs.mkdirSync(outdir, { recursive: true });
+      fs.writeFileSync(path.join(outdir, LLHTTP_WASM_FILE), require(args.path));
+      return {
+        contents: `module.exports = require('node:fs').readFileSync(require('node:path').join(__dirname, ${JSON.stringify(LLHTTP_WASM_FILE)}));`,
+        loader: 'js',
+      };
+    });
+  },
+};
+
+/**
  * undici's HTTP/1.1 and HTTP/2 clients load fetch's body code (with WebIDL and FormData, about
  * 40 KB) only to send a FormData body. Reasoner sends JSON strings only, so that code stays out;
  * a FormData body would get an error that says so.
@@ -77,25 +99,55 @@ const oneVscodeNamespace = {
 
 /**
  * Libraries not needed to activate: each is a file of its own next to dist/extension.js, which the extension
- * requires the first time it connects (undici), converts an answer (markdown-it), locks the list of background
- * answers (proper-lockfile) or reads `.reasonerignore` (ignore).
+ * requires the first time it connects (undici), locks the list of background answers (proper-lockfile) or reads
+ * `.reasonerignore` (ignore).
  */
 const LAZY_MODULES = {
   undici: { source: 'src/core/node/undiciParts.ts', specifier: './undiciParts' },
-  'markdown-it': { source: 'src/core/common/markdownParser.ts', specifier: './markdownParser' },
   'proper-lockfile': { source: 'src/core/node/lockfileParts.ts', specifier: './lockfileParts' },
   ignore: { source: 'src/vscode/context/ignoreParts.ts', specifier: './ignoreParts' },
 };
+
+/**
+ * markdown-it, which the extension needs the first time it converts an answer and the chat and Compare Models pages
+ * need to draw one, ships once: dist/webview/markdown-it.js is a script that leaves the library in the global
+ * `reasonerMarkdownIt` where a page runs it, and its exports where the extension requires it.
+ */
+const SHARED_MARKDOWN_IT = {
+  source: 'src/core/common/markdownItLibrary.ts',
+  specifier: './markdownItLibrary',
+  file: './webview/markdown-it.js',
+  globalName: 'reasonerMarkdownIt',
+};
+
 const lazyModules = {
   name: 'lazy-modules',
   setup(build) {
-    for (const [name, { specifier }] of Object.entries(LAZY_MODULES)) {
+    const files = [
+      ...Object.entries(LAZY_MODULES).map(([name, { specifier }]) => ({ specifier, file: `./${name}.js` })),
+      SHARED_MARKDOWN_IT,
+    ];
+    for (const { specifier, file } of files) {
       const filter = new RegExp(`^${specifier.replace(/[./]/g, '\\$&')}$`);
       build.onResolve({ filter }, (args) => {
         if (args.kind !== 'require-call') throw new Error(`${specifier} must be loaded with require() inside a function, so that it loads when first used`);
-        return { path: `./${name}.js`, external: true };
+        return { path: file, external: true };
       });
     }
+  },
+};
+
+/** The pages' `import MarkdownIt from 'markdown-it'` reads the library the shared script left in the page. */
+const markdownItFromPage = {
+  name: 'markdown-it-from-page',
+  setup(build) {
+    build.onResolve({ filter: /^markdown-it$/ }, () => ({ path: 'markdown-it', namespace: 'markdown-it-from-page' }));
+    build.onLoad({ filter: /.*/, namespace: 'markdown-it-from-page' }, () => ({
+      contents: `const library = globalThis.${SHARED_MARKDOWN_IT.globalName};
+if (!library) throw new Error('The page runs markdown-it.js before its own script');
+export default library.default;`,
+      loader: 'js',
+    }));
   },
 };
 
@@ -128,7 +180,7 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
-    plugins: [withoutLlhttpFallback, withoutFormDataBodies, oneVscodeNamespace, lazyModules],
+    plugins: [oneVscodeNamespace, lazyModules],
   },
   {
     ...common,
@@ -137,8 +189,7 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    alias: DECODE_ONLY_ENTITIES,
-    plugins: [withoutLlhttpFallback, withoutFormDataBodies],
+    plugins: [withoutLlhttpFallback, llhttpAsBinary, withoutFormDataBodies],
   },
   {
     ...common,
@@ -153,9 +204,21 @@ const builds = [
     outdir: 'dist/webview',
     platform: 'browser',
     format: 'iife',
+    target: 'es2022',
+    plugins: [highlightChunks, markdownItFromPage],
+  },
+  {
+    ...common,
+    entryPoints: { 'markdown-it': SHARED_MARKDOWN_IT.source },
+    outdir: 'dist/webview',
+    platform: 'neutral',
+    mainFields: ['module', 'main'],
+    format: 'iife',
+    globalName: SHARED_MARKDOWN_IT.globalName,
+    // The file is strict code, whose top-level `var` a page that evaluates it (rather than running it) would not see.
+    footer: { js: `if (typeof module == "object" && module.exports) module.exports = ${SHARED_MARKDOWN_IT.globalName}; else globalThis.${SHARED_MARKDOWN_IT.globalName} = ${SHARED_MARKDOWN_IT.globalName};` },
     alias: DECODE_ONLY_ENTITIES,
     target: 'es2022',
-    plugins: [highlightChunks],
   },
   {
     ...common,

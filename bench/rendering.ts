@@ -18,6 +18,7 @@ import * as path from 'node:path';
 import { chromium, type CDPSession, type Page } from 'playwright-core';
 import { CONVERSATION_VERSION, type AssistantTurn, type Conversation, type ConversationSummary } from '../src/core/common/conversation';
 import { STREAMED_DELTA_INTERVAL_MS } from '../src/core/common/deltaBatcher';
+import { MARKDOWN_PAGE_SCRIPTS } from '../src/core/common/pageScripts';
 import type { ChatState, HostMessage } from '../src/core/common/protocol';
 import { figure, measure, type Figure } from './stats';
 
@@ -90,7 +91,7 @@ function writePage(head = '<link rel="stylesheet" href="codicon.css"><link rel="
   fs.writeFileSync(path.join(dir, 'bench.html'), `<!doctype html><html><head><meta charset="utf-8">${head}</head>
 <body><div id="app" class="app" data-role="chat-root"></div>
 <script>window.acquireVsCodeApi = () => ({ postMessage: (m) => (window.__posted = window.__posted || []).push(m), getState: () => undefined, setState: () => {} });</script>
-<script src="webview.js"></script></body></html>`);
+${MARKDOWN_PAGE_SCRIPTS.map((name) => `<script src="${name}"></script>`).join('')}</body></html>`);
   return dir;
 }
 

@@ -13,7 +13,7 @@ for (const name of listing.filter((n) => n.startsWith('extension/'))) {
     problems.push(`${name} should not ship`);
   }
 }
-for (const needed of ['extension/dist/extension.js', 'extension/dist/undici.js', 'extension/dist/markdown-it.js', 'extension/dist/proper-lockfile.js', 'extension/dist/ignore.js', 'extension/dist/webview/webview.js', 'extension/dist/webview/hljs/core.js', 'extension/dist/webview/hljs/typescript.js', 'extension/dist/webview/chat-style.css', 'extension/dist/webview/compare-style.css', 'extension/package.json', 'extension/readme.md']) {
+for (const needed of ['extension/dist/extension.js', 'extension/dist/undici.js', 'extension/dist/llhttp.wasm', 'extension/dist/proper-lockfile.js', 'extension/dist/ignore.js', 'extension/dist/webview/markdown-it.js', 'extension/dist/webview/webview.js', 'extension/dist/webview/hljs/core.js', 'extension/dist/webview/hljs/typescript.js', 'extension/dist/webview/chat-style.css', 'extension/dist/webview/compare-style.css', 'extension/package.json', 'extension/readme.md']) {
   if (!listing.some((name) => name.toLowerCase() === needed.toLowerCase())) problems.push(`${needed} is missing`);
 }
 // Every script the build made ships: the extension's modules loaded when first needed (one left out fails the

@@ -11,13 +11,15 @@ import { endedEarlyNote, truncatedAnswerMessage } from '../../src/core/common/an
 import type { AssistantTurn, Conversation, UserTurn } from '../../src/core/common/conversation';
 import { type ImageAttachment, checkImageData, imageAttachment } from '../../src/core/common/images';
 import { PAGE_DATA_ID, embeddedJson, pageDataBlock } from '../../src/core/common/pageData';
+import { MARKDOWN_PAGE_SCRIPTS } from '../../src/core/common/pageScripts';
 import type { ChatPageData, ChatState, HostMessage, WebviewMessage } from '../../src/core/common/protocol';
 import { pngImage } from '../fixtures/images';
 import { OPEN_BLOCK_HIGHLIGHT_LIMIT } from '../../src/webview/highlight';
 import { BLOCKS_PER_PART } from '../../src/webview/markdownParts';
 import { HOSTILE_ANSWERS } from '../fixtures/hostile-answers';
 
-const BUNDLE = path.resolve(__dirname, '../../../dist/webview/webview.js');
+const WEBVIEW_DIST = path.resolve(__dirname, '../../../dist/webview');
+const BUNDLE = path.join(WEBVIEW_DIST, 'webview.js');
 
 interface Page {
   readonly window: JSDOM['window'];
@@ -55,7 +57,7 @@ function loadPage(savedState?: unknown, dataBlock = ''): Page {
     return url;
   };
   urls.revokeObjectURL = (url) => { objectUrls.revoked.push(url); };
-  window.eval(fs.readFileSync(BUNDLE, 'utf8'));
+  for (const script of MARKDOWN_PAGE_SCRIPTS) window.eval(fs.readFileSync(path.join(WEBVIEW_DIST, script), 'utf8'));
   const document = window.document;
   return {
     window,

@@ -11,8 +11,10 @@ import * as path from 'node:path';
 import { JSDOM } from 'jsdom';
 import type { CompareColumn, CompareHostMessage, ComparePageMessage } from '../../src/core/common/compareProtocol';
 import type { AssistantTurn } from '../../src/core/common/conversation';
+import { MARKDOWN_PAGE_SCRIPTS } from '../../src/core/common/pageScripts';
 
-const BUNDLE = path.resolve(__dirname, '../../../dist/webview/webview.js');
+const WEBVIEW_DIST = path.resolve(__dirname, '../../../dist/webview');
+const BUNDLE = path.join(WEBVIEW_DIST, 'webview.js');
 const NOW = Date.now();
 
 interface Page {
@@ -37,7 +39,7 @@ function loadPage(): Page {
     postMessage: (message: ComparePageMessage) => posted.push(JSON.parse(JSON.stringify(message)) as ComparePageMessage),
     setState: (state: unknown) => saved.push(JSON.parse(JSON.stringify(state))),
   });
-  window.eval(fs.readFileSync(BUNDLE, 'utf8'));
+  for (const script of MARKDOWN_PAGE_SCRIPTS) window.eval(fs.readFileSync(path.join(WEBVIEW_DIST, script), 'utf8'));
   const document = window.document;
   const $ = (selector: string) => {
     const element = document.querySelector<HTMLElement>(selector);

@@ -12,12 +12,12 @@ describe('page scripts and styles written into the HTML', () => {
   const files = fs.readdirSync(webviewDist).filter((name) => /\.(js|css)$/.test(name));
 
   it('the build made the pages\' scripts and styles', () => {
-    for (const name of ['webview.js', 'usage.js', 'chat-style.css', 'compare-style.css', 'usage-style.css', 'codicon.css']) {
+    for (const name of ['markdown-it.js', 'webview.js', 'usage.js', 'chat-style.css', 'compare-style.css', 'usage-style.css', 'codicon.css']) {
       assert.ok(files.includes(name), name);
     }
   });
 
-  for (const name of ['webview.js', 'usage.js']) {
+  for (const name of ['markdown-it.js', 'webview.js', 'usage.js']) {
     it(`${name} holds no <script or </script`, () => {
       assert.doesNotMatch(fs.readFileSync(path.join(webviewDist, name), 'utf8'), /<\/?script/i);
     });

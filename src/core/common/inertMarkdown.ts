@@ -17,16 +17,12 @@
  */
 import type MarkdownIt from 'markdown-it';
 import type Token from 'markdown-it/lib/token.mjs';
-import type * as MarkdownParser from './markdownParser';
-
-/** The bundler's CommonJS `require`, typed for the one module loaded here when first needed (this layer has no Node types). */
-declare const require: (specifier: './markdownParser') => typeof MarkdownParser;
+import { createMarkdownParser } from './markdownParser';
 
 let parser: MarkdownIt | undefined;
 
 function markdownParser(): MarkdownIt {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  parser ??= require('./markdownParser').createMarkdownParser();
+  parser ??= createMarkdownParser();
   return parser;
 }
 

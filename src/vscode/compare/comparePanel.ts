@@ -19,7 +19,7 @@ import { Disposable } from '../lifecycle';
 import { runPresentedAction } from '../notify';
 import { CodeActions } from '../webview/codeActions';
 import { answerContentHandlers, CodeBlocks } from '../webview/codeBlocks';
-import { createNonce, pageHtml, webviewOptions } from '../webview/pageHtml';
+import { MARKDOWN_PAGE_SCRIPTS, createNonce, pageHtml, webviewOptions } from '../webview/pageHtml';
 import { WebviewHost, type MessageHandlers } from '../webview/webviewHost';
 import type { CompareSession } from './compareSession';
 
@@ -132,6 +132,6 @@ export function panelTitle(question: string): string {
 /** The page: the shell every page of ours has (a CSP with a fresh nonce), the codicon font, and the compare bundle; data arrives only by message. */
 export function compareHtml(webview: vscode.Webview, extensionUri: vscode.Uri, nonce = createNonce()): string {
   return pageHtml(webview, extensionUri, {
-    title: 'Reasoner: Compare Models', page: 'compare', styles: ['codicon.css', 'compare-style.css'], script: 'webview.js', rootClass: 'compare-app', rootRole: 'compare-root',
+    title: 'Reasoner: Compare Models', page: 'compare', styles: ['codicon.css', 'compare-style.css'], scripts: MARKDOWN_PAGE_SCRIPTS, rootClass: 'compare-app', rootRole: 'compare-root',
   }, nonce);
 }

@@ -88,6 +88,6 @@ export async function exportCsv(services: Services): Promise<vscode.Uri | undefi
 /** The page: the usage bundle and its stylesheet under the strict CSP; the figures arrive only by message. */
 export function usageHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
   return pageHtml(webview, extensionUri, {
-    title: 'Reasoner Usage', page: 'usage', styles: ['usage-style.css'], script: 'usage.js', rootClass: 'usage', rootRole: 'usage-root',
+    title: 'Reasoner Usage', page: 'usage', styles: ['usage-style.css'], scripts: ['usage.js'], rootClass: 'usage', rootRole: 'usage-root',
   });
 }

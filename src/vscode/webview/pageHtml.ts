@@ -8,6 +8,8 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { embeddedJson, pageDataBlock } from '../../core/common/pageData';
 
+export { MARKDOWN_PAGE_SCRIPTS } from '../../core/common/pageScripts';
+
 /** The folder the page may load from (and nothing else): the webview bundle. */
 export function webviewRoot(extensionUri: vscode.Uri): vscode.Uri {
   return vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
@@ -49,9 +51,9 @@ export interface PageParts {
   readonly title: string;
   /** `data-page` on the body: which page the script builds. */
   readonly page: string;
-  /** Stylesheets and the one script, by file name in dist/webview. */
+  /** Stylesheets and scripts, by file name in dist/webview, in the order the page runs them. */
   readonly styles: readonly string[];
-  readonly script: string;
+  readonly scripts: readonly string[];
   /** The empty root the script fills: `<div id="app" class="…" data-role="…">`. */
   readonly rootClass: string;
   readonly rootRole: string;
@@ -77,7 +79,7 @@ function assetText(file: vscode.Uri, endTag: 'script' | 'style'): string {
 }
 
 /**
- * A page of ours: a CSP with a nonce, its stylesheets and its one script from dist/webview written into the page
+ * A page of ours: a CSP with a nonce, its stylesheets and scripts from dist/webview written into the page
  * under that nonce, and an empty root the script fills. The page receives its data through messages after `ready`,
  * or, when `data` is given, reads the first of it from a JSON data block.
  *
@@ -106,7 +108,7 @@ ${parts.styles.map((name) => `<style ${nonceAttribute}>${style(name)}</style>`).
 <body data-page="${escapeAttribute(parts.page)}">
 <div id="app" class="${escapeAttribute(parts.rootClass)}" data-role="${escapeAttribute(parts.rootRole)}"></div>
 ${parts.data === undefined ? '' : pageDataBlock(parts.data)}
-<script ${nonceAttribute}>${assetText(vscode.Uri.joinPath(root, parts.script), 'script')}</script>
+${parts.scripts.map((name) => `<script ${nonceAttribute}>${assetText(vscode.Uri.joinPath(root, name), 'script')}</script>`).join('\n')}
 </body>
 </html>`;
 }
