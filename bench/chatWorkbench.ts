@@ -7,9 +7,9 @@
  * What the workbench spends idle for as long as the longest stream is reported apart.
  */
 import type { CDPSession, Frame, Page } from 'playwright-core';
-import { start } from '../test/simulator/simulator';
-import { findFrame, launchWorkbench, runCommand, setApiKeyThroughPalette } from '../test/harness/workbench';
+import { findFrame, runCommand } from '../test/harness/workbench';
 import { cpuMs, extensionHostPid } from './processCpu';
+import { inSimulatedWorkbench } from './simulatedWorkbench';
 import { answerText, DELTA_CHARS, taskMs } from './rendering';
 import { figure, measure, type Figure } from './stats';
 
@@ -74,11 +74,8 @@ export interface ChatWorkbenchResults {
 }
 
 export async function benchChatWorkbench(runs: number): Promise<ChatWorkbenchResults> {
-  const sim = await start();
-  const workbench = await launchWorkbench({ userSettings: { 'reasoner.baseUrl': sim.baseUrl } });
-  try {
+  return inSimulatedWorkbench('chat', {}, async (workbench, sim) => {
     const { page } = workbench;
-    await setApiKeyThroughPalette(page, 'sk-bench-chat-7d3e1a9c5b');
     await runCommand(page, 'Reasoner: Open Chat');
     const frame = await findFrame(page, COMPOSER, 60_000);
     const cdp = await page.context().newCDPSession(page);
@@ -118,11 +115,5 @@ export async function benchChatWorkbench(runs: number): Promise<ChatWorkbenchRes
       }),
       idlePageMs: figure(samples.map((s) => s.idle)),
     };
-  } catch (error) {
-    console.error(`chat in the workbench: the workbench at the failure: ${await workbench.screenshot('bench-chat-workbench-failed')}`);
-    throw error;
-  } finally {
-    await workbench.close();
-    await sim.close();
-  }
+  });
 }

@@ -8,8 +8,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { start, type Simulator } from '../test/simulator/simulator';
-import { answerQuickInput, eventually, launchWorkbench, openFile, runCommand, selectLines, setApiKeyThroughPalette, type Workbench } from '../test/harness/workbench';
+import type { Simulator } from '../test/simulator/simulator';
+import { answerQuickInput, eventually, openFile, runCommand, selectLines, type Workbench } from '../test/harness/workbench';
+import { inSimulatedWorkbench } from './simulatedWorkbench';
 import { figure, measure, type Figure } from './stats';
 import { findFile } from './workbench';
 
@@ -103,12 +104,9 @@ const LIMIT_MS = 300;
 const LIMIT_SLACK_MS = 100;
 
 export async function benchContext(runs: number): Promise<ContextResults> {
-  const sim = await start();
-  sim.setDefault({ text: ANSWER });
-  const workbench = await launchWorkbench({ userSettings: { 'reasoner.baseUrl': sim.baseUrl, 'reasoner.context.timeLimitMs': 60_000 } });
-  try {
+  return inSimulatedWorkbench('context', { 'reasoner.context.timeLimitMs': 60_000 }, async (workbench, sim) => {
+    sim.setDefault({ text: ANSWER });
     const target = writeModules(workbench.folder);
-    await setApiKeyThroughPalette(workbench.page, 'sk-bench-context-3b8e1f');
     await typeScriptReady(workbench, target);
     const next = async () => explainOnce(workbench, sim, target);
     // One more warm-up: the first Explain also opens the ten modules in the extension host.
@@ -129,11 +127,5 @@ export async function benchContext(runs: number): Promise<ContextResults> {
       foundWithin300Ms: figure(limited.map((run) => run.count)),
       gatherMsWithin300Ms: figure(limited.map((run) => run.ms)),
     };
-  } catch (error) {
-    await workbench.screenshot('bench-context-failed');
-    throw error;
-  } finally {
-    await workbench.close();
-    await sim.close();
-  }
+  });
 }

@@ -8,11 +8,11 @@
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { start } from '../test/simulator/simulator';
-import { launchWorkbench, openFile, selectLines, setApiKeyThroughPalette } from '../test/harness/workbench';
+import { openFile, selectLines } from '../test/harness/workbench';
 import type { Locator, Page } from 'playwright-core';
 import { cpuMs, extensionHostPid } from './processCpu';
 import { answerText, DELTA_CHARS } from './rendering';
+import { inSimulatedWorkbench } from './simulatedWorkbench';
 import { figure, measure, type Figure } from './stats';
 
 export const INLINE_DELTAS = 20_000;
@@ -120,15 +120,12 @@ export interface InlineResults {
 }
 
 export async function benchInline(runs: number): Promise<InlineResults> {
-  const sim = await start();
-  const workbench = await launchWorkbench({ userSettings: { 'reasoner.baseUrl': sim.baseUrl } });
-  try {
+  return inSimulatedWorkbench('inline', {}, async (workbench, sim) => {
     const { page } = workbench;
-    // Quick open needs the keyboard in the workbench: the load can leave it nowhere, and then Control+P is lost.
+    // Quick open needs the keyboard in the workbench: the palette can leave it nowhere, and then Control+P is lost.
     await page.locator('.part.editor').click();
     await openFile(page, 'sample.ts');
     await page.locator('.editor-instance .monaco-editor .view-line').filter({ hasText: 'export function distance' }).first().waitFor({ timeout: 30_000 });
-    await setApiKeyThroughPalette(page, 'sk-bench-inline-4f2a9c7e1b');
     const host = extensionHostPid(workbench.server.pid!);
     const samples = await measure(runs, 1, async (index) => {
       const body = answerText(INLINE_DELTAS * DELTA_CHARS);
@@ -159,11 +156,5 @@ export async function benchInline(runs: number): Promise<InlineResults> {
       socketOverOneShot: figure(samples.map((s) => s.socket / s.once.cpu)),
       idleHostCpuMs: figure(samples.map((s) => s.idle)),
     };
-  } catch (error) {
-    console.error(`inline: the workbench at the failure: ${await workbench.screenshot('bench-inline-failed')}`);
-    throw error;
-  } finally {
-    await workbench.close();
-    await sim.close();
-  }
+  });
 }
