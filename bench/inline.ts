@@ -122,7 +122,8 @@ export interface InlineResults {
 export async function benchInline(runs: number): Promise<InlineResults> {
   return inSimulatedWorkbench('inline', {}, async (workbench, sim) => {
     const { page } = workbench;
-    // Quick open needs the keyboard in the workbench: the palette can leave it nowhere, and then Control+P is lost.
+    // Quick open needs the keyboard in the workbench: the load, or the key's palette before it, can leave it
+    // nowhere, and then Control+P is lost.
     await page.locator('.part.editor').click();
     await openFile(page, 'sample.ts');
     await page.locator('.editor-instance .monaco-editor .view-line').filter({ hasText: 'export function distance' }).first().waitFor({ timeout: 30_000 });

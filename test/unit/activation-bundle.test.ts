@@ -28,7 +28,6 @@ describe('the bundle loaded at activation', () => {
     assert.doesNotMatch(read('undici.js'), /AGFzbQ/);
     assert.match(read('undici.js'), /"llhttp\.wasm"/);
     assert.deepEqual([...fs.readFileSync(path.join(dist, 'llhttp.wasm')).subarray(0, 4)], [0x00, 0x61, 0x73, 0x6d]);
-    assert.match(read('webview/markdown-it.js'), /ParserBlock|Wrong `markdown-it` preset/);
   });
 
   it('leaves the lock-file and .reasonerignore libraries to files of their own', () => {

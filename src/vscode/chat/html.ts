@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import type { ChatPageData } from '../../core/common/protocol';
-import { MARKDOWN_PAGE_SCRIPTS, createNonce, pageHtml } from '../webview/pageHtml';
+import { MARKDOWN_PAGE_SCRIPTS } from '../../core/common/pageScripts';
+import { createNonce, pageHtml } from '../webview/pageHtml';
 
 /** The chat: the codicon font, its stylesheet and the webview bundle, and the state to draw first when there is one. */
 export function chatHtml(webview: vscode.Webview, extensionUri: vscode.Uri, data?: ChatPageData, nonce = createNonce()): string {

@@ -19,7 +19,8 @@ import { Disposable } from '../lifecycle';
 import { runPresentedAction } from '../notify';
 import { CodeActions } from '../webview/codeActions';
 import { answerContentHandlers, CodeBlocks } from '../webview/codeBlocks';
-import { MARKDOWN_PAGE_SCRIPTS, createNonce, pageHtml, webviewOptions } from '../webview/pageHtml';
+import { MARKDOWN_PAGE_SCRIPTS } from '../../core/common/pageScripts';
+import { createNonce, pageHtml, webviewOptions } from '../webview/pageHtml';
 import { WebviewHost, type MessageHandlers } from '../webview/webviewHost';
 import type { CompareSession } from './compareSession';
 

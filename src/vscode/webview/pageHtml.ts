@@ -8,8 +8,6 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { embeddedJson, pageDataBlock } from '../../core/common/pageData';
 
-export { MARKDOWN_PAGE_SCRIPTS } from '../../core/common/pageScripts';
-
 /** The folder the page may load from (and nothing else): the webview bundle. */
 export function webviewRoot(extensionUri: vscode.Uri): vscode.Uri {
   return vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
