@@ -71,7 +71,12 @@ suite('Workbench: a newcomer\'s first run in the sandbox', () => {
     await page.locator('.activitybar .action-item a[aria-label^="Reasoner"]').click();
     const frame = await findFrame(page, '#effort-picker');
     await frame.locator('#model-picker option').first().waitFor({ state: 'attached' });
-    const sidebarWidth = (await page.locator('.part.sidebar').boundingBox())?.width ?? 0;
+    const sidebar = await page.locator('.part.sidebar').boundingBox();
+    const sidebarWidth = sidebar?.width ?? 0;
+    // The chat has the side bar: the Jobs view, empty on a first run, is only its collapsed header below it.
+    assert.equal(await page.locator('.part.sidebar .pane-header[aria-label="Jobs Section"]').getAttribute('aria-expanded'), 'false');
+    const chatPane = await page.locator('.part.sidebar .pane').filter({ has: page.locator('.pane-header[aria-label="Chat Section"]') }).boundingBox();
+    assert.ok(sidebar && chatPane && chatPane.height >= sidebar.height * 0.85, `the chat is ${chatPane?.height}px of the side bar's ${sidebar?.height}px`);
     // Each picker against a copy of itself laid out with no width limit: narrower means its name is cut short.
     const widths = await frame.evaluate(() => ['model-picker', 'effort-picker'].map((id) => {
       const picker = document.getElementById(id) as HTMLSelectElement;

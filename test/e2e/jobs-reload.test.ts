@@ -36,6 +36,10 @@ suite('Workbench: background jobs survive a reload', () => {
     await page.keyboard.press('Control+Alt+E');
     await eventually('the job at the gateway', async () => sim.requests.some((request) => request.route === 'poll'), 60_000);
 
+    // The Jobs view starts collapsed (the chat has the side bar); the running job's count shows on Reasoner's icon.
+    const reasonerIcon = page.locator('.activitybar .action-item').filter({ has: page.locator('a[aria-label^="Reasoner"]') }).first();
+    await eventually('the job count on Reasoner\'s icon', async () => (await reasonerIcon.locator('.badge-content').textContent()) === '1'
+      && /1 Reasoner job/.test(await reasonerIcon.getAttribute('aria-label') ?? ''), 15_000);
     await runCommand(page, 'Reasoner: Show Background Jobs');
     const row = page.locator('.monaco-list-row').filter({ hasText: 'Explain · src/sample.ts:6–10' });
     await row.first().waitFor({ timeout: 30_000 });
@@ -56,6 +60,7 @@ suite('Workbench: background jobs survive a reload', () => {
     const thread = page.locator('.review-widget').filter({ hasText: 'Kept across the reload' });
     await eventually('the answer in its thread after the reload', async () => (await thread.count()) > 0, 120_000);
     await eventually('the thread to show the whole answer', async () => /Euclidean distance of two points/.test(await thread.first().textContent() ?? ''), 30_000);
+    await eventually('no job count on Reasoner\'s icon once the job ended', async () => !(await reasonerIcon.locator('.badge').isVisible()), 15_000);
     await workbench.screenshot('jobs-answer-after-reload');
     assert.equal(sim.requests.filter((request) => request.route === 'responses').length, 1, 'asked once');
     assert.equal(sim.requests.filter((request) => request.route === 'cancel').length, 0, 'the reload cancelled nothing');

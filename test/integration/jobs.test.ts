@@ -362,6 +362,7 @@ suite('Background jobs: o3-pro answers that survive a reload', () => {
     const item = await waitFor('the job in the Jobs view', () => api.jobsView.getChildren().find((job) => job.status === 'running' && job.about === 'Think for long'), LONG);
     assert.match(String(api.jobsView.getTreeItem(item).description), /^running \d+:\d\d · o3-pro · Command/);
     assert.match(api.jobsView.statusText, /1 Reasoner job/);
+    assert.deepEqual(api.jobsView.badge, { value: 1, tooltip: '1 Reasoner job' });
     await waitFor('a poll', () => sim.requests.some((request) => request.route === 'poll'), LONG);
 
     await vscode.commands.executeCommand(COMMANDS.cancelJob, item.id);
@@ -373,6 +374,7 @@ suite('Background jobs: o3-pro answers that survive a reload', () => {
     assert.equal(sim.requests.filter((request) => request.route === 'poll').length, polls, 'nothing is polled after the cancel');
     const ended = await waitFor('the job to show as cancelled', () => api.jobsView.getChildren().find((job) => job.id === item.id && job.status === 'cancelled'), LONG);
     assert.equal(api.jobsView.getTreeItem(ended).contextValue, 'job.ended');
+    assert.equal(api.jobsView.badge, undefined, 'no count once nothing runs');
     await vscode.commands.executeCommand(COMMANDS.forgetJob, item.id);
     await waitFor('the job to be forgotten', () => !api.jobsView.getChildren().some((job) => job.id === item.id), LONG);
   });

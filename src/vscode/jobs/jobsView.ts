@@ -9,7 +9,8 @@ import type { Jobs } from './jobs';
 const ELAPSED_TICK_MS = 1000;
 
 /**
- * The Jobs view (a tree in the Reasoner container) and the status bar's count of running jobs.
+ * The Jobs view (a tree in the Reasoner container, collapsed until opened so that the chat has the side bar) and the
+ * count of running jobs, in the status bar and as the view's badge.
  * Labels hold foreign text (a conversation's title, a file name, the gateway's message):
  * tree items and the status bar show it as plain text, never as Markdown.
  */
@@ -30,6 +31,11 @@ export class JobsView extends Disposable implements vscode.TreeDataProvider<JobR
     this.register(this.view.onDidChangeVisibility(() => this.refresh()));
     this.register({ dispose: () => clearInterval(this.ticker) });
     this.refresh();
+  }
+
+  /** The count of running jobs on the view (the activity bar shows it when the view is collapsed or hidden). */
+  get badge(): vscode.ViewBadge | undefined {
+    return this.view.badge;
   }
 
   /** The status bar's text while jobs run; empty when none does. */
@@ -63,8 +69,10 @@ export class JobsView extends Disposable implements vscode.TreeDataProvider<JobR
       this.status.text = `$(sync~spin) ${plainMessage(count)}`;
       this.status.tooltip = vscode.l10n.t('Background answers running at the gateway. Click to see them.');
       this.status.show();
+      this.view.badge = { value: running, tooltip: plainMessage(count) };
     } else {
       this.status.hide();
+      this.view.badge = undefined;
     }
     const tick = running > 0 && this.view.visible;
     if (tick && !this.ticker) this.ticker = setInterval(() => this.changed.fire(undefined), ELAPSED_TICK_MS);
