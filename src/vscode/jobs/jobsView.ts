@@ -33,7 +33,7 @@ export class JobsView extends Disposable implements vscode.TreeDataProvider<JobR
     this.refresh();
   }
 
-  /** The count of running jobs on the view (the activity bar shows it when the view is collapsed or hidden). */
+  /** The count of running jobs on the view, which the workbench also shows on Reasoner's icon in the activity bar. */
   get badge(): vscode.ViewBadge | undefined {
     return this.view.badge;
   }
