@@ -1,6 +1,6 @@
 /**
  * A newcomer's first run in the try-it sandbox, as a person sees it: the sandbox opens on
- * the sample's README, rendered, with the three things to try (no empty panel beside it), the key is
+ * the sample's README with the three things to try (no empty panel beside it), the key is
  * set, a whole file is explained, and the answer's text is on screen without scrolling,
  * the editor keeping its height (no Comments panel opened over it).
  */
@@ -28,15 +28,16 @@ suite('Workbench: a newcomer\'s first run in the sandbox', () => {
 
   test('opens on the README with the three things to try; explaining a whole file shows the answer\'s text on screen, the editor keeping its height', async () => {
     const { page } = workbench;
-    // The README opens rendered, in the Markdown preview's frame.
-    const readme = await findFrame(page, 'h2:has-text("Three things to try")', 60_000);
-    assert.equal(await page.locator('.monaco-editor .view-lines').filter({ hasText: 'Three things to try' }).count(), 0, 'not as Markdown source');
-    const editorPart = page.locator('.part.editor');
-    for (const item of ['Explain code.', 'Explain a problem, get a fix.', 'Compare the models.']) {
+    const readme = page.locator('.editor-instance .monaco-editor .view-lines').first();
+    await eventually('the README', async () => /## Three things to try/.test(editorText(await readme.textContent())), 60_000);
+    // The editor renders its lines again while the workbench settles: read them until they hold still.
+    for (const item of ['**Explain code.**', '**Explain a problem, get a fix.**', '**Compare the models.**']) {
       await eventually(`${item} on screen`, async () => {
-        const editorBox = await editorPart.boundingBox();
-        const line = await readme.locator('li > strong', { hasText: item }).first().boundingBox();
-        return line && editorBox && line.y >= editorBox.y && line.y + line.height <= editorBox.y + editorBox.height;
+        const editorBox = await page.locator('.editor-instance .monaco-editor').first().boundingBox();
+        const lines = readme.locator('.view-line');
+        const index = (await lines.allTextContents()).findIndex((text) => editorText(text).includes(item));
+        const line = index >= 0 ? await lines.nth(index).boundingBox() : null;
+        return line && editorBox && line.y + line.height <= editorBox.y + editorBox.height;
       }, 15_000);
     }
     assert.equal(await page.locator('.part.auxiliarybar').isVisible(), false, 'no empty side bar beside the README');
@@ -44,6 +45,7 @@ suite('Workbench: a newcomer\'s first run in the sandbox', () => {
 
     await setApiKeyThroughPalette(page, 'sk-sandbox-anything');
     await openFile(page, 'geometry.ts');
+    const editorPart = page.locator('.part.editor');
     const editorHeight = (await editorPart.boundingBox())?.height ?? 0;
     await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
     await page.keyboard.press('Control+A');

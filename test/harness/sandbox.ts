@@ -1,6 +1,6 @@
 /**
  * How the try-it sandbox opens, shared by scripts/try.sh (test/harness/try-it.ts) and the
- * end-to-end test that walks a newcomer's first run through it: on the sample's README, rendered,
+ * end-to-end test that walks a newcomer's first run through it: on the sample's README,
  * with the three things to try, and no empty side bar beside it.
  */
 import * as path from 'node:path';
@@ -10,8 +10,6 @@ export function sandboxSettings(baseUrl: string | undefined): Record<string, unk
   return {
     // The secondary side bar has nothing of Reasoner's: an empty panel beside the README says nothing.
     'workbench.secondarySideBar.defaultVisibility': 'hidden',
-    // The README opens rendered, as a page to read, not as Markdown source with its asterisks and backticks.
-    'workbench.editorAssociations': { 'README.md': 'vscode.markdown.preview.editor' },
     ...(baseUrl ? { 'reasoner.baseUrl': baseUrl } : {}),
   };
 }
