@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { launchWorkbench, findFrame, type Workbench } from '../harness/workbench';
+import { launchWorkbench, findFrame, reasonerActivityItem, type Workbench } from '../harness/workbench';
 
 suite('Workbench: the Reasoner view', () => {
   let workbench: Workbench;
@@ -9,8 +9,7 @@ suite('Workbench: the Reasoner view', () => {
 
   test('opens from the activity bar and shows its UI', async () => {
     const { page } = workbench;
-    const icon = page.locator('.activitybar .action-item a[aria-label^="Reasoner"]');
-    await icon.click();
+    await reasonerActivityItem(page).locator('a').click();
     const title = page.locator('.part.sidebar .composite.title h2');
     await title.waitFor({ timeout: 30_000 });
     assert.match((await title.textContent()) ?? '', /reasoner/i);

@@ -7,7 +7,7 @@
 import * as assert from 'node:assert/strict';
 import { sandboxSettings } from '../harness/sandbox';
 import { start, type Simulator } from '../simulator/simulator';
-import { eventually, explainProblemFromLightBulb, findFrame, launchWorkbench, openFile, setApiKeyThroughPalette, type Workbench } from '../harness/workbench';
+import { eventually, explainProblemFromLightBulb, findFrame, launchWorkbench, openFile, reasonerActivityItem, setApiKeyThroughPalette, type Workbench } from '../harness/workbench';
 
 /** Monaco draws spaces as no-break spaces. */
 const editorText = (text: string | null): string => (text ?? '').replace(/\u00a0/g, ' ');
@@ -68,7 +68,7 @@ suite('Workbench: a newcomer\'s first run in the sandbox', () => {
 
   test('the chat\'s model and effort pickers show their whole names at the sidebar\'s default width', async () => {
     const { page } = workbench;
-    await page.locator('.activitybar .action-item a[aria-label^="Reasoner"]').click();
+    await reasonerActivityItem(page).locator('a').click();
     const frame = await findFrame(page, '#effort-picker');
     await frame.locator('#model-picker option').first().waitFor({ state: 'attached' });
     const sidebar = await page.locator('.part.sidebar').boundingBox();

@@ -7,7 +7,8 @@
 import * as assert from 'node:assert/strict';
 import { start, type Simulator } from '../simulator/simulator';
 import {
-  answerQuickInput, eventually, findFrame, launchWorkbench, openFile, runCommand, savedEditorsInclude, selectLines, setApiKeyThroughPalette, waitForQuickInput, type Workbench,
+  answerQuickInput, eventually, findFrame, launchWorkbench, openFile, reasonerActivityItem, runCommand, savedEditorsInclude, selectLines, setApiKeyThroughPalette,
+  waitForQuickInput, type Workbench,
 } from '../harness/workbench';
 
 const KEY = 'sk-e2e-jobs-5c1d9e7a3b2f';
@@ -37,7 +38,7 @@ suite('Workbench: background jobs survive a reload', () => {
     await eventually('the job at the gateway', async () => sim.requests.some((request) => request.route === 'poll'), 60_000);
 
     // The Jobs view starts collapsed (the chat has the side bar); the running job's count shows on Reasoner's icon.
-    const reasonerIcon = page.locator('.activitybar .action-item').filter({ has: page.locator('a[aria-label^="Reasoner"]') }).first();
+    const reasonerIcon = reasonerActivityItem(page);
     await eventually('the job count on Reasoner\'s icon', async () => (await reasonerIcon.locator('.badge-content').textContent()) === '1'
       && /1 Reasoner job/.test(await reasonerIcon.getAttribute('aria-label') ?? ''), 15_000);
     await runCommand(page, 'Reasoner: Show Background Jobs');

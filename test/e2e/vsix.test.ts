@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { REPO_ROOT, codeServerEntry, makeTempDir } from '../harness/codeServer';
-import { findFrame, launchWorkbench, type Workbench } from '../harness/workbench';
+import { findFrame, launchWorkbench, reasonerActivityItem, type Workbench } from '../harness/workbench';
 
 suite('Packaged .vsix', () => {
   let workbench: Workbench | undefined;
@@ -31,7 +31,7 @@ suite('Packaged .vsix', () => {
   test('the installed extension shows the Reasoner view', async () => {
     workbench = await launchWorkbench({ extensionsDir });
     const { page } = workbench;
-    await page.locator('.activitybar .action-item a[aria-label^="Reasoner"]').click();
+    await reasonerActivityItem(page).locator('a').click();
     const frame = await findFrame(page, '[aria-label="Message Reasoner"]');
     assert.equal(await frame.locator('[aria-label="Message Reasoner"]').isVisible(), true);
     await workbench.screenshot('vsix-reasoner-view');

@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Frame, Page } from 'playwright-core';
+import type { Frame, Locator, Page } from 'playwright-core';
 import {
   REPO_ROOT, makeWorkspace, openBrowser, startCodeServer, workbenchUrl,
   type BrowserSession, type CodeServer,
@@ -200,6 +200,14 @@ export async function findFrame(page: Page, selector: string, timeoutMs = 30_000
     if (Date.now() > deadline) throw new Error(`no frame holds ${selector} after ${timeoutMs} ms`);
     await page.waitForTimeout(250);
   }
+}
+
+/**
+ * Reasoner's item in the activity bar: click its `a` to open the sidebar; its `.badge` holds the running jobs' count.
+ * The link's label starts with "Reasoner" and goes on with the badge's tooltip while there is one.
+ */
+export function reasonerActivityItem(page: Page): Locator {
+  return page.locator('.activitybar .action-item').filter({ has: page.locator('a[aria-label^="Reasoner"]') }).first();
 }
 
 /** Waits until `check` returns a truthy value, polling; fails with `what` on time-out. */
